@@ -25,14 +25,16 @@ export interface Command<T extends string = string, D = Record<string, unknown>>
 }
 
 export class DomainError extends Error {
-  constructor(
-    /** Stable machine-readable code, e.g. LEAD_CLAIMED_BY_OTHER. */
-    readonly code: string,
-    /** Human-readable reason, shown to the user as is. */
-    readonly reason: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
+  /** Stable machine-readable code, e.g. LEAD_CLAIMED_BY_OTHER. */
+  readonly code: string;
+  /** Human-readable reason, shown to the user as is. */
+  readonly reason: string;
+  readonly details: Record<string, unknown>;
+  constructor(code: string, reason: string, details: Record<string, unknown> = {}) {
     super(`${code}: ${reason}`);
+    this.code = code;
+    this.reason = reason;
+    this.details = details;
   }
 }
 

@@ -12,11 +12,15 @@ export class LogWatcher {
   private waiters = new Set<() => void>();
   private stopped = false;
 
-  constructor(
-    private readonly url: string,
-    private readonly channel: string,
-    private readonly pollIntervalMs: number,
-  ) {}
+  private readonly url: string;
+  private readonly channel: string;
+  private readonly pollIntervalMs: number;
+
+  constructor(url: string, channel: string, pollIntervalMs: number) {
+    this.url = url;
+    this.channel = channel;
+    this.pollIntervalMs = pollIntervalMs;
+  }
 
   start(): Promise<void> {
     this.starting ??= this.connect();

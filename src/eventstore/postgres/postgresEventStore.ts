@@ -66,11 +66,10 @@ export class PostgresEventStore implements EventStore {
   private readonly upcast: Upcaster;
   private readonly watcher: LogWatcher;
 
-  private constructor(
-    private readonly pool: pg.Pool,
-    url: string,
-    private readonly opts: PostgresEventStoreOptions,
-  ) {
+  private readonly pool: pg.Pool;
+
+  private constructor(pool: pg.Pool, url: string, opts: PostgresEventStoreOptions) {
+    this.pool = pool;
     this.upcast = opts.upcast ?? noUpcast;
     this.watcher = new LogWatcher(url, EVENTS_CHANNEL, opts.pollIntervalMs ?? 1000);
   }
