@@ -32,47 +32,44 @@ export type ChainProblem =
   | { kind: 'missing'; streamId: string; revision: number; position?: number }
   | { kind: 'inserted'; streamId: string; revision: number; position: number; eventId: string };
 
-export interface VerifyResult {
-  ok: boolean;
-  checked: number;
-  /** The first problem in log order, if any. */
-  problem?: ChainProblem;
-}
-
 export interface StreamHead {
   version: number;
   lastHash: string;
 }
 
 /**
- * Checks one stream's events (in revision order) against their own hashes, the links between them and,
- * when given, the stream head kept beside the log.
+ * Walks events in log order (any mix of streams) and reports the first event that breaks its stream's
+ * chain: a changed body (altered), a revision gap (missing), a revision seen before or a foreign link
+ * (inserted), a link to the wrong predecessor (broken-link). `finish` compares with the stream heads.
  */
-export function verifyStreamChain(streamId: string, events: RecordedEvent[], head?: StreamHead): VerifyResult {
-  let prev = '';
-  let expectedRevision = 1;
-  for (const e of events) {
-    const at = { streamId, revision: e.revision, position: e.position, eventId: e.id };
-    if (e.revision > expectedRevision) return { ok: false, checked: e.revision, problem: { kind: 'missing', streamId, revision: expectedRevision, position: e.position } };
-    if (e.revision < expectedRevision) return { ok: false, checked: e.revision, problem: { kind: 'inserted', ...at } };
-    if (eventHash({ ...e, prevHash: e.prevHash }) !== e.hash) return { ok: false, checked: e.revision, problem: { kind: 'altered', ...at } };
-    if (e.prevHash !== prev) {
-      // A correct self-hash over a wrong link means an event was put in that was never appended here.
-      return { ok: false, checked: e.revision, problem: { kind: e.revision === 1 ? 'inserted' : 'broken-link', ...at } };
-    }
-    prev = e.hash;
-    expectedRevision++;
+export class ChainVerifier {
+  private readonly last = new Map<string, { revision: number; hash: string }>();
+  checked = 0;
+
+  push(e: RecordedEvent): ChainProblem | undefined {
+    this.checked++;
+    const prev = this.last.get(e.streamId) ?? { revision: 0, hash: '' };
+    const at = { streamId: e.streamId, revision: e.revision, position: e.position, eventId: e.id };
+    if (e.revision > prev.revision + 1) return { kind: 'missing', streamId: e.streamId, revision: prev.revision + 1, position: e.position };
+    if (e.revision <= prev.revision) return { kind: 'inserted', ...at };
+    if (eventHash(e) !== e.hash) return { kind: 'altered', ...at };
+    // A correct self-hash over a wrong link means an event was put in that was never appended here.
+    if (e.prevHash !== prev.hash) return { kind: e.revision === 1 ? 'inserted' : 'broken-link', ...at };
+    this.last.set(e.streamId, { revision: e.revision, hash: e.hash });
+    return undefined;
   }
-  if (head) {
-    if (head.version > events.length) return { ok: false, checked: events.length, problem: { kind: 'missing', streamId, revision: events.length + 1 } };
-    if (head.version < events.length) {
-      const e = events[head.version];
-      return { ok: false, checked: events.length, problem: { kind: 'inserted', streamId, revision: e.revision, position: e.position, eventId: e.id } };
+
+  finish(heads: Map<string, StreamHead>): ChainProblem | undefined {
+    for (const [streamId, head] of heads) {
+      const seen = this.last.get(streamId) ?? { revision: 0, hash: '' };
+      if (head.version > seen.revision) return { kind: 'missing', streamId, revision: seen.revision + 1 };
+      if (head.version < seen.revision) return { kind: 'inserted', streamId, revision: head.version + 1, position: -1, eventId: '' };
+      if (head.lastHash !== seen.hash) return { kind: 'altered', streamId, revision: seen.revision, position: -1, eventId: '' };
     }
-    if (head.lastHash !== prev) {
-      const e = events[events.length - 1];
-      return { ok: false, checked: events.length, problem: { kind: 'altered', streamId, revision: e.revision, position: e.position, eventId: e.id } };
+    for (const [streamId, seen] of this.last) {
+      if (!heads.has(streamId)) return { kind: 'inserted', streamId, revision: 1, position: -1, eventId: '' };
+      void seen;
     }
+    return undefined;
   }
-  return { ok: true, checked: events.length };
 }
