@@ -1,0 +1,93 @@
+import type { DomainEvent } from '../decider.ts';
+
+export type CallDirection = 'outbound' | 'inbound';
+export type MonitorMode = 'listen' | 'whisper' | 'barge';
+export type RoutingStrategy = 'longest_idle' | 'skills' | 'round_robin' | 'ring_all' | 'fewest_calls' | 'random';
+export type TransferTarget = { kind: 'agent' | 'queue' | 'number'; id: string };
+
+/** What the compliance check saw, so an auditor can replay why a number was or was not dialed. */
+export interface ComplianceInputs {
+  localTime: string;
+  timeZone: string;
+  withinCallingHours: boolean;
+  doNotCall: boolean;
+  attempts: number;
+  maxAttempts: number;
+  [more: string]: unknown;
+}
+
+export interface ComplianceDecision {
+  allowed: boolean;
+  /** Stable codes, e.g. OUTSIDE_CALLING_HOURS, DO_NOT_CALL, MAX_ATTEMPTS; empty when allowed. */
+  reasons: string[];
+  inputs: ComplianceInputs;
+}
+
+interface Base {
+  callId: string;
+  at: string;
+}
+
+export type CallDialAttempted = DomainEvent<
+  'CallDialAttempted',
+  Base & {
+    phone: string;
+    direction: CallDirection;
+    campaignId?: string;
+    agentId?: string;
+    attempt: number;
+    compliance: ComplianceDecision;
+  }
+>;
+/** The compliance check refused the dial: recorded so the refusal is auditable; nothing was dialed. */
+export type CallDialBlocked = DomainEvent<
+  'CallDialBlocked',
+  Base & { phone: string; campaignId?: string; agentId?: string; compliance: ComplianceDecision }
+>;
+export type CallRinging = DomainEvent<'CallRinging', Base>;
+export type CallAnswered = DomainEvent<'CallAnswered', Base & { answeredBy: 'human' | 'machine'; amdResult?: string }>;
+export type CallOffered = DomainEvent<
+  'CallOffered',
+  Base & { candidates: string[]; strategy: RoutingStrategy; winner?: string; queueId?: string }
+>;
+export type CallBridged = DomainEvent<'CallBridged', Base & { agentId: string }>;
+export type CallHeld = DomainEvent<'CallHeld', Base & { by?: string }>;
+export type CallResumed = DomainEvent<'CallResumed', Base & { by?: string }>;
+export type CallTransferred = DomainEvent<
+  'CallTransferred',
+  Base & { fromAgentId?: string; to: TransferTarget; mode: 'blind' | 'attended' }
+>;
+export type CallRecordingStarted = DomainEvent<'CallRecordingStarted', Base & { recordingId: string; file: string }>;
+export type CallRecordingPaused = DomainEvent<'CallRecordingPaused', Base & { recordingId: string; reason?: string }>;
+export type CallRecordingResumed = DomainEvent<'CallRecordingResumed', Base & { recordingId: string }>;
+export type CallRecordingStopped = DomainEvent<
+  'CallRecordingStopped',
+  Base & { recordingId: string; file: string; sha256: string; durationMs?: number }
+>;
+export type CallMonitored = DomainEvent<'CallMonitored', Base & { mode: MonitorMode; supervisorId: string }>;
+export type CallMonitorEnded = DomainEvent<'CallMonitorEnded', Base & { supervisorId: string }>;
+export type CallForceHungUp = DomainEvent<'CallForceHungUp', Base & { by: string; reason: string }>;
+/** cause: the normalized hangup cause, e.g. NORMAL_CLEARING, USER_BUSY, NO_ANSWER. */
+export type CallEnded = DomainEvent<'CallEnded', Base & { cause: string; hangupBy?: 'caller' | 'callee' | 'agent' | 'system' }>;
+/** Answered by a human but no agent came in time: counts against the campaign's abandon rate. */
+export type CallAbandoned = DomainEvent<'CallAbandoned', Base & { waitedMs: number; reason: string }>;
+
+export type CallEvent =
+  | CallDialAttempted
+  | CallDialBlocked
+  | CallRinging
+  | CallAnswered
+  | CallOffered
+  | CallBridged
+  | CallHeld
+  | CallResumed
+  | CallTransferred
+  | CallRecordingStarted
+  | CallRecordingPaused
+  | CallRecordingResumed
+  | CallRecordingStopped
+  | CallMonitored
+  | CallMonitorEnded
+  | CallForceHungUp
+  | CallEnded
+  | CallAbandoned;

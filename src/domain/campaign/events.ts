@@ -1,0 +1,62 @@
+import type { DomainEvent } from '../decider.ts';
+
+export type DialMode = 'preview' | 'progressive' | 'predictive';
+export type RetryDisposition = 'busy' | 'no_answer' | 'machine' | 'callback';
+
+/** days: ISO weekdays 1 (Monday) .. 7 (Sunday); start/end: 'HH:MM' local time, end exclusive. */
+export interface CallingWindow {
+  days: number[];
+  start: string;
+  end: string;
+}
+
+export interface CallingHours {
+  windows: CallingWindow[];
+  /** 'lead': hours apply in the callee's zone (from the number); 'campaign': in `timeZone`. */
+  timeZonePolicy: 'lead' | 'campaign';
+  timeZone: string;
+}
+
+export interface RetryRule {
+  delayMinutes: number;
+  /** Attempts allowed for this disposition; defaults to the campaign's maxAttempts. */
+  maxAttempts?: number;
+}
+
+export interface CampaignConfig {
+  mode: DialMode;
+  /** Fraction of answered calls that may be abandoned, 0.03 = 3% (the usual regulatory ceiling). */
+  abandonRateTarget: number;
+  callingHours: CallingHours;
+  maxAttempts: number;
+  retryRules: Partial<Record<RetryDisposition, RetryRule>>;
+  productIds: string[];
+  questionnaireId?: string;
+  scriptId?: string;
+  queueId?: string;
+}
+
+interface Base {
+  campaignId: string;
+  at: string;
+}
+
+export type CampaignCreated = DomainEvent<
+  'CampaignCreated',
+  Base & { name: string; departmentId: string; createdBy?: string; config: CampaignConfig }
+>;
+export type CampaignConfigured = DomainEvent<'CampaignConfigured', Base & { config: CampaignConfig; configuredBy?: string }>;
+export type CampaignListAttached = DomainEvent<'CampaignListAttached', Base & { listId: string }>;
+export type CampaignListDetached = DomainEvent<'CampaignListDetached', Base & { listId: string }>;
+export type CampaignStarted = DomainEvent<'CampaignStarted', Base & { startedBy?: string }>;
+export type CampaignPaused = DomainEvent<'CampaignPaused', Base & { reason: string; pausedBy?: string }>;
+export type CampaignStopped = DomainEvent<'CampaignStopped', Base & { reason: string; stoppedBy?: string }>;
+
+export type CampaignEvent =
+  | CampaignCreated
+  | CampaignConfigured
+  | CampaignListAttached
+  | CampaignListDetached
+  | CampaignStarted
+  | CampaignPaused
+  | CampaignStopped;
