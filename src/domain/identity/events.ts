@@ -4,10 +4,10 @@ import type { DomainEvent } from '../decider.ts';
 export const ROLES = ['agent', 'team_leader', 'supervisor', 'qa', 'admin', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
-interface UserBase {
+type UserBase = {
   userId: string;
   at: string;
-}
+};
 
 /** The password hash, never the password, is the fact; hashing happens before the command is decided. */
 export type UserCreated = DomainEvent<
@@ -32,10 +32,10 @@ export type UserEvent =
   | UserLoggedIn
   | UserLoggedOut;
 
-interface DeptBase {
+type DeptBase = {
   departmentId: string;
   at: string;
-}
+};
 
 export type DepartmentCreated = DomainEvent<'DepartmentCreated', DeptBase & { name: string; parentId?: string; by?: string }>;
 export type DepartmentRenamed = DomainEvent<'DepartmentRenamed', DeptBase & { name: string; by?: string }>;
