@@ -6,10 +6,10 @@ export interface Skill {
   level: number;
 }
 
-interface Base {
+type Base = {
   agentId: string;
   at: string;
-}
+};
 
 export type AgentRegistered = DomainEvent<
   'AgentRegistered',

@@ -23,10 +23,10 @@ export interface ComplianceDecision {
   inputs: ComplianceInputs;
 }
 
-interface Base {
+type Base = {
   callId: string;
   at: string;
-}
+};
 
 export type CallDialAttempted = DomainEvent<
   'CallDialAttempted',

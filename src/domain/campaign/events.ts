@@ -36,10 +36,10 @@ export interface CampaignConfig {
   queueId?: string;
 }
 
-interface Base {
+type Base = {
   campaignId: string;
   at: string;
-}
+};
 
 export type CampaignCreated = DomainEvent<
   'CampaignCreated',

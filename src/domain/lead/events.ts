@@ -5,10 +5,10 @@ export type Assignee = { kind: 'agent' | 'team'; id: string };
 export type CallbackVisibility = 'public' | 'private';
 
 /** Every event carries `phone` (E.164, the stream's key) and `at` (when it happened). */
-interface Base {
+type Base = {
   phone: string;
   at: string;
-}
+};
 
 export type LeadImported = DomainEvent<
   'LeadImported',

@@ -17,10 +17,10 @@ export interface Gift {
 
 export type PaymentMethod = 'cash_on_delivery' | 'wechat' | 'alipay' | 'bank_transfer' | 'card' | 'other';
 
-interface Base {
+type Base = {
   orderId: string;
   at: string;
-}
+};
 
 export type OrderPlaced = DomainEvent<
   'OrderPlaced',

@@ -21,10 +21,10 @@ export type ScorecardDefined = DomainEvent<
 export type ScorecardEvent = ScorecardDefined;
 
 /** An evaluation is one QA review of one call (stream `evaluation-<callId>`). */
-interface Base {
+type Base = {
   callId: string;
   at: string;
-}
+};
 
 export type CallScored = DomainEvent<
   'CallScored',
