@@ -1,0 +1,84 @@
+import type { DomainError } from '../decider.ts';
+import { isNonEmpty, reject } from '../rules.ts';
+import type { CallingWindow, CampaignConfig, DialMode, RetryDisposition } from './events.ts';
+
+const MODES: readonly DialMode[] = ['preview', 'progressive', 'predictive'];
+const RETRY_DISPOSITIONS: readonly RetryDisposition[] = ['busy', 'no_answer', 'machine', 'callback'];
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+export const DEFAULT_CAMPAIGN_CONFIG: CampaignConfig = {
+  mode: 'preview',
+  abandonRateTarget: 0.03,
+  callingHours: {
+    windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '09:00', end: '21:00' }],
+    timeZonePolicy: 'lead',
+    timeZone: 'Asia/Shanghai',
+  },
+  maxAttempts: 3,
+  retryRules: { busy: { delayMinutes: 10 }, no_answer: { delayMinutes: 60 }, machine: { delayMinutes: 240 }, callback: { delayMinutes: 0 } },
+  productIds: [],
+};
+
+export function isTimeZone(zone: unknown): zone is string {
+  if (typeof zone !== 'string' || !zone) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function checkWindow(w: CallingWindow): DomainError | undefined {
+  const days = Array.isArray(w?.days) ? w.days : [];
+  if (days.length === 0 || days.some((d) => !Number.isInteger(d) || d < 1 || d > 7)) {
+    return reject('CALLING_HOURS_INVALID', 'Calling days are weekdays 1 (Monday) to 7 (Sunday)');
+  }
+  if (!HHMM.test(w.start) || !HHMM.test(w.end) || w.start >= w.end) {
+    return reject('CALLING_HOURS_INVALID', `Calling window ${w.start}-${w.end} must be HH:MM to a later HH:MM`);
+  }
+  return undefined;
+}
+
+/** Overlay a partial config on the current one and check the result as a whole. */
+export function mergeConfig(current: CampaignConfig, patch: Partial<CampaignConfig> = {}): CampaignConfig | DomainError {
+  const c: CampaignConfig = {
+    ...current,
+    ...patch,
+    callingHours: { ...current.callingHours, ...patch.callingHours },
+    retryRules: patch.retryRules ?? current.retryRules,
+  };
+  if (!MODES.includes(c.mode)) return reject('CAMPAIGN_MODE_INVALID', `Dial mode must be one of ${MODES.join(', ')}`);
+  if (typeof c.abandonRateTarget !== 'number' || !(c.abandonRateTarget >= 0 && c.abandonRateTarget <= 0.5)) {
+    return reject('ABANDON_TARGET_INVALID', 'The abandon-rate target is a fraction between 0 and 0.5 (0.03 = 3%)');
+  }
+  if (!Number.isInteger(c.maxAttempts) || c.maxAttempts < 1 || c.maxAttempts > 50) {
+    return reject('MAX_ATTEMPTS_INVALID', 'Max attempts must be a whole number from 1 to 50');
+  }
+  const hours = c.callingHours;
+  if (!Array.isArray(hours.windows) || hours.windows.length === 0) return reject('CALLING_HOURS_INVALID', 'Give at least one calling window');
+  for (const w of hours.windows) {
+    const bad = checkWindow(w);
+    if (bad) return bad;
+  }
+  if (hours.timeZonePolicy !== 'lead' && hours.timeZonePolicy !== 'campaign') {
+    return reject('TIME_ZONE_POLICY_INVALID', "Time-zone policy is 'lead' (callee's zone) or 'campaign'");
+  }
+  if (!isTimeZone(hours.timeZone)) return reject('TIME_ZONE_INVALID', `Unknown time zone "${hours.timeZone}"`);
+  for (const [key, rule] of Object.entries(c.retryRules ?? {})) {
+    if (!RETRY_DISPOSITIONS.includes(key as RetryDisposition)) {
+      return reject('RETRY_RULE_INVALID', `Retry rules exist for ${RETRY_DISPOSITIONS.join(', ')}, not "${key}"`);
+    }
+    if (!rule || !Number.isInteger(rule.delayMinutes) || rule.delayMinutes < 0) {
+      return reject('RETRY_RULE_INVALID', `Retry delay for ${key} must be whole minutes, 0 or more`);
+    }
+    if (rule.maxAttempts !== undefined && (!Number.isInteger(rule.maxAttempts) || rule.maxAttempts < 1 || rule.maxAttempts > c.maxAttempts)) {
+      return reject('RETRY_RULE_INVALID', `Attempts for ${key} must be from 1 to the campaign's ${c.maxAttempts}`);
+    }
+  }
+  if (!Array.isArray(c.productIds) || c.productIds.some((p) => !isNonEmpty(p))) return reject('PRODUCTS_INVALID', 'Products are given by id');
+  for (const key of ['questionnaireId', 'scriptId', 'queueId'] as const) {
+    if (c[key] !== undefined && !isNonEmpty(c[key])) return reject('CAMPAIGN_BINDING_INVALID', `${key} must be an id when given`);
+  }
+  return c;
+}
