@@ -1,0 +1,24 @@
+import { sql } from 'slonik';
+import type { ProjectionContext, TableChange } from './types.ts';
+
+/** A fresh context per transaction attempt, so a retried attempt does not report the changes twice. */
+export function createContext(schema: string): ProjectionContext & { changes(): TableChange[] } {
+  const changed = new Map<string, Set<string>>();
+  return {
+    schema,
+    table: (name) => sql.identifier([schema, name]),
+    changed(table, key) {
+      let keys = changed.get(table);
+      if (!keys) changed.set(table, (keys = new Set()));
+      keys.add(key);
+    },
+    changes: () => [...changed].map(([table, keys]) => ({ table, keys: [...keys] })),
+  };
+}
+
+/** Event time: the domain's `at`, else the metadata's occurredAt, else when it was stored. */
+export function eventTime(e: { data: any; metadata: { occurredAt?: string }; recordedAt: string }): string {
+  const at = e.data?.at ?? e.metadata?.occurredAt ?? e.recordedAt;
+  const d = new Date(at);
+  return Number.isNaN(d.getTime()) ? e.recordedAt : d.toISOString();
+}

@@ -1,0 +1,66 @@
+import { sql, type DatabaseTransactionConnection, type IdentifierSqlToken } from 'slonik';
+
+/**
+ * Batch helpers for the two table shapes read models use:
+ * - document tables `(key text PRIMARY KEY, doc jsonb)`: load the touched rows once, fold the batch in memory
+ *   with a pure evolve, write back once;
+ * - counter tables `(key text PRIMARY KEY, dims jsonb, counters jsonb)`: add the batch's deltas in one upsert.
+ * Generated columns on `doc`/`dims` give indexed, searchable columns without extra writes.
+ */
+
+export async function loadDocs<D>(tx: DatabaseTransactionConnection, table: IdentifierSqlToken, keys: Iterable<string>): Promise<Map<string, D>> {
+  const list = [...new Set(keys)];
+  const docs = new Map<string, D>();
+  if (!list.length) return docs;
+  const rows = await tx.any(sql.unsafe`SELECT key, doc FROM ${table} WHERE key = ANY(${sql.array(list, 'text')})`);
+  for (const r of rows as readonly { key: string; doc: D }[]) docs.set(r.key, r.doc);
+  return docs;
+}
+
+/** Writes the docs of `dirty` keys; a key whose doc is missing from `docs` is deleted. */
+export async function saveDocs<D>(tx: DatabaseTransactionConnection, table: IdentifierSqlToken, docs: Map<string, D>, dirty: Iterable<string>): Promise<void> {
+  const upserts: { key: string; doc: D }[] = [];
+  const deletes: string[] = [];
+  for (const key of new Set(dirty)) {
+    const doc = docs.get(key);
+    if (doc === undefined) deletes.push(key);
+    else upserts.push({ key, doc });
+  }
+  if (upserts.length) {
+    await tx.query(sql.unsafe`
+      INSERT INTO ${table} (key, doc)
+      SELECT key, doc FROM jsonb_to_recordset(${sql.jsonb(upserts)}) AS x(key text, doc jsonb)
+      ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc`);
+  }
+  if (deletes.length) await tx.query(sql.unsafe`DELETE FROM ${table} WHERE key = ANY(${sql.array(deletes, 'text')})`);
+}
+
+export type Counters = Record<string, number>;
+
+/** Accumulates counter deltas per key in memory during a batch. */
+export class CounterBatch {
+  readonly rows = new Map<string, { dims: Record<string, string>; counters: Counters }>();
+
+  add(dims: Record<string, string>, counters: Counters): string {
+    const key = Object.values(dims).join('|');
+    let row = this.rows.get(key);
+    if (!row) this.rows.set(key, (row = { dims, counters: {} }));
+    for (const [k, v] of Object.entries(counters)) if (v) row.counters[k] = (row.counters[k] ?? 0) + v;
+    return key;
+  }
+
+  async save(tx: DatabaseTransactionConnection, table: IdentifierSqlToken): Promise<string[]> {
+    const rows = [...this.rows].filter(([, r]) => Object.keys(r.counters).length).map(([key, r]) => ({ key, dims: r.dims, counters: r.counters }));
+    if (!rows.length) return [];
+    await tx.query(sql.unsafe`
+      INSERT INTO ${table} AS t (key, dims, counters)
+      SELECT key, dims, counters FROM jsonb_to_recordset(${sql.jsonb(rows)}) AS x(key text, dims jsonb, counters jsonb)
+      ON CONFLICT (key) DO UPDATE SET counters = rm_add_counters(t.counters, EXCLUDED.counters)`);
+    return rows.map((r) => r.key);
+  }
+}
+
+/** Hour bucket of an ISO instant, UTC: 'YYYY-MM-DDTHH'. Periods are queried as ranges of buckets. */
+export function hourOf(iso: string): string {
+  return iso.slice(0, 13);
+}

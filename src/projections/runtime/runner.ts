@@ -1,0 +1,126 @@
+import type { DatabasePool } from 'slonik';
+import type { EventStore, RecordedEvent, Subscription } from '../../eventstore/types.ts';
+import type { LivePubSub } from '../live/pubsub.ts';
+import { applyBatchWithCheckpoints, ProjectionSupersededError, readCheckpoints } from './checkpoints.ts';
+import type { ProjectionMetrics } from './metrics.ts';
+import { eventTypesOf } from './replay.ts';
+import { ensureProjections, type RebuildOptions } from './rebuild.ts';
+import { LIVE_SCHEMA, type Projection } from './types.ts';
+
+export interface RunnerOptions {
+  pool: DatabasePool;
+  store: EventStore;
+  projections: Projection[];
+  pubsub?: LivePubSub;
+  metrics?: ProjectionMetrics;
+  /** Events per transaction (default 1000). */
+  batchSize?: number;
+  /** Wait before resubscribing after a failed batch (default 1000 ms). */
+  retryDelayMs?: number;
+  onError?: (e: unknown) => void;
+  rebuild?: RebuildOptions;
+}
+
+/**
+ * Keeps a group of projections up to date: one subscription to the global log, one transaction per batch
+ * holding every projection's rows and checkpoint, then a change notice after commit. A failed batch
+ * commits nothing; the runner resubscribes from the stored checkpoints.
+ */
+export class ProjectionRunner {
+  private readonly opts: RunnerOptions;
+  private subscription?: Subscription;
+  private stopped = false;
+  private readonly applied = new Map<string, number>();
+  private waiters: { position: number; resolve: () => void }[] = [];
+  private loop?: Promise<void>;
+  private head = 0;
+
+  constructor(opts: RunnerOptions) {
+    this.opts = opts;
+  }
+
+  /** Creates or rebuilds the read models as needed, then follows the log. */
+  async start(): Promise<void> {
+    await ensureProjections(this.opts.pool, this.opts.store, this.opts.projections, this.opts.rebuild);
+    this.loop = this.run();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      const stored = await readCheckpoints(this.opts.pool, this.opts.projections.map((p) => p.name));
+      for (const [name, cp] of stored) this.note(name, cp.position);
+      if (this.stopped) return;
+      const after = Math.min(...this.opts.projections.map((p) => stored.get(p.name)?.position ?? 0));
+      this.subscription = this.opts.store.subscribe((events) => this.apply(events), {
+        after,
+        batchSize: this.opts.batchSize ?? 1000,
+        filter: { eventTypes: eventTypesOf(this.opts.projections) },
+        onCaughtUp: (position) => this.caughtUp(position),
+      });
+      try {
+        await this.subscription.done;
+        if (this.stopped) return;
+      } catch (e) {
+        if (this.stopped) return;
+        this.opts.onError?.(e);
+        if (e instanceof ProjectionSupersededError) {
+          this.stopped = true;
+          return;
+        }
+      }
+      await new Promise((r) => setTimeout(r, this.opts.retryDelayMs ?? 1000));
+    }
+  }
+
+  private async apply(events: RecordedEvent[]): Promise<void> {
+    const started = performance.now();
+    const notices = await this.opts.pool.transaction((tx) => applyBatchWithCheckpoints(tx, this.opts.projections, events, LIVE_SCHEMA));
+    const last = events[events.length - 1];
+    const seconds = (performance.now() - started) / 1000;
+    const m = this.opts.metrics;
+    for (const p of this.opts.projections) {
+      this.note(p.name, last.position);
+      if (m) {
+        const types = new Set(p.eventTypes);
+        m.events.inc({ projection: p.name }, events.filter((e) => types.has(e.type)).length);
+        m.batchSeconds.observe({ projection: p.name }, seconds);
+        m.position.set({ projection: p.name }, last.position);
+        m.lagSeconds.set({ projection: p.name }, Math.max(0, (Date.now() - Date.parse(last.recordedAt)) / 1000));
+        m.lagEvents.set({ projection: p.name }, Math.max(0, this.head - last.position));
+      }
+    }
+    if (notices.length && this.opts.pubsub) await this.opts.pubsub.publish(notices).catch((e) => this.opts.onError?.(e));
+  }
+
+  private caughtUp(position: number): void {
+    this.head = Math.max(this.head, position);
+    for (const p of this.opts.projections) {
+      this.note(p.name, position);
+      this.opts.metrics?.lagEvents.set({ projection: p.name }, 0);
+      this.opts.metrics?.lagSeconds.set({ projection: p.name }, 0);
+    }
+  }
+
+  private note(name: string, position: number): void {
+    if ((this.applied.get(name) ?? 0) < position) this.applied.set(name, position);
+    const reached = this.reached();
+    this.waiters = this.waiters.filter((w) => (w.position <= reached ? (w.resolve(), false) : true));
+  }
+
+  /** The lowest position every projection of this runner has reached. */
+  reached(): number {
+    return Math.min(...this.opts.projections.map((p) => this.applied.get(p.name) ?? 0));
+  }
+
+  /** Resolves once every projection has applied (or skipped) the log up to `position`. */
+  waitFor(position: number): Promise<void> {
+    if (this.reached() >= position) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ position, resolve }));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.subscription?.stop();
+    await this.loop?.catch(() => {});
+  }
+}
