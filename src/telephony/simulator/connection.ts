@@ -1,0 +1,292 @@
+/**
+ * One inbound ESL client. Commands run strictly one at a time; events wait while a
+ * command runs or a partial command is buffered, so a reply always precedes the events it caused.
+ */
+import { randomUUID } from 'node:crypto';
+import type net from 'node:net';
+import { runApi } from './apis.ts';
+import { hangup } from './calls.ts';
+import type { Channel } from './channel.ts';
+import { CommandParser, type Packet } from './commandParser.ts';
+import { AUTH_REQUEST, apiResponse, commandReply, disconnectNotice, type EventFormat, eventFrame, rawCommandReply, type SimEvent } from './frames.ts';
+import { runApp } from './sendmsg.ts';
+import { MYEVENTS, Subscriptions } from './subscriptions.ts';
+import type { Switch } from './switch.ts';
+
+export interface Faults {
+  /** Destroy the socket when the next `api` command arrives, before replying. */
+  dropNextApi: boolean;
+  /** Split every write into chunks of this many bytes (0 = off). */
+  chunkSize: number;
+  /** Send every event frame twice. */
+  duplicateEvents: boolean;
+}
+
+interface Outcome {
+  reply?: string;
+  after?: () => void;
+  close?: boolean;
+}
+
+export class SimConnection {
+  readonly socket: net.Socket;
+  readonly subs = new Subscriptions();
+  format: EventFormat = 'plain';
+  authed = false;
+  lingerSec?: number;
+  private readonly sw: Switch;
+  private readonly password: string;
+  private readonly faults: Faults;
+  private readonly parser = new CommandParser();
+  private readonly inbox: Packet[] = [];
+  private readonly held: string[] = [];
+  private busy = false;
+  private closed = false;
+  private readonly unsubscribe: () => void;
+  private readonly onHangup: (ch: Channel) => void;
+  private writeChain: Promise<void> = Promise.resolve();
+
+  constructor(sw: Switch, socket: net.Socket, password: string, faults: Faults) {
+    this.sw = sw;
+    this.socket = socket;
+    this.password = password;
+    this.faults = faults;
+    this.unsubscribe = sw.onEvent((ev) => this.offer(ev));
+    this.onHangup = (ch) => this.channelGone(ch);
+    sw.hangupListeners.add(this.onHangup);
+    socket.on('data', (chunk: Buffer) => {
+      this.inbox.push(...this.parser.push(chunk));
+      void this.pump();
+    });
+    socket.on('close', () => this.dispose());
+    socket.on('error', () => this.dispose());
+    this.write(AUTH_REQUEST);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  offer(ev: SimEvent): void {
+    if (!this.authed || this.closed || !this.subs.matches(ev)) return;
+    const frame = eventFrame(ev, this.format);
+    this.held.push(frame);
+    if (this.faults.duplicateEvents) this.held.push(frame);
+    this.flush();
+  }
+
+  /** Send raw bytes (fault injection: malformed frames). */
+  sendRaw(text: string): void {
+    this.write(text);
+  }
+
+  close(kind: 'fin' | 'rst' = 'fin', notice?: string): void {
+    if (this.closed) return;
+    if (notice) this.write(notice);
+    void this.writeChain.then(() => (kind === 'rst' ? this.socket.resetAndDestroy() : this.socket.end()));
+    this.dispose();
+  }
+
+  private dispose(): void {
+    this.closed = true;
+    this.unsubscribe();
+    this.sw.hangupListeners.delete(this.onHangup);
+  }
+
+  private flush(): void {
+    if (this.busy || this.parser.partial || this.closed) return;
+    while (this.held.length) this.write(this.held.shift()!);
+  }
+
+  private write(text: string): void {
+    const size = this.faults.chunkSize;
+    if (!size) {
+      if (!this.socket.destroyed) this.socket.write(text);
+      return;
+    }
+    const buf = Buffer.from(text);
+    for (let i = 0; i < buf.length; i += size) {
+      const part = buf.subarray(i, i + size);
+      this.writeChain = this.writeChain.then(() => new Promise((r) => setImmediate(() => (this.socket.destroyed ? r() : this.socket.write(part, () => r())))));
+    }
+  }
+
+  private async pump(): Promise<void> {
+    if (this.busy) return;
+    while (this.inbox.length && !this.closed) {
+      this.busy = true;
+      const packet = this.inbox.shift()!;
+      let out: Outcome;
+      try {
+        out = await this.handle(packet);
+      } catch (err) {
+        out = { reply: commandReply(`-ERR ${(err as Error).message}`) };
+      }
+      if (this.closed) return;
+      if (out.reply) this.write(out.reply);
+      this.busy = false;
+      out.after?.();
+      this.flush();
+      if (out.close) this.close('fin', disconnectNotice());
+    }
+    this.busy = false;
+    this.flush();
+  }
+
+  private async handle(p: Packet): Promise<Outcome> {
+    const [verb = '', ...words] = p.command.trim().split(/\s+/);
+    const cmd = verb.toLowerCase();
+    const rest = p.command.trim().slice(verb.length).trim();
+    if (cmd === 'exit' || cmd === '...') return { reply: commandReply('+OK bye'), close: true };
+    if (!this.authed) {
+      if (cmd === 'auth') {
+        if (rest === this.password) {
+          this.authed = true;
+          return { reply: commandReply('+OK accepted') };
+        }
+        return { reply: commandReply('-ERR invalid'), close: true };
+      }
+      if (cmd === 'userauth') {
+        if (rest.slice(rest.indexOf(':') + 1) !== this.password) return { reply: commandReply('-ERR invalid'), close: true };
+        this.authed = true;
+        return { reply: rawCommandReply('Reply-Text: +OK accepted\nAllowed-Events: ALL\nAllowed-API: ALL\nAllowed-LOG: true\n\n') };
+      }
+      return { reply: commandReply('-ERR command not found') };
+    }
+    switch (cmd) {
+      case 'api':
+        if (this.faults.dropNextApi) {
+          this.faults.dropNextApi = false;
+          this.socket.resetAndDestroy();
+          this.dispose();
+          return {};
+        }
+        return { reply: apiResponse(await runApi(this.sw, rest)) };
+      case 'bgapi':
+        return this.bgapi(rest, p.headers['Job-UUID']);
+      case 'event':
+        return this.event(words);
+      case 'nixevent':
+        if (!words.length) return { reply: commandReply('-ERR no keywords supplied') };
+        this.subs.remove(words);
+        return { reply: commandReply('+OK events nixed') };
+      case 'noevents':
+        if (!this.subs.any) return { reply: commandReply('-ERR not listening for events') };
+        this.subs.clear();
+        return { reply: commandReply('+OK no longer listening for events') };
+      case 'filter':
+        return { reply: commandReply(this.filter(words)) };
+      case 'myevents':
+        return { reply: commandReply(this.myevents(words)) };
+      case 'linger':
+        if (!this.subs.boundUuid) return { reply: commandReply('-ERR not controlling a session') };
+        this.lingerSec = words[0] ? Number(words[0]) : -1;
+        return { reply: commandReply(words[0] ? `+OK will linger ${words[0]} seconds` : '+OK will linger') };
+      case 'nolinger':
+        if (!this.subs.boundUuid) return { reply: commandReply('-ERR not controlling a session') };
+        this.lingerSec = undefined;
+        return { reply: commandReply('+OK will not linger') };
+      case 'divert_events':
+        if (!this.subs.boundUuid) return { reply: commandReply('-ERR not controlling a session.') };
+        return { reply: commandReply(words[0] === 'on' ? '+OK events diverted' : '+OK events not diverted') };
+      case 'sendmsg':
+        return this.sendmsg(words[0] ?? this.subs.boundUuid, p);
+      case 'sendevent': {
+        const id = randomUUID();
+        const name = (words[0] ?? 'CUSTOM').toUpperCase();
+        const headers = Object.entries(p.headers).filter(([k]) => k !== 'Content-Length');
+        return { reply: commandReply(`+OK ${id}`), after: () => this.sw.fire(name, [...headers, ['Event-UUID', id]], p.body, p.headers['Event-Subclass']) };
+      }
+      case 'log':
+        return { reply: commandReply(`+OK log level ${words[0] ?? 'debug'} [7]`) };
+      case 'nolog':
+        return { reply: commandReply('+OK no longer logging') };
+      default:
+        return { reply: commandReply('-ERR command not found') };
+    }
+  }
+
+  private bgapi(line: string, jobHeader: string | undefined): Outcome {
+    const job = jobHeader || randomUUID();
+    const sp = line.indexOf(' ');
+    const command = sp < 0 ? line : line.slice(0, sp);
+    const arg = sp < 0 ? '' : line.slice(sp + 1);
+    const finish = (body: string) => {
+      const headers: Array<[string, string]> = [['Job-UUID', job], ['Job-Owner-UUID', ''], ['Job-Command', command]];
+      if (arg) headers.push(['Job-Command-Arg', arg]);
+      this.sw.fire('BACKGROUND_JOB', headers, body);
+    };
+    return {
+      reply: rawCommandReply(`Reply-Text: +OK Job-UUID: ${job}\nJob-UUID: ${job}\n\n`),
+      after: () => {
+        const result = runApi(this.sw, line);
+        if (typeof result === 'string') this.sw.clock.after(0, () => finish(result));
+        else void result.then(finish);
+      },
+    };
+  }
+
+  private event(words: string[]): Outcome {
+    let format = 'plain';
+    if (['plain', 'json', 'xml'].includes(words[0]?.toLowerCase())) format = words.shift()!.toLowerCase();
+    if (!words.length) return { reply: commandReply('-ERR no keywords supplied') };
+    // XML framing is not simulated; such clients get plain frames.
+    this.format = format === 'json' ? 'json' : 'plain';
+    this.subs.add(words);
+    return { reply: commandReply(`+OK event listener enabled ${format}`) };
+  }
+
+  private filter(words: string[]): string {
+    if (words[0] === 'delete') {
+      if (words[1] === 'all') {
+        this.subs.filters = [];
+        return '+OK filter deleted. [all][(null)]';
+      }
+      const [, h, ...v] = words;
+      if (!h) return '-ERR invalid syntax';
+      const value = v.join(' ');
+      this.subs.filters = this.subs.filters.filter(([fh, fv]) => !(fh === h && (!value || fv === value)));
+      return `+OK filter deleted. [${h}][${value || '(null)'}]`;
+    }
+    const [h, ...v] = words;
+    if (!h || !v.length) return '-ERR invalid syntax';
+    this.subs.filters.push([h, v.join(' ')]);
+    return `+OK filter added. [${h}]=[${v.join(' ')}]`;
+  }
+
+  private myevents(words: string[]): string {
+    if (this.subs.boundUuid) return '-ERR aready enabled.';
+    const [uuid, fmt] = words;
+    if (!uuid || !this.sw.channels.has(uuid)) return '-ERR invalid uuid';
+    this.subs.boundUuid = uuid;
+    this.subs.clear();
+    this.subs.add(MYEVENTS);
+    this.format = fmt === 'json' ? 'json' : 'plain';
+    return '+OK Events Enabled';
+  }
+
+  private sendmsg(uuid: string | undefined, p: Packet): Outcome {
+    const ch = uuid ? this.sw.channels.get(uuid) : undefined;
+    if (!ch) return { reply: commandReply(`-ERR invalid session id [${uuid ?? ''}]`) };
+    const h = Object.fromEntries(Object.entries(p.headers).map(([k, v]) => [k.toLowerCase(), v]));
+    const command = h['call-command'];
+    return {
+      reply: commandReply('+OK'),
+      after: () => {
+        if (command === 'hangup') hangup(this.sw, ch, h['hangup-cause'] || 'NORMAL_CLEARING');
+        else if (command === 'execute') runApp(this.sw, ch, h['execute-app-name'] ?? '', h['execute-app-arg'] ?? p.body ?? '', h['event-uuid']);
+      },
+    };
+  }
+
+  /** A session-bound (myevents) connection closes when its channel ends, unless it lingers. */
+  private channelGone(ch: Channel): void {
+    if (this.subs.boundUuid !== ch.uuid || this.closed) return;
+    const bound = `Controlled-Session-UUID: ${ch.uuid}\n`;
+    setImmediate(() => {
+      if (this.lingerSec === undefined) return this.close('fin', disconnectNotice(undefined, `${bound}Content-Disposition: disconnect\n`));
+      this.write(`Content-Type: text/disconnect-notice\n${bound}Content-Disposition: linger\nChannel-Name: ${ch.name}\nLinger-Time: ${this.lingerSec}\nContent-Length: 0\n\n`);
+      if (this.lingerSec >= 0) this.sw.clock.after(this.lingerSec * 1000, () => this.close('fin', disconnectNotice(undefined, `${bound}Content-Disposition: disconnect\n`)));
+    });
+  }
+}

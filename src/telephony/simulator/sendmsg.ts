@@ -1,0 +1,63 @@
+/** Dialplan applications run through `sendmsg ... call-command: execute` (mod_dptools subset). */
+import { randomUUID } from 'node:crypto';
+import { answer, execute, executeComplete, hangup, park } from './calls.ts';
+import type { Channel } from './channel.ts';
+import { amd, avmd, eavesdrop, playback, startRecording, stopRecording } from './media.ts';
+import type { Switch } from './switch.ts';
+
+export function runApp(sw: Switch, ch: Channel, app: string, arg: string, appId: string = randomUUID()): void {
+  if (!ch.alive) return;
+  const done = (response = '_none_') => executeComplete(sw, ch, app, arg, appId, response);
+  switch (app) {
+    case 'park':
+      // Never completes while the call lives; EXECUTE_COMPLETE comes on unpark.
+      return park(sw, ch, appId);
+    case 'playback':
+      return playback(sw, ch, arg, appId);
+    case 'eavesdrop':
+    case 'three_way': {
+      const target = sw.channels.get(arg.trim());
+      if (!target) {
+        execute(sw, ch, app, arg, appId);
+        return done('-ERR no such channel');
+      }
+      const mode = app === 'three_way' ? 'three-way' : ch.vars.get('eavesdrop_whisper_aleg') === 'true' ? 'whisper-target' : ch.vars.get('eavesdrop_whisper_bleg') === 'true' ? 'whisper-other' : 'listen';
+      return eavesdrop(sw, ch, target, mode, appId);
+    }
+    default:
+      break;
+  }
+  execute(sw, ch, app, arg, appId);
+  switch (app) {
+    case 'answer':
+      answer(sw, ch);
+      return done();
+    case 'hangup':
+      done();
+      return hangup(sw, ch, arg || 'NORMAL_CLEARING');
+    case 'set': {
+      const i = arg.indexOf('=');
+      if (i > 0) ch.vars.set(arg.slice(0, i), arg.slice(i + 1));
+      return done();
+    }
+    case 'avmd_start':
+      avmd(sw, ch, 'start');
+      return done();
+    case 'avmd_stop':
+      avmd(sw, ch, 'stop');
+      return done();
+    case 'amd':
+      amd(sw, ch);
+      return done();
+    case 'record_session':
+      startRecording(sw, ch, arg.split(' ')[0]);
+      return done();
+    case 'stop_record_session':
+      stopRecording(sw, ch, arg || 'all');
+      return done();
+    case 'sleep':
+      return sw.channelTimer(ch, Number(arg) || 0, () => done());
+    default:
+      return done();
+  }
+}
