@@ -6,6 +6,7 @@ export type DialCall = Command<
   'DialCall',
   { callId: string; phone: string; direction?: CallDirection; campaignId?: string; agentId?: string; attempt?: number; compliance: ComplianceDecision }
 >;
+export type ReceiveCall = Command<'ReceiveCall', { callId: string; phone: string; did: string }>;
 export type MarkRinging = Command<'MarkRinging', Record<string, never>>;
 export type MarkAnswered = Command<'MarkAnswered', { answeredBy: 'human' | 'machine'; amdResult?: string }>;
 export type OfferCall = Command<'OfferCall', { candidates: string[]; strategy: RoutingStrategy; winner?: string; queueId?: string }>;
@@ -25,6 +26,7 @@ export type AbandonCall = Command<'AbandonCall', { reason: string }>;
 
 export type CallCommand =
   | DialCall
+  | ReceiveCall
   | MarkRinging
   | MarkAnswered
   | OfferCall

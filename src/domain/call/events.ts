@@ -44,6 +44,8 @@ export type CallDialBlocked = DomainEvent<
   'CallDialBlocked',
   Base & { phone: string; campaignId?: string; agentId?: string; compliance: ComplianceDecision }
 >;
+/** An inbound call reached us: `phone` is the caller (E.164), `did` the number they dialed. */
+export type CallReceived = DomainEvent<'CallReceived', Base & { phone: string; did: string; direction: 'inbound' }>;
 export type CallRinging = DomainEvent<'CallRinging', Base>;
 export type CallAnswered = DomainEvent<'CallAnswered', Base & { answeredBy: 'human' | 'machine'; amdResult?: string }>;
 export type CallOffered = DomainEvent<
@@ -75,6 +77,7 @@ export type CallAbandoned = DomainEvent<'CallAbandoned', Base & { waitedMs: numb
 export type CallEvent =
   | CallDialAttempted
   | CallDialBlocked
+  | CallReceived
   | CallRinging
   | CallAnswered
   | CallOffered
