@@ -1,0 +1,203 @@
+import { sql } from 'slonik';
+import { z } from 'zod';
+import type { RecordedEvent } from '../../../eventstore/types.ts';
+import { inScope } from '../../auth/principal.ts';
+import type { ApiContext } from '../context.ts';
+import { eventFeed } from '../feed.ts';
+import { WALLBOARD_EVENTS, WallboardFold } from '../wallboard.ts';
+import { forbidden } from '../errors.ts';
+
+const ref = (e: RecordedEvent) => ({ id: e.id, streamId: e.streamId, revision: e.revision, position: e.position, type: e.type });
+const at = (e: RecordedEvent) => (e.data as any).at ?? e.recordedAt;
+const data = (e: RecordedEvent) => e.data as Record<string, any>;
+
+/** The agent of a call: remembered from this feed's own events, else the API read model. */
+function callAgents(ctx: ApiContext) {
+  const known = new Map<string, string>();
+  return {
+    learn(e: RecordedEvent) {
+      const d = data(e);
+      const agentId = e.type === 'CallOffered' ? d.winner : d.agentId;
+      if (d.callId && agentId && ['CallDialAttempted', 'CallBridged', 'CallOffered'].includes(e.type)) known.set(d.callId, agentId);
+    },
+    async of(callId: string): Promise<string | undefined> {
+      if (!known.has(callId)) {
+        const a = await ctx.pool.maybeOneFirst(sql.type(z.object({ agent_id: z.string() }))`SELECT agent_id FROM api.call_agents WHERE call_id = ${callId}`);
+        if (a) known.set(callId, a);
+      }
+      return known.get(callId);
+    },
+  };
+}
+
+const AGENT_EVENTS = ['AgentLoggedIn', 'AgentLoggedOut', 'AgentReady', 'AgentNotReady', 'CallBridged', 'CallHeld', 'CallResumed', 'CallEnded', 'CallDialAttempted', 'CallOffered'];
+
+export const liveResolvers = {
+  Subscription: {
+    events: {
+      subscribe: async (_: unknown, a: { afterPosition?: number; streamPrefix?: string; eventTypes?: string[] }, ctx: ApiContext) => {
+        if (!['admin', 'auditor'].includes(ctx.principal!.role)) throw forbidden('the raw event feed');
+        return eventFeed(ctx.store, {
+          after: a.afterPosition ?? undefined,
+          filter: { streamPrefix: a.streamPrefix ?? undefined, eventTypes: a.eventTypes ?? undefined },
+          field: 'events',
+          select: (e) => ({ position: e.position, event: e }),
+        });
+      },
+    },
+
+    wallboard: {
+      subscribe: async (_: unknown, a: { afterPosition?: number; departmentId?: string }, ctx: ApiContext) => {
+        const p = ctx.principal!;
+        if (p.role === 'agent') throw forbidden('the wallboard');
+        const scope = await ctx.scope();
+        const fold = new WallboardFold((agentId) => inScope(scope, agentId));
+        const after = a.afterPosition ?? (await ctx.store.headPosition());
+        // Rebuild the board as it was at `after`, then stream changes from there: resuming is exact.
+        for (let from = 0; from < after; ) {
+          const page = await ctx.store.readAll({ after: from, maxCount: 5000, filter: { eventTypes: WALLBOARD_EVENTS } });
+          const upto = page.filter((e) => e.position <= after);
+          for (const e of upto) fold.apply(e);
+          if (upto.length < page.length || page.length === 0) break;
+          from = page[page.length - 1].position;
+        }
+        return eventFeed(ctx.store, {
+          after,
+          filter: { eventTypes: WALLBOARD_EVENTS },
+          field: 'wallboard',
+          select: (e) => {
+            fold.apply(e);
+            return { ...fold.snapshot(), cause: ref(e) };
+          },
+        });
+      },
+    },
+
+    agentStates: {
+      subscribe: async (_: unknown, a: { afterPosition?: number; teamId?: string; departmentId?: string }, ctx: ApiContext) => {
+        const scope = await ctx.scope();
+        const calls = callAgents(ctx);
+        const fold = new WallboardFold();
+        return eventFeed(ctx.store, {
+          after: a.afterPosition ?? undefined,
+          filter: { eventTypes: AGENT_EVENTS },
+          field: 'agentStates',
+          select: async (e) => {
+            calls.learn(e);
+            const d = data(e);
+            const agentId = d.agentId ?? (d.callId ? await calls.of(d.callId) : undefined);
+            if (!agentId || !inScope(scope, agentId)) return null;
+            if (e.type === 'CallDialAttempted' || e.type === 'CallOffered') return null;
+            fold.apply({ ...e, data: { ...d, agentId } });
+            const s = fold.agents.get(agentId);
+            if (!s) return null;
+            return { position: e.position, at: at(e), agentId, status: s.status, pauseReason: s.pauseReason ?? null, callId: s.callId ?? d.callId ?? null, eventType: e.type };
+          },
+        });
+      },
+    },
+
+    myCalls: {
+      subscribe: async (_: unknown, a: { afterPosition?: number }, ctx: ApiContext) => {
+        const me = ctx.principal!.userId;
+        const calls = callAgents(ctx);
+        return eventFeed(ctx.store, {
+          after: a.afterPosition ?? undefined,
+          filter: { streamPrefix: 'call-' },
+          field: 'myCalls',
+          select: async (e) => {
+            calls.learn(e);
+            const d = data(e);
+            if (!d.callId || (await calls.of(d.callId)) !== me) return null;
+            return { position: e.position, at: at(e), callId: d.callId, eventType: e.type, phone: d.phone ?? null, leadId: d.leadId ?? (d.phone ?? null), campaignId: d.campaignId ?? null, data: d };
+          },
+        });
+      },
+    },
+
+    myCallbacks: {
+      subscribe: async (_: unknown, a: { afterPosition?: number }, ctx: ApiContext) => {
+        const me = ctx.principal!.userId;
+        const owners = new Map<string, string>();
+        return eventFeed(ctx.store, {
+          after: a.afterPosition ?? undefined,
+          filter: { eventTypes: ['LeadCallbackScheduled', 'LeadCallbackDone', 'LeadCallbackMissed'] },
+          field: 'myCallbacks',
+          select: async (e) => {
+            const d = data(e);
+            if (e.type === 'LeadCallbackScheduled') owners.set(d.callbackId, d.owner);
+            else if (!owners.has(d.callbackId)) {
+              // Scheduled before this feed started: the lead's own stream says whose it is.
+              const sched = (await ctx.store.readStream(e.streamId)).find((x) => x.type === 'LeadCallbackScheduled' && data(x).callbackId === d.callbackId);
+              if (sched) owners.set(d.callbackId, data(sched).owner);
+            }
+            if (owners.get(d.callbackId) !== me) return null;
+            return { position: e.position, at: at(e), callbackId: d.callbackId, leadId: d.phone ?? null, eventType: e.type, dueAt: d.dueAt ?? null, data: d };
+          },
+        });
+      },
+    },
+
+    queueState: {
+      subscribe: async (_: unknown, a: { queueId: string; afterPosition?: number }, ctx: ApiContext) => {
+        const inQueue = new Set<string>();
+        return eventFeed(ctx.store, {
+          after: a.afterPosition ?? undefined,
+          filter: { streamPrefix: ['call-', 'queue-'] },
+          field: 'queueState',
+          select: (e) => {
+            const d = data(e);
+            if (e.streamId === `queue-${a.queueId}`) return { position: e.position, at: at(e), queueId: a.queueId, eventType: e.type, callId: d.callId ?? null, data: d };
+            if (d.queueId === a.queueId && d.callId) inQueue.add(d.callId);
+            if (!d.callId || !inQueue.has(d.callId)) return null;
+            if (['CallBridged', 'CallEnded', 'CallAbandoned'].includes(e.type)) inQueue.delete(d.callId);
+            return { position: e.position, at: at(e), queueId: a.queueId, eventType: e.type, callId: d.callId, data: d };
+          },
+        });
+      },
+    },
+
+    campaignProgress: {
+      subscribe: async (_: unknown, a: { campaignId: string; afterPosition?: number }, ctx: ApiContext) => {
+        if (ctx.principal!.role === 'agent') throw forbidden('campaign progress');
+        return eventFeed(ctx.store, {
+          after: a.afterPosition ?? undefined,
+          field: 'campaignProgress',
+          select: (e) => {
+            const d = data(e);
+            if (e.streamId !== `campaign-${a.campaignId}` && d.campaignId !== a.campaignId) return null;
+            return { position: e.position, at: at(e), campaignId: a.campaignId, eventType: e.type, data: d };
+          },
+        });
+      },
+    },
+
+    importProgress: {
+      subscribe: async (_: unknown, a: { importId?: string; afterPosition?: number }, ctx: ApiContext) => {
+        if (ctx.principal!.role === 'agent') throw forbidden('import progress');
+        return eventFeed(ctx.store, {
+          after: a.afterPosition ?? undefined,
+          filter: { streamPrefix: 'import-' },
+          field: 'importProgress',
+          select: (e) => {
+            const d = data(e);
+            const importId = d.importId ?? d.batchId ?? e.streamId.slice('import-'.length);
+            if (a.importId && importId !== a.importId) return null;
+            return {
+              position: e.position,
+              at: at(e),
+              importId,
+              eventType: e.type,
+              rowsRead: d.rowsRead ?? null,
+              imported: d.imported ?? null,
+              duplicates: d.duplicates ?? null,
+              rejected: Array.isArray(d.rejected) ? d.rejected.length : (d.rejected ?? null),
+              done: /Completed|Finished|Failed/.test(e.type),
+              data: d,
+            };
+          },
+        });
+      },
+    },
+  },
+};
