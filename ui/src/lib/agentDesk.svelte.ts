@@ -1,0 +1,197 @@
+import { commandId, type Api } from './api.ts';
+import { CUSTOMER, type Customer360 } from './customer.ts';
+
+export type AgentStatus = 'LOGGED_OUT' | 'AVAILABLE' | 'PAUSED' | 'RINGING' | 'ON_CALL' | 'ON_HOLD' | 'WRAP_UP';
+
+export interface ActiveCall {
+  id: string;
+  phone: string;
+  leadId: string | null;
+  campaignId: string | null;
+  direction: 'INBOUND' | 'OUTBOUND' | null;
+  stage: 'ringing' | 'talking' | 'held' | 'ended';
+  startedAt: string;
+}
+
+export interface CampaignInfo {
+  id: string;
+  name: string;
+  dispositions: string[];
+  script: string | null;
+  questionnaireId: string | null;
+}
+
+interface MyCallEvent {
+  position: number;
+  at: string;
+  callId: string;
+  eventType: string;
+  phone: string | null;
+  leadId: string | null;
+  campaignId: string | null;
+  data: Record<string, any>;
+}
+
+const STATE = `query AgentState($id: ID!) { agentState(agentId: $id) { status pauseReason since extension
+  currentCall { id phone direction startedAt lead { id } campaign { id } } } }`;
+const MY_CALLS = `subscription MyCalls($after: Position) { myCalls(afterPosition: $after) {
+  position at callId eventType phone leadId campaignId data } }`;
+const CAMPAIGN = `query Campaign($id: ID!) { campaign(id: $id) { id name dispositions script questionnaireId } }`;
+
+const ENDED = new Set(['CallEnded', 'CallAbandoned', 'CallForceHungUp']);
+const mutation = (name: string, params: string, args: string) =>
+  `mutation ${name[0].toUpperCase() + name.slice(1)}(${params}${params ? ', ' : ''}$commandId: ID) { ${name}(${args}${args ? ', ' : ''}commandId: $commandId) { position } }`;
+
+/** One agent's desk: phone state, the live call and its screen pop. Fed by the myCalls subscription. */
+export class AgentDesk {
+  status = $state<AgentStatus>('LOGGED_OUT');
+  pauseReason = $state<string | null>(null);
+  since = $state<string | null>(null);
+  extension = $state<string | null>(null);
+  call = $state<ActiveCall | null>(null);
+  customer = $state.raw<Customer360 | null>(null);
+  campaign = $state.raw<CampaignInfo | null>(null);
+  error = $state<string | null>(null);
+  /** Highest event position seen: dedupes replays after a reconnect. */
+  lastPosition = 0;
+  private api: Api;
+  private agentId: string;
+
+  constructor(api: Api, agentId: string) {
+    this.api = api;
+    this.agentId = agentId;
+  }
+
+  /** A live (not yet ended) call is on the desk. */
+  get busy(): boolean {
+    return this.call != null && this.call.stage !== 'ended';
+  }
+
+  async load(): Promise<void> {
+    const data = await this.guard(() => this.api.request(STATE, { id: this.agentId }));
+    const s = data?.agentState;
+    if (!s) return;
+    this.status = s.status;
+    this.pauseReason = s.pauseReason;
+    this.since = s.since;
+    this.extension = s.extension;
+    const c = s.currentCall;
+    if (c && this.call?.id !== c.id) {
+      this.pop({ id: c.id, phone: c.phone, leadId: c.lead?.id ?? null, campaignId: c.campaign?.id ?? null, direction: c.direction, stage: 'talking', startedAt: c.startedAt });
+    }
+  }
+
+  /** Subscribe to this agent's calls; returns the unsubscribe function (for $effect cleanup). */
+  start(): () => void {
+    return this.api.subscribe<{ myCalls: MyCallEvent }>(MY_CALLS, { after: this.lastPosition || null }, {
+      next: (d) => this.onCallEvent(d.myCalls),
+      error: (e) => (this.error = (e as Error).message),
+    });
+  }
+
+  onCallEvent(e: MyCallEvent): void {
+    if (e.position <= this.lastPosition) return;
+    this.lastPosition = e.position;
+    if (ENDED.has(e.eventType)) {
+      if (this.call?.id === e.callId) this.call = { ...this.call, stage: 'ended' };
+      this.status = 'WRAP_UP';
+      this.since = e.at;
+      return;
+    }
+    if (this.call?.id !== e.callId || this.call.stage === 'ended') {
+      if (this.call?.id === e.callId) return; // late event of a finished call
+      this.pop({
+        id: e.callId, phone: e.phone ?? e.data.phone ?? '', leadId: e.leadId, campaignId: e.campaignId,
+        direction: e.data.direction === 'inbound' ? 'INBOUND' : e.data.direction === 'outbound' ? 'OUTBOUND' : null,
+        stage: 'ringing', startedAt: e.at,
+      });
+    }
+    const call = this.call!;
+    if (e.eventType === 'CallBridged' || e.eventType === 'CallAnswered' || e.eventType === 'CallResumed') {
+      this.call = { ...call, stage: 'talking' };
+      this.setStatus('ON_CALL', e.at);
+    } else if (e.eventType === 'CallHeld') {
+      this.call = { ...call, stage: 'held' };
+      this.setStatus('ON_HOLD', e.at);
+    } else if (e.eventType === 'CallOffered' || e.eventType === 'CallRinging') {
+      this.setStatus('RINGING', e.at);
+    }
+  }
+
+  /** Screen pop: show the call at once, then fill in the customer and the campaign's script. */
+  private pop(call: ActiveCall) {
+    this.call = call;
+    this.customer = null;
+    void this.refreshCustomer();
+    if (call.campaignId && this.campaign?.id !== call.campaignId) {
+      void this.api.request(CAMPAIGN, { id: call.campaignId }).then((d) => (this.campaign = d.campaign), () => {});
+    }
+  }
+
+  async refreshCustomer(): Promise<void> {
+    if (!this.call?.phone) return;
+    const data = await this.guard(() => this.api.request(CUSTOMER, { phone: this.call!.phone }));
+    if (data) this.customer = data.customer;
+  }
+
+  private setStatus(status: AgentStatus, at: string) {
+    this.status = status;
+    this.since = at;
+  }
+
+  login(extension: string) {
+    return this.run(mutation('agentLogin', '$extension: String!', 'extension: $extension'), { extension });
+  }
+  logout() { return this.run(mutation('agentLogout', '', ''), {}); }
+  ready() { return this.run(mutation('setAgentAvailable', '', ''), {}); }
+  pause(reason: string) { return this.run(mutation('pauseAgent', '$reason: String!', 'reason: $reason'), { reason }); }
+  finishWrapUp() { return this.run(mutation('finishWrapUp', '', ''), {}); }
+
+  hangUp() { return this.onCall('hangUp'); }
+  hold() { return this.onCall('hold'); }
+  unhold() { return this.onCall('unhold'); }
+
+  transfer(target: { toAgentId?: string; toQueueId?: string; toNumber?: string }) {
+    if (!this.call) return Promise.resolve(false);
+    return this.run(
+      mutation('transfer', '$callId: ID!, $toAgentId: ID, $toQueueId: ID, $toNumber: String', 'callId: $callId, toAgentId: $toAgentId, toQueueId: $toQueueId, toNumber: $toNumber'),
+      { callId: this.call.id, ...target },
+    );
+  }
+
+  /** Click-to-dial (preview): the call itself arrives through myCalls like any other. */
+  dial(phone: string, leadId?: string, campaignId?: string) {
+    return this.run(mutation('dial', '$phone: String!, $leadId: ID, $campaignId: ID', 'phone: $phone, leadId: $leadId, campaignId: $campaignId'), { phone, leadId, campaignId });
+  }
+
+  /** The pop stays after the disposition (an order may follow) until the next call replaces it. */
+  dispose(disposition: string, note: string): Promise<boolean> {
+    if (!this.call) return Promise.resolve(false);
+    return this.run(
+      mutation('setDisposition', '$callId: ID!, $disposition: String!, $note: String', 'callId: $callId, disposition: $disposition, note: $note'),
+      { callId: this.call.id, disposition, note: note || null },
+    );
+  }
+
+  private onCall(name: 'hangUp' | 'hold' | 'unhold') {
+    if (!this.call) return Promise.resolve(false);
+    return this.run(mutation(name, '$callId: ID!', 'callId: $callId'), { callId: this.call.id });
+  }
+
+  /** Run a command; on success re-read the phone state (the server is the authority). */
+  async run(query: string, variables: Record<string, unknown>): Promise<boolean> {
+    const ok = await this.guard(() => this.api.request(query, { ...variables, commandId: commandId() }));
+    if (ok) await this.load();
+    return ok != null;
+  }
+
+  private async guard<T>(fn: () => Promise<T>): Promise<T | null> {
+    try {
+      this.error = null;
+      return await fn();
+    } catch (e) {
+      this.error = (e as Error).message;
+      return null;
+    }
+  }
+}

@@ -1,0 +1,50 @@
+export interface CampaignDraft {
+  name: string;
+  dialMode: 'PREVIEW' | 'PROGRESSIVE' | 'PREDICTIVE';
+  /** Percent as typed, e.g. "3". */
+  maxAbandonPercent: string;
+  maxAttempts: string;
+  retryMinutes: string;
+  /** 0 = Sunday .. 6 = Saturday */
+  days: number[];
+  start: string;
+  end: string;
+  dispositions: string;
+  script: string;
+  questionnaireId: string;
+  queueId: string;
+}
+
+export function emptyCampaign(): CampaignDraft {
+  return { name: '', dialMode: 'PREDICTIVE', maxAbandonPercent: '3', maxAttempts: '3', retryMinutes: '60', days: [1, 2, 3, 4, 5], start: '09:00', end: '20:00', dispositions: '成交,考虑中,无意向,预约回访,空号', script: '', questionnaireId: '', queueId: '' };
+}
+
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** Form -> CampaignInput, or the first problem found (as a field name) so the form can point at it. */
+export function toCampaignInput(d: CampaignDraft): { input: Record<string, unknown> } | { field: keyof CampaignDraft } {
+  if (!d.name.trim()) return { field: 'name' };
+  const pct = Number(d.maxAbandonPercent);
+  if (!Number.isFinite(pct) || pct < 0 || pct > 100) return { field: 'maxAbandonPercent' };
+  const attempts = Number(d.maxAttempts);
+  if (!Number.isInteger(attempts) || attempts < 1) return { field: 'maxAttempts' };
+  const retry = Number(d.retryMinutes);
+  if (!Number.isInteger(retry) || retry < 0) return { field: 'retryMinutes' };
+  if (!d.days.length) return { field: 'days' };
+  if (!HHMM.test(d.start) || !HHMM.test(d.end) || d.start >= d.end) return { field: 'start' };
+  return {
+    input: {
+      name: d.name.trim(),
+      dialMode: d.dialMode,
+      maxAbandonRate: pct / 100,
+      maxAttempts: attempts,
+      retryMinutes: retry,
+      callingWindows: [{ days: [...d.days].sort(), start: d.start, end: d.end }],
+      timeZone: 'Asia/Shanghai',
+      dispositions: d.dispositions.split(/[,，、]/).map((s) => s.trim()).filter(Boolean),
+      script: d.script || null,
+      questionnaireId: d.questionnaireId || null,
+      queueId: d.queueId || null,
+    },
+  };
+}

@@ -1,0 +1,149 @@
+import { commandId, type Api } from './api.ts';
+import { LEAD_FIELDS, type Lead } from './customer.ts';
+
+export interface CallbackItem {
+  id: string;
+  dueAt: string;
+  status: string;
+  note: string | null;
+  lead: { id: string; phone: string; phoneDisplay: string; name: string | null };
+}
+
+export interface OrderLineDraft {
+  sku: string;
+  name: string;
+  quantity: number;
+  /** fen; 0 marks a gift (赠品). */
+  unitPrice: number;
+}
+
+const CALLBACKS = `query MyCallbacks($agentId: ID) { callbacks(filter: { agentId: $agentId, status: [SCHEDULED, DUE] }, first: 100) {
+  nodes { id dueAt status note lead { id phone phoneDisplay name } } } }`;
+const MY_CALLBACKS = `subscription { myCallbacks { position callbackId eventType dueAt } }`;
+const LEADS = `query MyLeads($ownerId: ID, $search: String) { leads(filter: { ownerId: $ownerId, search: $search }, sort: NEXT_CALLBACK_AT, direction: ASC, first: 100) {
+  nodes { ${LEAD_FIELDS} } pageInfo { totalCount } } }`;
+const SCHEDULE = `mutation Schedule($leadId: ID!, $dueAt: DateTime!, $note: String, $callId: ID, $commandId: ID) {
+  scheduleCallback(leadId: $leadId, dueAt: $dueAt, note: $note, callId: $callId, commandId: $commandId) { position } }`;
+const COMPLETE = `mutation Complete($id: ID!, $commandId: ID) { completeCallback(callbackId: $id, commandId: $commandId) { position } }`;
+const ORDER = `mutation Order($leadId: ID!, $callId: ID, $lines: [OrderLineInput!]!, $note: String, $commandId: ID) {
+  placeOrder(leadId: $leadId, callId: $callId, lines: $lines, note: $note, commandId: $commandId) { streamId position } }`;
+const UPDATE_LEAD = `mutation UpdateLead($leadId: ID!, $name: String, $customFields: JSON, $commandId: ID) {
+  updateLead(leadId: $leadId, name: $name, customFields: $customFields, commandId: $commandId) { position } }`;
+
+/** Reminders start this long before a callback is due. */
+export const REMIND_BEFORE_MS = 5 * 60_000;
+
+export function orderTotal(lines: OrderLineDraft[]): number {
+  return lines.reduce((sum, l) => sum + l.quantity * l.unitPrice, 0);
+}
+
+/** What an order form must satisfy before it is sent; returns message keys. */
+export function orderProblems(lines: OrderLineDraft[]): ('order.empty' | 'order.badLine')[] {
+  if (lines.length === 0) return ['order.empty'];
+  const bad = lines.some((l) => !l.sku.trim() || !l.name.trim() || !Number.isInteger(l.quantity) || l.quantity < 1 || !Number.isInteger(l.unitPrice) || l.unitPrice < 0);
+  return bad ? ['order.badLine'] : [];
+}
+
+/** The agent's own work outside the live call: callbacks with reminders, private leads, orders. */
+export class MyWork {
+  callbacks = $state.raw<CallbackItem[]>([]);
+  leads = $state.raw<Lead[]>([]);
+  leadCount = $state<number | null>(null);
+  error = $state<string | null>(null);
+  notice = $state<string | null>(null);
+  private api: Api;
+  private agentId: string;
+
+  constructor(api: Api, agentId: string) {
+    this.api = api;
+    this.agentId = agentId;
+  }
+
+  /** Callbacks due within the reminder window (or overdue), soonest first. */
+  reminders(now: number): CallbackItem[] {
+    return this.callbacks
+      .filter((c) => Date.parse(c.dueAt) - now <= REMIND_BEFORE_MS)
+      .sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt));
+  }
+
+  async loadCallbacks() {
+    const d = await this.guard(() => this.api.request(CALLBACKS, { agentId: this.agentId }));
+    if (d) this.callbacks = d.callbacks.nodes;
+  }
+
+  async loadLeads(search = '') {
+    const d = await this.guard(() => this.api.request(LEADS, { ownerId: this.agentId, search: search || null }));
+    if (d) {
+      this.leads = d.leads.nodes;
+      this.leadCount = d.leads.pageInfo.totalCount;
+    }
+  }
+
+  /** Any change to my callbacks re-reads the list: it is short, and the server decides what is due. */
+  start(): () => void {
+    return this.api.subscribe(MY_CALLBACKS, {}, { next: () => void this.loadCallbacks(), error: () => {} });
+  }
+
+  async scheduleCallback(leadId: string, dueAt: Date, note: string, callId?: string) {
+    if (Number.isNaN(dueAt.getTime())) return this.fail('callback.badTime');
+    const ok = await this.guard(() => this.api.request(SCHEDULE, { leadId, dueAt: dueAt.toISOString(), note: note || null, callId, commandId: commandId() }));
+    if (ok) await this.loadCallbacks();
+    return ok != null;
+  }
+
+  async completeCallback(id: string) {
+    const ok = await this.guard(() => this.api.request(COMPLETE, { id, commandId: commandId() }));
+    if (ok) this.callbacks = this.callbacks.filter((c) => c.id !== id);
+    return ok != null;
+  }
+
+  /** Returns the new order's stream id, or null with `error` set (the form keeps its lines). */
+  async placeOrder(leadId: string, lines: OrderLineDraft[], note: string, callId?: string): Promise<string | null> {
+    if (orderProblems(lines).length) return null;
+    const d = await this.guard(() => this.api.request(ORDER, { leadId, callId, lines, note: note || null, commandId: commandId() }));
+    return d?.placeOrder.streamId ?? null;
+  }
+
+  async updateLead(leadId: string, name: string, customFields: Record<string, string>) {
+    const d = await this.guard(() => this.api.request(UPDATE_LEAD, { leadId, name: name || null, customFields, commandId: commandId() }));
+    return d != null;
+  }
+
+  /**
+   * A number nobody knows yet: the API has no createLead mutation, so the customer goes in as a
+   * one-row import into the call's campaign (same validation and DNC checks as any import).
+   */
+  async addCustomer(phone: string, name: string, campaignId: string | null, fields: Record<string, string> = {}) {
+    if (!campaignId) return this.fail('customer.needCampaign');
+    const keys = Object.keys(fields).filter((k) => k.trim() && k !== 'phone' && k !== 'name');
+    const header = ['phone', 'name', ...keys].map(csvCell).join(',');
+    const row = [phone, name, ...keys.map((k) => fields[k])].map(csvCell).join(',');
+    const csv = `${header}\n${row}\n`;
+    try {
+      await this.api.upload('/imports', csv, { filename: 'screen-pop.csv', campaignId, phoneColumn: 'phone' });
+      return true;
+    } catch (e) {
+      this.error = (e as Error).message;
+      return false;
+    }
+  }
+
+  private fail(code: string) {
+    this.error = code;
+    return false;
+  }
+
+  private async guard<T>(fn: () => Promise<T>): Promise<T | null> {
+    try {
+      this.error = null;
+      return await fn();
+    } catch (e) {
+      this.error = (e as Error).message;
+      return null;
+    }
+  }
+}
+
+function csvCell(v: string): string {
+  return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
