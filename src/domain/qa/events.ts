@@ -28,7 +28,16 @@ type Base = {
 
 export type CallScored = DomainEvent<
   'CallScored',
-  Base & { scorecardId: string; scorecardVersion: number; scores: CriterionScore[]; total: number; evaluatorId: string; agentId?: string }
+  Base & {
+    scorecardId: string;
+    scorecardVersion: number;
+    /** The criteria as scored against, so a later revision is checked against the same card. */
+    criteria: Criterion[];
+    scores: CriterionScore[];
+    total: number;
+    evaluatorId: string;
+    agentId?: string;
+  }
 >;
 export type CallAnnotated = DomainEvent<'CallAnnotated', Base & { annotationId: string; offsetMs: number; text: string; by: string }>;
 export type ScoreDisputed = DomainEvent<'ScoreDisputed', Base & { by: string; reason: string }>;
