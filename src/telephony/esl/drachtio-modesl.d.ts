@@ -1,0 +1,38 @@
+/** The slice of drachtio-modesl 1.3.x the adapter uses. Nothing else may import the library. */
+declare module 'drachtio-modesl' {
+  export interface EslHeader {
+    name: string;
+    value: string;
+  }
+
+  export class Event {
+    headers: EslHeader[];
+    body: string;
+    type: string;
+    getHeader(name: string): string | null;
+    getBody(): string;
+    getType(): string;
+  }
+
+  export interface EslParser {
+    _parseHeaderText(text: string): Record<string, string | number>;
+  }
+
+  export class Connection {
+    constructor(host: string, port: number, password: string, ready?: () => void);
+    socket: import('node:net').Socket | null;
+    parser?: EslParser;
+    closing?: boolean;
+    reconnectOpts: { maxAttempts?: number; retryMaxDelay?: number | null };
+    reconnectVars: { attempts?: number; retryTimer?: unknown };
+    on(event: string, listener: (...args: any[]) => void): this;
+    once(event: string, listener: (...args: any[]) => void): this;
+    removeAllListeners(event?: string): this;
+    sendRecv(command: string, args: Record<string, string> | null, cb: (reply: Event) => void): void;
+    api(command: string, cb: (reply: Event) => void): void;
+    disconnect(): void;
+  }
+
+  const esl: { Connection: typeof Connection; Event: typeof Event };
+  export default esl;
+}
