@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import mercurius from 'mercurius';
@@ -51,8 +51,8 @@ export interface ApiDeps {
   uiDir?: string;
   /** Allowed browser origins (default: any in development, none cross-origin in production). */
   corsOrigins?: string[];
-  /** Login attempts per client IP per window (default 10 per minute). */
-  loginRateLimit?: { max: number; timeWindowMs: number };
+  /** Login attempts per (client address, username) per window (default 10 a minute), and per address (default 300). */
+  loginRateLimit?: { max: number; maxPerAddress?: number; timeWindowMs: number };
   queryDepth?: number;
   maxQueryCost?: number;
   /** JSON body limit in bytes (default 1 MiB; prompt uploads have their own). */
@@ -95,7 +95,20 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: deps.logger ?? false, bodyLimit: deps.bodyLimit ?? 1024 * 1024, trustProxy: false });
   await app.register(cors, { origin: deps.corsOrigins ?? !config.production, methods: ['GET', 'POST', 'OPTIONS'] });
   await app.register(rateLimit, { global: false });
-  const loginLimiter = app.createRateLimit({ max: deps.loginRateLimit?.max ?? 10, timeWindow: deps.loginRateLimit?.timeWindowMs ?? 60_000 });
+  // A whole call floor often sits behind one NAT address: limit guesses per (address, username), and
+  // only loosely per address, so a shift logging in at 09:00 is not locked out.
+  const window = deps.loginRateLimit?.timeWindowMs ?? 60_000;
+  const perUser = app.createRateLimit({ max: deps.loginRateLimit?.max ?? 10, timeWindow: window, keyGenerator: (req) => `${req.ip}|${loginNames.get(req) ?? ''}` });
+  const perAddress = app.createRateLimit({ max: deps.loginRateLimit?.maxPerAddress ?? 300, timeWindow: window });
+  const loginNames = new WeakMap<object, string>();
+  const loginLimiter = async (req: FastifyRequest, username: string) => {
+    loginNames.set(req, String(username ?? '').trim().toLowerCase());
+    for (const limiter of [perUser, perAddress]) {
+      const r = await limiter(req);
+      if (!r.isAllowed && r.isExceeded) return r.ttl;
+    }
+    return 0;
+  };
 
   const base = (principal?: Principal, authError?: string): ApiContext => ({
     store,
@@ -116,9 +129,8 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       Mutation: {
         ...identityResolvers.Mutation,
         login: async (root: unknown, args: any, ctx: any) => {
-          const limit = await loginLimiter(ctx.request);
-          if (!limit.isAllowed && limit.isExceeded)
-            throw apiError('RATE_LIMITED', '登录尝试过多，请稍后再试 / too many login attempts, try again later', { retryAfterMs: limit.ttl });
+          const retryAfterMs = await loginLimiter(ctx.request, args.username);
+          if (retryAfterMs) throw apiError('RATE_LIMITED', '登录尝试过多，请稍后再试 / too many login attempts, try again later', { retryAfterMs });
           return identityResolvers.Mutation.login(root, args, ctx);
         },
       },

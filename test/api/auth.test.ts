@@ -57,6 +57,16 @@ describe('authentication', () => {
     expect(types).toEqual(['UserCreated', 'UserLoggedIn', 'UserLoggedOut']);
   });
 
+  it('limits password guessing per username without locking out the rest of the floor', async () => {
+    const guess = () => h.gql('mutation { login(username: "sup-west", password: "guess-guess") { token } }');
+    const codes = [];
+    for (let i = 0; i < 31; i++) codes.push(code(await guess()));
+    expect(codes.slice(0, 30).every((c) => c === 'INVALID_CREDENTIALS')).toBe(true);
+    expect(codes[30]).toBe('RATE_LIMITED');
+    expect(code(await h.gql('mutation { login(username: "sup-west", password: "correct horse 电池") { token } }'))).toBe('RATE_LIMITED');
+    expect(await h.login('sup-east')).toMatch(/^ey/);
+  });
+
   it('locks out a disabled user at once, even with a live token', async () => {
     const admin = await h.login('admin');
     const t = await h.login('agent-east-2');

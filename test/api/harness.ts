@@ -14,6 +14,8 @@ export interface Harness {
   store: PostgresEventStore;
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<{ status: number; data?: T; errors?: any[] }>;
   login(username: string, password?: string): Promise<string>;
+  /** A session per user, logged in once (login is rate limited). */
+  token(username: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -39,7 +41,13 @@ export async function startServer(extra: Partial<ApiDeps> = {}, label = 'api'): 
     if (!r.data?.login) throw new Error(`login ${username} failed: ${JSON.stringify(r.errors)}`);
     return r.data.login.token as string;
   };
+  const tokens = new Map<string, Promise<string>>();
+  const token = (username: string) => {
+    if (!tokens.has(username)) tokens.set(username, login(username));
+    return tokens.get(username)!;
+  };
   return {
+    token,
     app,
     url,
     store,

@@ -1,0 +1,128 @@
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type Harness } from './harness.ts';
+
+let h: Harness;
+const clients: Client[] = [];
+beforeAll(async () => {
+  h = await startServer({}, 'api_subs');
+});
+afterAll(async () => {
+  for (const c of clients) await c.dispose();
+  await h?.close();
+});
+
+function connect(token: string): Client {
+  const c = createClient({ url: `${h.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { token }, retryAttempts: 0, lazy: true });
+  clients.push(c);
+  return c;
+}
+
+/** Collects `n` payloads of one subscription, then unsubscribes. */
+function take<T>(client: Client, query: string, variables: Record<string, unknown>, n: number, timeoutMs = 10_000): Promise<T[]> {
+  return new Promise((resolve, reject) => {
+    const got: T[] = [];
+    const timer = setTimeout(() => reject(new Error(`timed out with ${got.length}/${n}: ${JSON.stringify(got)}`)), timeoutMs);
+    const stop = client.subscribe<any>(
+      { query, variables },
+      {
+        next: (msg) => {
+          if (msg.errors) return reject(Object.assign(new Error(msg.errors[0].message), { errors: msg.errors }));
+          got.push(Object.values(msg.data!)[0] as T);
+          if (got.length === n) {
+            clearTimeout(timer);
+            stop();
+            resolve(got);
+          }
+        },
+        error: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+        complete: () => {},
+      },
+    );
+  });
+}
+
+const agentEvent = (type: string, agentId: string, extra: object = {}) => ({ type, data: { agentId, at: new Date().toISOString(), ...extra } });
+const AGENT_STATES = 'subscription($after: Position) { agentStates(afterPosition: $after) { position agentId status pauseReason eventType } }';
+
+describe('subscriptions over graphql-ws', () => {
+  it('refuses a connection without a valid token', async () => {
+    const c = connect('not-a-token');
+    await expect(take(c, AGENT_STATES, {}, 1, 5000)).rejects.toBeDefined();
+  });
+
+  it('resumes after a dropped socket from afterPosition with no missed and no repeated event', async () => {
+    const token = await h.login('sup-east');
+    const first = connect(token);
+    const start = await h.store.headPosition();
+    const live = take<any>(first, AGENT_STATES, { after: start }, 2);
+    await h.store.append('agent-agent-east', [agentEvent('AgentLoggedIn', 'agent-east', { extension: '1001' })]);
+    await h.store.append('agent-agent-east', [agentEvent('AgentReady', 'agent-east')]);
+    const seen = await live;
+    expect(seen.map((s) => s.status)).toEqual(['PAUSED', 'AVAILABLE']);
+    await first.dispose(); // the socket drops
+
+    // While the client is away, the floor moves on (including people it may not see).
+    await h.store.append('agent-agent-west', [agentEvent('AgentLoggedIn', 'agent-west', { extension: '2001' })]);
+    await h.store.append('agent-agent-east', [agentEvent('AgentNotReady', 'agent-east', { reasonCode: 'lunch' })]);
+    await h.store.append('agent-agent-sh', [agentEvent('AgentLoggedIn', 'agent-sh', { extension: '3001' })]);
+    await h.store.append('agent-agent-east', [agentEvent('AgentReady', 'agent-east')]);
+
+    const again = connect(token);
+    const resumed = await take<any>(again, AGENT_STATES, { after: seen[1].position }, 3);
+    expect(resumed.map((s) => [s.agentId, s.status, s.pauseReason])).toEqual([
+      ['agent-east', 'PAUSED', 'lunch'],
+      ['agent-sh', 'PAUSED', 'logged_in'], // sub-department of east: in scope
+      ['agent-east', 'AVAILABLE', null],
+    ]);
+    expect(resumed[0].position).toBeGreaterThan(seen[1].position);
+    expect(new Set(resumed.map((r) => r.position)).size).toBe(3);
+  });
+
+  it('keeps other departments out of a supervisor feed', async () => {
+    const west = connect(await h.login('sup-west'));
+    const start = await h.store.headPosition();
+    const feed = take<any>(west, AGENT_STATES, { after: start }, 1);
+    await h.store.append('agent-agent-east', [agentEvent('AgentNotReady', 'agent-east', { reasonCode: 'break' })]);
+    await h.store.append('agent-agent-west', [agentEvent('AgentReady', 'agent-west')]);
+    expect((await feed).map((s: any) => s.agentId)).toEqual(['agent-west']);
+  });
+
+  it('pops only my own calls on my screen', async () => {
+    const me = connect(await h.login('agent-east'));
+    const start = await h.store.headPosition();
+    const feed = take<any>(me, 'subscription($a: Position) { myCalls(afterPosition: $a) { callId eventType phone } }', { a: start }, 2);
+    const at = new Date().toISOString();
+    await h.store.append('call-c-other', [{ type: 'CallBridged', data: { callId: 'c-other', agentId: 'agent-west', at } }]);
+    await h.store.append('call-c-mine', [{ type: 'CallDialAttempted', data: { callId: 'c-mine', agentId: 'agent-east', phone: '+8613800138000', direction: 'outbound', attempt: 1, at } }]);
+    await h.store.append('call-c-other', [{ type: 'CallEnded', data: { callId: 'c-other', cause: 'NORMAL_CLEARING', at } }]);
+    await h.store.append('call-c-mine', [{ type: 'CallAnswered', data: { callId: 'c-mine', answeredBy: 'human', at } }]);
+    expect(await feed).toEqual([
+      { callId: 'c-mine', eventType: 'CallDialAttempted', phone: '+8613800138000' },
+      { callId: 'c-mine', eventType: 'CallAnswered', phone: null },
+    ]);
+  });
+
+  it('rebuilds the wallboard as of afterPosition before going live', async () => {
+    const sup = connect(await h.login('admin'));
+    const at = new Date().toISOString();
+    await h.store.append('call-w1', [{ type: 'CallBridged', data: { callId: 'w1', agentId: 'agent-east', at } }]);
+    const mark = await h.store.headPosition();
+    const feed = take<any>(sup, 'subscription($a: Position) { wallboard(afterPosition: $a) { position agentsOnCall connectsToday cause { type } } }', { a: mark }, 1);
+    await h.store.append('call-w2', [{ type: 'CallBridged', data: { callId: 'w2', agentId: 'agent-west', at } }]);
+    const [board] = await feed;
+    expect(board.cause.type).toBe('CallBridged');
+    expect(board.connectsToday).toBeGreaterThanOrEqual(2); // w1 (before the mark) is counted, w2 too
+    expect(board.agentsOnCall).toBe(2);
+  });
+
+  it('denies the wallboard to agents with a typed error', async () => {
+    const agent = connect(await h.login('agent-west'));
+    const err = await take(agent, 'subscription { wallboard { position } }', {}, 1).catch((e) => e);
+    expect(JSON.stringify(err.errors ?? err)).toMatch(/FORBIDDEN|无权/);
+  });
+});
