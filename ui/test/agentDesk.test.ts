@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../src/lib/api.ts';
+import { AgentDesk } from '../src/lib/agentDesk.svelte.ts';
+import { FakeApi } from './fakeApi.ts';
+import { callEvent, knownCustomer } from './fixtures.ts';
+
+function floor() {
+  const api = new FakeApi()
+    .on('AgentState', () => ({ agentState: { status: 'AVAILABLE', pauseReason: null, since: '2026-03-01T01:00:00Z', extension: '8001', currentCall: null } }))
+    .on('Customer', () => ({ customer: knownCustomer() }))
+    .on('Campaign', () => ({ campaign: { id: 'c1', name: '春季保健品', dispositions: ['成交', '考虑中'], script: '开场白', questionnaireId: null } }));
+  const desk = new AgentDesk(api, 'u1');
+  desk.start();
+  return { api, desk };
+}
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+describe('AgentDesk: screen pop from the myCalls subscription', () => {
+  it('pops the customer and the campaign script when a dialer call reaches the agent', async () => {
+    const { api, desk } = floor();
+    api.push('MyCalls', callEvent(11, 'CallOffered'));
+    expect(desk.call).toMatchObject({ id: 'call-9', phone: '+8613800138000', stage: 'ringing', direction: 'OUTBOUND' });
+    expect(desk.status).toBe('RINGING');
+    await settle();
+    expect(api.named('Customer')[0].variables).toEqual({ phone: '+8613800138000' });
+    expect(desk.customer?.leads[0].name).toBe('张伟');
+    expect(desk.campaign?.dispositions).toEqual(['成交', '考虑中']);
+
+    api.push('MyCalls', callEvent(12, 'CallBridged'));
+    expect(desk.call?.stage).toBe('talking');
+    expect(desk.status).toBe('ON_CALL');
+    expect(api.named('Customer')).toHaveLength(1);
+  });
+
+  it('goes to wrap-up when the call ends and keeps the pop for the disposition', async () => {
+    const { api, desk } = floor();
+    api.push('MyCalls', callEvent(11, 'CallBridged'));
+    api.push('MyCalls', callEvent(12, 'CallEnded'));
+    expect(desk.call?.stage).toBe('ended');
+    expect(desk.busy).toBe(false);
+    expect(desk.status).toBe('WRAP_UP');
+  });
+
+  it('ignores events replayed after a reconnect', () => {
+    const { api, desk } = floor();
+    api.push('MyCalls', callEvent(11, 'CallBridged'));
+    api.push('MyCalls', callEvent(12, 'CallHeld'));
+    api.push('MyCalls', callEvent(11, 'CallBridged'));
+    expect(desk.call?.stage).toBe('held');
+    expect(desk.status).toBe('ON_HOLD');
+  });
+
+  it('replaces the pop when the next call arrives', async () => {
+    const { api, desk } = floor();
+    api.push('MyCalls', callEvent(11, 'CallBridged'));
+    api.push('MyCalls', callEvent(12, 'CallEnded'));
+    api.push('MyCalls', callEvent(13, 'CallOffered', { callId: 'call-10', phone: '+8613900000000' }));
+    expect(desk.call).toMatchObject({ id: 'call-10', stage: 'ringing' });
+    await settle();
+    expect(api.named('Customer').at(-1)?.variables).toEqual({ phone: '+8613900000000' });
+  });
+});
+
+describe('AgentDesk: commands', () => {
+  it('sends the disposition for the popped call with a command id, then re-reads the phone state', async () => {
+    const { api, desk } = floor();
+    api.on('SetDisposition', () => ({ setDisposition: { position: 20 } }));
+    api.push('MyCalls', callEvent(11, 'CallBridged'));
+    expect(await desk.dispose('成交', '要两盒')).toBe(true);
+    const sent = api.named('SetDisposition')[0].variables;
+    expect(sent).toMatchObject({ callId: 'call-9', disposition: '成交', note: '要两盒' });
+    expect(typeof sent.commandId).toBe('string');
+    expect(api.named('AgentState').length).toBeGreaterThan(0);
+    expect(desk.status).toBe('AVAILABLE');
+  });
+
+  it('shows the domain’s reason when a command is refused and keeps the call', async () => {
+    const { api, desk } = floor();
+    api.on('Hold', () => { throw new ApiError('CALL_NOT_ANSWERED', '通话尚未接通，无法保持'); });
+    api.push('MyCalls', callEvent(11, 'CallOffered'));
+    expect(await desk.hold()).toBe(false);
+    expect(desk.error).toBe('通话尚未接通，无法保持');
+    expect(desk.call?.id).toBe('call-9');
+  });
+
+  it('pauses with the chosen reason and dials in preview with the lead', async () => {
+    const { api, desk } = floor();
+    api.on('PauseAgent', () => ({ pauseAgent: { position: 1 } })).on('Dial', () => ({ dial: { position: 2 } }));
+    await desk.pause('meal');
+    expect(api.named('PauseAgent')[0].variables).toMatchObject({ reason: 'meal' });
+    await desk.dial('+8613800138000', 'lead-1', 'c1');
+    expect(api.named('Dial')[0].variables).toMatchObject({ phone: '+8613800138000', leadId: 'lead-1', campaignId: 'c1' });
+  });
+
+  it('restores a call already in progress after a page reload', async () => {
+    const api = new FakeApi()
+      .on('AgentState', () => ({ agentState: { status: 'ON_CALL', pauseReason: null, since: '2026-03-01T01:00:00Z', extension: '8001',
+        currentCall: { id: 'call-7', phone: '+8613800138000', direction: 'INBOUND', startedAt: '2026-03-01T01:00:00Z', lead: { id: 'lead-1' }, campaign: null } } }))
+      .on('Customer', () => ({ customer: knownCustomer() }));
+    const desk = new AgentDesk(api, 'u1');
+    await desk.load();
+    expect(desk.call).toMatchObject({ id: 'call-7', stage: 'talking', direction: 'INBOUND' });
+    await settle();
+    expect(desk.customer?.leads[0].id).toBe('lead-1');
+  });
+});

@@ -1,0 +1,120 @@
+import { createRawSnippet } from 'svelte';
+import { render } from 'svelte/server';
+import { describe, expect, it } from 'vitest';
+import AgentTable from '../src/components/supervisor/AgentTable.svelte';
+import WallboardTiles from '../src/components/supervisor/WallboardTiles.svelte';
+import ScreenPop from '../src/components/agent/ScreenPop.svelte';
+import StatusBar from '../src/components/agent/StatusBar.svelte';
+import Timeline from '../src/components/auditor/Timeline.svelte';
+import App from '../src/App.svelte';
+import { AgentDesk } from '../src/lib/agentDesk.svelte.ts';
+import { I18n } from '../src/lib/i18n.svelte.ts';
+import { Session } from '../src/lib/session.svelte.ts';
+import { buildTimeline } from '../src/lib/timeline.ts';
+import { Wallboard } from '../src/lib/wallboard.svelte.ts';
+import { FakeApi } from './fakeApi.ts';
+import { knownCustomer, unknownCustomer } from './fixtures.ts';
+
+const zh = () => new I18n();
+function en() {
+  const i = new I18n();
+  i.locale = 'en';
+  return i;
+}
+/** Visible text only, whitespace collapsed (the markup carries comments and attributes). */
+const text = (html: string) => html.replace(/<!--.*?-->/g, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+
+describe('screen pop', () => {
+  it('shows the known customer: name, custom fields, owner, last agent, history and orders in yuan', () => {
+    const { body } = render(ScreenPop, { props: { i18n: zh(), phone: '+8613800138000', customer: knownCustomer() } });
+    const t = text(body);
+    expect(t).toContain('客户信息 · 138 0013 8000');
+    expect(t).toContain('张伟');
+    expect(t).toContain('城市 杭州');
+    expect(t).toContain('会员等级 金卡');
+    expect(t).toContain('归属坐席 王丽');
+    expect(t).toContain('上次服务坐席 李娜');
+    expect(t).toContain('维生素C×2');
+    expect(t).toContain('¥398.00');
+    expect(t).toContain('2026/03/01 10:00:00');
+  });
+
+  it('offers the add-customer form for an unknown number', () => {
+    const unknown = createRawSnippet(() => ({ render: () => '<form data-testid="add-customer">add</form>' }));
+    const { body } = render(ScreenPop, { props: { i18n: zh(), phone: '+8613900000000', customer: unknownCustomer(), unknown } });
+    expect(text(body)).toContain('未知号码，新客户');
+    expect(body).toContain('data-testid="add-customer"');
+  });
+
+  it('warns when the number is on the do-not-call list', () => {
+    const c = { ...knownCustomer(), dnc: { scope: 'GLOBAL', reason: '客户投诉', addedAt: '2026-01-01T00:00:00Z' } };
+    expect(text(render(ScreenPop, { props: { i18n: en(), phone: c.phone, customer: c } }).body)).toContain('Do not call: 客户投诉');
+  });
+});
+
+describe('wallboard', () => {
+  const totals = { position: 1, at: '', agentsLoggedIn: 12345, agentsAvailable: 3, agentsOnCall: 5, agentsPaused: 1, agentsWrapUp: 0, callsWaiting: 4, longestWaitSeconds: 75,
+    callsToday: 200, connectsToday: 150, abandonedToday: 6, ordersToday: 12, ordersAmountToday: 1234550 };
+
+  it('shows tiles in Chinese number style and in English', () => {
+    const z = text(render(WallboardTiles, { props: { i18n: zh(), totals } }).body);
+    expect(z).toContain('签入坐席 1.2万');
+    expect(z).toContain('最长等待 1:15');
+    expect(z).toContain('今日放弃 6 (3%)');
+    expect(z).toContain('今日成交额 ¥12,345.50');
+    const e = text(render(WallboardTiles, { props: { i18n: en(), totals } }).body);
+    expect(e).toContain('Logged in 12.3K');
+    expect(e).toContain('Sales today ¥12,345.50');
+  });
+
+  it('offers listen/whisper/barge only on agents with a live call, and no actions when read-only', () => {
+    const board = new Wallboard(new FakeApi());
+    board.agents = [
+      { id: 'a1', name: '王丽', status: 'AVAILABLE', pauseReason: null, since: '2026-03-01T01:59:00Z', callId: null, phone: null },
+      { id: 'a2', name: '李娜', status: 'ON_CALL', pauseReason: null, since: '2026-03-01T01:58:30Z', callId: 'call-5', phone: '+8613800138000' },
+    ];
+    const now = Date.parse('2026-03-01T02:00:00Z');
+    const html = render(AgentTable, { props: { i18n: zh(), board, now } }).body;
+    const rows = html.split('<tr data-agent=').slice(1).map(text);
+    expect(rows[0]).toContain('李娜');
+    expect(rows[0]).toContain('1:30');
+    expect(rows[0]).toContain('强插');
+    expect(rows[1]).toContain('王丽');
+    expect(rows[1]).not.toContain('强插');
+    expect(rows[1]).toContain('强制签出');
+    const ro = text(render(AgentTable, { props: { i18n: zh(), board, now, readOnly: true } }).body);
+    expect(ro).not.toContain('强插');
+    expect(ro).not.toContain('强制签出');
+  });
+});
+
+describe('agent status bar', () => {
+  it('asks a logged-out agent for the extension, and a ready one offers pause reasons', () => {
+    const desk = new AgentDesk(new FakeApi(), 'u1');
+    expect(text(render(StatusBar, { props: { i18n: zh(), desk, now: Date.now() } }).body)).toContain('未签入');
+    desk.status = 'AVAILABLE';
+    desk.since = '2026-03-01T01:55:00Z';
+    const t = text(render(StatusBar, { props: { i18n: en(), desk, now: Date.parse('2026-03-01T02:00:00Z') } }).body);
+    expect(t).toContain('Ready');
+    expect(t).toContain('for 5:00');
+    expect(t).toContain('Meal');
+  });
+});
+
+describe('auditor timeline and app shell', () => {
+  it('lists the number’s history with amounts in yuan', () => {
+    const t = text(render(Timeline, { props: { i18n: zh(), entries: buildTimeline(knownCustomer()) } }).body);
+    expect(t).toContain('归属 王丽');
+    expect(t).toContain('订单 ¥398.00');
+    expect(t).toContain('录音 sha256 ab12cd34ef56');
+    expect(t.indexOf('归属 王丽')).toBeLessThan(t.indexOf('订单'));
+  });
+
+  it('shows the login form until someone logs in', () => {
+    const api = new FakeApi();
+    const t = text(render(App, { props: { api, i18n: zh(), session: new Session(api), download: () => {} } }).body);
+    expect(t).toContain('用户名');
+    expect(t).toContain('密码');
+    expect(t).not.toContain('退出');
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { emptyCampaign, toCampaignInput } from '../src/lib/campaignForm.ts';
+import { csvHeader, remapHeader } from '../src/lib/csvMapping.ts';
+import { parseCriteria } from '../src/lib/qa.ts';
+import { searchScript } from '../src/lib/script.ts';
+import { schemaErrors } from './schema.ts';
+
+describe('lead import column mapping', () => {
+  const file = '\uFEFF客户姓名,手机号码,"备注, 其他",phone\r\n张伟,13800138000,老客户,x\r\n';
+
+  it('reads the header, quotes and BOM included', () => {
+    expect(csvHeader(file)).toEqual(['客户姓名', '手机号码', '备注, 其他', 'phone']);
+  });
+
+  it('renames only the chosen columns and keeps every data row byte for byte', () => {
+    const out = remapHeader(file, { phone: '手机号码', name: '客户姓名' });
+    expect(out).toBe('name,phone,"备注, 其他",phone_original\r\n张伟,13800138000,老客户,x\r\n');
+  });
+});
+
+describe('campaign form', () => {
+  it('turns the form into a CampaignInput the schema accepts', () => {
+    const r = toCampaignInput({ ...emptyCampaign(), name: '春季保健品', maxAbandonPercent: '2.5', dispositions: '成交，考虑中、无意向' });
+    if (!('input' in r)) throw new Error(`rejected ${r.field}`);
+    expect(r.input).toMatchObject({ name: '春季保健品', maxAbandonRate: 0.025, dispositions: ['成交', '考虑中', '无意向'], callingWindows: [{ days: [1, 2, 3, 4, 5], start: '09:00', end: '20:00' }] });
+    const doc = 'mutation C($input: CampaignInput!) { createCampaign(input: $input) { streamId } }';
+    expect(schemaErrors(doc)).toEqual([]);
+  });
+
+  it('points at the field that is wrong', () => {
+    expect(toCampaignInput({ ...emptyCampaign(), name: ' ' })).toEqual({ field: 'name' });
+    expect(toCampaignInput({ ...emptyCampaign(), name: 'x', maxAbandonPercent: '120' })).toEqual({ field: 'maxAbandonPercent' });
+    expect(toCampaignInput({ ...emptyCampaign(), name: 'x', start: '21:00', end: '09:00' })).toEqual({ field: 'start' });
+    expect(toCampaignInput({ ...emptyCampaign(), name: 'x', days: [] })).toEqual({ field: 'days' });
+  });
+});
+
+describe('QA criteria and script search', () => {
+  it('parses "criterion=points" lines, full-width signs too, and names the bad line', () => {
+    expect(parseCriteria('开场白=10\n产品介绍：20\n\n礼貌用语 ＝ 5')).toEqual({ items: { 开场白: 10, 产品介绍: 20, 礼貌用语: 5 } });
+    expect(parseCriteria('开场白=10\n态度很好')).toEqual({ badLine: '态度很好' });
+  });
+
+  it('finds script paragraphs and FAQ answers containing every searched word', () => {
+    const script = '您好，我是健康顾问小王。\n\n问：价格多少？\n答：一盒199元，两盒送保温杯。\n\n问：怎么退货？\n答：七天无理由退货。';
+    expect(searchScript(script, '退货')).toEqual(['问：怎么退货？\n答：七天无理由退货。']);
+    expect(searchScript(script, '价格 保温杯')).toHaveLength(1);
+    expect(searchScript(script, '')).toHaveLength(3);
+  });
+});
