@@ -6,8 +6,9 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import esl, { type Connection, type Event } from 'drachtio-modesl';
-import { EslAuthError, EslCommandError, EslDisconnectedError, EslTimeoutError } from './errors.ts';
+import { EslAuthError, EslCommandError, EslDisconnectedError } from './errors.ts';
 import type { LiveChannel, TelephonyFact } from './facts.ts';
+import { Inflight, KeyedWaiters } from './inflight.ts';
 import { FactDeduper, normalize, type EslHeaders } from './normalize.ts';
 import { safeDecode } from './urlcode.ts';
 
@@ -31,12 +32,6 @@ export const FACT_EVENTS = [
 ];
 export const FACT_SUBCLASSES = ['avmd::beep', 'avmd::stop', 'amd::info', 'mod_amd::info'];
 
-interface Pending {
-  what: string;
-  reject: (err: Error) => void;
-  timer: NodeJS.Timeout;
-}
-
 export interface EslClientEvents {
   fact: [TelephonyFact];
   /** Connected and subscribed; `channels` is the switch's live channel list for reconciliation. */
@@ -53,9 +48,9 @@ export class EslClient extends EventEmitter<EslClientEvents> {
   private attempt = 0;
   private everReady = false;
   private retryTimer?: NodeJS.Timeout;
-  private readonly pending = new Set<Pending>();
-  private readonly jobs = new Map<string, (body: string) => void>();
-  private readonly apps = new Map<string, (response: string) => void>();
+  private readonly inflight = new Inflight();
+  private readonly jobs = new KeyedWaiters(this.inflight);
+  private readonly apps = new KeyedWaiters(this.inflight);
   private readonly filters: Array<[string, string]> = [];
   private readonly dedupe = new FactDeduper();
 
@@ -110,21 +105,9 @@ export class EslClient extends EventEmitter<EslClientEvents> {
   }
 
   /** `bgapi` with our own Job-UUID; resolves with the BACKGROUND_JOB body (which may be -ERR). */
-  async bgapi(command: string, jobId: string = randomUUID()): Promise<string> {
-    const result = new Promise<string>((resolve, reject) => {
-      const p = this.track(`bgapi ${command}`, this.options.jobTimeoutMs, reject, false);
-      this.jobs.set(jobId, (body) => {
-        this.untrack(p);
-        resolve(body);
-      });
-      p.reject = (err) => {
-        this.jobs.delete(jobId);
-        reject(err);
-      };
-    });
-    const reply = await this.sendRecv(`bgapi ${command}`, { 'Job-UUID': jobId });
-    if (!reply.startsWith('+OK')) throw new EslCommandError(command, reply);
-    return result;
+  bgapi(command: string, jobId: string = randomUUID()): Promise<string> {
+    const wait = this.jobs.wait(jobId, `bgapi ${command}`, this.options.jobTimeoutMs);
+    return this.sendThenWait(`bgapi ${command}`, { 'Job-UUID': jobId }, wait, command);
   }
 
   /**
@@ -134,24 +117,30 @@ export class EslClient extends EventEmitter<EslClientEvents> {
    */
   async execute(callId: string, app: string, arg = '', wait = true): Promise<string> {
     const appId = randomUUID();
-    const completed = wait
-      ? new Promise<string>((resolve, reject) => {
-          const p = this.track(`execute ${app}`, this.options.jobTimeoutMs, reject, false);
-          this.apps.set(appId, (response) => {
-            this.untrack(p);
-            resolve(response);
-          });
-          p.reject = (err) => {
-            this.apps.delete(appId);
-            reject(err);
-          };
-        })
-      : Promise.resolve('');
     const headers: Record<string, string> = { 'call-command': 'execute', 'execute-app-name': app, 'Event-UUID': appId };
     if (arg) headers['execute-app-arg'] = arg;
-    const reply = await this.sendRecv(`sendmsg ${callId}`, headers);
-    if (!reply.startsWith('+OK')) throw new EslCommandError(`sendmsg ${app}`, reply);
-    return completed;
+    if (!wait) {
+      const reply = await this.sendRecv(`sendmsg ${callId}`, headers);
+      if (!reply.startsWith('+OK')) throw new EslCommandError(`sendmsg ${app}`, reply);
+      return '';
+    }
+    const done = this.apps.wait(appId, `execute ${app}`, this.options.jobTimeoutMs);
+    return this.sendThenWait(`sendmsg ${callId}`, headers, done, `sendmsg ${app}`);
+  }
+
+  private async sendThenWait(command: string, headers: Record<string, string>, wait: { result: Promise<string>; cancel: () => void }, label: string): Promise<string> {
+    let reply: string;
+    try {
+      reply = await this.sendRecv(command, headers);
+    } catch (err) {
+      wait.cancel();
+      throw err;
+    }
+    if (!reply.startsWith('+OK')) {
+      wait.cancel();
+      throw new EslCommandError(label, reply);
+    }
+    return wait.result;
   }
 
   /** Add a filter now and after every reconnect. */
@@ -179,36 +168,15 @@ export class EslClient extends EventEmitter<EslClientEvents> {
   private call<T>(what: string, timeoutMs: number, send: (conn: Connection, done: (v: T) => void) => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (!this.connected || !this.conn) return reject(new EslDisconnectedError(what));
-      const p = this.track(what, timeoutMs, reject, true);
+      // A reply that never comes leaves the library's FIFO reply queue misaligned, so the
+      // connection is rebuilt rather than risk the next reply going to the wrong caller.
+      const p = this.inflight.add(what, timeoutMs, reject, (err) => this.teardown(err));
       send(this.conn, (v) => {
-        if (!this.pending.has(p)) return;
-        this.untrack(p);
+        if (!this.inflight.has(p)) return;
+        this.inflight.remove(p);
         resolve(v);
       });
     });
-  }
-
-  /**
-   * A command that times out leaves the library's FIFO reply queue misaligned, so the
-   * connection is torn down and rebuilt rather than risk the next reply going to the wrong caller.
-   */
-  private track(what: string, timeoutMs: number, reject: (e: Error) => void, fatal: boolean): Pending {
-    const p: Pending = {
-      what,
-      reject,
-      timer: setTimeout(() => {
-        this.pending.delete(p);
-        p.reject(new EslTimeoutError(what, timeoutMs));
-        if (fatal) this.teardown(new EslTimeoutError(what, timeoutMs));
-      }, timeoutMs),
-    };
-    this.pending.add(p);
-    return p;
-  }
-
-  private untrack(p: Pending): void {
-    clearTimeout(p.timer);
-    this.pending.delete(p);
   }
 
   private open(): void {
@@ -261,15 +229,8 @@ export class EslClient extends EventEmitter<EslClientEvents> {
     for (const { name, value } of ev.headers) h[name] = value;
     const body = ev.getBody() ?? '';
     if (!this.dedupe.firstTime(h['Core-UUID'] ?? '', Number(h['Event-Sequence'] ?? 0))) return;
-    if (h['Event-Name'] === 'BACKGROUND_JOB') {
-      const job = this.jobs.get(h['Job-UUID'] ?? '');
-      this.jobs.delete(h['Job-UUID'] ?? '');
-      job?.(body);
-    } else if (h['Event-Name'] === 'CHANNEL_EXECUTE_COMPLETE') {
-      const app = this.apps.get(h['Application-UUID'] ?? '');
-      this.apps.delete(h['Application-UUID'] ?? '');
-      app?.(h['Application-Response'] ?? '_none_');
-    }
+    if (h['Event-Name'] === 'BACKGROUND_JOB') this.jobs.settle(h['Job-UUID'] ?? '', body);
+    else if (h['Event-Name'] === 'CHANNEL_EXECUTE_COMPLETE') this.apps.settle(h['Application-UUID'] ?? '', h['Application-Response'] ?? '_none_');
     for (const fact of normalize(h, body)) this.emit('fact', fact);
   }
 
@@ -290,12 +251,7 @@ export class EslClient extends EventEmitter<EslClientEvents> {
       conn.on('error', () => {});
       conn.socket?.destroy();
     }
-    for (const p of [...this.pending]) {
-      this.untrack(p);
-      p.reject(new EslDisconnectedError(p.what));
-    }
-    this.jobs.clear();
-    this.apps.clear();
+    this.inflight.failAll((what) => new EslDisconnectedError(what));
     if (wasConnected || conn) this.emit('disconnected', err);
     if (this.closed) return;
     const { initialMs, maxMs, factor } = this.options.backoff;
