@@ -19,6 +19,7 @@ import { guardResolvers } from './graphql/guard.ts';
 import { costLimitRule } from './graphql/limits.ts';
 import { PERMISSIONS } from './graphql/permissions.ts';
 import { auditResolvers } from './graphql/resolvers/audit.ts';
+import { commandResolvers } from './graphql/resolvers/commands.ts';
 import { identityLoaders, identityResolvers, identityTypes } from './graphql/resolvers/identity.ts';
 import { liveResolvers } from './graphql/resolvers/live.ts';
 import { recordingResolvers } from './graphql/resolvers/recordings.ts';
@@ -127,6 +128,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     {
       Query: { ...auditResolvers.Query, ...identityResolvers.Query, ...recordingResolvers.Query },
       Mutation: {
+        ...commandResolvers.Mutation,
         ...identityResolvers.Mutation,
         login: async (root: unknown, args: any, ctx: any) => {
           const retryAfterMs = await loginLimiter(ctx.request, args.username);

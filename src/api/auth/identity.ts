@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { handleCommand, type CommandResult } from '../../commands/handleCommand.ts';
 import { DomainError, type CommandMeta } from '../../domain/decider.ts';
 import type { DepartmentCommand, UserCommand } from '../../domain/identity/commands.ts';
+import { agentDecider } from '../../domain/agent/decider.ts';
 import { departmentDecider } from '../../domain/identity/department.ts';
 import { ROLES, type Role } from '../../domain/identity/events.ts';
 import { userDecider } from '../../domain/identity/user.ts';
@@ -67,6 +68,13 @@ export async function createUser(store: EventStore, input: NewUser, actor: Actor
     meta: meta(actor),
   };
   const result = await handleCommand(store, userDecider, userId, command);
+  // People who take calls are also agents (agent-<userId>), so they can log in to a phone at once.
+  if ((input.role === 'agent' || input.role === 'team_leader') && input.teamId && input.departmentId) {
+    const register = { type: 'RegisterAgent' as const, data: { agentId: userId, name: input.displayName, teamId: input.teamId, departmentId: input.departmentId }, meta: meta(actor) };
+    await handleCommand(store, agentDecider, userId, register).catch((e) => {
+      if (!(e instanceof DomainError && e.code === 'AGENT_EXISTS')) throw e;
+    });
+  }
   return { ...result, userId };
 }
 

@@ -1,0 +1,155 @@
+import { agentDecider } from '../../../domain/agent/decider.ts';
+import { campaignDecider } from '../../../domain/campaign/decider.ts';
+import type { CampaignConfig } from '../../../domain/campaign/events.ts';
+import { leadDecider } from '../../../domain/lead/decider.ts';
+import { orderDecider } from '../../../domain/order/decider.ts';
+import { departmentInScope, inScope } from '../../auth/principal.ts';
+import type { ApiContext } from '../context.ts';
+import { badInput, forbidden, notFound } from '../errors.ts';
+import { leadKey, newIdFor, run } from '../run.ts';
+
+type A = Record<string, any>;
+const DAY_MS = 24 * 3600_000;
+/** How long a claimed lead stays private to its agent before it may be recycled. */
+export const CLAIM_PROTECTION_MS = 3 * DAY_MS;
+
+async function firstData(ctx: ApiContext, streamId: string, type: string): Promise<A | undefined> {
+  const events = await ctx.store.readStream(streamId, { maxCount: 50 });
+  return events.find((e) => e.type === type)?.data as A | undefined;
+}
+
+async function requireAgentInScope(ctx: ApiContext, agentId: string) {
+  if (!inScope(await ctx.scope(), agentId)) throw forbidden(`agent ${agentId}`);
+}
+
+async function requireCampaignInScope(ctx: ApiContext, campaignId: string) {
+  const created = await firstData(ctx, `campaign-${campaignId}`, 'CampaignCreated');
+  if (!created) throw notFound(`campaign ${campaignId}`);
+  if (!departmentInScope(await ctx.scope(), created.departmentId)) throw forbidden(`campaign ${campaignId}`);
+}
+
+/** The schema's CampaignInput in the campaign decider's terms (ISO weekdays 1..7, fractions, minutes). */
+export function campaignConfig(i: A): Partial<CampaignConfig> {
+  const c: Partial<CampaignConfig> = {};
+  if (i.dialMode) c.mode = String(i.dialMode).toLowerCase() as CampaignConfig['mode'];
+  if (i.maxAbandonRate != null) c.abandonRateTarget = i.maxAbandonRate;
+  if (i.maxAttempts != null) c.maxAttempts = i.maxAttempts;
+  if (i.retryMinutes != null) c.retryRules = { no_answer: { delayMinutes: i.retryMinutes }, busy: { delayMinutes: i.retryMinutes } };
+  if (i.callingWindows || i.timeZone)
+    c.callingHours = {
+      windows: (i.callingWindows ?? [{ days: [1, 2, 3, 4, 5, 6, 0], start: '09:00', end: '21:00' }]).map((w: A) => ({ ...w, days: w.days.map((d: number) => (d === 0 ? 7 : d)) })),
+      timeZonePolicy: 'lead',
+      timeZone: i.timeZone ?? 'Asia/Shanghai',
+    };
+  if (i.questionnaireId) c.questionnaireId = i.questionnaireId;
+  if (i.queueId) c.queueId = i.queueId;
+  return c;
+}
+
+/** The phone and campaign of a call, from its first event. */
+async function callFacts(ctx: ApiContext, callId: string): Promise<A> {
+  const events = await ctx.store.readStream(`call-${callId}`, { maxCount: 20 });
+  const first = events.find((e) => (e.data as A).phone);
+  if (!first) throw notFound(`call ${callId}`);
+  const agentId = [...events].reverse().find((e) => e.type === 'CallBridged' || (e.data as A).agentId)?.data as A | undefined;
+  return { ...(first.data as A), agentId: agentId?.agentId ?? (first.data as A).agentId };
+}
+
+export const commandResolvers = {
+  Mutation: {
+    claimLead: async (_: unknown, a: A, ctx: ApiContext) => {
+      const privateUntil = new Date(Date.now() + CLAIM_PROTECTION_MS).toISOString();
+      return run(ctx, leadDecider, leadKey(a.leadId), 'ClaimLead', { agentId: ctx.principal!.userId, privateUntil }, a.commandId);
+    },
+    releaseLead: async (_: unknown, a: A, ctx: ApiContext) =>
+      run(ctx, leadDecider, leadKey(a.leadId), 'ReleaseLead', { agentId: ctx.principal!.userId, reason: a.reason ?? '主动释放 / released by the agent' }, a.commandId),
+    assignLead: async (_: unknown, a: A, ctx: ApiContext) => {
+      await requireAgentInScope(ctx, a.agentId);
+      return run(ctx, leadDecider, leadKey(a.leadId), 'AssignLead', { assignee: { kind: 'agent', id: a.agentId }, by: 'person', reason: '主管分配 / assigned by a supervisor' }, a.commandId);
+    },
+    updateLead: async (_: unknown, a: A, ctx: ApiContext) => {
+      const fields: Record<string, string> = { ...(a.customFields ?? {}) };
+      if (a.name) fields.name = a.name;
+      return run(ctx, leadDecider, leadKey(a.leadId), 'SetLeadFields', { fields }, a.commandId);
+    },
+    addToDnc: async (_: unknown, a: A, ctx: ApiContext) => {
+      if (a.scope === 'CAMPAIGN') throw badInput('按活动的免打扰尚未支持 / campaign-scoped do-not-call is not supported yet; use GLOBAL');
+      return run(ctx, leadDecider, leadKey(a.phone), 'AddDoNotCall', { reason: a.reason, source: `api:${ctx.principal!.role}` }, a.commandId);
+    },
+    removeFromDnc: async (_: unknown, a: A, ctx: ApiContext) => run(ctx, leadDecider, leadKey(a.phone), 'RemoveDoNotCall', { reason: a.reason }, a.commandId),
+    scheduleCallback: async (_: unknown, a: A, ctx: ApiContext) => {
+      const callbackId = newIdFor(ctx, 'callback', a.commandId);
+      const data = { callbackId, owner: ctx.principal!.userId, dueAt: a.dueAt, visibility: a.scope === 'ANYONE' ? 'public' : 'private', note: a.note ?? undefined } as const;
+      return run(ctx, leadDecider, leadKey(a.leadId), 'ScheduleCallback', data, a.commandId);
+    },
+    setDisposition: async (_: unknown, a: A, ctx: ApiContext) => {
+      const call = await callFacts(ctx, a.callId);
+      const me = ctx.principal!.userId;
+      if (call.agentId !== me && !inScope(await ctx.scope(), call.agentId)) throw forbidden(`call ${a.callId}`);
+      const data = { dispositionId: `${a.callId}`, code: a.disposition, notes: a.note ?? undefined, callId: a.callId, agentId: call.agentId ?? me, campaignId: call.campaignId };
+      return run(ctx, leadDecider, leadKey(call.phone), 'RecordDisposition', data, a.commandId);
+    },
+
+    agentLogin: async (_: unknown, a: A, ctx: ApiContext) => run(ctx, agentDecider, ctx.principal!.userId, 'LogInAgent', { extension: a.extension }, a.commandId),
+    agentLogout: async (_: unknown, a: A, ctx: ApiContext) => run(ctx, agentDecider, ctx.principal!.userId, 'LogOutAgent', { reason: 'logout' }, a.commandId),
+    setAgentAvailable: async (_: unknown, a: A, ctx: ApiContext) => run(ctx, agentDecider, ctx.principal!.userId, 'SetAgentReady', {}, a.commandId),
+    pauseAgent: async (_: unknown, a: A, ctx: ApiContext) => run(ctx, agentDecider, ctx.principal!.userId, 'SetAgentNotReady', { reasonCode: a.reason }, a.commandId),
+    forceAgentState: async (_: unknown, a: A, ctx: ApiContext) => {
+      await requireAgentInScope(ctx, a.agentId);
+      if (a.status === 'LOGGED_OUT') return run(ctx, agentDecider, a.agentId, 'LogOutAgent', { reason: a.reason }, a.commandId);
+      if (a.status === 'AVAILABLE') return run(ctx, agentDecider, a.agentId, 'SetAgentReady', {}, a.commandId);
+      if (a.status === 'PAUSED') return run(ctx, agentDecider, a.agentId, 'SetAgentNotReady', { reasonCode: a.reason }, a.commandId);
+      throw badInput(`只能强制为 LOGGED_OUT、AVAILABLE 或 PAUSED / an agent can be forced to LOGGED_OUT, AVAILABLE or PAUSED, not ${a.status}`);
+    },
+
+    createCampaign: async (_: unknown, a: A, ctx: ApiContext) => {
+      const departmentId = a.input.departmentId ?? ctx.principal!.departmentId;
+      if (!departmentId) throw badInput('请指定部门 / give the campaign a department');
+      if (!departmentInScope(await ctx.scope(), departmentId)) throw forbidden(`department ${departmentId}`);
+      const campaignId = a.id ?? newIdFor(ctx, 'campaign', a.commandId);
+      return run(ctx, campaignDecider, campaignId, 'CreateCampaign', { campaignId, name: a.input.name, departmentId, config: campaignConfig(a.input) }, a.commandId);
+    },
+    updateCampaign: async (_: unknown, a: A, ctx: ApiContext) => {
+      await requireCampaignInScope(ctx, a.id);
+      return run(ctx, campaignDecider, a.id, 'ConfigureCampaign', { config: campaignConfig(a.input) }, a.commandId);
+    },
+    startCampaign: async (_: unknown, a: A, ctx: ApiContext) => {
+      await requireCampaignInScope(ctx, a.id);
+      return run(ctx, campaignDecider, a.id, 'StartCampaign', {}, a.commandId);
+    },
+    pauseCampaign: async (_: unknown, a: A, ctx: ApiContext) => {
+      await requireCampaignInScope(ctx, a.id);
+      return run(ctx, campaignDecider, a.id, 'PauseCampaign', { reason: a.reason ?? '主管暂停 / paused' }, a.commandId);
+    },
+    stopCampaign: async (_: unknown, a: A, ctx: ApiContext) => {
+      await requireCampaignInScope(ctx, a.id);
+      return run(ctx, campaignDecider, a.id, 'StopCampaign', { reason: a.reason ?? '主管停止 / stopped' }, a.commandId);
+    },
+
+    placeOrder: async (_: unknown, a: A, ctx: ApiContext) => {
+      const orderId = newIdFor(ctx, 'order', a.commandId);
+      const lines = (a.lines as A[]).map((l) => ({ productId: l.sku, name: l.name, quantity: l.quantity, unitPriceFen: l.unitPrice }));
+      const data = { orderId, customerPhone: leadKey(a.leadId), agentId: ctx.principal!.userId, callId: a.callId ?? undefined, lines };
+      return run(ctx, orderDecider, orderId, 'PlaceOrder', data, a.commandId);
+    },
+    approveOrder: async (_: unknown, a: A, ctx: ApiContext) => {
+      await requireOrderInScope(ctx, a.orderId);
+      return run(ctx, orderDecider, a.orderId, 'ApproveOrder', { approverId: ctx.principal!.userId }, a.commandId);
+    },
+    rejectOrder: async (_: unknown, a: A, ctx: ApiContext) => {
+      await requireOrderInScope(ctx, a.orderId);
+      return run(ctx, orderDecider, a.orderId, 'RejectOrder', { rejectedBy: ctx.principal!.userId, reason: a.reason }, a.commandId);
+    },
+    recordPayment: async (_: unknown, a: A, ctx: ApiContext) => {
+      await requireOrderInScope(ctx, a.orderId);
+      const paymentId = newIdFor(ctx, 'payment', a.commandId);
+      return run(ctx, orderDecider, a.orderId, 'RecordPayment', { paymentId, payer: a.reference ?? 'customer', method: a.method, amountFen: a.amount }, a.commandId);
+    },
+  },
+};
+
+async function requireOrderInScope(ctx: ApiContext, orderId: string) {
+  const placed = await firstData(ctx, `order-${orderId}`, 'OrderPlaced');
+  if (!placed) throw notFound(`order ${orderId}`);
+  if (!inScope(await ctx.scope(), placed.agentId)) throw forbidden(`order ${orderId}`);
+}
