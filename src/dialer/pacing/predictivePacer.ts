@@ -1,0 +1,183 @@
+import { AbandonBudget } from './abandonBudget.ts';
+import { DecayingHistogram, DecayingRate } from './estimators.ts';
+import { PacerBase } from './floorState.ts';
+import { RiskModel } from './riskModel.ts';
+import type { Clock, Pacer } from './types.ts';
+
+export interface PredictiveOptions {
+  /** Share of live answers that may be abandoned (default 0.03). */
+  abandonTarget?: number;
+  /** Seconds an answered call may wait for an agent before it is abandoned (default 2). */
+  connectWithinSec?: number;
+  setpointShare?: number;
+  /** Declared AMD false-positive rate (humans hung up as machines), counted into the budget. */
+  amdFalsePositiveRate?: number;
+  /** Hard cap on ringing dials per logged-in agent. */
+  maxRingingPerAgent?: number;
+}
+
+const MAX_RING_SEC = 120;
+
+/**
+ * Predictive pacing, self-tuned: learns the answer rate, ring times and talk times online, scores
+ * each extra dial by its chance of being abandoned (using every ringing dial's age and every busy
+ * agent's elapsed talk) and dials while that chance is under the abandon-budget threshold.
+ */
+export class PredictivePacer extends PacerBase implements Pacer {
+  readonly mode = 'callstream';
+  private readonly answerRate = new DecayingRate(0.2, 10, 600);
+  private readonly ringAnswered = new DecayingHistogram(1, MAX_RING_SEC, 400);
+  private readonly ringOther = new DecayingHistogram(1, MAX_RING_SEC, 800);
+  private readonly talk = new DecayingHistogram(2, 3600, 400);
+  private readonly wrapUp = new DecayingHistogram(1, 600, 100);
+  private readonly budget: AbandonBudget;
+  private readonly connectWithin: number;
+  private readonly maxRingingPerAgent: number;
+  private resolved = 0;
+  /** Distributions as arrays, rebuilt every few observations rather than every decision. */
+  private tables: { ansCdf: Float64Array; otherCdf: Float64Array; horizon: number; at: number } | undefined;
+  private talkResidual = new Map<number, Float64Array>();
+  private talkResidualAt = -1;
+  private last = { risk: 0, threshold: 0, dials: 0 };
+
+  constructor(clock: Clock, options: PredictiveOptions = {}) {
+    super(clock);
+    this.budget = new AbandonBudget({
+      target: options.abandonTarget ?? 0.03,
+      setpointShare: options.setpointShare,
+      amdFalsePositiveRate: options.amdFalsePositiveRate,
+    });
+    this.connectWithin = options.connectWithinSec ?? 2;
+    this.maxRingingPerAgent = options.maxRingingPerAgent ?? 12;
+  }
+
+  protected override dialResolved(ageSec: number, answered: boolean): void {
+    this.resolved++;
+    this.answerRate.observe(answered);
+    (answered ? this.ringAnswered : this.ringOther).observe(ageSec);
+  }
+  protected override answerOutcome(abandoned: boolean): void {
+    this.budget.record(abandoned);
+  }
+  protected override talkObserved(sec: number): void {
+    this.talk.observe(sec);
+  }
+  protected override wrapObserved(sec: number): void {
+    this.wrapUp.observe(sec);
+  }
+
+  private warm(): boolean {
+    return this.ringAnswered.count >= 10 && this.resolved >= 40 && this.talk.count >= 5;
+  }
+
+  dialsToPlace(): number {
+    const f = this.floor;
+    if (f.loggedIn() === 0) return 0;
+    const outstanding = f.ringing.size + f.waiting.size;
+    // Until the floor has been observed, dial progressively: nothing to predict with yet.
+    if (!this.warm()) return Math.max(0, f.idle - outstanding);
+    const model = this.buildModel();
+    const threshold = this.budget.threshold();
+    const cap = Math.max(0, Math.ceil(this.maxRingingPerAgent * f.loggedIn()) - f.ringing.size);
+    let k = 0;
+    let risk = 0;
+    while (k < cap) {
+      risk = model.abandonRisk(k + 1);
+      if (risk > threshold) break;
+      k++;
+    }
+    this.last = { risk, threshold, dials: k };
+    return k;
+  }
+
+  private ringTables() {
+    if (this.tables && this.resolved - this.tables.at < 25) return this.tables;
+    const observed = Math.max(this.ringAnswered.maxObserved(), this.ringOther.maxObserved());
+    const horizon = Math.max(5, Math.min(MAX_RING_SEC, Math.ceil(observed)));
+    const span = 2 * horizon + 2;
+    const ansCdf = new Float64Array(span + 1);
+    const otherCdf = new Float64Array(span + 1);
+    for (let s = 0; s <= span; s++) {
+      ansCdf[s] = this.ringAnswered.cdfAt(s);
+      otherCdf[s] = this.ringOther.cdfAt(s);
+    }
+    this.tables = { ansCdf, otherCdf, horizon, at: this.resolved };
+    return this.tables;
+  }
+
+  /** residual[t] = P(an agent talking for `key` bins is free again within t seconds), wrap-up included. */
+  private residual(key: number, reach: number, wrapMean: number): Float64Array {
+    if (this.talk.count - this.talkResidualAt >= 10) {
+      this.talkResidual.clear();
+      this.talkResidualAt = this.talk.count;
+    }
+    let row = this.talkResidual.get(key);
+    if (row && row.length > reach) return row;
+    row = new Float64Array(reach + 1);
+    const done = this.talk.cdfAt(key * this.talk.binSec);
+    const left = 1 - done;
+    for (let t = 0; t <= reach; t++) {
+      row[t] = left > 1e-9 ? Math.max(0, (this.talk.cdfAt(key * this.talk.binSec + t - wrapMean) - done) / left) : 0.5;
+    }
+    this.talkResidual.set(key, row);
+    return row;
+  }
+
+  private buildModel(): RiskModel {
+    const f = this.floor;
+    const now = f.now();
+    const { ansCdf, otherCdf, horizon } = this.ringTables();
+    const ringingByAge = new Int32Array(horizon + 1);
+    for (const placedAt of f.ringing.values()) {
+      const a = Math.floor(now - placedAt);
+      if (a <= horizon) ringingByAge[a]++;
+    }
+    const reach = horizon + this.connectWithin;
+    const supplyMean = new Float64Array(reach + 1);
+    const supplyVar = new Float64Array(reach + 1);
+    const wrapMean = this.wrapUp.count > 0 ? this.wrapUp.mean() : 0;
+    const talkBin = this.talk.binSec;
+    const groups = new Map<number, number>();
+    for (const agent of f.agents.values()) {
+      const elapsed = now - agent.since;
+      if (agent.activity === 'talking') {
+        const key = Math.floor(elapsed / talkBin);
+        groups.set(key, (groups.get(key) ?? 0) + 1);
+      } else if (agent.activity === 'wrap') {
+        const remaining = Math.max(0, wrapMean - elapsed);
+        for (let t = Math.ceil(remaining); t <= reach; t++) supplyMean[t] += 1;
+      }
+    }
+    for (const [key, n] of groups) {
+      const row = this.residual(key, reach, wrapMean);
+      for (let t = 0; t <= reach; t++) {
+        const q = row[t];
+        supplyMean[t] += n * q;
+        supplyVar[t] += n * q * (1 - q);
+      }
+    }
+    return new RiskModel({
+      p: this.answerRate.value(),
+      ansCdf,
+      otherCdf,
+      horizon,
+      connectWithin: this.connectWithin,
+      ringingByAge,
+      freeNow: f.idle - f.waiting.size,
+      supplyMean,
+      supplyVar,
+    });
+  }
+
+  override explain(): Record<string, number | string> {
+    return {
+      ...super.explain(),
+      answerRate: this.answerRate.value(),
+      threshold: this.last.threshold,
+      lastRisk: this.last.risk,
+      lastDials: this.last.dials,
+      abandonRate: this.budget.rate(),
+      setpoint: this.budget.setpoint,
+    };
+  }
+}

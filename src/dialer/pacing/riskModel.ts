@@ -1,0 +1,84 @@
+/**
+ * Chance that one more dial placed now is answered when no agent can take it.
+ *
+ * Each ringing dial of age a still becomes a live answer with probability
+ *   h(a) = p S_ans(a) / (p S_ans(a) + (1 - p) S_other(a)),
+ * so old dials count for little and young ones for a lot. Agents free up by time t with the
+ * residual talk-time distribution given how long they have been talking, plus wrap-up. A new dial
+ * answered at time t is abandoned when the agents free by t + connectWithin are fewer than the
+ * answers before it; both counts are sums of independent Bernoullis, taken as normal.
+ */
+export interface RiskInputs {
+  /** Live-answer probability per dial. */
+  p: number;
+  /** ansCdf[s] = P(a live answer comes within s seconds of dialing), s = 0..horizon*2. */
+  ansCdf: Float64Array;
+  /** otherCdf[s] = P(a dial that is not answered ends within s seconds). */
+  otherCdf: Float64Array;
+  horizon: number;
+  connectWithin: number;
+  /** Ringing dials counted by whole seconds of age. */
+  ringingByAge: Int32Array;
+  /** Agents free now minus answered calls already waiting for one. */
+  freeNow: number;
+  /** freeBy[t] = probabilities, one per busy agent, summed: mean agents free by t; and their variance. */
+  supplyMean: Float64Array;
+  supplyVar: Float64Array;
+}
+
+export function normalCdf(x: number): number {
+  // Abramowitz-Stegun 7.1.26 via erf; plenty for a dialing threshold.
+  const z = Math.abs(x) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * z);
+  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z);
+  return x >= 0 ? 0.5 * (1 + y) : 0.5 * (1 - y);
+}
+
+export class RiskModel {
+  private readonly demandMean: Float64Array;
+  private readonly demandVar: Float64Array;
+  private readonly inputs: RiskInputs;
+
+  constructor(inputs: RiskInputs) {
+    this.inputs = inputs;
+    const { p, ansCdf, otherCdf, horizon, ringingByAge } = inputs;
+    const mean = new Float64Array(horizon + 1);
+    const variance = new Float64Array(horizon + 1);
+    const last = ansCdf.length - 1;
+    for (let a = 0; a < ringingByAge.length; a++) {
+      const n = ringingByAge[a];
+      if (n === 0) continue;
+      const fa = ansCdf[Math.min(a, last)];
+      const alive = p * (1 - fa) + (1 - p) * (1 - otherCdf[Math.min(a, last)]);
+      if (alive <= 1e-9) continue;
+      for (let t = 1; t <= horizon; t++) {
+        const q = (p * (ansCdf[Math.min(a + t, last)] - fa)) / alive;
+        mean[t] += n * q;
+        variance[t] += n * q * (1 - q);
+      }
+    }
+    this.demandMean = mean;
+    this.demandVar = variance;
+  }
+
+  /** Probability that the k-th new dial placed now (k >= 1), if answered, finds no agent. */
+  abandonRisk(k: number): number {
+    const { p, ansCdf, horizon, connectWithin, freeNow, supplyMean, supplyVar } = this.inputs;
+    if (p <= 0) return 0;
+    let risk = 0;
+    let mass = 0;
+    for (let t = 1; t <= horizon; t++) {
+      const pd = p * (ansCdf[t] - ansCdf[t - 1]);
+      if (pd <= 0) continue;
+      const s = Math.min(t + connectWithin, supplyMean.length - 1);
+      const qNew = p * ansCdf[t];
+      const others = (k - 1) * qNew;
+      const mu = freeNow + supplyMean[s] - this.demandMean[t] - others;
+      const v = supplyVar[s] + this.demandVar[t] + others * (1 - qNew);
+      const short = v > 1e-9 ? normalCdf((0.5 - mu) / Math.sqrt(v)) : mu < 0.5 ? 1 : 0;
+      risk += pd * short;
+      mass += pd;
+    }
+    return mass > 0 ? risk / mass : 0;
+  }
+}

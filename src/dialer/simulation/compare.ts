@@ -1,0 +1,67 @@
+import type { PacerSpec } from '../pacing/index.ts';
+import type { Floor } from './floor.ts';
+import { simulateShift } from './simulate.ts';
+import { summarize, type Summary } from './summary.ts';
+
+export function runPacer(floor: Floor, spec: PacerSpec, shifts = floor.shifts): Summary {
+  const results = [];
+  for (let s = 0; s < shifts; s++) results.push(simulateShift(floor, spec, s));
+  return summarize(results);
+}
+
+export interface Tuned {
+  ratio: number;
+  summary: Summary;
+}
+
+/**
+ * The fixed-ratio baselines get the fairest treatment: the largest ratio whose pooled abandon rate
+ * stays at or under the target on the very same shifts (common random numbers).
+ */
+export function tuneRatio(floor: Floor, mode: 'vicidialRatio' | 'boostFactor', shifts = floor.shifts, target = 0.03): Tuned {
+  const run = (ratio: number) => runPacer(floor, { mode, ratio }, shifts);
+  let lo = 1;
+  let best = run(lo);
+  if (best.abandonRate > target) return { ratio: lo, summary: best };
+  let hi = 2;
+  for (;;) {
+    const s = run(hi);
+    if (s.abandonRate > target) break;
+    lo = hi;
+    best = s;
+    if (hi >= 64) return { ratio: lo, summary: best };
+    hi *= 2;
+  }
+  for (let i = 0; i < 9; i++) {
+    const mid = (lo + hi) / 2;
+    const s = run(mid);
+    if (s.abandonRate <= target) {
+      lo = mid;
+      best = s;
+    } else hi = mid;
+  }
+  return { ratio: lo, summary: best };
+}
+
+export interface FloorReport {
+  floor: string;
+  agents: number;
+  shifts: number;
+  pacers: Record<string, Summary & { ratio?: number }>;
+}
+
+export function compareOnFloor(floor: Floor, shifts = floor.shifts): FloorReport {
+  const ratio = tuneRatio(floor, 'vicidialRatio', shifts);
+  const boost = tuneRatio(floor, 'boostFactor', shifts);
+  return {
+    floor: floor.name ?? 'unnamed',
+    agents: floor.agents,
+    shifts,
+    pacers: {
+      progressive: runPacer(floor, { mode: 'progressive' }, shifts),
+      vicidialRatio: { ...ratio.summary, ratio: ratio.ratio },
+      boostFactor: { ...boost.summary, ratio: boost.ratio },
+      callstream: runPacer(floor, { mode: 'callstream' }, shifts),
+    },
+  };
+}
