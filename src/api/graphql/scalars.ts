@@ -1,4 +1,7 @@
-import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { Kind, type ValueNode } from 'graphql';
+import { gql } from './cjs.ts';
+
+const { GraphQLError, GraphQLScalarType } = gql;
 
 function literal(ast: ValueNode): unknown {
   switch (ast.kind) {
