@@ -14,8 +14,9 @@ interface AsOf {
 }
 
 function checkAsOf(asOf?: AsOf | null): AsOf | undefined {
-  if (!asOf) return undefined;
-  if ((asOf.at == null) === (asOf.position == null)) throw badInput('asOf 需要 at 或 position 之一 / asOf needs exactly one of at or position');
+  // An empty asOf (e.g. a query variable left unset) means "now".
+  if (!asOf || (asOf.at == null && asOf.position == null)) return undefined;
+  if (asOf.at != null && asOf.position != null) throw badInput('asOf 只能给 at 或 position 之一 / give asOf.at or asOf.position, not both');
   return asOf;
 }
 
