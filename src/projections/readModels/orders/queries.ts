@@ -1,0 +1,45 @@
+import { sql } from 'slonik';
+import { DocRow } from '../shared/rows.ts';
+import { decodeCursor, e164, encodeCursor, isoInstant, pageSize, tableIn, toPage, type Db, type Page, type PageArgs, type ReadOptions } from '../shared/query.ts';
+import type { OrderDoc, OrderStatus } from './evolve.ts';
+
+export interface OrderFilter extends PageArgs, ReadOptions {
+  status?: OrderStatus[];
+  agentId?: string;
+  campaignId?: string;
+  phone?: string;
+  from?: string;
+  to?: string;
+  /** Only orders not fully paid. */
+  unpaid?: boolean;
+}
+
+/** Orders, oldest first (a review queue is worked from the oldest). */
+export async function listOrders(db: Db, f: OrderFilter = {}): Promise<Page<OrderDoc>> {
+  const size = pageSize(f);
+  const where = [sql.fragment`TRUE`];
+  if (f.status?.length) where.push(sql.fragment`status = ANY(${sql.array(f.status, 'text')})`);
+  if (f.agentId) where.push(sql.fragment`agent_id = ${f.agentId}`);
+  if (f.campaignId) where.push(sql.fragment`campaign_id = ${f.campaignId}`);
+  if (f.phone) where.push(sql.fragment`customer_phone = ${e164(f.phone)}`);
+  const from = isoInstant(f.from, 'from');
+  const to = isoInstant(f.to, 'to');
+  if (from) where.push(sql.fragment`placed_at >= ${from}`);
+  if (to) where.push(sql.fragment`placed_at < ${to}`);
+  if (f.unpaid) where.push(sql.fragment`paid_fen < total_fen`);
+  const after = decodeCursor(f.after);
+  if (after) where.push(sql.fragment`(placed_at, key) > (${String(after.sortValue)}, ${after.key})`);
+  const rows = await db.any(sql.type(DocRow)`
+    SELECT key, doc FROM ${tableIn(f, 'orders')} WHERE ${sql.join(where, sql.fragment` AND `)} ORDER BY placed_at, key LIMIT ${size + 1}`);
+  return toPage(rows, size, (r) => r.doc as OrderDoc, (r) => encodeCursor(r.doc.placedAt, r.key));
+}
+
+/** The review queue: placed or reviewed, not yet approved or rejected. */
+export function reviewQueue(db: Db, f: Omit<OrderFilter, 'status'> = {}): Promise<Page<OrderDoc>> {
+  return listOrders(db, { ...f, status: ['pending_review', 'reviewed'] });
+}
+
+export async function getOrder(db: Db, orderId: string, opts: ReadOptions = {}): Promise<OrderDoc | null> {
+  const row = await db.maybeOne(sql.type(DocRow)`SELECT key, doc FROM ${tableIn(opts, 'orders')} WHERE key = ${orderId}`);
+  return row ? (row.doc as OrderDoc) : null;
+}
