@@ -25,11 +25,11 @@ export class AbandonBudget {
   abandons = 0;
 
   constructor(options: AbandonBudgetOptions) {
-    const share = options.setpointShare ?? 0.93;
+    const share = options.setpointShare ?? 0.96;
     const fp = options.amdFalsePositiveRate ?? 0;
     // Detector hang-ups are abandons we never see, so the visible budget shrinks by them.
     this.setpoint = Math.max(0.001, (options.target * share - fp) / (1 - fp));
-    this.gain = options.gain ?? 0.25;
+    this.gain = options.gain ?? 0.1;
     this.initial = options.initialThreshold ?? 0.05;
   }
 

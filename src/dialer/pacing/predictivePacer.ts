@@ -14,6 +14,10 @@ export interface PredictiveOptions {
   amdFalsePositiveRate?: number;
   /** Hard cap on ringing dials per logged-in agent. */
   maxRingingPerAgent?: number;
+  /** How hard one abandon tightens the dialing threshold (see AbandonBudget). */
+  budgetGain?: number;
+  /** Also count the agents a new dial takes from dials already ringing (default false: measured no better). */
+  displacement?: boolean;
 }
 
 const MAX_RING_SEC = 120;
@@ -33,6 +37,7 @@ export class PredictivePacer extends PacerBase implements Pacer {
   private readonly budget: AbandonBudget;
   private readonly connectWithin: number;
   private readonly maxRingingPerAgent: number;
+  private readonly displacement: boolean;
   private resolved = 0;
   /** Distributions as arrays, rebuilt every few observations rather than every decision. */
   private tables: { ansCdf: Float64Array; otherCdf: Float64Array; horizon: number; at: number } | undefined;
@@ -46,9 +51,11 @@ export class PredictivePacer extends PacerBase implements Pacer {
       target: options.abandonTarget ?? 0.03,
       setpointShare: options.setpointShare,
       amdFalsePositiveRate: options.amdFalsePositiveRate,
+      gain: options.budgetGain,
     });
     this.connectWithin = options.connectWithinSec ?? 2;
     this.maxRingingPerAgent = options.maxRingingPerAgent ?? 12;
+    this.displacement = options.displacement ?? false;
   }
 
   protected override dialResolved(ageSec: number, answered: boolean): void {
@@ -166,7 +173,7 @@ export class PredictivePacer extends PacerBase implements Pacer {
       freeNow: f.idle - f.waiting.size,
       supplyMean,
       supplyVar,
-    });
+    }, this.displacement);
   }
 
   override explain(): Record<string, number | string> {

@@ -38,9 +38,11 @@ export class RiskModel {
   private readonly demandMean: Float64Array;
   private readonly demandVar: Float64Array;
   private readonly inputs: RiskInputs;
+  private readonly displacement: boolean;
 
-  constructor(inputs: RiskInputs) {
+  constructor(inputs: RiskInputs, displacement = true) {
     this.inputs = inputs;
+    this.displacement = displacement;
     const { p, ansCdf, otherCdf, horizon, ringingByAge } = inputs;
     const mean = new Float64Array(horizon + 1);
     const variance = new Float64Array(horizon + 1);
@@ -61,24 +63,36 @@ export class RiskModel {
     this.demandVar = variance;
   }
 
-  /** Probability that the k-th new dial placed now (k >= 1), if answered, finds no agent. */
+  /**
+   * Expected abandons one more dial adds, per live answer it brings: its own chance of finding no agent,
+   * plus the chance it takes the agent a ringing dial answered after it would have needed.
+   */
   abandonRisk(k: number): number {
     const { p, ansCdf, horizon, connectWithin, freeNow, supplyMean, supplyVar } = this.inputs;
     if (p <= 0) return 0;
-    let risk = 0;
+    let own = 0;
+    let displaced = 0;
     let mass = 0;
     for (let t = 1; t <= horizon; t++) {
-      const pd = p * (ansCdf[t] - ansCdf[t - 1]);
-      if (pd <= 0) continue;
       const s = Math.min(t + connectWithin, supplyMean.length - 1);
       const qNew = p * ansCdf[t];
       const others = (k - 1) * qNew;
       const mu = freeNow + supplyMean[s] - this.demandMean[t] - others;
       const v = supplyVar[s] + this.demandVar[t] + others * (1 - qNew);
-      const short = v > 1e-9 ? normalCdf((0.5 - mu) / Math.sqrt(v)) : mu < 0.5 ? 1 : 0;
-      risk += pd * short;
+      const short = shortfall(mu, v);
+      const pd = p * (ansCdf[t] - ansCdf[t - 1]);
+      own += pd * short;
       mass += pd;
+      if (this.displacement) {
+        const existing = this.demandMean[t] - this.demandMean[t - 1] + (k - 1) * pd;
+        if (existing > 0) displaced += existing * (shortfall(mu - qNew, v + qNew * (1 - qNew)) - short);
+      }
     }
-    return mass > 0 ? risk / mass : 0;
+    return mass > 0 ? (own + displaced) / mass : 0;
   }
+}
+
+/** P(agents free minus answers waiting <= 0), normal with continuity correction. */
+function shortfall(mu: number, variance: number): number {
+  return variance > 1e-9 ? normalCdf((0.5 - mu) / Math.sqrt(variance)) : mu < 0.5 ? 1 : 0;
 }
