@@ -19,6 +19,7 @@ import { guardResolvers } from './graphql/guard.ts';
 import { costLimitRule } from './graphql/limits.ts';
 import { PERMISSIONS } from './graphql/permissions.ts';
 import { auditResolvers } from './graphql/resolvers/audit.ts';
+import { callResolvers } from './graphql/resolvers/calls.ts';
 import { commandResolvers } from './graphql/resolvers/commands.ts';
 import { identityLoaders, identityResolvers, identityTypes } from './graphql/resolvers/identity.ts';
 import { liveResolvers } from './graphql/resolvers/live.ts';
@@ -26,6 +27,7 @@ import { recordingResolvers } from './graphql/resolvers/recordings.ts';
 import { scalars } from './graphql/scalars.ts';
 import { ApiProjector } from './readModel/apiProjector.ts';
 import type { ReadModels } from './readModels.ts';
+import type { CallControlPort } from './telephony.ts';
 import { createMetrics, opsRoutes } from './routes/ops.ts';
 import { promptRoutes } from './routes/prompts.ts';
 import { recordingRoutes } from './routes/recordings.ts';
@@ -39,6 +41,8 @@ export interface ApiDeps {
   config: Config;
   /** Change notices of the projection runner (optional: subscriptions read the log itself). */
   pubsub?: LivePubSub;
+  /** Live call control (the telephony session); without it call-control mutations answer NOT_AVAILABLE. */
+  telephony?: CallControlPort;
   /** Read-model queries from src/projections (see readModels.ts); missing ones answer NOT_AVAILABLE. */
   readModels?: ReadModels;
   /** JWT signing secret (>= 32 bytes); default `config.jwtSecret`; required when `config.production`. */
@@ -128,6 +132,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     {
       Query: { ...auditResolvers.Query, ...identityResolvers.Query, ...recordingResolvers.Query },
       Mutation: {
+        ...callResolvers(deps.telephony).Mutation,
         ...commandResolvers.Mutation,
         ...identityResolvers.Mutation,
         login: async (root: unknown, args: any, ctx: any) => {

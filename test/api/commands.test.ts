@@ -83,6 +83,10 @@ describe('command mutations', () => {
     expect((await h.gql(force, {}, await h.token('sup-east'))).data.forceAgentState.events).toEqual([{ type: 'AgentLoggedOut' }]);
   });
 
+  it('answers call control with NOT_AVAILABLE when no switch is connected', async () => {
+    expect(code(await h.gql('mutation { hold(callId: "k1") { position } }', {}, await h.token('agent-east')))).toBe('NOT_AVAILABLE');
+  });
+
   it('validates input types before anything runs', async () => {
     const r = await h.gql('mutation { scheduleCallback(leadId: "+8613800138001", dueAt: "tomorrow") { position } }', {}, await h.token('agent-east'));
     expect(r.errors![0].message).toMatch(/ISO-8601/);
