@@ -12,7 +12,7 @@ import { WrongExpectedRevisionError } from '../eventstore/errors.ts';
 import { deterministicUuid } from '../eventstore/ids.ts';
 import type { EventStore } from '../eventstore/types.ts';
 import { resolveColumns, type ColumnMapping } from './columns.ts';
-import { openSheet } from './rows.ts';
+import { detectKind, openSheet } from './rows.ts';
 
 export interface RowRejection {
   /** Data row, counted from 1 below the header. */
@@ -67,6 +67,7 @@ export async function fileSha256(file: string): Promise<string> {
 export async function importLeads(opts: ImportOptions): Promise<ImportReport> {
   const { store } = opts;
   const clock = opts.clock ?? (() => new Date());
+  await detectKind(opts.file); // a missing or unreadable file fails here, with a plain reason
   const sha = await fileSha256(opts.file);
   const batchId = `import-${sha.slice(0, 24)}`;
   const sheet = await openSheet(opts.file);

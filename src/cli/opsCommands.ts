@@ -1,0 +1,66 @@
+import { createUser } from '../api/auth/identity.ts';
+import type { Role } from '../domain/identity/events.ts';
+import { verifyAll, verifyStream, type VerifyReport } from '../eventstore/verify.ts';
+import type { CliContext } from './context.ts';
+import { progressBar } from './progress.ts';
+
+export async function runVerify(ctx: CliContext, stream: string | undefined, json: boolean): Promise<VerifyReport> {
+  let report: VerifyReport;
+  if (stream) {
+    report = await verifyStream(ctx.store, stream);
+  } else {
+    const bar = progressBar('verifying', await ctx.store.headPosition());
+    try {
+      report = await verifyAll(ctx.store, (checked) => bar.update(checked, undefined, 'events'));
+    } finally {
+      bar.stop();
+    }
+  }
+  process.stdout.write(json ? `${JSON.stringify(report)}\n` : `${report.ok ? 'OK' : 'BROKEN'}: ${report.summary}\n`);
+  return report;
+}
+
+export async function runRebuild(ctx: CliContext, projection: string | undefined, json: boolean): Promise<void> {
+  // Loaded on demand: only this command needs the read-model definitions.
+  const { allProjections } = await import('../projections/readModels/index.ts');
+  const { rebuildProjections, selectProjections } = await import('../projections/runtime/rebuild.ts');
+  const chosen = selectProjections(allProjections, projection ?? 'all');
+  const bar = progressBar(`rebuilding ${chosen.map((p) => p.name).join(', ')}`, await ctx.store.headPosition());
+  try {
+    const r = await rebuildProjections(ctx.db.pool, ctx.store, chosen, { onProgress: (p) => bar.update(p.position, p.head, p.phase) });
+    bar.stop();
+    process.stdout.write(json ? `${JSON.stringify(r)}\n` : `rebuilt ${r.projections.join(', ')}: ${r.events} events up to position ${r.position} in ${r.ms} ms\n`);
+  } finally {
+    bar.stop();
+  }
+}
+
+export interface UserAddFlags {
+  role: string;
+  name?: string;
+  department?: string;
+  team?: string;
+  json?: boolean;
+}
+
+/** The password comes from CALLSTREAM_PASSWORD or the first line of stdin, never from argv (shell history, ps). */
+export async function readPassword(): Promise<string> {
+  if (process.env.CALLSTREAM_PASSWORD) return process.env.CALLSTREAM_PASSWORD;
+  if (process.stdin.isTTY) throw new Error('give the password on stdin (echo … | callstream user add …) or in CALLSTREAM_PASSWORD');
+  let text = '';
+  for await (const chunk of process.stdin) text += String(chunk);
+  return text.split(/\r?\n/)[0];
+}
+
+export async function runUserAdd(ctx: CliContext, username: string, flags: UserAddFlags): Promise<void> {
+  const password = await readPassword();
+  const r = await createUser(ctx.store, {
+    username,
+    displayName: flags.name ?? username,
+    password,
+    role: flags.role as Role,
+    departmentId: flags.department,
+    teamId: flags.team,
+  });
+  process.stdout.write(flags.json ? `${JSON.stringify({ userId: r.userId, username, role: flags.role })}\n` : `user ${username} (${flags.role}) created: ${r.userId}\n`);
+}
