@@ -23,6 +23,7 @@ import { callResolvers } from './graphql/resolvers/calls.ts';
 import { commandResolvers } from './graphql/resolvers/commands.ts';
 import { identityLoaders, identityResolvers, identityTypes } from './graphql/resolvers/identity.ts';
 import { liveResolvers } from './graphql/resolvers/live.ts';
+import { readModelLoaders, readModelResolvers } from './graphql/resolvers/readModels.ts';
 import { recordingResolvers } from './graphql/resolvers/recordings.ts';
 import { scalars } from './graphql/scalars.ts';
 import { ApiProjector } from './readModel/apiProjector.ts';
@@ -130,7 +131,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   const sdl = loadSchemaSdl();
   const resolvers = guardResolvers(
     {
-      Query: { ...auditResolvers.Query, ...identityResolvers.Query, ...recordingResolvers.Query },
+      Query: { ...readModelResolvers.Query, ...auditResolvers.Query, ...identityResolvers.Query, ...recordingResolvers.Query },
       Mutation: {
         ...callResolvers(deps.telephony).Mutation,
         ...commandResolvers.Mutation,
@@ -150,7 +151,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(mercurius, {
     schema: sdl,
     resolvers: { ...resolvers, ...identityTypes, RecordingAccess: auditResolvers.RecordingAccess, Recording: recordingResolvers.Recording, ...scalars } as any,
-    loaders: identityLoaders as any,
+    loaders: { ...readModelLoaders, ...identityLoaders } as any,
     graphiql: !config.production,
     queryDepth: deps.queryDepth ?? 10,
     validationRules: [costLimitRule(deps.maxQueryCost ?? 20_000)],

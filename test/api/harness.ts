@@ -20,11 +20,11 @@ export interface Harness {
 }
 
 /** A real server on a random port over a fresh database, with a small org: two departments (east has a sub-department) and their people. */
-export async function startServer(extra: Partial<ApiDeps> = {}, label = 'api'): Promise<Harness> {
+export async function startServer(extra: Partial<ApiDeps> = {}, label = 'api', wrapPool: (pool: ApiDeps['pool']) => ApiDeps['pool'] = (p) => p): Promise<Harness> {
   const db = await createTestDatabase(label);
   const store = await PostgresEventStore.connect(db.url, { pollIntervalMs: 100 });
   await seedOrg(store);
-  const app = await buildServer({ eventStore: store, pool: db.pool, config: { ...loadConfig({}), dataDir: '/nonexistent' }, jwtSecret: SECRET, ...extra });
+  const app = await buildServer({ eventStore: store, pool: wrapPool(db.pool), config: { ...loadConfig({}), dataDir: '/nonexistent' }, jwtSecret: SECRET, ...extra });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

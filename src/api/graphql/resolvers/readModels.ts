@@ -1,0 +1,96 @@
+import type { Scope } from '../../auth/principal.ts';
+import { usersByIds } from '../../auth/identity.ts';
+import type { ReadModels } from '../../readModels.ts';
+import type { ApiContext } from '../context.ts';
+import { apiError, badInput } from '../errors.ts';
+import { leadKey } from '../run.ts';
+
+type A = Record<string, any>;
+type Key = keyof ReadModels;
+
+function need<K extends Key>(ctx: ApiContext, name: K): NonNullable<ReadModels[K]> {
+  const fn = ctx.readModels[name];
+  if (!fn) throw apiError('NOT_AVAILABLE', `尚未开放 / the ${String(name)} read model is not wired into this server yet`);
+  return fn as NonNullable<ReadModels[K]>;
+}
+
+const pageSize = (first: number | undefined) => {
+  const n = first ?? 50;
+  if (!Number.isInteger(n) || n < 1 || n > 200) throw badInput(`first must be 1..200, got ${n}`);
+  return n;
+};
+
+/**
+ * Runs a read with `asOf`: the read models are rebuilt as of that instant or position in a scratch schema
+ * (auditors only beyond their own scope), read, and the scratch schema released.
+ */
+async function withAsOf<T>(ctx: ApiContext, asOf: A | undefined, read: (schema: string | undefined) => Promise<T>): Promise<T> {
+  if (!asOf || (asOf.at == null && asOf.position == null)) return read(undefined);
+  if (asOf.at != null && asOf.position != null) throw badInput('give asOf.at or asOf.position, not both');
+  const build = need(ctx, 'asOf');
+  const view = await build({ position: asOf.position ?? undefined, instant: asOf.at ?? undefined });
+  try {
+    return await read(view.schema);
+  } finally {
+    await view.release();
+  }
+}
+
+const scoped = async (ctx: ApiContext): Promise<Scope> => ctx.scope();
+
+export const readModelResolvers = {
+  Query: {
+    lead: async (_: unknown, a: A, ctx: ApiContext) => withAsOf(ctx, a.asOf, async (schema) => need(ctx, 'lead')(leadKey(a.id), await scoped(ctx), schema)),
+    leads: async (_: unknown, a: A, ctx: ApiContext) =>
+      withAsOf(ctx, a.asOf, async (schema) => need(ctx, 'leads')({ filter: a.filter ?? {}, sort: a.sort, direction: a.direction, first: pageSize(a.first), after: a.after, schema }, await scoped(ctx))),
+    customer: async (_: unknown, a: A, ctx: ApiContext) => withAsOf(ctx, a.asOf, async (schema) => need(ctx, 'customer')(leadKey(a.phone), await scoped(ctx), schema)),
+    dnc: async (_: unknown, a: A, ctx: ApiContext) =>
+      withAsOf(ctx, a.asOf, async (schema) => need(ctx, 'dnc')({ filter: a.filter ?? {}, first: pageSize(a.first), after: a.after, schema }, await scoped(ctx))),
+    call: async (_: unknown, a: A, ctx: ApiContext) => withAsOf(ctx, a.asOf, async (schema) => need(ctx, 'call')(a.id, await scoped(ctx), schema)),
+    calls: async (_: unknown, a: A, ctx: ApiContext) =>
+      withAsOf(ctx, a.asOf, async (schema) => need(ctx, 'calls')({ filter: a.filter ?? {}, direction: a.direction, first: pageSize(a.first), after: a.after, schema }, await scoped(ctx))),
+    callbacks: async (_: unknown, a: A, ctx: ApiContext) =>
+      withAsOf(ctx, a.asOf, async (schema) => need(ctx, 'callbacks')({ filter: a.filter ?? {}, first: pageSize(a.first), after: a.after, schema }, await scoped(ctx))),
+    campaign: async (_: unknown, a: A, ctx: ApiContext) => withAsOf(ctx, a.asOf, async (schema) => need(ctx, 'campaign')(a.id, await scoped(ctx), schema)),
+    campaigns: async (_: unknown, a: A, ctx: ApiContext) =>
+      withAsOf(ctx, a.asOf, async (schema) => need(ctx, 'campaigns')({ filter: a.filter ?? {}, first: pageSize(a.first), after: a.after, schema }, await scoped(ctx))),
+    queues: async (_: unknown, a: A, ctx: ApiContext) => withAsOf(ctx, a.asOf, async (schema) => need(ctx, 'queues')({ departmentId: a.departmentId ?? undefined, schema }, await scoped(ctx))),
+    agentStates: async (_: unknown, a: A, ctx: ApiContext) => withAsOf(ctx, a.asOf, async (schema) => need(ctx, 'agentStates')({ filter: a.filter ?? {}, schema }, await scoped(ctx))),
+    agentRanking: async (_: unknown, a: A, ctx: ApiContext) => need(ctx, 'agentRanking')({ ...a, first: pageSize(a.first) }, await scoped(ctx)),
+    order: async (_: unknown, a: A, ctx: ApiContext) =>
+      withAsOf(ctx, a.asOf, async (schema) => (await need(ctx, 'orders')({ filter: { orderId: a.id }, first: 1, schema }, await scoped(ctx))).nodes[0] ?? null),
+    orders: async (_: unknown, a: A, ctx: ApiContext) =>
+      withAsOf(ctx, a.asOf, async (schema) => need(ctx, 'orders')({ filter: a.filter ?? {}, direction: a.direction, first: pageSize(a.first), after: a.after, schema }, await scoped(ctx))),
+    qaScores: async (_: unknown, a: A, ctx: ApiContext) =>
+      withAsOf(ctx, a.asOf, async (schema) => need(ctx, 'qaScores')({ filter: a.filter ?? {}, first: pageSize(a.first), after: a.after, schema }, await scoped(ctx))),
+  },
+};
+
+/**
+ * People referenced from read-model rows (`ownerId`, `agentId`, ...) are resolved in one query per field
+ * per request (mercurius loaders), whatever the page size: no N+1.
+ */
+function userLoader(idField: string) {
+  return async (queries: { obj: A }[], ctx: ApiContext) => {
+    const ids = [...new Set(queries.map((q) => q.obj[idField]).filter((x): x is string => typeof x === 'string'))];
+    const rows = ids.length ? await usersByIds(ctx.pool, ids) : [];
+    const by = new Map(rows.filter((r) => r).map((r) => [r!.user_id, r!]));
+    return queries.map((q) => {
+      const u = by.get(q.obj[idField]);
+      return u ? { id: u.user_id, username: u.username, displayName: u.display_name, role: u.role.toUpperCase(), departmentId: u.department_id, teamId: u.team_id, disabled: u.disabled } : null;
+    });
+  };
+}
+
+export const readModelLoaders = {
+  Lead: { owner: userLoader('ownerId') },
+  Call: { agent: userLoader('agentId') },
+  Order: { agent: userLoader('agentId'), approvedBy: userLoader('approvedById') },
+  QaScore: { agent: userLoader('agentId'), reviewer: userLoader('reviewerId') },
+  Callback: { agent: userLoader('agentId') },
+  AgentState: { agent: userLoader('agentId') },
+  AgentRanking: { agent: userLoader('agentId') },
+  DncEntry: { addedBy: userLoader('addedById') },
+  Prompt: { uploadedBy: userLoader('uploadedById') },
+  OwnershipSpan: { owner: userLoader('ownerId') },
+};
