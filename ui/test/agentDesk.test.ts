@@ -32,6 +32,13 @@ describe('AgentDesk: screen pop from the myCalls subscription', () => {
     expect(api.named('Customer')).toHaveLength(1);
   });
 
+  it('drops the old pause reason once a call is on the desk', async () => {
+    const { api, desk } = floor();
+    desk.pauseReason = 'break';
+    api.push('MyCalls', callEvent(11, 'CallBridged'));
+    expect(desk.pauseReason).toBeNull();
+  });
+
   it('goes to wrap-up when the call ends and keeps the pop for the disposition', async () => {
     const { api, desk } = floor();
     api.push('MyCalls', callEvent(11, 'CallBridged'));

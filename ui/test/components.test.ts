@@ -37,6 +37,9 @@ describe('screen pop', () => {
     expect(t).toContain('维生素C×2');
     expect(t).toContain('¥398.00');
     expect(t).toContain('2026/03/01 10:00:00');
+    expect(t).toContain('跟进中 · 考虑中');
+    expect(t).toContain('无人接听');
+    expect(t).toContain('已审核');
   });
 
   it('offers the add-customer form for an unknown number', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { I18n } from '../src/lib/i18n.svelte.ts';
+import { I18n, pauseLabel } from '../src/lib/i18n.svelte.ts';
 import { en } from '../src/lib/messages/en.ts';
 import { zh } from '../src/lib/messages/zh.ts';
 
@@ -33,5 +33,11 @@ describe('i18n', () => {
     const mismatched = Object.keys(zh).filter((k) => names(zh[k as keyof typeof zh]).join() !== names(en[k as keyof typeof zh]).join());
     expect(mismatched).toEqual([]);
     expect(Object.keys(en).sort()).toEqual(Object.keys(zh).sort());
+  });
+
+  it('labels known pause codes and shows unknown ones as sent', () => {
+    const i18n = new I18n();
+    expect(pauseLabel(i18n, 'meal')).toBe('用餐');
+    expect(pauseLabel(i18n, '外出培训')).toBe('外出培训');
   });
 });

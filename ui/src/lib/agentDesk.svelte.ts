@@ -94,8 +94,7 @@ export class AgentDesk {
     this.lastPosition = e.position;
     if (ENDED.has(e.eventType)) {
       if (this.call?.id === e.callId) this.call = { ...this.call, stage: 'ended' };
-      this.status = 'WRAP_UP';
-      this.since = e.at;
+      this.setStatus('WRAP_UP', e.at);
       return;
     }
     if (this.call?.id !== e.callId || this.call.stage === 'ended') {
@@ -137,6 +136,7 @@ export class AgentDesk {
   private setStatus(status: AgentStatus, at: string) {
     this.status = status;
     this.since = at;
+    this.pauseReason = null; // only PAUSED has a reason, and calls never arrive while paused
   }
 
   login(extension: string) {

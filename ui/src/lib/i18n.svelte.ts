@@ -32,3 +32,15 @@ export class I18n {
 }
 
 export type { MessageKey };
+
+/** Pause reasons are codes (break, meal, ...); unknown ones, e.g. set by another system, show as sent. */
+export function pauseLabel(i18n: I18n, reason: string): string {
+  const key = `pause.${reason}`;
+  return key in tables[i18n.locale] ? i18n.t(key as MessageKey) : reason;
+}
+
+/** An API enum value (lead status, call outcome, order status) in the user's language; unknown values as sent. */
+export function enumLabel(i18n: I18n, prefix: 'lead' | 'outcome' | 'order', value: string): string {
+  const key = `${prefix}.${value}`;
+  return key in tables[i18n.locale] ? i18n.t(key as MessageKey) : value;
+}

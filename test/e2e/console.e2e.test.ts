@@ -1,0 +1,118 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildUi, launchChromium, logIn, screenshot } from './support/browser.ts';
+import { PASSWORD } from './support/scenario.ts';
+import { startScenarioServer, type ScenarioServer } from './support/scenarioServer.ts';
+
+// The console in a real Chromium against the committed GraphQL schema served by an in-memory floor
+// (support/scenario.ts plays the dialer). The same journeys against the whole system are in system.e2e.test.ts.
+
+let server: ScenarioServer;
+let browser: Browser;
+const pages: Page[] = [];
+
+async function open(username: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  page.on('dialog', (d) => void d.accept('班长抽检'));
+  page.on('pageerror', (e) => console.error(`[${username}] page error: ${e.message}`));
+  pages.push(page);
+  await logIn(page, server.url, username, PASSWORD);
+  return page;
+}
+
+beforeAll(async () => {
+  await buildUi();
+  server = await startScenarioServer();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('console journeys (scenario API)', () => {
+  it('an agent logs in, gets a dialer call with screen pop, dispositions it and places an order', async () => {
+    const page = await open('agent1');
+    await expect.poll(() => page.getByTestId('who').textContent()).toContain('王丽 · 坐席');
+    await page.getByLabel('分机号').fill('8001');
+    await page.getByRole('button', { name: '签入' }).click();
+    await expect.poll(() => page.getByTestId('agent-status').textContent()).toBe('小休');
+    await page.getByRole('button', { name: '就绪', exact: true }).click();
+    await expect.poll(() => page.getByTestId('agent-status').textContent()).toBe('就绪');
+
+    server.scenario.deliverCall();
+    const pop = page.getByTestId('screen-pop');
+    await pop.getByText('张伟').waitFor();
+    expect(await pop.textContent()).toContain('杭州');
+    expect(await page.getByTestId('call-phone').textContent()).toBe('138 0013 8000');
+    await expect.poll(() => page.getByTestId('agent-status').textContent()).toBe('通话中');
+    await page.getByTestId('script').getByRole('searchbox').fill('退货');
+    await page.getByText('七天无理由退货').waitFor();
+    await screenshot(page, 'agent-screen-pop');
+
+    await page.getByRole('button', { name: '挂断' }).click();
+    await expect.poll(() => page.getByTestId('agent-status').textContent()).toBe('话后处理');
+    const dispo = page.getByTestId('disposition');
+    await dispo.getByRole('combobox').selectOption('成交');
+    await dispo.getByLabel('备注').fill('要两盒');
+    await dispo.getByRole('button', { name: '提交结果' }).click();
+    await dispo.getByText('结果已保存').waitFor();
+    expect(server.scenario.calls[0]).toMatchObject({ disposition: '成交', dispositionNote: '要两盒' });
+
+    const order = page.getByTestId('order-form');
+    const row = order.locator('tbody tr');
+    await row.nth(0).getByLabel('商品编码').fill('VC-60');
+    await row.nth(0).getByLabel('商品', { exact: true }).fill('维生素C');
+    await row.nth(0).getByLabel('数量').fill('2');
+    await row.nth(0).getByLabel('单价（元）').fill('199');
+    await order.getByRole('button', { name: '添加赠品' }).click();
+    await row.nth(1).getByLabel('商品编码').fill('GIFT-CUP');
+    await row.nth(1).getByLabel('商品', { exact: true }).fill('保温杯');
+    await expect.poll(() => order.getByTestId('order-total').textContent()).toBe('¥398.00');
+    await order.getByRole('button', { name: '提交订单' }).click();
+    await order.getByText('订单已提交').waitFor();
+    expect(server.scenario.orders[0].lines).toEqual([
+      { sku: 'VC-60', name: '维生素C', quantity: 2, unitPrice: 19900 },
+      { sku: 'GIFT-CUP', name: '保温杯', quantity: 1, unitPrice: 0 },
+    ]);
+    await screenshot(page, 'agent-after-order');
+  });
+
+  it('a supervisor sees the wallboard change live and barges into the call', async () => {
+    const page = await open('super1');
+    const row = page.locator('tr[data-agent="u-agent"]');
+    await expect.poll(() => row.textContent()).toContain('就绪');
+    const onCallTile = page.getByTestId('tile-onCall');
+    const before = Number((await onCallTile.locator('.tile-value').textContent()) ?? 'NaN');
+
+    const callId = server.scenario.deliverCall();
+    await expect.poll(() => row.textContent()).toContain('通话中');
+    await expect.poll(async () => Number(await onCallTile.locator('.tile-value').textContent())).toBe(before + 1);
+    await row.getByRole('button', { name: '强插' }).click();
+    await page.getByText('已执行：强插').waitFor();
+    expect(server.scenario.interventions).toEqual([{ callId, mode: 'BARGE', by: 'u-super' }]);
+    await screenshot(page, 'supervisor-wallboard');
+    server.scenario.endCall(callId);
+    await expect.poll(() => row.textContent()).toContain('话后处理');
+  });
+
+  it('an auditor replays the lead’s history and verifies its chain', async () => {
+    const page = await open('audit1');
+    await page.getByLabel('电话号码').fill('138 0013 8000');
+    await page.getByRole('button', { name: '查看时间线' }).click();
+    const timeline = page.getByTestId('timeline');
+    await timeline.getByText('订单 ¥398.00').waitFor();
+    expect(await timeline.textContent()).toContain('结果 成交');
+    expect(await page.getByTestId('raw-events').textContent()).toContain('LeadOrderPlaced');
+    await page.getByRole('button', { name: '校验哈希链' }).click();
+    await expect.poll(() => page.getByTestId('verify-result').textContent()).toMatch(/校验通过：\d+ 个事件完整/);
+    await screenshot(page, 'auditor-timeline');
+
+    await page.getByTestId('lang').selectOption('en');
+    await page.getByText('Audit replay').waitFor();
+    expect(await timeline.textContent()).toContain('Order ¥398.00');
+    await screenshot(page, 'auditor-timeline-en');
+  });
+});

@@ -1,0 +1,107 @@
+import { GraphQLError } from 'graphql';
+import { CUSTOMER_PHONE, PASSWORD, type Scenario, type ScenarioUser } from './scenario.ts';
+
+type Ctx = { user?: ScenarioUser };
+type Resolver = (args: any, ctx: Ctx) => unknown;
+
+const fail = (code: string, reason: string) => new GraphQLError(reason, { extensions: { code, reason } });
+const result = (s: Scenario, streamId: string, e?: { position: number }) => ({ streamId, events: [], position: e?.position ?? s.position, repeated: false });
+
+function need(ctx: Ctx, ...roles: string[]): ScenarioUser {
+  if (!ctx.user) throw fail('UNAUTHENTICATED', '请先登录');
+  if (roles.length && !roles.includes(ctx.user.role)) throw fail('FORBIDDEN', '无权限');
+  return ctx.user;
+}
+
+/** Query and mutation resolvers for the fields the console uses; anything else answers FORBIDDEN-free nulls. */
+export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutation: Record<string, Resolver>; Subscription: Record<string, (args: any, ctx: Ctx) => AsyncIterableIterator<unknown>> } {
+  const agentState = (id: string) => {
+    const a = s.agents.get(id)!;
+    const call = a.callId ? s.calls.find((c) => c.id === a.callId) : null;
+    return { agent: s.users.find((u) => u.id === id), status: a.status, pauseReason: a.pauseReason, since: a.since, currentCall: call, extension: a.extension, campaigns: [s.campaign], queues: [], position: s.position };
+  };
+  const onCall = (ctx: Ctx, callId: string, type: string, data: unknown = {}) => {
+    const u = need(ctx);
+    if (!s.calls.some((c) => c.id === callId)) throw fail('NOT_FOUND', `通话 ${callId} 不存在`);
+    return result(s, `call-${callId}`, s.record(`call-${callId}`, type, data, u.id));
+  };
+  return {
+    Query: {
+      serverInfo: () => ({ now: new Date().toISOString(), headPosition: s.position, version: 'scenario' }),
+      me: (_a, ctx) => ctx.user ?? null,
+      agentState: ({ agentId }, ctx) => (need(ctx), s.agents.has(agentId) ? agentState(agentId) : null),
+      agentStates: (_a, ctx) => (need(ctx, 'SUPERVISOR', 'ADMIN', 'AUDITOR'), [...s.agents.keys()].map(agentState)),
+      queues: () => [],
+      campaigns: (_a, ctx) => (need(ctx), { nodes: [{ ...s.campaign, stats: { leadsTotal: 1000, leadsRemaining: 640, dials: 360, connects: 200, abandoned: 4, abandonRate: 0.02, orders: s.orders.length + 5, agentsLoggedIn: 2, linesInFlight: 3 } }], pageInfo: { hasNextPage: false } }),
+      campaign: ({ id }, ctx) => (need(ctx), id === s.campaign.id ? s.campaign : null),
+      customer: ({ phone }, ctx) => (need(ctx), s.customer(phone)),
+      callbacks: (_a, ctx) => (need(ctx), { nodes: [], pageInfo: { hasNextPage: false } }),
+      leads: ({ filter }, ctx) => (need(ctx), { nodes: s.lead.owner && s.lead.owner.id === filter?.ownerId ? [s.lead] : [], pageInfo: { hasNextPage: false, totalCount: s.lead.owner ? 1 : 0 } }),
+      agentRanking: (_a, ctx) => (need(ctx), [{ agent: s.users[0], rank: 1, calls: s.calls.length, connects: s.calls.length, talkSeconds: 60, orders: s.orders.length, ordersAmount: s.orders.reduce((n, o) => n + o.total, 0), conversionRate: 0.5, averageQaScore: null }]),
+      recordings: (_a, ctx) => (need(ctx), { nodes: s.calls.flatMap((c) => c.recordings), pageInfo: { hasNextPage: false } }),
+      call: ({ id }, ctx) => (need(ctx), s.calls.find((c) => c.id === id) ?? null),
+      callReceipts: ({ callId }) => ({ callId, routing: [], compliance: [{ position: 101, at: new Date().toISOString(), check: 'dnc', passed: true, details: {} }] }),
+      history: ({ stream }, ctx) => {
+        need(ctx, 'AUDITOR', 'ADMIN', 'SUPERVISOR');
+        const events = s.events.filter((e) => e.streamId === stream);
+        return { streamId: stream, events, version: events.length };
+      },
+      verify: ({ stream }, ctx) => (need(ctx, 'AUDITOR', 'ADMIN'), { ok: true, checked: s.events.filter((e) => !stream || e.streamId === stream).length, scope: stream ?? 'all', problem: null, summary: 'ok' }),
+      evidenceBundle: ({ phone }, ctx) => (need(ctx, 'AUDITOR', 'ADMIN'), { phone, calls: s.calls.map((c) => c.id), orders: s.orders.map((o) => o.id) }),
+    },
+    Mutation: {
+      login: ({ username, password }) => {
+        const u = s.users.find((x) => x.username === username);
+        if (!u || password !== PASSWORD) throw fail('UNAUTHENTICATED', '用户名或密码错误');
+        const token = `tok-${u.id}-${s.tokens.size}`;
+        s.tokens.set(token, u);
+        return { token, expiresAt: new Date(Date.now() + 3600_000).toISOString(), user: u };
+      },
+      logout: () => true,
+      agentLogin: ({ extension }, ctx) => (s.setAgent(need(ctx).id, 'PAUSED', { pauseReason: 'break', extension }), result(s, `agent-${ctx.user!.id}`)),
+      setAgentAvailable: (_a, ctx) => (s.setAgent(need(ctx).id, 'AVAILABLE'), result(s, `agent-${ctx.user!.id}`)),
+      pauseAgent: ({ reason }, ctx) => (s.setAgent(need(ctx).id, 'PAUSED', { pauseReason: reason }), result(s, `agent-${ctx.user!.id}`)),
+      finishWrapUp: (_a, ctx) => (s.setAgent(need(ctx).id, 'AVAILABLE'), result(s, `agent-${ctx.user!.id}`)),
+      agentLogout: (_a, ctx) => (s.setAgent(need(ctx).id, 'LOGGED_OUT'), result(s, `agent-${ctx.user!.id}`)),
+      hangUp: ({ callId }, ctx) => (need(ctx), s.endCall(callId, ctx.user!.id), result(s, `call-${callId}`)),
+      hold: ({ callId }, ctx) => onCall(ctx, callId, 'CallHeld'),
+      unhold: ({ callId }, ctx) => onCall(ctx, callId, 'CallResumed'),
+      setDisposition: ({ callId, disposition, note }, ctx) => {
+        const r = onCall(ctx, callId, 'CallDispositioned', { disposition, note });
+        const call = s.calls.find((c) => c.id === callId)!;
+        Object.assign(call, { disposition, dispositionNote: note ?? null });
+        s.lead.lastDisposition = disposition;
+        if (s.agents.get(ctx.user!.id)?.status === 'WRAP_UP') s.setAgent(ctx.user!.id, 'AVAILABLE');
+        return r;
+      },
+      placeOrder: ({ leadId, callId, lines }, ctx) => {
+        const u = need(ctx, 'AGENT');
+        if (leadId !== s.lead.id) throw fail('NOT_FOUND', '客户不存在');
+        const total = lines.reduce((n: number, l: any) => n + l.quantity * l.unitPrice, 0);
+        const id = `ord-${s.orders.length + 1}`;
+        const e = s.record(`order-${id}`, 'OrderPlaced', { leadId, callId, lines, total }, u.id);
+        s.orders.unshift({ id, lead: s.lead, call: null, agent: u, campaign: s.campaign, lines, total, paid: 0, status: 'PENDING_APPROVAL', placedAt: e.recordedAt, payments: [], position: e.position });
+        s.record(`lead-${leadId}`, 'LeadOrderPlaced', { orderId: id, total }, u.id);
+        s.counters.ordersToday += 1;
+        s.counters.ordersAmountToday += total;
+        s.publishWallboard(e);
+        return result(s, `order-${id}`, e);
+      },
+      monitorCall: ({ callId, mode }, ctx) => {
+        const u = need(ctx, 'SUPERVISOR', 'ADMIN');
+        s.interventions.push({ callId, mode, by: u.id });
+        return onCall(ctx, callId, 'CallMonitored', { mode, supervisorId: u.id });
+      },
+      forceHangUp: ({ callId, reason }, ctx) => (need(ctx, 'SUPERVISOR', 'ADMIN'), s.endCall(callId), onCall(ctx, callId, 'CallForceHungUp', { reason })),
+      forceAgentState: ({ agentId, status, reason }, ctx) => (need(ctx, 'SUPERVISOR', 'ADMIN'), s.setAgent(agentId, status, { pauseReason: null }), result(s, `agent-${agentId}`, { position: s.position + 0 * reason.length })),
+    },
+    Subscription: {
+      myCalls: (_a, ctx) => s.pubsub.iterator(`myCalls:${need(ctx).id}`),
+      myCallbacks: (_a, ctx) => (need(ctx), s.pubsub.iterator('myCallbacks')),
+      wallboard: (_a, ctx) => (need(ctx, 'SUPERVISOR', 'ADMIN', 'AUDITOR'), s.pubsub.iterator('wallboard')),
+      agentStates: (_a, ctx) => (need(ctx, 'SUPERVISOR', 'ADMIN', 'AUDITOR'), s.pubsub.iterator('agentStates')),
+    },
+  };
+}
+
+export { CUSTOMER_PHONE };

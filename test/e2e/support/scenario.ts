@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { PubSub } from './pubsub.ts';
+
+// An in-memory call floor behind the real GraphQL schema, for browser tests of the console alone:
+// one agent, two bots, one predictive campaign, one customer. `deliverCall` plays the dialer.
+
+export interface ScenarioUser { id: string; username: string; displayName: string; role: string; department: null; team: null; supervisedDepartments: []; disabled: false }
+const user = (id: string, username: string, displayName: string, role: string): ScenarioUser =>
+  ({ id, username, displayName, role, department: null, team: null, supervisedDepartments: [], disabled: false });
+
+export const PASSWORD = 'demo1234';
+export const CUSTOMER_PHONE = '+8613800138000';
+
+export class Scenario {
+  users = [user('u-agent', 'agent1', '王丽', 'AGENT'), user('u-bot1', 'bot1', '机器人一号', 'AGENT'), user('u-bot2', 'bot2', '机器人二号', 'AGENT'),
+    user('u-super', 'super1', '陈班长', 'SUPERVISOR'), user('u-audit', 'audit1', '审计员周', 'AUDITOR')];
+  tokens = new Map<string, ScenarioUser>();
+  pubsub = new PubSub();
+  position = 100;
+  agents = new Map<string, { status: string; pauseReason: string | null; since: string; extension: string | null; callId: string | null }>();
+  campaign = { id: 'c-spring', name: '春季保健品', status: 'RUNNING', dialMode: 'PREDICTIVE', maxAbandonRate: 0.03, maxAttempts: 3, retryMinutes: 60, callingWindows: [], timeZone: 'Asia/Shanghai',
+    callerId: null, dispositions: ['成交', '考虑中', '无意向'], queue: null, department: null, questionnaireId: null, script: '您好，我是健康顾问王丽。\n\n问：怎么退货？\n答：七天无理由退货。', position: 1 };
+  lead = { id: 'lead-zw', phone: CUSTOMER_PHONE, phoneDisplay: '138 0013 8000', name: '张伟', status: 'IN_PROGRESS', campaign: this.campaign, owner: null as ScenarioUser | null, ownedSince: null,
+    ownershipExpiresAt: null, attempts: 1, lastDisposition: null as string | null, lastCalledAt: null, nextCallbackAt: null, customFields: { 城市: '杭州', 会员等级: '金卡' }, department: null, createdAt: '2026-03-01T00:00:00Z', position: 2 };
+  calls: any[] = [];
+  orders: any[] = [];
+  events: any[] = [];
+  interventions: { callId: string; mode: string; by: string }[] = [];
+  counters = { callsToday: 40, connectsToday: 30, abandonedToday: 1, ordersToday: 5, ordersAmountToday: 199000 };
+
+  constructor() {
+    const t0 = new Date(Date.now() - 600_000).toISOString();
+    this.agents.set('u-agent', { status: 'LOGGED_OUT', pauseReason: null, since: t0, extension: null, callId: null });
+    this.agents.set('u-bot1', { status: 'AVAILABLE', pauseReason: null, since: t0, extension: '8101', callId: null });
+    this.agents.set('u-bot2', { status: 'PAUSED', pauseReason: 'meal', since: t0, extension: '8102', callId: null });
+    this.record('lead-' + this.lead.id, 'LeadImported', { phone: CUSTOMER_PHONE, name: '张伟' }, 'u-admin');
+  }
+
+  /** Append a fact to the scenario's log (what the auditor replays). */
+  record(streamId: string, type: string, data: unknown, actorId: string) {
+    this.position += 1;
+    const revision = this.events.filter((e) => e.streamId === streamId).length + 1;
+    const e = { id: randomUUID(), streamId, revision, position: this.position, type, data, metadata: { actorId, occurredAt: new Date().toISOString() },
+      recordedAt: new Date().toISOString(), prevHash: '0'.repeat(64), hash: randomUUID().replace(/-/g, '') };
+    this.events.push(e);
+    return e;
+  }
+
+  setAgent(id: string, status: string, extra: { pauseReason?: string | null; callId?: string | null; extension?: string } = {}) {
+    const a = this.agents.get(id)!;
+    Object.assign(a, { status, since: new Date().toISOString(), pauseReason: extra.pauseReason ?? null, callId: extra.callId ?? null }, extra.extension ? { extension: extra.extension } : {});
+    const e = this.record(`agent-${id}`, `Agent${status}`, { status }, id);
+    this.pubsub.publish('agentStates', { agentStates: { position: e.position, at: a.since, agentId: id, status, pauseReason: a.pauseReason, callId: a.callId, eventType: e.type } });
+    this.publishWallboard(e);
+  }
+
+  publishWallboard(cause: any) {
+    const list = [...this.agents.values()];
+    const count = (...s: string[]) => list.filter((a) => s.includes(a.status)).length;
+    this.pubsub.publish('wallboard', { wallboard: { position: cause.position, at: cause.recordedAt, agentsLoggedIn: list.length - count('LOGGED_OUT'), agentsAvailable: count('AVAILABLE'),
+      agentsOnCall: count('ON_CALL', 'ON_HOLD'), agentsPaused: count('PAUSED'), agentsWrapUp: count('WRAP_UP'), callsWaiting: 0, longestWaitSeconds: 0, ...this.counters,
+      cause: { id: cause.id, streamId: cause.streamId, revision: cause.revision, position: cause.position, type: cause.type } } });
+  }
+
+  /** The dialer connects the customer to the agent: offered, then bridged. */
+  deliverCall(agentId = 'u-agent') {
+    const id = `call-${this.calls.length + 1}`;
+    const now = new Date().toISOString();
+    const call = { id, direction: 'OUTBOUND', phone: CUSTOMER_PHONE, phoneDisplay: '138 0013 8000', lead: this.lead, agent: this.users.find((u) => u.id === agentId), campaign: this.campaign,
+      queue: null, startedAt: now, answeredAt: now, endedAt: null as string | null, ringSeconds: 3, talkSeconds: null as number | null, holdSeconds: 0, outcome: 'IN_PROGRESS',
+      hangupCause: null, disposition: null as string | null, dispositionNote: null as string | null, recordings: [] as any[], department: null, position: 0 };
+    this.calls.unshift(call);
+    this.counters.callsToday += 1;
+    this.counters.connectsToday += 1;
+    for (const type of ['CallOffered', 'CallBridged']) {
+      const e = this.record(`call-${id}`, type, { phone: CUSTOMER_PHONE, agentId, direction: 'outbound' }, 'dialer');
+      call.position = e.position;
+      this.pubsub.publish(`myCalls:${agentId}`, { myCalls: { position: e.position, at: e.recordedAt, callId: id, eventType: type, phone: CUSTOMER_PHONE, leadId: this.lead.id, campaignId: this.campaign.id, data: { direction: 'outbound' } } });
+    }
+    this.setAgent(agentId, 'ON_CALL', { callId: id });
+    return id;
+  }
+
+  endCall(callId: string, agentId = 'u-agent') {
+    const call = this.calls.find((c) => c.id === callId)!;
+    call.endedAt = new Date().toISOString();
+    call.talkSeconds = Math.max(1, Math.round((Date.parse(call.endedAt) - Date.parse(call.startedAt)) / 1000));
+    call.outcome = 'ANSWERED';
+    call.recordings = [{ id: `rec-${callId}`, call, startedAt: call.startedAt, durationSeconds: call.talkSeconds, bytes: 1000, sha256: 'ab12cd34ef56aa77bb88cc99', url: `/recordings/rec-${callId}` }];
+    const e = this.record(`call-${callId}`, 'CallEnded', { cause: 'NORMAL_CLEARING' }, 'switch');
+    this.pubsub.publish(`myCalls:${agentId}`, { myCalls: { position: e.position, at: e.recordedAt, callId, eventType: 'CallEnded', phone: CUSTOMER_PHONE, leadId: this.lead.id, campaignId: this.campaign.id, data: {} } });
+    this.setAgent(agentId, 'WRAP_UP');
+  }
+
+  customer(phone: string) {
+    const digits = phone.replace(/\D/g, '').replace(/^86/, '');
+    if (`+86${digits}` !== CUSTOMER_PHONE) return { phone: `+86${digits}`, leads: [], calls: () => ({ nodes: [], pageInfo: { hasNextPage: false } }), orders: () => ({ nodes: [], pageInfo: { hasNextPage: false } }), callbacks: [], dnc: null, ownership: [] };
+    return {
+      phone: CUSTOMER_PHONE, leads: [this.lead], callbacks: [], dnc: null,
+      calls: () => ({ nodes: this.calls, pageInfo: { hasNextPage: false, totalCount: this.calls.length } }),
+      orders: () => ({ nodes: this.orders, pageInfo: { hasNextPage: false, totalCount: this.orders.length } }),
+      ownership: this.lead.owner ? [{ owner: this.lead.owner, from: this.lead.ownedSince, to: null, reason: 'claimed' }] : [],
+    };
+  }
+}
