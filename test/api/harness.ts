@@ -12,6 +12,7 @@ export interface Harness {
   app: FastifyInstance;
   url: string;
   store: PostgresEventStore;
+  pool: ApiDeps['pool'];
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<{ status: number; data?: T; errors?: any[] }>;
   login(username: string, password?: string): Promise<string>;
   /** A session per user, logged in once (login is rate limited). */
@@ -20,11 +21,15 @@ export interface Harness {
 }
 
 /** A real server on a random port over a fresh database, with a small org: two departments (east has a sub-department) and their people. */
-export async function startServer(extra: Partial<ApiDeps> = {}, label = 'api', wrapPool: (pool: ApiDeps['pool']) => ApiDeps['pool'] = (p) => p): Promise<Harness> {
+type Extra = Partial<ApiDeps> | ((d: { pool: ApiDeps['pool']; store: PostgresEventStore }) => Partial<ApiDeps>);
+
+export async function startServer(extra: Extra = {}, label = 'api', wrapPool: (pool: ApiDeps['pool']) => ApiDeps['pool'] = (p) => p): Promise<Harness> {
   const db = await createTestDatabase(label);
   const store = await PostgresEventStore.connect(db.url, { pollIntervalMs: 100 });
   await seedOrg(store);
-  const app = await buildServer({ eventStore: store, pool: wrapPool(db.pool), config: { ...loadConfig({}), dataDir: '/nonexistent' }, jwtSecret: SECRET, ...extra });
+  const pool = wrapPool(db.pool);
+  const more = typeof extra === 'function' ? extra({ pool, store }) : extra;
+  const app = await buildServer({ eventStore: store, pool, config: { ...loadConfig({}), dataDir: '/nonexistent' }, jwtSecret: SECRET, ...more });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -48,6 +53,7 @@ export async function startServer(extra: Partial<ApiDeps> = {}, label = 'api', w
   };
   return {
     token,
+    pool,
     app,
     url,
     store,

@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectionReadModels } from '../../src/api/projectionReadModels.ts';
+import { rebuild } from '../../src/projections/index.ts';
+import { startServer, type Harness } from './harness.ts';
+
+let h: Harness;
+let betweenCalls = 0;
+
+async function call(callId: string, agentId: string, phone: string) {
+  const at = new Date().toISOString();
+  await h.store.append(`call-${callId}`, [
+    { type: 'CallDialAttempted', data: { callId, phone, agentId, direction: 'outbound', attempt: 1, at, compliance: { allowed: true, reasons: [], inputs: {} } } },
+    { type: 'CallAnswered', data: { callId, answeredBy: 'human', at } },
+    { type: 'CallBridged', data: { callId, agentId, at } },
+    { type: 'CallEnded', data: { callId, cause: 'NORMAL_CLEARING', hangupBy: 'agent', at } },
+  ]);
+}
+
+beforeAll(async () => {
+  h = await startServer(({ pool, store }) => ({ readModels: projectionReadModels(pool, store) }), 'api_prm');
+  await call('p1', 'agent-east', '+8613800138101');
+  betweenCalls = await h.store.headPosition();
+  await call('p2', 'agent-west', '+8613800138102');
+  await call('p3', 'agent-sh', '+8613800138103');
+  await rebuild('all', { pool: h.pool, store: h.store });
+});
+afterAll(() => h?.close());
+
+const CALLS = 'query($a: AsOf) { calls(asOf: $a) { nodes { id phoneDisplay outcome agent { id } } } }';
+const ids = async (user: string, asOf?: object) => {
+  const r = await h.gql(CALLS, { a: asOf }, await h.token(user));
+  if (r.errors) throw new Error(JSON.stringify(r.errors));
+  return r.data.calls.nodes.map((n: any) => n.id).sort();
+};
+
+describe('the projections behind the API', () => {
+  it('serves the call detail records, scoped', async () => {
+    expect(await ids('agent-east')).toEqual(['p1']);
+    expect(await ids('sup-east')).toEqual(['p1', 'p3']);
+    expect(await ids('sup-west')).toEqual(['p2']);
+    expect(await ids('auditor')).toEqual(['p1', 'p2', 'p3']);
+    const r = await h.gql(CALLS, {}, await h.token('agent-east'));
+    expect(r.data.calls.nodes[0]).toEqual({ id: 'p1', phoneDisplay: '138 0013 8101', outcome: 'ANSWERED', agent: { id: 'agent-east' } });
+  });
+
+  it('answers as of an earlier position', async () => {
+    expect(await ids('auditor', { position: betweenCalls })).toEqual(['p1']);
+  });
+});
