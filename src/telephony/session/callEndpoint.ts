@@ -1,0 +1,87 @@
+/**
+ * One live call as the session holds it: its legs on the switch, the live call actor,
+ * and the per-call settings the machines do not carry (AMD, connect rule, recording).
+ */
+import { createActor, type Actor } from 'xstate';
+import { callMachineEventOf } from '../../domain/machines/callEvents.ts';
+import { callMachine, callStatus, type CallSnapshot, type CallStatus } from '../../domain/machines/callMachine.ts';
+
+export type RecordingPolicy = 'always' | 'never' | 'on-demand';
+export type LegRole = 'customer' | 'agent' | 'supervisor';
+
+export interface Leg {
+  legId: string;
+  callId: string;
+  role: LegRole;
+  agentId?: string;
+  supervisorId?: string;
+}
+
+export interface RecordingState {
+  recordingId: string;
+  file: string;
+  paused: boolean;
+  startedAtMs: number;
+}
+
+export interface EndpointOptions {
+  campaignId?: string;
+  leadId?: string;
+  attemptId?: string;
+  queueId?: string;
+  /** Run answering-machine detection before queueing (the call waits for the verdict). */
+  amd?: boolean;
+  connectRuleMs?: number;
+  recording?: RecordingPolicy;
+  /** Preview / click-to-dial: the agent leg is called first, the customer second. */
+  preview?: { agentId: string; dial: string; timeoutSec: number };
+}
+
+/**
+ * The agent leg id is derived, not random, so a restarted process finds it on the switch
+ * from the stored events alone (CallBridged carries the agent id).
+ */
+export const agentLegId = (callId: string, agentId: string): string => `${callId}_${safe(agentId)}`;
+export const supervisorLegId = (callId: string, supervisorId: string): string => `${callId}_sup_${safe(supervisorId)}`;
+
+function safe(id: string): string {
+  return id.replace(/[^\w.-]/g, '_');
+}
+
+export class CallEndpoint {
+  readonly callId: string;
+  readonly options: EndpointOptions;
+  readonly actor: Actor<typeof callMachine>;
+  /** Agent reserved for or talking on this call. */
+  agentId?: string;
+  agentLeg?: string;
+  /** Who ended the call from our side; the switch's hangup fact then carries this. */
+  hangupBy?: 'agent' | 'system';
+  recording?: RecordingState;
+  readonly monitors = new Map<string, { supervisorId: string; mode: string }>();
+  answeredAtMs?: number;
+  queuedAtMs?: number;
+  awaitingAmd = false;
+
+  constructor(callId: string, options: EndpointOptions, snapshot?: CallSnapshot) {
+    this.callId = callId;
+    this.options = options;
+    this.actor = createActor(callMachine, snapshot ? { snapshot, input: { callId } } : { input: { callId } }).start();
+  }
+
+  get snapshot(): CallSnapshot {
+    return this.actor.getSnapshot();
+  }
+
+  get status(): CallStatus {
+    return callStatus(this.snapshot);
+  }
+
+  /** Feed the live actor the events that were just stored, so it never runs ahead of the log. */
+  applyStored(events: Array<{ type: string; data: Record<string, unknown> }>): void {
+    for (const e of events) {
+      const me = callMachineEventOf(e as { type: string; data: Record<string, any> });
+      if (me) this.actor.send(me);
+    }
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * What each switch fact means for the call and the agent, by the role of the leg it is about.
+ * Duplicate or late facts are harmless: the machines refuse transitions that already happened.
+ */
+import { DomainError } from '../../domain/decider.ts';
+import { timerIds } from '../../scheduler/timers.ts';
+import { isChannelFact, type TelephonyFact } from '../esl/facts.ts';
+import type { CallEndpoint, Leg } from './callEndpoint.ts';
+import type { MediaServer } from './mediaServer.ts';
+import { onRecordingStopped, startRecordingIfPolicy } from './recording.ts';
+
+export async function handleLegFact(server: MediaServer, f: TelephonyFact): Promise<void> {
+  if (!isChannelFact(f)) return;
+  const leg = server.legs.get(f.callId);
+  if (!leg) return;
+  const ep = server.endpoints.get(leg.callId);
+  if (!ep) return;
+  if (leg.role === 'customer') await customerFact(server, ep, f);
+  else if (leg.role === 'agent') await agentFact(server, ep, leg, f);
+  if (f.kind === 'destroyed') {
+    server.legs.delete(f.callId);
+    if (leg.role === 'customer') server.endpoints.delete(ep.callId);
+  }
+}
+
+type ChannelFact = Extract<TelephonyFact, { callId: string }>;
+
+async function customerFact(server: MediaServer, ep: CallEndpoint, f: ChannelFact): Promise<void> {
+  switch (f.kind) {
+    case 'ringing':
+      await server.callEvent(ep, { type: 'RINGING' });
+      return;
+    case 'early-media':
+      await server.callEvent(ep, { type: 'EARLY_MEDIA' });
+      return;
+    case 'answered':
+      ep.answeredAtMs = server.clock.now();
+      if (ep.options.amd && !ep.options.preview) {
+        ep.awaitingAmd = true;
+        await server.esl.api(`amd ${ep.callId}`);
+        return;
+      }
+      await answered(server, ep, 'human');
+      return;
+    case 'amd-result':
+      if (!ep.awaitingAmd) return;
+      ep.awaitingAmd = false;
+      // 'unsure' goes to an agent: dropping a live person is worse than an agent hearing a machine.
+      await answered(server, ep, f.result === 'machine' ? 'machine' : 'human');
+      return;
+    case 'bridged':
+      if (ep.agentLeg && f.otherCallId === ep.agentLeg) await bridged(server, ep);
+      return;
+    case 'held':
+      if ((await server.callEvent(ep, { type: 'HOLD' })) === undefined && ep.agentId) await server.agentEvent(ep.agentId, { type: 'HOLD' });
+      return;
+    case 'resumed':
+      if ((await server.callEvent(ep, { type: 'UNHOLD' })) === undefined && ep.agentId) await server.agentEvent(ep.agentId, { type: 'UNHOLD' });
+      return;
+    case 'recording-stopped':
+      await onRecordingStopped(server, ep, f.path, f.ms);
+      return;
+    case 'hung-up':
+      await customerGone(server, ep, f.cause);
+      return;
+    default:
+      return;
+  }
+}
+
+async function answered(server: MediaServer, ep: CallEndpoint, by: 'human' | 'machine'): Promise<void> {
+  if (await server.callEvent(ep, { type: 'ANSWERED', answeredBy: by })) return;
+  if (ep.options.preview) {
+    if (ep.agentLeg) await server.calls.bridge(ep.callId, ep.agentLeg);
+    return;
+  }
+  if (by === 'machine') {
+    // The dialer's machine policy (drop, or leave a message) runs from here; the call never reaches an agent.
+    ep.hangupBy = 'system';
+    await server.calls.hangup(ep.callId).catch(() => {});
+    return;
+  }
+  if (await server.callEvent(ep, { type: 'QUEUE', queueId: ep.options.queueId })) return;
+  ep.queuedAtMs = server.clock.now();
+  await server.scheduler.schedule({
+    timerId: timerIds.connectRule(ep.callId),
+    kind: 'connect-rule',
+    dueAtMs: server.clock.now() + (ep.options.connectRuleMs ?? 2_000),
+    command: { target: 'call', id: ep.callId, event: { type: 'ABANDON', reason: 'NO_AGENT_WITHIN_CONNECT_RULE' } },
+  });
+  await server.dispatch();
+}
+
+async function bridged(server: MediaServer, ep: CallEndpoint): Promise<void> {
+  const agentId = ep.agentId!;
+  if (await server.callEvent(ep, { type: 'BRIDGED', agentId })) return;
+  await server.scheduler.cancel(timerIds.connectRule(ep.callId), 'bridged to an agent');
+  await server.scheduler.cancel(timerIds.reservationExpiry(agentId, ep.callId), 'agent answered');
+  await server.agentEvent(agentId, { type: 'CONNECTED', callId: ep.callId });
+  await startRecordingIfPolicy(server, ep);
+}
+
+async function customerGone(server: MediaServer, ep: CallEndpoint, cause: string): Promise<void> {
+  if (ep.status === 'ended') return;
+  ep.awaitingAmd = false;
+  const hangupBy = ep.hangupBy ?? 'callee';
+  await server.callEvent(ep, { type: 'HANGUP', cause, hangupBy });
+  await server.scheduler.cancel(timerIds.connectRule(ep.callId), 'call ended');
+  if (ep.agentId) {
+    await endForAgent(server, ep.agentId, ep.callId, cause);
+    if (ep.agentLeg) await server.calls.hangup(ep.agentLeg).catch(() => {});
+  }
+  for (const supLeg of ep.monitors.keys()) await server.calls.hangup(supLeg).catch(() => {});
+}
+
+/** The call ended for the agent: wrap-up after talking, straight back to ready if it never connected. */
+export async function endForAgent(server: MediaServer, agentId: string, callId: string, cause: string): Promise<void> {
+  const wasTalking = ['on-call', 'held'].includes(server.agents.status(agentId));
+  const r = await server.agentEvent(agentId, { type: 'CALL_ENDED', callId, cause });
+  if (r instanceof DomainError) return;
+  await server.scheduler.cancel(timerIds.reservationExpiry(agentId, callId), 'call ended');
+  if (wasTalking) {
+    await server.scheduler.schedule({
+      timerId: timerIds.wrapUpEnd(agentId, callId),
+      kind: 'wrap-up-end',
+      dueAtMs: server.clock.now() + server.wrapUpMs,
+      command: { target: 'agent', id: agentId, event: { type: 'WRAP_UP_DONE', callId } },
+    });
+  } else {
+    await server.dispatch();
+  }
+}
+
+async function agentFact(server: MediaServer, ep: CallEndpoint, leg: Leg, f: ChannelFact): Promise<void> {
+  const agentId = leg.agentId!;
+  const current = ep.agentLeg === leg.legId;
+  switch (f.kind) {
+    case 'ringing':
+      if (current) await server.agentEvent(agentId, { type: 'AGENT_RINGING', callId: ep.callId });
+      return;
+    case 'answered':
+      if (!current) return;
+      if (ep.options.preview) {
+        // Agent first, then the customer: the agent hears the ringback on their own leg.
+        await server.agentEvent(agentId, { type: 'CONNECTED', callId: ep.callId });
+        await server.scheduler.cancel(timerIds.reservationExpiry(agentId, ep.callId), 'agent answered');
+        server.originate(ep, ep.callId, ep.options.preview.dial, ep.options.preview.timeoutSec, 'customer');
+      } else if (ep.status === 'queued' || ep.status === 'transferred') {
+        await server.calls.bridge(ep.callId, leg.legId);
+      } else {
+        await server.calls.hangup(leg.legId).catch(() => {});
+      }
+      return;
+    case 'bridged':
+      if (current && f.otherCallId === ep.callId) await bridged(server, ep);
+      return;
+    case 'hung-up': {
+      if (!current) return;
+      const status = server.agents.status(agentId);
+      if (status === 'reserved' || status === 'ringing') {
+        // The agent did not pick up (or rejected): release them and offer the call to someone else.
+        ep.agentId = undefined;
+        ep.agentLeg = undefined;
+        if (ep.options.preview) {
+          await endForAgent(server, agentId, ep.callId, f.cause);
+          ep.hangupBy = 'agent';
+          await server.calls.hangup(ep.callId).catch(() => {});
+          await customerGone(server, ep, f.cause);
+        } else {
+          await server.agentEvent(agentId, { type: 'RESERVATION_EXPIRED', callId: ep.callId });
+          await server.scheduler.cancel(timerIds.reservationExpiry(agentId, ep.callId), 'agent leg ended');
+          await server.dispatch();
+        }
+      } else if (ep.status !== 'ended') {
+        // The agent hung up on the customer.
+        ep.hangupBy = 'agent';
+        await server.calls.hangup(ep.callId).catch(() => {});
+        if (!server.legs.has(ep.callId)) await customerGone(server, ep, f.cause);
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}

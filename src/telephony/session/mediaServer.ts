@@ -1,0 +1,277 @@
+/**
+ * The media server as the engine sees it (drachtio-fsmrf style): owns the ESL adapter,
+ * hosts one CallEndpoint per live call and the agent actors, turns normalized switch facts
+ * into machine events, records each transition as a domain event, and sends the switch commands.
+ * Everything runs through one queue so facts of one call apply in arrival order.
+ */
+import { DomainError } from '../../domain/decider.ts';
+import type { AgentMachineEvent } from '../../domain/machines/agentMachine.ts';
+import type { CallMachineEvent } from '../../domain/machines/callMachine.ts';
+import { DEFAULT_CONNECT_RULE_MS } from '../../domain/machines/callEvents.ts';
+import type { EventStore } from '../../eventstore/types.ts';
+import type { Clock, Scheduler } from '../../scheduler/scheduler.ts';
+import { timerIds, type PendingTimer } from '../../scheduler/timers.ts';
+import { CallControl } from '../esl/callControl.ts';
+import type { EslClient } from '../esl/eslClient.ts';
+import type { TelephonyFact } from '../esl/facts.ts';
+import { AgentDesk } from './agentDesk.ts';
+import { agentLegId, CallEndpoint, type EndpointOptions, type Leg } from './callEndpoint.ts';
+import { handleLegFact } from './facts.ts';
+import { Recorder, type Actor } from './recorder.ts';
+
+export interface MediaServerOptions {
+  store: EventStore;
+  esl: EslClient;
+  clock: Clock;
+  scheduler: Scheduler;
+  /** How long an offered agent may take to answer before the offer goes to someone else (default 15 s). */
+  reservationMs?: number;
+  wrapUpMs?: number;
+  recordingsDir?: string;
+  /** Dial string of an agent's phone (default user/<extension>). */
+  agentDial?: (extension: string) => string;
+}
+
+export interface DialRequest extends EndpointOptions {
+  callId: string;
+  /** e.g. sofia/gateway/trunk1/8613800138000 */
+  dial: string;
+  timeoutSec?: number;
+}
+
+export class MediaServer {
+  readonly store: EventStore;
+  readonly esl: EslClient;
+  readonly calls: CallControl;
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  readonly recorder: Recorder;
+  readonly agents: AgentDesk;
+  readonly endpoints = new Map<string, CallEndpoint>();
+  readonly legs = new Map<string, Leg>();
+  readonly reservationMs: number;
+  readonly wrapUpMs: number;
+  readonly recordingsDir: string;
+  readonly agentDial: (extension: string) => string;
+  /** Errors of fact handling; the session keeps going (a bad fact must not stop the floor). */
+  onError: (error: unknown) => void = () => {};
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly onFact = (f: TelephonyFact) => void this.enqueue(() => handleLegFact(this, f)).catch((e) => this.onError(e));
+
+  constructor(options: MediaServerOptions) {
+    this.store = options.store;
+    this.esl = options.esl;
+    this.calls = new CallControl(options.esl);
+    this.clock = options.clock;
+    this.scheduler = options.scheduler;
+    this.recorder = new Recorder(options.store, () => this.clock.now());
+    this.agents = new AgentDesk(this.recorder, () => this.clock.now());
+    this.reservationMs = options.reservationMs ?? 15_000;
+    this.wrapUpMs = options.wrapUpMs ?? 10_000;
+    this.recordingsDir = options.recordingsDir ?? '/tmp/callstream-recordings';
+    this.agentDial = options.agentDial ?? ((ext) => `user/${ext}`);
+    this.scheduler.setHandler((t) => this.enqueue(() => this.fireTimer(t)));
+    this.esl.on('fact', this.onFact);
+  }
+
+  /** Stop listening to the switch; calls on the switch are left as they are. */
+  detach(): void {
+    this.esl.off('fact', this.onFact);
+  }
+
+  /** Run `fn` after everything queued before it; the result (or error) is returned to the caller. */
+  enqueue<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  /** Wait until every queued fact and command has been handled. */
+  idle(): Promise<void> {
+    return this.queue.then(() => {});
+  }
+
+  nowIso(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+
+  endpoint(callId: string): CallEndpoint | undefined {
+    return this.endpoints.get(callId);
+  }
+
+  /** Record a call machine event and feed it to the live actor; refusals come back as DomainError. */
+  async callEvent(ep: CallEndpoint, event: CallMachineEvent, opts: { actor?: Actor; commandId?: string; waitedMs?: number } = {}): Promise<DomainError | undefined> {
+    const r = await this.recorder.call(ep.callId, event, {
+      actor: opts.actor,
+      commandId: opts.commandId,
+      extras: { connectRuleMs: ep.options.connectRuleMs ?? DEFAULT_CONNECT_RULE_MS, waitedMs: opts.waitedMs, by: opts.actor?.actorId },
+    });
+    if (r instanceof DomainError) return r;
+    ep.applyStored(r.events);
+    return undefined;
+  }
+
+  agentEvent(agentId: string, event: AgentMachineEvent, opts: { actor?: Actor; commandId?: string } = {}) {
+    return this.agents.apply(agentId, event, opts);
+  }
+
+  // ---- commands from the dialer, the agent desk and supervisors ----
+
+  /** Predictive / progressive dial: originate the customer leg; the facts drive the rest. */
+  dial(req: DialRequest): Promise<CallEndpoint> {
+    return this.enqueue(async () => {
+      const { callId, dial, timeoutSec, ...options } = req;
+      const ep = new CallEndpoint(callId, options);
+      this.endpoints.set(callId, ep);
+      this.legs.set(callId, { legId: callId, callId, role: 'customer' });
+      this.originate(ep, callId, dial, timeoutSec ?? 30, 'customer');
+      return ep;
+    });
+  }
+
+  /** Preview mode: ring the agent first, dial the customer once the agent picks up. */
+  clickToDial(req: { callId: string; agentId: string; dial: string; timeoutSec?: number } & EndpointOptions): Promise<CallEndpoint> {
+    return this.enqueue(async () => {
+      const { callId, agentId, dial, timeoutSec, ...options } = req;
+      const live = this.agents.get(agentId);
+      if (!live) throw new DomainError('AGENT_NOT_LOGGED_IN', `agent ${agentId} is not logged in here`);
+      const ep = new CallEndpoint(callId, { ...options, preview: { agentId, dial, timeoutSec: timeoutSec ?? 30 } });
+      const offered = await this.offer(ep, agentId);
+      if (offered instanceof DomainError) throw offered;
+      this.endpoints.set(callId, ep);
+      this.legs.set(callId, { legId: callId, callId, role: 'customer' });
+      return ep;
+    });
+  }
+
+  /** Reserve an agent for the call and ring their phone. */
+  async offer(ep: CallEndpoint, agentId: string): Promise<DomainError | undefined> {
+    const r = await this.agentEvent(agentId, { type: 'OFFER', callId: ep.callId });
+    if (r instanceof DomainError) return r;
+    const legId = agentLegId(ep.callId, agentId);
+    ep.agentId = agentId;
+    ep.agentLeg = legId;
+    this.legs.set(legId, { legId, callId: ep.callId, role: 'agent', agentId });
+    if (!this.endpoints.has(ep.callId)) this.endpoints.set(ep.callId, ep);
+    await this.scheduler.schedule({
+      timerId: timerIds.reservationExpiry(agentId, ep.callId),
+      kind: 'reservation-expiry',
+      dueAtMs: this.clock.now() + this.reservationMs,
+      command: { target: 'agent', id: agentId, event: { type: 'RESERVATION_EXPIRED', callId: ep.callId } },
+    });
+    const ext = r.context.extension ?? agentId;
+    this.originate(ep, legId, this.agentDial(ext), Math.ceil(this.reservationMs / 1000), 'agent');
+    return undefined;
+  }
+
+  /** Fire and forget: a failed originate with no channel ends the leg through the queue. */
+  originate(ep: CallEndpoint, legId: string, dial: string, timeoutSec: number, role: 'customer' | 'agent'): void {
+    const o = ep.options;
+    this.calls
+      .originate({
+        callId: legId, dial, timeoutSec, tags: { campaignId: o.campaignId, leadId: o.leadId, attemptId: o.attemptId, role },
+        // The customer stays parked when an agent leaves the bridge (transfer); we hang up ourselves otherwise.
+        vars: role === 'customer' ? { park_after_bridge: 'true' } : {},
+      })
+      .catch((e: { hangupCause?: string; message?: string }) => {
+        const cause = e.hangupCause ?? 'NORMAL_TEMPORARY_FAILURE';
+        // A channel that existed reports its own hangup; only a leg the switch never created needs this.
+        void this.enqueue(() => handleLegFact(this, syntheticHangup(legId, cause, this.clock.now()))).catch((err) => this.onError(err));
+      });
+  }
+
+  /** Give queued calls to ready agents, oldest call first, longest-idle agent first. */
+  async dispatch(): Promise<void> {
+    const waiting = [...this.endpoints.values()].filter((ep) => ep.status === 'queued' && !ep.agentId).sort((a, b) => (a.queuedAtMs ?? 0) - (b.queuedAtMs ?? 0));
+    for (const ep of waiting) {
+      const agent = this.agents.readyAgents()[0];
+      if (!agent) return;
+      await this.offer(ep, agent.agentId);
+    }
+  }
+
+  /** Agent desk commands: LOGIN, READY, NOT_READY, LOGOUT and the supervisor's FORCE_* ones. */
+  agentCommand(agentId: string, event: AgentMachineEvent, actor?: Actor): Promise<DomainError | undefined> {
+    return this.enqueue(async () => {
+      const before = this.agents.get(agentId)?.actor.getSnapshot().context.callId;
+      const r = await this.agentEvent(agentId, event, { actor });
+      if (r instanceof DomainError) return r;
+      // Logging out mid-call ends that call on the switch too: no customer is left in silence.
+      if ((event.type === 'LOGOUT' || event.type === 'FORCE_LOGOUT') && before) {
+        const ep = this.endpoints.get(before);
+        if (ep && ep.status !== 'ended') {
+          ep.hangupBy = 'agent';
+          if (ep.agentLeg) await this.calls.hangup(ep.agentLeg).catch(() => {});
+          await this.calls.hangup(ep.callId).catch(() => {});
+        }
+      }
+      await this.dispatch();
+      return undefined;
+    });
+  }
+
+  hold(callId: string): Promise<void> {
+    return this.calls.hold(callId);
+  }
+
+  unhold(callId: string): Promise<void> {
+    return this.calls.unhold(callId);
+  }
+
+  /** The agent (or the system) ends the call. */
+  hangup(callId: string, by: 'agent' | 'system' = 'agent'): Promise<void> {
+    return this.enqueue(async () => {
+      const ep = this.endpoints.get(callId);
+      if (ep) ep.hangupBy = by;
+      await this.calls.hangup(callId);
+    });
+  }
+
+  // ---- durable timers ----
+
+  async fireTimer(t: PendingTimer): Promise<string> {
+    const { target, id, event } = t.command;
+    if (target === 'agent') {
+      const r = await this.agentEvent(id, event as AgentMachineEvent, { commandId: `timer:${t.timerId}` });
+      if (r instanceof DomainError) return `refused: ${r.code}`;
+      if (event.type === 'RESERVATION_EXPIRED') {
+        const ep = this.endpoints.get(event.callId as string);
+        if (ep && ep.agentId === id) {
+          const leg = ep.agentLeg;
+          ep.agentId = undefined;
+          ep.agentLeg = undefined;
+          if (leg) await this.calls.hangup(leg, 'NO_ANSWER').catch(() => {});
+        }
+      }
+      await this.dispatch();
+      return 'applied';
+    }
+    const ep = this.endpoints.get(id);
+    if (!ep) return 'refused: CALL_NOT_LIVE';
+    if (event.type === 'ABANDON') return this.abandon(ep);
+    const r = await this.callEvent(ep, event as CallMachineEvent, { commandId: `timer:${t.timerId}` });
+    return r ? `refused: ${r.code}` : 'applied';
+  }
+
+  /** Connect rule: no agent in time. Record the abandon, release any reserved agent, hang up the customer. */
+  async abandon(ep: CallEndpoint): Promise<string> {
+    const waitedMs = ep.queuedAtMs === undefined ? 0 : this.clock.now() - ep.queuedAtMs;
+    const r = await this.callEvent(ep, { type: 'ABANDON', reason: 'NO_AGENT_WITHIN_CONNECT_RULE' }, { waitedMs });
+    if (r) return `refused: ${r.code}`;
+    if (ep.agentId) {
+      const agentId = ep.agentId;
+      await this.agentEvent(agentId, { type: 'RESERVATION_EXPIRED', callId: ep.callId });
+      await this.scheduler.cancel(timerIds.reservationExpiry(agentId, ep.callId), 'call abandoned');
+      if (ep.agentLeg) await this.calls.hangup(ep.agentLeg).catch(() => {});
+      ep.agentId = undefined;
+      ep.agentLeg = undefined;
+    }
+    ep.hangupBy = 'system';
+    await this.calls.hangup(ep.callId).catch(() => {});
+    return 'applied';
+  }
+}
+
+function syntheticHangup(callId: string, cause: string, at: number): TelephonyFact {
+  return { kind: 'hung-up', callId, cause, coreId: 'local', seq: 0, at, tags: {} };
+}
