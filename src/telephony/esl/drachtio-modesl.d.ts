@@ -16,6 +16,7 @@ declare module 'drachtio-modesl' {
 
   export interface EslParser {
     _parseHeaderText(text: string): Record<string, string | number>;
+    _parseEvent(headers: Record<string, unknown>, body?: string): void;
   }
 
   export class Connection {
@@ -33,6 +34,15 @@ declare module 'drachtio-modesl' {
     disconnect(): void;
   }
 
-  const esl: { Connection: typeof Connection; Event: typeof Event };
+  /** The frame parser; it reads 'data' from whatever emitter it is given. */
+  export class Parser {
+    constructor(socket: import('node:events').EventEmitter);
+    _parseHeaderText(text: string): Record<string, string | number>;
+    _parseEvent(headers: Record<string, unknown>, body?: string): void;
+    on(event: 'esl::event', listener: (ev: Event, headers: Record<string, unknown>, body: string) => void): this;
+    on(event: 'error', listener: (err: Error) => void): this;
+  }
+
+  const esl: { Connection: typeof Connection; Event: typeof Event; Parser: typeof Parser };
   export default esl;
 }

@@ -5,12 +5,12 @@
  */
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import esl, { type Connection, type Event } from 'drachtio-modesl';
+import esl, { type Connection } from 'drachtio-modesl';
 import { EslAuthError, EslCommandError, EslDisconnectedError } from './errors.ts';
 import type { LiveChannel, TelephonyFact } from './facts.ts';
 import { Inflight, KeyedWaiters } from './inflight.ts';
-import { FactDeduper, normalize, type EslHeaders } from './normalize.ts';
-import { safeDecode } from './urlcode.ts';
+import { FactDeduper, headersOf, normalize, type RawEslEvent } from './normalize.ts';
+import { installParserShims } from './parserShims.ts';
 
 export interface EslClientOptions {
   host: string;
@@ -188,7 +188,7 @@ export class EslClient extends EventEmitter<EslClientEvents> {
     conn.reconnectVars.attempts = 1;
     this.conn = conn;
     conn.on('esl::connect', () => {
-      if (conn.parser) conn.parser._parseHeaderText = safeParseHeaderText;
+      if (conn.parser) installParserShims(conn.parser);
     });
     conn.on('esl::ready', () => void this.onReady(conn));
     conn.on('esl::event::auth::fail', () => {
@@ -196,7 +196,7 @@ export class EslClient extends EventEmitter<EslClientEvents> {
       this.closed = true;
       if (this.listenerCount('error') > 0) this.emit('error', new EslAuthError());
     });
-    conn.on('esl::event::**', (ev: Event, headers: Record<string, unknown>) => {
+    conn.on('esl::event::**', (ev: RawEslEvent, headers: Record<string, unknown>) => {
       const type = headers?.['Content-Type'];
       if (type === 'text/event-json' || type === 'text/event-plain') this.onEvent(ev);
     });
@@ -224,9 +224,8 @@ export class EslClient extends EventEmitter<EslClientEvents> {
     }
   }
 
-  private onEvent(ev: Event): void {
-    const h: EslHeaders = {};
-    for (const { name, value } of ev.headers) h[name] = value;
+  private onEvent(ev: RawEslEvent): void {
+    const h = headersOf(ev);
     const body = ev.getBody() ?? '';
     if (!this.dedupe.firstTime(h['Core-UUID'] ?? '', Number(h['Event-Sequence'] ?? 0))) return;
     if (h['Event-Name'] === 'BACKGROUND_JOB') this.jobs.settle(h['Job-UUID'] ?? '', body);
@@ -259,16 +258,4 @@ export class EslClient extends EventEmitter<EslClientEvents> {
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => this.open(), delay);
   }
-}
-
-/** drachtio-modesl's header parser with a decode that cannot throw (englercj/node-esl#59). */
-function safeParseHeaderText(text: string): Record<string, string | number> {
-  const headers: Record<string, string | number> = {};
-  for (const line of text.split('\n')) {
-    const i = line.indexOf(': ');
-    const key = i < 0 ? line : line.slice(0, i);
-    const value = i < 0 ? '' : safeDecode(line.slice(i + 2));
-    headers[key] = key === 'Content-Length' ? parseInt(value, 10) : value;
-  }
-  return headers;
 }

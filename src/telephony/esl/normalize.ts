@@ -8,12 +8,19 @@ export type EslHeaders = Record<string, string | undefined>;
 
 const num = (v: string | undefined) => (v === undefined || v === '' || v === '_undef_' ? 0 : Number(v) || 0);
 
+const TAG_HEADERS = {
+  campaignId: `variable_${CALL_VARS.campaignId}`,
+  leadId: `variable_${CALL_VARS.leadId}`,
+  attemptId: `variable_${CALL_VARS.attemptId}`,
+  role: `variable_${CALL_VARS.role}`,
+};
+
 function tagsOf(h: EslHeaders): CallTags {
   const tags: CallTags = {};
-  const c = h[`variable_${CALL_VARS.campaignId}`];
-  const l = h[`variable_${CALL_VARS.leadId}`];
-  const a = h[`variable_${CALL_VARS.attemptId}`];
-  const r = h[`variable_${CALL_VARS.role}`];
+  const c = h[TAG_HEADERS.campaignId];
+  const l = h[TAG_HEADERS.leadId];
+  const a = h[TAG_HEADERS.attemptId];
+  const r = h[TAG_HEADERS.role];
   if (c) tags.campaignId = c;
   if (l) tags.leadId = l;
   if (a) tags.attemptId = a;
@@ -115,6 +122,22 @@ function custom(h: EslHeaders): TelephonyFact[] {
     return [{ ...channel(h), kind: 'amd-result', result, cause: h['AMD-Cause'] ?? h.variable_amd_cause }];
   }
   return [];
+}
+
+/** An ESL event as drachtio-modesl hands it over. */
+export interface RawEslEvent {
+  headers: Array<{ name: string; value: string }>;
+  getBody(): string;
+  /** Set by the JSON fast path (parserShims.ts): the headers, already as a record. */
+  record?: EslHeaders;
+}
+
+/** Headers of a library event as a plain record (the last of repeated names wins). */
+export function headersOf(ev: RawEslEvent): EslHeaders {
+  if (ev.record) return ev.record;
+  const h: EslHeaders = {};
+  for (const { name, value } of ev.headers) h[name] = value;
+  return h;
 }
 
 /** Drops events already seen, by (Core-UUID, Event-Sequence); keeps a bounded window per switch. */
