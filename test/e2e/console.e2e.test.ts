@@ -115,4 +115,34 @@ describe('console journeys (scenario API)', () => {
     expect(await timeline.textContent()).toContain('Order ¥398.00');
     await screenshot(page, 'auditor-timeline-en');
   });
+
+  it('an admin creates a campaign and imports leads with column mapping and an error report', async () => {
+    const page = await open('admin1');
+    const admin = page.getByTestId('campaigns-admin');
+    await admin.getByLabel('名称').fill('秋季回访');
+    await admin.getByLabel('外呼模式').selectOption('PROGRESSIVE');
+    await admin.getByLabel('放弃率上限 (%)').fill('120');
+    await admin.getByRole('button', { name: '新建活动' }).click();
+    await admin.getByText('请检查：放弃率上限').waitFor();
+    expect(await admin.getByLabel('名称').inputValue()).toBe('秋季回访');
+    expect(server.scenario.extraCampaigns).toEqual([]);
+    await admin.getByLabel('放弃率上限 (%)').fill('2');
+    await admin.getByRole('button', { name: '新建活动' }).click();
+    await admin.locator('tbody').getByText('秋季回访').waitFor();
+    expect(server.scenario.extraCampaigns[0]).toMatchObject({ name: '秋季回访', dialMode: 'PROGRESSIVE', maxAbandonRate: 0.02, callingWindows: [{ days: [1, 2, 3, 4, 5], start: '09:00', end: '20:00' }] });
+    await screenshot(page, 'admin-campaigns');
+
+    await page.getByRole('button', { name: '名单导入' }).click();
+    const form = page.getByTestId('import');
+    await form.locator('input[type=file]').setInputFiles({ name: 'leads.csv', mimeType: 'text/csv', buffer: Buffer.from('客户姓名,手机号码,城市\n张三,13800000001,杭州\n李四,12345,苏州\n') });
+    await expect.poll(() => form.getByLabel('电话列').inputValue()).toBe('手机号码');
+    expect(await form.getByLabel('姓名列').inputValue()).toBe('客户姓名');
+    await form.getByLabel('导入到活动').selectOption({ label: '秋季回访' });
+    await form.getByRole('button', { name: '开始导入' }).click();
+    await form.getByText('导入完成').waitFor();
+    expect(await form.textContent()).toContain('导入 1');
+    await form.getByText('不是有效的手机号码').waitFor();
+    expect(server.scenario.uploads[0]).toMatchObject({ params: { filename: 'leads.csv', campaignId: 'c-1', phoneColumn: 'phone' }, body: 'name,phone,城市\n张三,13800000001,杭州\n李四,12345,苏州\n' });
+    await screenshot(page, 'admin-import');
+  });
 });

@@ -32,7 +32,13 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
       agentState: ({ agentId }, ctx) => (need(ctx), s.agents.has(agentId) ? agentState(agentId) : null),
       agentStates: (_a, ctx) => (need(ctx, 'SUPERVISOR', 'ADMIN', 'AUDITOR'), [...s.agents.keys()].map(agentState)),
       queues: () => [],
-      campaigns: (_a, ctx) => (need(ctx), { nodes: [{ ...s.campaign, stats: { leadsTotal: 1000, leadsRemaining: 640, dials: 360, connects: 200, abandoned: 4, abandonRate: 0.02, orders: s.orders.length + 5, agentsLoggedIn: 2, linesInFlight: 3 } }], pageInfo: { hasNextPage: false } }),
+      campaigns: (_a, ctx) => (need(ctx), { nodes: [...s.extraCampaigns, { ...s.campaign, stats: { leadsTotal: 1000, leadsRemaining: 640, dials: 360, connects: 200, abandoned: 4, abandonRate: 0.02, orders: s.orders.length + 5, agentsLoggedIn: 2, linesInFlight: 3 } }], pageInfo: { hasNextPage: false } }),
+      users: (_a, ctx) => (need(ctx, 'ADMIN'), { nodes: s.users, pageInfo: { hasNextPage: false } }),
+      departments: () => [],
+      dnc: (_a, ctx) => (need(ctx, 'ADMIN'), { nodes: s.dnc, pageInfo: { hasNextPage: false } }),
+      ivrMenus: () => [],
+      prompts: () => [],
+      importJob: ({ id }, ctx) => (need(ctx, 'ADMIN'), s.lastImport && { id, filename: 'x.csv', startedAt: new Date().toISOString(), status: 'done', ...s.lastImport }),
       campaign: ({ id }, ctx) => (need(ctx), id === s.campaign.id ? s.campaign : null),
       customer: ({ phone }, ctx) => (need(ctx), s.customer(phone)),
       callbacks: (_a, ctx) => (need(ctx), { nodes: [], pageInfo: { hasNextPage: false } }),
@@ -87,6 +93,17 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
         s.publishWallboard(e);
         return result(s, `order-${id}`, e);
       },
+      createCampaign: ({ input }, ctx) => {
+        need(ctx, 'ADMIN');
+        const id = `c-${s.extraCampaigns.length + 1}`;
+        s.extraCampaigns.push({ ...s.campaign, ...input, id, status: 'DRAFT', stats: { leadsTotal: 0, leadsRemaining: 0, dials: 0, connects: 0, abandoned: 0, abandonRate: 0, orders: 0, agentsLoggedIn: 0, linesInFlight: 0 } });
+        return result(s, `campaign-${id}`, s.record(`campaign-${id}`, 'CampaignCreated', input, ctx.user!.id));
+      },
+      addToDnc: ({ phone, reason }, ctx) => {
+        const u = need(ctx, 'ADMIN');
+        s.dnc.push({ phone, scope: 'GLOBAL', campaign: null, reason, source: 'console', addedBy: u, addedAt: new Date().toISOString(), expiresAt: null });
+        return result(s, `dnc-${phone}`);
+      },
       monitorCall: ({ callId, mode }, ctx) => {
         const u = need(ctx, 'SUPERVISOR', 'ADMIN');
         s.interventions.push({ callId, mode, by: u.id });
@@ -97,6 +114,7 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
     },
     Subscription: {
       myCalls: (_a, ctx) => s.pubsub.iterator(`myCalls:${need(ctx).id}`),
+      importProgress: (_a, ctx) => (need(ctx, 'ADMIN'), s.pubsub.iterator('importProgress')),
       myCallbacks: (_a, ctx) => (need(ctx), s.pubsub.iterator('myCallbacks')),
       wallboard: (_a, ctx) => (need(ctx, 'SUPERVISOR', 'ADMIN', 'AUDITOR'), s.pubsub.iterator('wallboard')),
       agentStates: (_a, ctx) => (need(ctx, 'SUPERVISOR', 'ADMIN', 'AUDITOR'), s.pubsub.iterator('agentStates')),

@@ -13,7 +13,7 @@ export const CUSTOMER_PHONE = '+8613800138000';
 
 export class Scenario {
   users = [user('u-agent', 'agent1', '王丽', 'AGENT'), user('u-bot1', 'bot1', '机器人一号', 'AGENT'), user('u-bot2', 'bot2', '机器人二号', 'AGENT'),
-    user('u-super', 'super1', '陈班长', 'SUPERVISOR'), user('u-audit', 'audit1', '审计员周', 'AUDITOR')];
+    user('u-super', 'super1', '陈班长', 'SUPERVISOR'), user('u-audit', 'audit1', '审计员周', 'AUDITOR'), user('u-admin', 'admin1', '管理员孙', 'ADMIN')];
   tokens = new Map<string, ScenarioUser>();
   pubsub = new PubSub();
   position = 100;
@@ -22,6 +22,9 @@ export class Scenario {
     callerId: null, dispositions: ['成交', '考虑中', '无意向'], queue: null, department: null, questionnaireId: null, script: '您好，我是健康顾问王丽。\n\n问：怎么退货？\n答：七天无理由退货。', position: 1 };
   lead = { id: 'lead-zw', phone: CUSTOMER_PHONE, phoneDisplay: '138 0013 8000', name: '张伟', status: 'IN_PROGRESS', campaign: this.campaign, owner: null as ScenarioUser | null, ownedSince: null,
     ownershipExpiresAt: null, attempts: 1, lastDisposition: null as string | null, lastCalledAt: null, nextCallbackAt: null, customFields: { 城市: '杭州', 会员等级: '金卡' }, department: null, createdAt: '2026-03-01T00:00:00Z', position: 2 };
+  extraCampaigns: any[] = [];
+  dnc: any[] = [];
+  uploads: { path: string; params: Record<string, string>; body: string }[] = [];
   calls: any[] = [];
   orders: any[] = [];
   events: any[] = [];
@@ -91,6 +94,20 @@ export class Scenario {
     this.pubsub.publish(`myCalls:${agentId}`, { myCalls: { position: e.position, at: e.recordedAt, callId, eventType: 'CallEnded', phone: CUSTOMER_PHONE, leadId: this.lead.id, campaignId: this.campaign.id, data: {} } });
     this.setAgent(agentId, 'WRAP_UP');
   }
+
+  /** The import endpoint: counts rows, rejects numbers that are not Chinese mobiles, reports progress. */
+  importCsv(params: Record<string, string>, body: string) {
+    this.uploads.push({ path: '/imports', params, body });
+    const [header, ...rows] = body.trim().split(/\r?\n/);
+    const col = header.split(',').indexOf(params.phoneColumn);
+    const rejected = rows.map((r, i) => ({ row: i + 2, value: r.split(',')[col] ?? null, reason: '不是有效的手机号码' })).filter((r) => !/^1\d{10}$/.test(r.value ?? ''));
+    this.lastImport = { rowsRead: rows.length, imported: rows.length - rejected.length, duplicates: 0, rejected };
+    setTimeout(() => this.pubsub.publish('importProgress', { importProgress: { position: ++this.position, at: new Date().toISOString(), importId: 'imp-1', eventType: 'ImportFinished',
+      rowsRead: rows.length, imported: rows.length - rejected.length, duplicates: 0, rejected: rejected.length, done: true, data: {} } }), 300);
+    return { importId: 'imp-1' };
+  }
+
+  lastImport: { rowsRead: number; imported: number; duplicates: number; rejected: { row: number; value: string | null; reason: string }[] } | null = null;
 
   customer(phone: string) {
     const digits = phone.replace(/\D/g, '').replace(/^86/, '');

@@ -54,8 +54,12 @@ export async function startScenarioServer(): Promise<ScenarioServer> {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(out));
       return;
     }
-    if (req.method === 'POST') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ importId: 'imp-1' }));
+    if (req.method === 'POST' && url.pathname === '/imports') {
+      if (userOf(req.headers.authorization)?.role !== 'ADMIN') return void res.writeHead(403, { 'content-type': 'application/json' }).end('{"code":"FORBIDDEN"}');
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      const out = scenario.importCsv(Object.fromEntries(url.searchParams), body);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(out));
       return;
     }
     const file = path.join(dist, path.normalize(url.pathname === '/' ? '/index.html' : url.pathname));

@@ -40,7 +40,7 @@ export function pauseLabel(i18n: I18n, reason: string): string {
 }
 
 /** An API enum value (lead status, call outcome, order status) in the user's language; unknown values as sent. */
-export function enumLabel(i18n: I18n, prefix: 'lead' | 'outcome' | 'order', value: string): string {
+export function enumLabel(i18n: I18n, prefix: 'lead' | 'outcome' | 'order' | 'cstatus', value: string): string {
   const key = `${prefix}.${value}`;
   return key in tables[i18n.locale] ? i18n.t(key as MessageKey) : value;
 }

@@ -268,4 +268,9 @@ export const en: Record<MessageKey, string> = {
   'order.PARTIALLY_PAID': 'partly paid',
   'order.SHIPPED': 'shipped',
   'order.CANCELLED': 'cancelled',
+  'cstatus.DRAFT': 'Draft',
+  'cstatus.RUNNING': 'Running',
+  'cstatus.PAUSED': 'Paused',
+  'cstatus.STOPPED': 'Stopped',
+  'form.invalid': 'Please check: {field}',
 };

@@ -267,6 +267,11 @@ export const zh = {
   'order.PARTIALLY_PAID': '部分付款',
   'order.SHIPPED': '已发货',
   'order.CANCELLED': '已取消',
+  'cstatus.DRAFT': '草稿',
+  'cstatus.RUNNING': '运行中',
+  'cstatus.PAUSED': '已暂停',
+  'cstatus.STOPPED': '已停止',
+  'form.invalid': '请检查：{field}',
 } as const;
 
 export type MessageKey = keyof typeof zh;
