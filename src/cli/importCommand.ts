@@ -7,6 +7,7 @@ export interface ImportFlags {
   campaign?: string;
   phoneColumn?: string;
   nameColumn?: string;
+  retry?: string;
   json?: boolean;
 }
 
@@ -19,6 +20,7 @@ export async function runImport(ctx: CliContext, file: string, flags: ImportFlag
       file: path.resolve(file),
       campaignId: flags.campaign,
       columns: { phone: flags.phoneColumn, name: flags.nameColumn },
+      retryOf: flags.retry,
       actorId: 'cli',
       actorRole: 'system',
       onProgress: (p) => bar.update(p.rows, undefined, `rows · ${p.imported} new · ${p.duplicates} merged · ${p.rejected} rejected`),

@@ -29,6 +29,7 @@ program
   .option('--campaign <id>', 'attach the imported list to this campaign')
   .option('--phone-column <name>', 'header of the phone column (default: found by name: phone, mobile, tel, 电话, 手机, 号码)')
   .option('--name-column <name>', 'header of the customer name column')
+  .option('--retry <batchId>', 'retry an earlier import with a corrected file: rows it imported are skipped')
   .option('--json', 'print {"imported", "duplicates", "rejected"} as one JSON object')
   .action(async (file: string, flags) => {
     await detectKind(file); // before starting any database: a wrong path fails at once

@@ -117,3 +117,16 @@ describe('lead import from XLSX', () => {
     expect(await leadEvents('+8613200132001')).toEqual(['LeadImported']);
   });
 });
+
+describe('retry of a failed import', () => {
+  it('imports the corrected rows under the first batch and skips what was already imported', async () => {
+    const first = await importLeads({ store, file: await file('broken.csv', 'phone,name\n13100131000,a\n1310013,b\n13100131002,c\n') });
+    expect(first).toMatchObject({ imported: 2, rejected: 1 });
+    const head = await store.headPosition();
+    const fixed = await file('fixed.csv', 'phone,name\n13100131000,a\n13100131001,b\n13100131002,c\n');
+    const retry = await importLeads({ store, file: fixed, retryOf: first.batchId });
+    expect(retry).toMatchObject({ batchId: first.batchId, imported: 1, duplicates: 0, rejected: 0, alreadyImported: 2 });
+    expect((await store.readAll({ after: head })).map((e) => [e.streamId, e.type])).toEqual([['lead-+8613100131001', 'LeadImported']]);
+    await expect(importLeads({ store, file: fixed, retryOf: 'nope' })).rejects.toMatchObject({ code: 'BATCH_ID_INVALID' });
+  });
+});
