@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectionReadModels } from '../../src/api/projectionReadModels.ts';
 import { rebuild } from '../../src/projections/index.ts';
+import { handleCommand } from '../../src/commands/handleCommand.ts';
+import type { LeadCommand } from '../../src/domain/lead/commands.ts';
+import { leadDecider } from '../../src/domain/lead/decider.ts';
 import { startServer, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -18,6 +21,9 @@ async function call(callId: string, agentId: string, phone: string) {
 
 beforeAll(async () => {
   h = await startServer(({ pool, store }) => ({ readModels: projectionReadModels(pool, store) }), 'api_prm');
+  const now = new Date().toISOString();
+  await handleCommand(h.store, leadDecider, '+8613800138101', { type: 'ImportLead', data: { phone: '13800138101', name: '李先生', source: 'file', departmentId: 'east' }, meta: { now, actorRole: 'system' } } as LeadCommand);
+  await h.gql('mutation { claimLead(leadId: "+8613800138101") { position } }', {}, await h.token('agent-east'));
   await call('p1', 'agent-east', '+8613800138101');
   betweenCalls = await h.store.headPosition();
   await call('p2', 'agent-west', '+8613800138102');
@@ -45,5 +51,15 @@ describe('the projections behind the API', () => {
 
   it('answers as of an earlier position', async () => {
     expect(await ids('auditor', { position: betweenCalls })).toEqual(['p1']);
+  });
+
+  it('pops the customer 360 for those who may see it', async () => {
+    const Q = '{ customer(phone: "138-0013-8101") { phone leads { name status owner { id } ownershipExpiresAt } calls { nodes { id } } ownership { owner { id } reason } } }';
+    const mine = await h.gql(Q, {}, await h.token('agent-east'));
+    expect(mine.errors).toBeUndefined();
+    expect(mine.data.customer).toMatchObject({ phone: '+8613800138101', leads: [{ name: '李先生', owner: { id: 'agent-east' } }], calls: { nodes: [{ id: 'p1' }] }, ownership: [{ owner: { id: 'agent-east' }, reason: 'claimed' }] });
+    expect((await h.gql(Q, {}, await h.token('sup-east'))).data.customer.phone).toBe('+8613800138101');
+    expect((await h.gql(Q, {}, await h.token('agent-west'))).data.customer).toBeNull();
+    expect((await h.gql(Q, {}, await h.token('sup-west'))).data.customer).toBeNull();
   });
 });
