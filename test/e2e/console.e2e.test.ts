@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildUi, launchChromium, logIn, screenshot } from './support/browser.ts';
@@ -96,6 +97,19 @@ describe('console journeys (scenario API)', () => {
     await screenshot(page, 'supervisor-wallboard');
     server.scenario.endCall(callId);
     await expect.poll(() => row.textContent()).toContain('话后处理');
+
+    // QA: find the recording, play it (fetched with the bearer token), score it with an annotation.
+    const recs = page.getByTestId('recordings');
+    await recs.getByRole('button', { name: '搜索' }).click();
+    await recs.getByRole('button', { name: '播放' }).first().click();
+    await recs.locator('audio').waitFor();
+    expect(server.scenario.recordingReads[0]).toEqual({ path: `/recordings/rec-${callId}?reason=qa-review`, user: 'u-super' });
+    await recs.getByLabel('评分项（名称=分数，每行一项）').fill('开场白=10\n产品介绍：18');
+    await recs.getByLabel('批注').fill('介绍清楚，结尾略急');
+    await recs.getByRole('button', { name: '提交评分' }).click();
+    await recs.getByText('评分已保存').waitFor();
+    expect(server.scenario.qaScores).toEqual([{ callId, items: { 开场白: 10, 产品介绍: 18 }, comment: '介绍清楚，结尾略急', fatal: false, by: 'u-super' }]);
+    await screenshot(page, 'supervisor-qa');
   });
 
   it('an auditor replays the lead’s history and verifies its chain', async () => {
@@ -109,6 +123,17 @@ describe('console journeys (scenario API)', () => {
     await page.getByRole('button', { name: '校验哈希链' }).click();
     await expect.poll(() => page.getByTestId('verify-result').textContent()).toMatch(/校验通过：\d+ 个事件完整/);
     await screenshot(page, 'auditor-timeline');
+
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: '下载证据包' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe('evidence-+8613800138000.json');
+    const bundle = JSON.parse(fs.readFileSync((await file.path())!, 'utf8'));
+    expect(bundle.orders).toEqual(['ord-1']);
+
+    await page.getByRole('button', { name: '查看该时刻的监控大屏' }).click();
+    await page.getByTestId('wallboard').getByText('王丽').waitFor();
+    expect(await page.getByTestId('agent-table').textContent()).not.toContain('强插');
 
     await page.getByTestId('lang').selectOption('en');
     await page.getByText('Audit replay').waitFor();

@@ -104,6 +104,11 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
         s.dnc.push({ phone, scope: 'GLOBAL', campaign: null, reason, source: 'console', addedBy: u, addedAt: new Date().toISOString(), expiresAt: null });
         return result(s, `dnc-${phone}`);
       },
+      scoreCall: ({ callId, items, comment, fatal }, ctx) => {
+        const u = need(ctx, 'SUPERVISOR', 'QA', 'ADMIN');
+        s.qaScores.push({ callId, items, comment: comment ?? null, fatal: !!fatal, by: u.id });
+        return onCall(ctx, callId, 'CallScored', { items, comment, fatal });
+      },
       monitorCall: ({ callId, mode }, ctx) => {
         const u = need(ctx, 'SUPERVISOR', 'ADMIN');
         s.interventions.push({ callId, mode, by: u.id });

@@ -29,6 +29,8 @@ export class Scenario {
   orders: any[] = [];
   events: any[] = [];
   interventions: { callId: string; mode: string; by: string }[] = [];
+  qaScores: { callId: string; items: Record<string, number>; comment: string | null; fatal: boolean; by: string }[] = [];
+  recordingReads: { path: string; user: string }[] = [];
   counters = { callsToday: 40, connectsToday: 30, abandonedToday: 1, ordersToday: 5, ordersAmountToday: 199000 };
 
   constructor() {

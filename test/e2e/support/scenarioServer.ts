@@ -29,6 +29,16 @@ function scenarioSchema(s: Scenario): GraphQLSchema {
   return schema;
 }
 
+/** Half a second of 8 kHz 16-bit silence: a real WAV the audio element can load. */
+function silentWav(): Buffer {
+  const samples = 4000;
+  const b = Buffer.alloc(44 + samples * 2);
+  b.write('RIFF', 0); b.writeUInt32LE(36 + samples * 2, 4); b.write('WAVE', 8); b.write('fmt ', 12);
+  b.writeUInt32LE(16, 16); b.writeUInt16LE(1, 20); b.writeUInt16LE(1, 22); b.writeUInt32LE(8000, 24); b.writeUInt32LE(16000, 28);
+  b.writeUInt16LE(2, 32); b.writeUInt16LE(16, 34); b.write('data', 36); b.writeUInt32LE(samples * 2, 40);
+  return b;
+}
+
 export interface ScenarioServer {
   url: string;
   scenario: Scenario;
@@ -60,6 +70,13 @@ export async function startScenarioServer(): Promise<ScenarioServer> {
       for await (const chunk of req) body += chunk;
       const out = scenario.importCsv(Object.fromEntries(url.searchParams), body);
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(out));
+      return;
+    }
+    if (url.pathname.startsWith('/recordings/')) {
+      const u = userOf(req.headers.authorization);
+      if (!u) return void res.writeHead(401).end();
+      scenario.recordingReads.push({ path: `${url.pathname}${url.search}`, user: u.id });
+      res.writeHead(200, { 'content-type': 'audio/wav' }).end(silentWav());
       return;
     }
     const file = path.join(dist, path.normalize(url.pathname === '/' ? '/index.html' : url.pathname));
