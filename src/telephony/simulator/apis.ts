@@ -1,4 +1,5 @@
 /** The simulator's API commands (mod_commands), with FreeSWITCH's exact reply bodies. */
+import path from 'node:path';
 import { bridge, hangup, park, setState, unbridge } from './calls.ts';
 import { isCause } from './causes.ts';
 import type { Channel } from './channel.ts';
@@ -74,8 +75,9 @@ const APIS: Record<string, Api> = {
     sw.clock.after(0, () => ch.alive && playback(sw, ch, file.includes('::') ? file.split('::')[1] : file));
     return '+OK Message sent\n';
   },
-  uuid_record: (sw, [uuid, action, file]) => {
+  uuid_record: (sw, [uuid, action, given]) => {
     const ch = chan(sw, uuid);
+    const file = given && given !== 'all' && !path.isAbsolute(given) ? path.join(sw.options.recordingsDir, given) : given;
     if (!ch) return '-ERR Cannot locate session!\n';
     if (!file) return '-USAGE: <uuid> [start|stop|mask|unmask|pause|resume] <path> [<limit>] [<recording_vars>]\n';
     if (action === 'start') startRecording(sw, ch, file);

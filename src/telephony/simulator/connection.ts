@@ -46,7 +46,7 @@ export class SimConnection {
   private readonly onHangup: (ch: Channel) => void;
   private writeChain: Promise<void> = Promise.resolve();
 
-  constructor(sw: Switch, socket: net.Socket, password: string, faults: Faults) {
+  constructor(sw: Switch, socket: net.Socket, password: string, faults: Faults, authTimeoutMs = 25_000) {
     this.sw = sw;
     this.socket = socket;
     this.password = password;
@@ -61,6 +61,9 @@ export class SimConnection {
     socket.on('close', () => this.dispose());
     socket.on('error', () => this.dispose());
     this.write(AUTH_REQUEST);
+    // FreeSWITCH waits about 25 s for auth, then drops the socket.
+    const authTimer = setTimeout(() => !this.authed && this.close('fin'), authTimeoutMs);
+    socket.on('close', () => clearTimeout(authTimer));
   }
 
   get isClosed(): boolean {

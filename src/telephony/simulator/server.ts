@@ -15,6 +15,10 @@ export interface SimulatorOptions extends Partial<SwitchOptions> {
   port?: number;
   host?: string;
   password?: string;
+  /** Simulated mod_event_socket ACL: peers it refuses get text/rude-rejection. */
+  allow?: (remoteAddress: string) => boolean;
+  /** Drop sockets that have not authenticated after this long (FreeSWITCH: ~25 s). */
+  authTimeoutMs?: number;
 }
 
 export class FreeSwitchSimulator {
@@ -33,7 +37,11 @@ export class FreeSwitchSimulator {
     this.requestedPort = options.port ?? 0;
     this.server = net.createServer((socket) => {
       socket.setNoDelay(true);
-      const conn = new SimConnection(this.switch, socket, this.password, this.faults);
+      if (options.allow && !options.allow(socket.remoteAddress ?? '')) {
+        socket.end('Content-Type: text/rude-rejection\nContent-Length: 24\n\nAccess Denied, go away.\n');
+        return;
+      }
+      const conn = new SimConnection(this.switch, socket, this.password, this.faults, options.authTimeoutMs);
       this.connections.add(conn);
       socket.on('close', () => this.connections.delete(conn));
     });
