@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { handleCommand } from '../commands/handleCommand.ts';
+import { callDecider } from '../domain/call/decider.ts';
+import { DomainError } from '../domain/decider.ts';
+import { checkDial, numberList, type ComplianceRules } from '../dialer/compliance/checkDial.ts';
+import type { Pacer } from '../dialer/pacing/types.ts';
+import type { EventStore, RecordedEvent, Subscription } from '../eventstore/types.ts';
+import type { MediaServer } from '../telephony/session/mediaServer.ts';
+
+export interface LiveDialerOptions {
+  store: EventStore;
+  media: MediaServer;
+  pacer: Pacer;
+  campaignId: string;
+  rules: ComplianceRules;
+  /** The next lead to try (E.164), or undefined when the list is worked through. */
+  nextLead: (inFlight: ReadonlySet<string>) => string | undefined;
+  /** Dial string of a customer number, e.g. sofia/gateway/trunk1/<digits>. */
+  dialString: (e164: string) => string;
+  tickMs?: number;
+  onError?: (e: unknown) => void;
+}
+
+const FLOOR_EVENTS = ['CallAnswered', 'CallBridged', 'CallAbandoned', 'CallEnded', 'AgentReady', 'AgentForcedReady', 'AgentLoggedOut', 'AgentCallEnded'];
+
+/**
+ * The live predictive dialer of one campaign. It learns the floor from the event log (the same facts the
+ * reports see), asks the pacer how many dials to place, passes each through the compliance gate, records
+ * the receipt (CallDialAttempted or CallDialBlocked) and only then originates.
+ */
+export class LiveDialer {
+  private readonly o: LiveDialerOptions;
+  private readonly inFlight = new Map<string, string>(); // callId -> phone
+  private readonly phonesInFlight = new Set<string>();
+  /** Dials the pacer already heard the outcome of (answered, or a machine). */
+  private readonly resolved = new Set<string>();
+  private readonly attempts = new Map<string, number>();
+  private readonly recentDials = new Map<string, string[]>();
+  private answers = 0;
+  private abandons = 0;
+  private timer?: NodeJS.Timeout;
+  private sub?: Subscription;
+  private busy = false;
+  dialed = 0;
+  blocked = 0;
+
+  constructor(options: LiveDialerOptions) {
+    this.o = options;
+  }
+
+  async start(): Promise<void> {
+    const after = await this.o.store.headPosition();
+    this.sub = this.o.store.subscribe((events) => this.observe(events), { after, filter: { eventTypes: FLOOR_EVENTS } });
+    this.sub.done.catch((e) => this.o.onError?.(e));
+    this.timer = setInterval(() => void this.tick(), this.o.tickMs ?? 250);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.sub?.stop();
+  }
+
+  private observe(events: RecordedEvent[]): void {
+    const p = this.o.pacer;
+    for (const e of events) {
+      const d = e.data as Record<string, any>;
+      const mine = d.callId && this.inFlight.has(d.callId);
+      switch (e.type) {
+        case 'AgentReady':
+        case 'AgentForcedReady':
+          p.onAgentReady(d.agentId);
+          break;
+        case 'AgentLoggedOut':
+          p.onAgentLoggedOut(d.agentId);
+          break;
+        case 'AgentCallEnded':
+          p.onTalkEnd(d.agentId);
+          break;
+        case 'CallAnswered':
+          if (!mine) break;
+          this.resolved.add(d.callId);
+          if (d.answeredBy === 'machine') p.onNoAnswer(d.callId, 'machine');
+          else {
+            this.answers++;
+            p.onAnswer(d.callId);
+          }
+          break;
+        case 'CallBridged':
+          if (mine) p.onConnect(d.callId, d.agentId);
+          break;
+        case 'CallAbandoned':
+          if (!mine) break;
+          this.abandons++;
+          p.onAbandon(d.callId);
+          break;
+        case 'CallEnded':
+          if (!mine) break;
+          if (!this.resolved.delete(d.callId)) p.onNoAnswer(d.callId, d.cause === 'USER_BUSY' ? 'busy' : 'no_answer');
+          this.phonesInFlight.delete(this.inFlight.get(d.callId)!);
+          this.inFlight.delete(d.callId);
+          break;
+      }
+    }
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      let n = this.o.pacer.dialsToPlace();
+      while (n-- > 0) {
+        const phone = this.o.nextLead(this.phonesInFlight);
+        if (!phone) break;
+        await this.dial(phone);
+      }
+    } catch (e) {
+      this.o.onError?.(e);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async dial(phone: string): Promise<void> {
+    const now = new Date().toISOString();
+    const callId = randomUUID();
+    const attempts = this.attempts.get(phone) ?? 0;
+    const compliance = checkDial(
+      {
+        phone,
+        now,
+        attempts,
+        recentDials: this.recentDials.get(phone) ?? [],
+        predictive: this.o.pacer.mode !== 'progressive',
+        campaignAbandons: { answers: this.answers, abandons: this.abandons, window: 'since start' },
+      },
+      this.o.rules,
+      { doNotCall: numberList('dnc-none', []), blacklist: numberList('blacklist-none', []) },
+    );
+    const meta = { now, commandId: `dial:${callId}`, actorId: 'dialer', actorRole: 'system' };
+    const recorded = await handleCommand(this.o.store, callDecider, callId, {
+      type: 'DialCall',
+      data: { callId, phone, direction: 'outbound', campaignId: this.o.campaignId, attempt: attempts + 1, compliance },
+      meta,
+    }).catch((e) => e);
+    if (recorded instanceof DomainError || recorded instanceof Error) throw recorded;
+    this.attempts.set(phone, attempts + 1);
+    if (!compliance.allowed) {
+      this.blocked++;
+      return;
+    }
+    this.recentDials.set(phone, [...(this.recentDials.get(phone) ?? []), now].slice(-10));
+    this.inFlight.set(callId, phone);
+    this.phonesInFlight.add(phone);
+    this.o.pacer.onDial(callId);
+    this.dialed++;
+    await this.o.media.dial({ callId, dial: this.o.dialString(phone), timeoutSec: 25, campaignId: this.o.campaignId, leadId: phone });
+  }
+}

@@ -1,0 +1,88 @@
+import path from 'node:path';
+import type { DatabasePool } from 'slonik';
+import type { Config } from '../config.ts';
+import { createPacer } from '../dialer/pacing/index.ts';
+import type { EventStore } from '../eventstore/types.ts';
+import { Scheduler } from '../scheduler/scheduler.ts';
+import { EslClient } from '../telephony/esl/eslClient.ts';
+import { MediaServer } from '../telephony/session/mediaServer.ts';
+import { BotAgents } from './botAgents.ts';
+import { LiveDialer } from './liveDialer.ts';
+import { DEMO_CAMPAIGN, seedDemo, type DemoLogin } from './seedDemo.ts';
+
+export interface Floor {
+  logins: DemoLogin[];
+  media: MediaServer;
+  dialer: LiveDialer;
+  bots: BotAgents;
+  stop(): Promise<void>;
+}
+
+export interface FloorDeps {
+  store: EventStore;
+  pool: DatabasePool;
+  esl: { host: string; port: number; password: string };
+  config: Config;
+  log: (line: string) => void;
+  bots?: number;
+  leads?: number;
+}
+
+/** The live demo floor: seeded tenant, bot agents on the call session, the predictive dialer working the list. */
+export async function startFloor(deps: FloorDeps): Promise<Floor> {
+  const { store, log } = deps;
+  const seed = await seedDemo(store, { bots: deps.bots, leads: deps.leads });
+  const esl = await EslClient.connect(deps.esl);
+  esl.on('error', (e) => log(`esl: ${e.message}`));
+  const clock = { now: () => Date.now() };
+  const scheduler = new Scheduler(store, clock, async () => 'applied');
+  const media = new MediaServer({ store, esl, clock, scheduler, recordingsDir: path.join(deps.config.dataDir, 'recordings') });
+  media.onError = (e) => log(`call session: ${(e as Error).message}`);
+  await scheduler.load();
+  scheduler.start();
+
+  const clockForPacer = { now: () => Date.now() };
+  let cursor = 0;
+  const maxDials = seed.leads.length * 3;
+  const dialer = new LiveDialer({
+    store,
+    media,
+    pacer: createPacer({ mode: 'callstream' }, clockForPacer),
+    campaignId: DEMO_CAMPAIGN,
+    rules: {
+      version: 'demo-rules-1',
+      callingHours: { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '23:59' }], timeZonePolicy: 'lead', timeZone: 'Asia/Shanghai' },
+      maxAttempts: 3,
+      abandonRateTarget: 0.03,
+    },
+    nextLead: (inFlight) => {
+      for (let tries = 0; tries < seed.leads.length && cursor < maxDials; tries++) {
+        const phone = seed.leads[cursor++ % seed.leads.length];
+        if (!inFlight.has(phone)) return phone;
+      }
+      return undefined;
+    },
+    dialString: (e164) => `sofia/gateway/demo/${e164.replace(/^\+/, '')}`,
+    onError: (e) => log(`dialer: ${(e as Error).message}`),
+  });
+  // The dialer follows the log from now on, so it sees the bots log in and go ready.
+  await dialer.start();
+  const bots = new BotAgents(store, media, seed.botAgentIds);
+  bots.onError = (e) => log(`bot: ${(e as Error).message}`);
+  await bots.start();
+  log(`demo floor: ${seed.botAgentIds.length} bot agents, ${seed.leads.length} leads, predictive campaign ${DEMO_CAMPAIGN}`);
+
+  return {
+    logins: seed.logins,
+    media,
+    dialer,
+    bots,
+    stop: async () => {
+      await dialer.stop();
+      await bots.stop();
+      await scheduler.stop();
+      media.detach();
+      await esl.close();
+    },
+  };
+}
