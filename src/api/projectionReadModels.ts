@@ -2,12 +2,13 @@ import type { DatabasePool } from 'slonik';
 import type { EventStore } from '../eventstore/types.ts';
 import { buildAsOf, dropAsOf } from '../projections/index.ts';
 import { getCall, searchCalls } from '../projections/readModels/callDetail/queries.ts';
+import { campaignProgress, listCampaigns } from '../projections/readModels/campaignProgress/queries.ts';
 import { listDoNotCall } from '../projections/readModels/doNotCall/queries.ts';
 import { getOrder, listOrders } from '../projections/readModels/orders/queries.ts';
-import { inScope, type Scope } from './auth/principal.ts';
+import { departmentInScope, inScope, type Scope } from './auth/principal.ts';
 import { customer360, leadFor } from './customerReadModel.ts';
 import type { Page, ReadModels } from './readModels.ts';
-import { callOut, orderOut } from './readModelShapes.ts';
+import { callOut, campaignOut, orderOut } from './readModelShapes.ts';
 
 type A = Record<string, any>;
 const lower = (v?: string) => (v ? String(v).toLowerCase() : undefined);
@@ -59,6 +60,21 @@ export function projectionReadModels(pool: DatabasePool, store: EventStore): Rea
         nodes: page.items.map((d) => ({ phone: d.phone, scope: 'GLOBAL', reason: d.reason, source: d.source, addedById: d.by, addedAt: d.at })),
         pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor ?? null },
       };
+    },
+    // Campaigns belong to departments: agents see their department's, supervisors their subtree's.
+    campaigns: async (a, scope) => {
+      const f: A = a.filter ?? {};
+      const statuses = (f.status as string[] | undefined)?.map((x) => x.toLowerCase());
+      const docs = (await listCampaigns(pool, { schema: a.schema, departmentId: f.departmentId }))
+        .filter((c) => departmentInScope(scope, c.departmentId) && (!statuses?.length || statuses.includes(c.status)) && (!f.search || (c.name ?? '').includes(f.search)))
+        .slice(0, a.first);
+      const nodes = [];
+      for (const c of docs) nodes.push(campaignOut(c, await campaignProgress(pool, c.campaignId, { schema: a.schema })));
+      return { nodes, pageInfo: { hasNextPage: false, endCursor: null, totalCount: nodes.length } };
+    },
+    campaign: async (id, scope, schema) => {
+      const p = await campaignProgress(pool, id, { schema });
+      return p.campaign && departmentInScope(scope, p.campaign.departmentId) ? campaignOut(p.campaign, p) : null;
     },
     asOf: async (at) => {
       const built = await buildAsOf({ pool, store, position: at.position, instant: at.instant });

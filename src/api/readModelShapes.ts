@@ -52,6 +52,7 @@ export function orderOut(o: OrderDoc) {
   return {
     id: o.orderId,
     leadId: o.customerPhone,
+    customerPhone: o.customerPhone,
     callId: o.callId,
     agentId: o.agentId,
     campaignId: o.campaignId,
@@ -68,3 +69,42 @@ export function orderOut(o: OrderDoc) {
   };
 }
 
+
+type Campaign = import('../projections/readModels/floor/campaign.ts').CampaignDoc;
+type Progress = import('../projections/readModels/campaignProgress/queries.ts').CampaignProgress;
+
+/** ISO weekdays 1..7 (the domain) to 0 = Sunday .. 6 (the schema). */
+const weekday = (d: number) => (d === 7 ? 0 : d);
+
+export function campaignOut(c: Campaign, progress?: Progress) {
+  const cfg = c.config;
+  const retry = cfg?.retryRules?.no_answer?.delayMinutes ?? cfg?.retryRules?.busy?.delayMinutes ?? 60;
+  const t = progress?.total;
+  return {
+    id: c.campaignId,
+    name: c.name ?? c.campaignId,
+    status: c.status.toUpperCase(),
+    dialMode: (cfg?.mode ?? 'preview').toUpperCase(),
+    maxAbandonRate: cfg?.abandonRateTarget ?? 0.03,
+    maxAttempts: cfg?.maxAttempts ?? 3,
+    retryMinutes: retry,
+    callingWindows: (cfg?.callingHours.windows ?? []).map((w) => ({ ...w, days: w.days.map(weekday) })),
+    timeZone: cfg?.callingHours.timeZone ?? 'Asia/Shanghai',
+    dispositions: Object.keys(t?.dispositions ?? {}),
+    departmentId: c.departmentId,
+    queueId: cfg?.queueId,
+    questionnaireId: cfg?.questionnaireId,
+    stats: {
+      leadsTotal: progress?.leadsTotal ?? 0,
+      leadsRemaining: (progress?.leadsByStatus.new ?? 0) + (progress?.leadsByStatus.attempted ?? 0),
+      dials: t?.dials ?? 0,
+      connects: t?.contacts ?? 0,
+      abandoned: t?.abandoned ?? 0,
+      abandonRate: t?.abandonRate ?? 0,
+      orders: t?.orders ?? 0,
+      agentsLoggedIn: 0,
+      linesInFlight: 0,
+    },
+    position: 0,
+  };
+}

@@ -28,6 +28,8 @@ beforeAll(async () => {
   betweenCalls = await h.store.headPosition();
   await call('p2', 'agent-west', '+8613800138102');
   await call('p3', 'agent-sh', '+8613800138103');
+  await h.gql('mutation { createCampaign(id: "camp-e", input: { name: "华东回访", dialMode: PROGRESSIVE, departmentId: "east", maxAttempts: 5 }) { position } }', {}, await h.token('sup-east'));
+  await h.gql('mutation { createCampaign(id: "camp-w", input: { name: "西部新客", dialMode: PREVIEW, departmentId: "west" }) { position } }', {}, await h.token('sup-west'));
   await rebuild('all', { pool: h.pool, store: h.store });
 });
 afterAll(() => h?.close());
@@ -61,5 +63,13 @@ describe('the projections behind the API', () => {
     expect((await h.gql(Q, {}, await h.token('sup-east'))).data.customer.phone).toBe('+8613800138101');
     expect((await h.gql(Q, {}, await h.token('agent-west'))).data.customer).toBeNull();
     expect((await h.gql(Q, {}, await h.token('sup-west'))).data.customer).toBeNull();
+  });
+
+  it('lists campaigns of the caller’s departments', async () => {
+    const Q = '{ campaigns { nodes { id name status dialMode maxAttempts department { name } } } }';
+    expect((await h.gql(Q, {}, await h.token('sup-east'))).data.campaigns.nodes).toEqual([{ id: 'camp-e', name: '华东回访', status: 'DRAFT', dialMode: 'PROGRESSIVE', maxAttempts: 5, department: { name: '华东' } }]);
+    expect((await h.gql(Q, {}, await h.token('agent-west'))).data.campaigns.nodes.map((c: any) => c.id)).toEqual(['camp-w']);
+    expect((await h.gql(Q, {}, await h.token('admin'))).data.campaigns.nodes).toHaveLength(2);
+    expect((await h.gql('{ campaign(id: "camp-w") { id } }', {}, await h.token('sup-east'))).data.campaign).toBeNull();
   });
 });

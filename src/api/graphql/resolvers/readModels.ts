@@ -1,4 +1,6 @@
 import type { Scope } from '../../auth/principal.ts';
+import { sql } from 'slonik';
+import { z } from 'zod';
 import { usersByIds } from '../../auth/identity.ts';
 import type { ReadModels } from '../../readModels.ts';
 import type { ApiContext } from '../context.ts';
@@ -82,10 +84,24 @@ function userLoader(idField: string) {
   };
 }
 
+const Dept = z.object({ department_id: z.string(), name: z.string(), parent_id: z.string().nullable() });
+
+/** Departments referenced by `departmentId`, one query per field per request. */
+function departmentLoader() {
+  return async (queries: { obj: A }[], ctx: ApiContext) => {
+    const ids = [...new Set(queries.map((q) => q.obj.departmentId).filter((x): x is string => typeof x === 'string'))];
+    const rows = ids.length ? await ctx.pool.any(sql.type(Dept)`SELECT department_id, name, parent_id FROM api.departments WHERE department_id = ANY(${sql.array(ids, 'text')})`) : [];
+    const by = new Map(rows.map((d) => [d.department_id, { id: d.department_id, name: d.name, parentId: d.parent_id }]));
+    return queries.map((q) => by.get(q.obj.departmentId) ?? null);
+  };
+}
+
 export const readModelLoaders = {
-  Lead: { owner: userLoader('ownerId') },
-  Call: { agent: userLoader('agentId') },
-  Order: { agent: userLoader('agentId'), approvedBy: userLoader('approvedById') },
+  Campaign: { department: departmentLoader() },
+  Queue: { department: departmentLoader() },
+  Lead: { owner: userLoader('ownerId'), department: departmentLoader() },
+  Call: { agent: userLoader('agentId'), department: departmentLoader() },
+  Order: { agent: userLoader('agentId'), approvedBy: userLoader('approvedById'), department: departmentLoader() },
   QaScore: { agent: userLoader('agentId'), reviewer: userLoader('reviewerId') },
   Callback: { agent: userLoader('agentId') },
   AgentState: { agent: userLoader('agentId') },
