@@ -56,6 +56,7 @@ export class MediaServer {
   /** Errors of fact handling; the session keeps going (a bad fact must not stop the floor). */
   onError: (error: unknown) => void = () => {};
   private queue: Promise<unknown> = Promise.resolve();
+  private detached = false;
   private readonly onFact = (f: TelephonyFact) => void this.enqueue(() => handleLegFact(this, f)).catch((e) => this.onError(e));
 
   constructor(options: MediaServerOptions) {
@@ -76,6 +77,7 @@ export class MediaServer {
 
   /** Stop listening to the switch; calls on the switch are left as they are. */
   detach(): void {
+    this.detached = true;
     this.esl.off('fact', this.onFact);
   }
 
@@ -174,6 +176,7 @@ export class MediaServer {
         vars: role === 'customer' ? { park_after_bridge: 'true' } : {},
       })
       .catch((e: { hangupCause?: string; message?: string }) => {
+        if (this.detached) return;
         const cause = e.hangupCause ?? 'NORMAL_TEMPORARY_FAILURE';
         // A channel that existed reports its own hangup; only a leg the switch never created needs this.
         void this.enqueue(() => handleLegFact(this, syntheticHangup(legId, cause, this.clock.now()))).catch((err) => this.onError(err));

@@ -1,0 +1,84 @@
+/**
+ * After a restart: rebuild the call endpoints and agent actors from the event store alone.
+ * Pure folds (`transition`) over the stored events, no actions run, no switch commands sent.
+ */
+import { AGENT_STATE_EVENT_TYPES, replayAgent } from '../../domain/machines/agentEvents.ts';
+import { agentStatus } from '../../domain/machines/agentMachine.ts';
+import { replayCall } from '../../domain/machines/callEvents.ts';
+import { callStatus } from '../../domain/machines/callMachine.ts';
+import type { EventStore, LogFilter, RecordedEvent } from '../../eventstore/types.ts';
+import { agentLegId, CallEndpoint } from '../session/callEndpoint.ts';
+import type { MediaServer } from '../session/mediaServer.ts';
+
+const CALL_TYPES = [
+  'CallDialAttempted', 'CallRinging', 'CallEarlyMedia', 'CallAnswered', 'CallQueued', 'CallBridged', 'CallHeld', 'CallResumed',
+  'CallTransferred', 'CallAbandoned', 'CallEnded', 'CallRecordingStarted', 'CallRecordingStopped', 'CallRecordingUnverified',
+  'CallRecordingPaused', 'CallRecordingResumed',
+];
+
+async function readAllPaged(store: EventStore, filter: LogFilter): Promise<RecordedEvent[]> {
+  const out: RecordedEvent[] = [];
+  let after = 0;
+  for (;;) {
+    const page = await store.readAll({ after, maxCount: 5000, filter });
+    out.push(...page);
+    if (page.length < 5000) return out;
+    after = page[page.length - 1].position;
+  }
+}
+
+function byStream(events: RecordedEvent[], prefix: string): Map<string, RecordedEvent[]> {
+  const m = new Map<string, RecordedEvent[]>();
+  for (const e of events) {
+    const id = e.streamId.slice(prefix.length);
+    const list = m.get(id) ?? [];
+    list.push(e);
+    m.set(id, list);
+  }
+  return m;
+}
+
+/** Put every call that had not ended, and every logged-in agent, back into the server's memory. */
+export async function restoreFromStore(server: MediaServer): Promise<{ calls: string[]; agents: string[] }> {
+  const calls: string[] = [];
+  const agents: string[] = [];
+  const agentEvents = byStream(await readAllPaged(server.store, { streamPrefix: 'agent-', eventTypes: [...AGENT_STATE_EVENT_TYPES] }), 'agent-');
+  for (const [agentId, events] of agentEvents) {
+    const snap = replayAgent(agentId, events);
+    if (agentStatus(snap) === 'logged-out') continue;
+    server.agents.restore(agentId, snap);
+    agents.push(agentId);
+  }
+  const callEvents = byStream(await readAllPaged(server.store, { streamPrefix: 'call-', eventTypes: CALL_TYPES }), 'call-');
+  for (const [callId, events] of callEvents) {
+    const snap = replayCall(callId, events);
+    if (callStatus(snap) === 'ended' || server.endpoints.has(callId)) continue;
+    const dial = events.find((e) => e.type === 'CallDialAttempted')?.data as { campaignId?: string } | undefined;
+    const queued = events.findLast((e) => e.type === 'CallQueued');
+    const ep = new CallEndpoint(callId, {
+      campaignId: dial?.campaignId,
+      queueId: queued?.data.queueId as string | undefined,
+      connectRuleMs: queued?.data.connectRuleMs as number | undefined,
+    }, snap);
+    if (queued) ep.queuedAtMs = Date.parse(queued.metadata.occurredAt ?? queued.recordedAt);
+    // The agent on the call, or the one reserved for it (only the agent's stream knows a reservation).
+    const agentId = snap.context.agentId && ['bridged', 'held'].includes(callStatus(snap))
+      ? snap.context.agentId
+      : server.agents.all().find((a) => a.actor.getSnapshot().context.callId === callId)?.agentId;
+    if (agentId) {
+      ep.agentId = agentId;
+      ep.agentLeg = agentLegId(callId, agentId);
+      server.legs.set(ep.agentLeg, { legId: ep.agentLeg, callId, role: 'agent', agentId });
+    }
+    const lastStart = events.findLast((e) => e.type === 'CallRecordingStarted');
+    const closed = lastStart && events.some((e) => (e.type === 'CallRecordingStopped' || e.type === 'CallRecordingUnverified') && e.data.recordingId === lastStart.data.recordingId);
+    if (lastStart && !closed) {
+      const paused = events.filter((e) => e.data.recordingId === lastStart.data.recordingId && (e.type === 'CallRecordingPaused' || e.type === 'CallRecordingResumed')).at(-1)?.type === 'CallRecordingPaused';
+      ep.recording = { recordingId: lastStart.data.recordingId as string, file: lastStart.data.file as string, paused, startedAtMs: Date.parse(lastStart.recordedAt) };
+    }
+    server.endpoints.set(callId, ep);
+    server.legs.set(callId, { legId: callId, callId, role: 'customer' });
+    calls.push(callId);
+  }
+  return { calls, agents };
+}
