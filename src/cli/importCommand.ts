@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { importLeads, type ImportReport } from '../import/importLeads.ts';
+import { importFromCalls, type CallSource } from '../import/importCalls.ts';
+import { importLeads, type ImportReport, type RowRejection } from '../import/importLeads.ts';
 import type { CliContext } from './context.ts';
 import { progressBar } from './progress.ts';
 
@@ -29,12 +30,11 @@ export async function runImport(ctx: CliContext, file: string, flags: ImportFlag
     bar.stop();
   }
   if (flags.json) {
-    const out = { imported: report.imported, duplicates: report.duplicates, rejected: report.rejections.map(({ row, value, reason }) => ({ row, value, reason })) };
-    process.stdout.write(`${JSON.stringify(out)}\n`);
+    printJson(report.imported, report.duplicates, report.rejections);
     return report;
   }
   const lines = [
-    `${path.basename(file)}: ${report.rows} rows (batch ${report.batchId})`,
+    `${path.basename(file)}: ${report.rows} rows (batch ${report.batchId}; after fixing rejected rows: --retry ${report.batchId})`,
     `  导入 imported:            ${report.imported}`,
     `  合并 duplicates merged:   ${report.duplicates}`,
     `  拒绝 rejected:            ${report.rejected}`,
@@ -44,4 +44,31 @@ export async function runImport(ctx: CliContext, file: string, flags: ImportFlag
   if (report.rejections.length > 50) lines.push(`    … ${report.rejections.length - 50} more (use --json for the full list)`);
   process.stdout.write(`${lines.join('\n')}\n`);
   return report;
+}
+
+function printJson(imported: number, duplicates: number, rejections: RowRejection[]): void {
+  const out = { imported, duplicates, rejected: rejections.map(({ row, value, reason }) => ({ row, value, reason })) };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+export async function runCallImport(ctx: CliContext, source: CallSource, since: Date | undefined, json: boolean): Promise<void> {
+  const bar = progressBar(source === 'missed_call' ? 'missed calls' : 'call log', 0);
+  try {
+    const r = await importFromCalls({
+      store: ctx.store,
+      source,
+      since,
+      actorId: 'cli',
+      actorRole: 'system',
+      onProgress: (p) => bar.update(p.rows, undefined, `calls · ${p.imported} new · ${p.duplicates} merged`),
+    });
+    bar.stop();
+    if (json) return printJson(r.imported, r.duplicates, r.rejections);
+    const lines = [`${r.calls} calls${since ? ` since ${since.toISOString()}` : ''}: ${r.imported} new leads, ${r.duplicates} merged into known leads, ${r.rejected} rejected`];
+    if (r.alreadyImported) lines.push(`${r.alreadyImported} calls were imported before: nothing written again`);
+    for (const x of r.rejections.slice(0, 50)) lines.push(`  call #${x.row}: "${x.value}" — ${x.reason}`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    bar.stop();
+  }
 }

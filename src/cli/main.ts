@@ -1,8 +1,8 @@
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import { ROLES } from '../domain/identity/events.ts';
 import { detectKind } from '../import/rows.ts';
 import { openCli, type CliContext } from './context.ts';
-import { runImport } from './importCommand.ts';
+import { runCallImport, runImport } from './importCommand.ts';
 import { runRebuild, runUserAdd, runVerify } from './opsCommands.ts';
 import { formatReplay, parseInstant, replayStream } from './replayCommand.ts';
 
@@ -34,6 +34,17 @@ program
   .action(async (file: string, flags) => {
     await detectKind(file); // before starting any database: a wrong path fails at once
     await withStore((ctx) => runImport(ctx, file, flags).then(() => undefined));
+  });
+
+program
+  .command('import-calls')
+  .description('turn calls into leads: missed inbound calls, or every number in the call log')
+  .addArgument(new Argument('<source>', 'which calls').choices(['missed', 'call-log']))
+  .option('--since <time>', 'only calls that started at or after this time')
+  .option('--json', 'print {"imported", "duplicates", "rejected"} as one JSON object')
+  .action((source: string, flags: { since?: string; json?: boolean }) => {
+    const since = flags.since ? parseInstant(flags.since) : undefined;
+    return withStore((ctx) => runCallImport(ctx, source === 'missed' ? 'missed_call' : 'call_log', since, !!flags.json));
   });
 
 program

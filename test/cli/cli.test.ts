@@ -127,6 +127,25 @@ describe('callstream import', { timeout: 120_000 }, () => {
     expect(column.stderr).toMatch(/no phone column named "mobile".*客户, 电话, 城市/);
   });
 
+  it('turns missed calls into leads', async () => {
+    const { PostgresEventStore } = await import('../../src/eventstore/postgres/postgresEventStore.ts');
+    const store = await PostgresEventStore.connect(db.url);
+    try {
+      const at = new Date().toISOString();
+      await store.append('call-m1', [
+        { type: 'CallReceived', data: { callId: 'm1', at, phone: '+8618600186000', did: '+864008008000', direction: 'inbound' } },
+        { type: 'CallAbandoned', data: { callId: 'm1', at, waitedMs: 12000, reason: 'hung_up_before_agent' } },
+      ]);
+    } finally {
+      await store.close();
+    }
+    const r = await run(['import-calls', 'missed', '--since', '2020-01-01', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ imported: 1, duplicates: 0, rejected: [] });
+    const [lead] = await sql(`SELECT data FROM events WHERE stream_id = 'lead-+8618600186000'`);
+    expect(lead.data.source).toBe('missed_call');
+  });
+
   it('runs through the callstream bin, also from an older system node', async () => {
     const systemNode = existsSync('/usr/bin/node') ? '/usr/bin/node' : process.execPath;
     const f = await file('bin.csv', 'tel\n13300133000\n');
