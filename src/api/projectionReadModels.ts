@@ -7,6 +7,7 @@ import { listDoNotCall } from '../projections/readModels/doNotCall/queries.ts';
 import { getOrder, listOrders } from '../projections/readModels/orders/queries.ts';
 import { departmentInScope, inScope, type Scope } from './auth/principal.ts';
 import { customer360, leadFor } from './customerReadModel.ts';
+import { listLeads } from './leadsReadModel.ts';
 import type { Page, ReadModels } from './readModels.ts';
 import { callOut, campaignOut, orderOut } from './readModelShapes.ts';
 
@@ -31,6 +32,7 @@ export function projectionReadModels(pool: DatabasePool, store: EventStore): Rea
   return {
     customer: (phone, scope, schema) => customer360(pool, phone, scope, schema),
     lead: (phone, scope, schema) => leadFor(pool, phone, scope, schema),
+    leads: (a, scope) => listLeads(pool, a, scope),
     calls: (a, scope) => {
       const f: A = a.filter ?? {};
       return scopedPage(

@@ -24,6 +24,9 @@ beforeAll(async () => {
   const now = new Date().toISOString();
   await handleCommand(h.store, leadDecider, '+8613800138101', { type: 'ImportLead', data: { phone: '13800138101', name: '李先生', source: 'file', departmentId: 'east' }, meta: { now, actorRole: 'system' } } as LeadCommand);
   await h.gql('mutation { claimLead(leadId: "+8613800138101") { position } }', {}, await h.token('agent-east'));
+  for (const [phone, dept] of [['13800138201', 'east'], ['13800138202', 'east'], ['13800138203', 'west']])
+    await handleCommand(h.store, leadDecider, `+86${phone}`, { type: 'ImportLead', data: { phone, source: 'file', departmentId: dept }, meta: { now, actorRole: 'system' } } as LeadCommand);
+  await h.gql('mutation { claimLead(leadId: "13800138203") { position } }', {}, await h.token('agent-west'));
   await call('p1', 'agent-east', '+8613800138101');
   betweenCalls = await h.store.headPosition();
   await call('p2', 'agent-west', '+8613800138102');
@@ -71,5 +74,19 @@ describe('the projections behind the API', () => {
     expect((await h.gql(Q, {}, await h.token('agent-west'))).data.campaigns.nodes.map((c: any) => c.id)).toEqual(['camp-w']);
     expect((await h.gql(Q, {}, await h.token('admin'))).data.campaigns.nodes).toHaveLength(2);
     expect((await h.gql('{ campaign(id: "camp-w") { id } }', {}, await h.token('sup-east'))).data.campaign).toBeNull();
+  });
+
+  it('lists leads with their owners, cut to the caller', async () => {
+    const Q = 'query($f: LeadFilter) { leads(filter: $f, first: 2) { nodes { phone owner { id } status } pageInfo { hasNextPage endCursor } } }';
+    const phones = async (user: string, f?: object) => (await h.gql(Q, { f }, await h.token(user))).data.leads.nodes.map((n: any) => n.phone);
+    expect(await phones('agent-east')).toEqual(['+8613800138101']);
+    expect(await phones('agent-west')).toEqual(['+8613800138203']);
+    expect(await phones('sup-west')).toEqual(['+8613800138203']);
+    const first = await h.gql(Q, {}, await h.token('sup-east'));
+    expect(first.data.leads.nodes.map((n: any) => n.phone)).toEqual(['+8613800138101', '+8613800138201']);
+    expect(first.data.leads.pageInfo.hasNextPage).toBe(true);
+    const next = await h.gql('query($a: String) { leads(first: 2, after: $a) { nodes { phone } } }', { a: first.data.leads.pageInfo.endCursor }, await h.token('sup-east'));
+    expect(next.data.leads.nodes.map((n: any) => n.phone)).toEqual(['+8613800138202']);
+    expect(await phones('sup-east', { unowned: true })).toEqual(['+8613800138201', '+8613800138202']);
   });
 });
