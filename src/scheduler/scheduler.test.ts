@@ -47,7 +47,7 @@ describe('durable scheduler', () => {
 
   it('survives a restart: a new scheduler loads pending timers from the event store and fires them', async () => {
     const first = setup('restart');
-    const ringId = first.id(timerIds.ringTimeout('a1', 'c9'));
+    const ringId = first.id(timerIds.ringTimeout('c9'));
     await first.scheduler.schedule({ timerId: ringId, kind: 'ring-timeout', dueAtMs: T0 + 15_000, command: { target: 'agent', id: 'a1', event: { type: 'RESERVATION_EXPIRED', callId: 'c9' } } });
     await first.scheduler.schedule({ timerId: first.id('gone'), kind: 'ring-timeout', dueAtMs: T0 + 15_000, command: { target: 'agent', id: 'a1', event: { type: 'X' } } });
     await first.scheduler.cancel(first.id('gone'), 'agent answered');

@@ -79,8 +79,12 @@ export class Scheduler {
     this.pending.set(req.timerId, { ...data, dueAtMs: req.dueAtMs });
   }
 
-  /** Cancel a pending timer; false when it had already fired or been cancelled. */
+  /**
+   * Cancel a pending timer; false when it had already fired or been cancelled (or never existed).
+   * The pending set is authoritative once load() has run at start, so unknown ids cost no write.
+   */
   async cancel(timerId: string, reason: string): Promise<boolean> {
+    if (!this.pending.has(timerId)) return false;
     const data: TimerCancelledData = { timerId, reason, at: new Date(this.clock.now()).toISOString() };
     try {
       await this.store.append(timerStreamId(timerId), [{ type: 'TimerCancelled', data }], 1);

@@ -43,7 +43,7 @@ export const timerStreamId = (timerId: string): string => `${TIMER_CATEGORY}-${t
 
 /** Plain timer ids, one per (kind, subject): a repeat schedule of the same id is a no-op. */
 export const timerIds = {
-  ringTimeout: (agentId: string, callId: string) => `ring-${agentId}-${callId}`,
+  ringTimeout: (callId: string) => `ring-${callId}`,
   reservationExpiry: (agentId: string, callId: string) => `reservation-${agentId}-${callId}`,
   wrapUpEnd: (agentId: string, callId: string) => `wrapup-${agentId}-${callId}`,
   connectRule: (callId: string) => `connect-${callId}`,

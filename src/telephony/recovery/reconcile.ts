@@ -31,6 +31,7 @@ export async function reconcile(server: MediaServer, channels: LiveChannel[]): P
       if (ep.options.preview && ep.agentLeg && live.has(ep.agentLeg)) continue;
       await server.callEvent(ep, { type: 'HANGUP', cause: VANISHED, hangupBy: 'system' });
       await server.scheduler.cancel(timerIds.connectRule(ep.callId), 'call vanished');
+      await server.scheduler.cancel(timerIds.ringTimeout(ep.callId), 'call vanished');
       if (ep.agentId) {
         await endForAgent(server, ep.agentId, ep.callId, VANISHED);
         report.releasedAgents.push(ep.agentId);

@@ -35,6 +35,7 @@ async function customerFact(server: MediaServer, ep: CallEndpoint, f: ChannelFac
       return;
     case 'answered':
       ep.answeredAtMs = server.clock.now();
+      await server.scheduler.cancel(timerIds.ringTimeout(ep.callId), 'answered');
       if (ep.options.amd && !ep.options.preview) {
         ep.awaitingAmd = true;
         await server.esl.api(`amd ${ep.callId}`);
@@ -106,6 +107,7 @@ async function customerGone(server: MediaServer, ep: CallEndpoint, cause: string
   const hangupBy = ep.hangupBy ?? 'callee';
   await server.callEvent(ep, { type: 'HANGUP', cause, hangupBy });
   await server.scheduler.cancel(timerIds.connectRule(ep.callId), 'call ended');
+  await server.scheduler.cancel(timerIds.ringTimeout(ep.callId), 'call ended');
   if (ep.agentId) {
     await endForAgent(server, ep.agentId, ep.callId, cause);
     if (ep.agentLeg) await server.calls.hangup(ep.agentLeg).catch(() => {});

@@ -10,14 +10,18 @@ import type { CallMachineEvent } from '../../domain/machines/callMachine.ts';
 import { DEFAULT_CONNECT_RULE_MS } from '../../domain/machines/callEvents.ts';
 import type { EventStore } from '../../eventstore/types.ts';
 import type { Clock, Scheduler } from '../../scheduler/scheduler.ts';
-import { timerIds, type PendingTimer } from '../../scheduler/timers.ts';
+import { timerIds } from '../../scheduler/timers.ts';
 import { CallControl } from '../esl/callControl.ts';
 import type { EslClient } from '../esl/eslClient.ts';
 import type { TelephonyFact } from '../esl/facts.ts';
 import { AgentDesk } from './agentDesk.ts';
 import { agentLegId, CallEndpoint, type EndpointOptions, type Leg } from './callEndpoint.ts';
 import { handleLegFact } from './facts.ts';
+import { fireTimer } from './timerCommands.ts';
 import { Recorder, type Actor } from './recorder.ts';
+
+/** Slack after the switch's own originate_timeout before our ring-timeout guard acts. */
+const RING_GRACE_MS = 5_000;
 
 export interface MediaServerOptions {
   store: EventStore;
@@ -71,7 +75,7 @@ export class MediaServer {
     this.wrapUpMs = options.wrapUpMs ?? 10_000;
     this.recordingsDir = options.recordingsDir ?? '/tmp/callstream-recordings';
     this.agentDial = options.agentDial ?? ((ext) => `user/${ext}`);
-    this.scheduler.setHandler((t) => this.enqueue(() => this.fireTimer(t)));
+    this.scheduler.setHandler((t) => this.enqueue(() => fireTimer(this, t)));
     this.esl.on('fact', this.onFact);
   }
 
@@ -126,7 +130,15 @@ export class MediaServer {
       const ep = new CallEndpoint(callId, options);
       this.endpoints.set(callId, ep);
       this.legs.set(callId, { legId: callId, callId, role: 'customer' });
-      this.originate(ep, callId, dial, timeoutSec ?? 30, 'customer');
+      const ringSec = timeoutSec ?? 30;
+      // The switch enforces originate_timeout; this durable guard also covers a call we lost track of.
+      await this.scheduler.schedule({
+        timerId: timerIds.ringTimeout(callId),
+        kind: 'ring-timeout',
+        dueAtMs: this.clock.now() + ringSec * 1000 + RING_GRACE_MS,
+        command: { target: 'call', id: callId, event: { type: 'RING_TIMEOUT' } },
+      });
+      this.originate(ep, callId, dial, ringSec, 'customer');
       return ep;
     });
   }
@@ -228,50 +240,6 @@ export class MediaServer {
       if (ep) ep.hangupBy = by;
       await this.calls.hangup(callId);
     });
-  }
-
-  // ---- durable timers ----
-
-  async fireTimer(t: PendingTimer): Promise<string> {
-    const { target, id, event } = t.command;
-    if (target === 'agent') {
-      const r = await this.agentEvent(id, event as AgentMachineEvent, { commandId: `timer:${t.timerId}` });
-      if (r instanceof DomainError) return `refused: ${r.code}`;
-      if (event.type === 'RESERVATION_EXPIRED') {
-        const ep = this.endpoints.get(event.callId as string);
-        if (ep && ep.agentId === id) {
-          const leg = ep.agentLeg;
-          ep.agentId = undefined;
-          ep.agentLeg = undefined;
-          if (leg) await this.calls.hangup(leg, 'NO_ANSWER').catch(() => {});
-        }
-      }
-      await this.dispatch();
-      return 'applied';
-    }
-    const ep = this.endpoints.get(id);
-    if (!ep) return 'refused: CALL_NOT_LIVE';
-    if (event.type === 'ABANDON') return this.abandon(ep);
-    const r = await this.callEvent(ep, event as CallMachineEvent, { commandId: `timer:${t.timerId}` });
-    return r ? `refused: ${r.code}` : 'applied';
-  }
-
-  /** Connect rule: no agent in time. Record the abandon, release any reserved agent, hang up the customer. */
-  async abandon(ep: CallEndpoint): Promise<string> {
-    const waitedMs = ep.queuedAtMs === undefined ? 0 : this.clock.now() - ep.queuedAtMs;
-    const r = await this.callEvent(ep, { type: 'ABANDON', reason: 'NO_AGENT_WITHIN_CONNECT_RULE' }, { waitedMs });
-    if (r) return `refused: ${r.code}`;
-    if (ep.agentId) {
-      const agentId = ep.agentId;
-      await this.agentEvent(agentId, { type: 'RESERVATION_EXPIRED', callId: ep.callId });
-      await this.scheduler.cancel(timerIds.reservationExpiry(agentId, ep.callId), 'call abandoned');
-      if (ep.agentLeg) await this.calls.hangup(ep.agentLeg).catch(() => {});
-      ep.agentId = undefined;
-      ep.agentLeg = undefined;
-    }
-    ep.hangupBy = 'system';
-    await this.calls.hangup(ep.callId).catch(() => {});
-    return 'applied';
   }
 }
 

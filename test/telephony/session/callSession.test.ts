@@ -102,6 +102,19 @@ describe('call session against the simulator', () => {
     expect(last.data).toMatchObject({ cause: 'USER_BUSY' });
   });
 
+  it('the durable ring-timeout guard ends a call still ringing past its originate timeout', async () => {
+    const callId = randomUUID();
+    floor.sim.switch.customers.script('8613800138009', { kind: 'no-answer', earlyMedia: false });
+    await floor.server.dial({ callId, dial: 'sofia/gateway/trunk/8613800138009', timeoutSec: 600 });
+    await until('ringing', () => statusOf(callId) === 'ringing');
+    await floor.advance(600_000 + 4_999);
+    expect(statusOf(callId)).toBe('ringing');
+    await floor.advance(1);
+    await until('ended', async () => (await floor.types(callStreamId(callId))).includes('CallEnded'));
+    expect((await floor.events(callStreamId(callId))).at(-1)!.data).toMatchObject({ cause: 'NO_ANSWER', hangupBy: 'system' });
+    await until('channel gone', () => !floor.sim.switch.channels.has(callId));
+  });
+
   it('an agent who does not answer is released and the call goes to the next ready agent', async () => {
     const slow = `a-slow-${randomUUID()}`;
     const fast = `a-fast-${randomUUID()}`;
