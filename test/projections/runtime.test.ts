@@ -126,7 +126,7 @@ describe('projection runner', () => {
     await runOnce(undefined);
     const { rows } = await store.query(`SELECT stream_id, count(*)::int AS n FROM events WHERE type = 'Tick' GROUP BY stream_id`);
     expect(await tallies(db)).toEqual(new Map(rows.map((r) => [r.stream_id, r.n])));
-  }, 60_000);
+  }, 120_000);
 
   it('a new version rebuilds into shadow tables while the old ones serve, then swaps them in', async () => {
     const head = await store.headPosition();

@@ -40,7 +40,10 @@ export async function buildAsOf(pool: DatabasePool, store: EventStore, req: AsOf
       req.projections,
       0,
       async (batch) => {
-        await pool.transaction((tx) => applyBatch(tx, req.projections, batch, schema));
+        await pool.transaction(async (tx) => {
+          await tx.query(sql.unsafe`SET LOCAL synchronous_commit = off`); // a temporary view: nothing to lose
+          await applyBatch(tx, req.projections, batch, schema);
+        });
         events += batch.length;
       },
       { batchSize: req.batchSize, limit: { position: req.position, instant: req.instant, by: req.by } },

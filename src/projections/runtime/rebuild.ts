@@ -1,5 +1,5 @@
-import { sql, type DatabasePool } from 'slonik';
-import type { EventStore } from '../../eventstore/types.ts';
+import { sql, type DatabasePool, type DatabaseTransactionConnection } from 'slonik';
+import type { EventStore, RecordedEvent } from '../../eventstore/types.ts';
 import { applyBatch, readCheckpoints } from './checkpoints.ts';
 import { replay } from './replay.ts';
 import { createSchemaWithTables, dropSchema, moveTables, newSchemaName } from './schemas.ts';
@@ -25,6 +25,12 @@ export interface RebuildResult {
   ms: number;
 }
 
+/** A shadow build is thrown away on a crash, so its commits need not wait for the disk. */
+async function buildStep(tx: DatabaseTransactionConnection, p: Projection, events: RecordedEvent[], schema: string): Promise<void> {
+  await tx.query(sql.unsafe`SET LOCAL synchronous_commit = off`);
+  await applyBatch(tx, [p], events, schema);
+}
+
 export function selectProjections(all: Projection[], target: string | string[] | 'all'): Projection[] {
   if (target === 'all') return all;
   const names = Array.isArray(target) ? target : [target];
@@ -44,17 +50,34 @@ export async function rebuildProjections(pool: DatabasePool, store: EventStore, 
   const started = Date.now();
   const names = projections.map((p) => p.name);
   const shadow = newSchemaName('rm_build');
-  await createSchemaWithTables(pool, shadow, projections);
+  const indexes = await createSchemaWithTables(pool, shadow, projections, { deferIndexes: true });
   let events = 0;
   try {
     const head = await store.headPosition();
     const report = (position: number, phase: RebuildProgress['phase']) => opts.onProgress?.({ projections: names, position, head, events, phase });
-    const onBatch = async (batch: Parameters<typeof applyBatch>[2]) => {
-      await pool.transaction((tx) => applyBatch(tx, projections, batch, shadow));
-      events += batch.length;
-      report(batch[batch.length - 1].position, 'building');
+    // Each projection applies its batches in order on its own connection, so one projection's SQL runs while
+    // another's documents are folded in JavaScript and the next batch is read. Two batches in flight at most.
+    const chains = new Map<string, Promise<void>>(projections.map((p) => [p.name, Promise.resolve()]));
+    const inFlight: Promise<void>[] = [];
+    const onBatch = async (batch: RecordedEvent[]) => {
+      const steps = projections.map((p) => {
+        const types = new Set(p.eventTypes);
+        const mine = batch.filter((e) => types.has(e.type));
+        const next = chains.get(p.name)!.then(() => (mine.length ? pool.transaction((tx) => buildStep(tx, p, mine, shadow)) : undefined));
+        chains.set(p.name, next);
+        return next;
+      });
+      const done = Promise.all(steps).then(() => {
+        events += batch.length;
+        report(batch[batch.length - 1].position, 'building');
+      });
+      done.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
+      inFlight.push(done);
+      if (inFlight.length >= 2) await inFlight.shift();
     };
     let position = await replay(store, projections, 0, onBatch, { batchSize: opts.batchSize });
+    await Promise.all(inFlight);
+    for (const ddl of indexes) await pool.query(ddl);
     report(position, 'swapping');
     await pool.transaction(async (tx) => {
       await tx.query(sql.unsafe`SELECT name FROM projection_checkpoints WHERE name = ANY(${sql.array(names, 'text')}) ORDER BY name FOR UPDATE`);

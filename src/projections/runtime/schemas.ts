@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { sql, type CommonQueryMethods } from 'slonik';
+import { sql, type CommonQueryMethods, type QuerySqlToken } from 'slonik';
 import type { Projection } from './types.ts';
 
 export function newSchemaName(prefix: string): string {
@@ -11,10 +11,27 @@ export function assertRuntimeSchema(name: string): void {
   if (!/^(rm|rm_build_[a-f0-9]{10}|rm_trash_[a-f0-9]{10}|asof_[a-f0-9]{10})$/.test(name)) throw new Error(`not a projection schema: ${name}`);
 }
 
-export async function createSchemaWithTables(db: CommonQueryMethods, schema: string, projections: Projection[]): Promise<void> {
+/**
+ * Creates the projections' tables in a schema. With `deferIndexes`, secondary indexes are returned instead of
+ * created: a rebuild fills the tables first and indexes them once at the end, which is much cheaper than
+ * maintaining every index row by row.
+ */
+export async function createSchemaWithTables(
+  db: CommonQueryMethods,
+  schema: string,
+  projections: Projection[],
+  opts: { deferIndexes?: boolean } = {},
+): Promise<QuerySqlToken[]> {
   assertRuntimeSchema(schema);
   await db.query(sql.unsafe`CREATE SCHEMA IF NOT EXISTS ${sql.identifier([schema])}`);
-  for (const p of projections) for (const ddl of p.createTables(schema)) await db.query(ddl);
+  const deferred: QuerySqlToken[] = [];
+  for (const p of projections) {
+    for (const ddl of p.createTables(schema)) {
+      if (opts.deferIndexes && /^\s*CREATE\s+INDEX/i.test(ddl.sql)) deferred.push(ddl);
+      else await db.query(ddl);
+    }
+  }
+  return deferred;
 }
 
 export async function dropSchema(db: CommonQueryMethods, schema: string): Promise<void> {

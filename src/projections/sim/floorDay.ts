@@ -14,6 +14,10 @@ export interface FloorDayOptions {
   seed?: number;
   /** Local start of the shift; Asia/Shanghai 09:00 by default. */
   start?: string;
+  /** Prefix of call ids, so a second run appends new calls rather than onto the first run's. */
+  idPrefix?: string;
+  /** Skip agent registration and campaign setup (for a continuation of a day already loaded). */
+  skipSetup?: boolean;
 }
 
 const DISPOSITIONS = ['interested', 'not_interested', 'callback', 'sale', 'wrong_number', 'no_decision'];
@@ -53,6 +57,7 @@ export function* floorDay(opts: FloorDayOptions): Generator<Append> {
   const free = new Map(agents.map((a) => [a, t]));
   const campaigns = Array.from({ length: nCampaigns }, (_, i) => `camp${i + 1}`);
   for (const [i, a] of agents.entries()) {
+    if (opts.skipSetup) break;
     yield out(`agent-${a}`, [
       { type: 'AgentRegistered', data: { agentId: a, name: `坐席${i + 1}`, teamId: `team${(i % 5) + 1}`, departmentId: 'sales', skills: [{ skill: 'zh', level: 5 }], at: iso(t) } },
       { type: 'AgentLoggedIn', data: { agentId: a, extension: String(8000 + i), at: iso(t) } },
@@ -60,6 +65,7 @@ export function* floorDay(opts: FloorDayOptions): Generator<Append> {
     ]);
   }
   for (const c of campaigns) {
+    if (opts.skipSetup) break;
     yield out(`campaign-${c}`, [
       { type: 'CampaignCreated', data: { campaignId: c, name: `活动 ${c}`, departmentId: 'sales', config: { mode: 'predictive', abandonRateTarget: 0.03, maxAttempts: 3, queueId: `q-${c}` }, at: iso(t) } },
       { type: 'CampaignListAttached', data: { campaignId: c, listId: `list-${c}`, at: iso(t) } },
@@ -82,7 +88,7 @@ export function* floorDay(opts: FloorDayOptions): Generator<Append> {
     }
     const attempt = (attempts.get(phone) ?? 0) + 1;
     attempts.set(phone, attempt);
-    const callId = `call${++calls}`;
+    const callId = `${opts.idPrefix ?? 'call'}${++calls}`;
     const ev: { type: string; data: Record<string, unknown> }[] = [];
     const at = (ms: number) => iso(t + ms);
     ev.push({ type: 'CallDialAttempted', data: { callId, phone, direction: 'outbound', campaignId, attempt, compliance: { allowed: true, reasons: [], inputs: {} }, at: at(0) } });
