@@ -145,8 +145,19 @@ export class EslClient extends EventEmitter<EslClientEvents> {
 
   /** Add a filter now and after every reconnect. */
   async addFilter(header: string, value: string): Promise<void> {
+    const first = this.filters.length === 0;
     this.filters.push([header, value]);
-    if (this.connected) await this.sendRecv(`filter ${header} ${value}`);
+    if (!this.connected) return;
+    if (first) await this.sendPassFilters();
+    await this.sendRecv(`filter ${header} ${value}`);
+  }
+
+  /**
+   * Once any filter exists FreeSWITCH drops every event no filter matches, including the
+   * job results and application completions this client waits on, and the heartbeat.
+   */
+  private async sendPassFilters(): Promise<void> {
+    for (const name of ['BACKGROUND_JOB', 'CHANNEL_EXECUTE_COMPLETE', 'HEARTBEAT']) await this.sendRecv(`filter Event-Name ${name}`);
   }
 
   /** `show channels as json`, used to reconcile live calls after a reconnect. */
@@ -211,9 +222,8 @@ export class EslClient extends EventEmitter<EslClientEvents> {
       await this.sendRecv(`event json ${this.options.events.join(' ')}`);
       // CUSTOM in its own command: every token after CUSTOM is taken as a subclass.
       if (this.options.customSubclasses.length) await this.sendRecv(`event json CUSTOM ${this.options.customSubclasses.join(' ')}`);
+      if (this.filters.length) await this.sendPassFilters();
       for (const [h, v] of this.filters) await this.sendRecv(`filter ${h} ${v}`);
-      // Filters would hide our own job results otherwise.
-      if (this.filters.length) await this.sendRecv('filter Event-Name BACKGROUND_JOB');
       const channels = await this.listChannels();
       const reconnect = this.everReady;
       this.everReady = true;

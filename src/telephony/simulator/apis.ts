@@ -1,5 +1,6 @@
 /** The simulator's API commands (mod_commands), with FreeSWITCH's exact reply bodies. */
 import path from 'node:path';
+import { fsUrlEncode } from '../esl/urlcode.ts';
 import { bridge, hangup, park, setState, unbridge } from './calls.ts';
 import { isCause } from './causes.ts';
 import type { Channel } from './channel.ts';
@@ -121,7 +122,7 @@ const APIS: Record<string, Api> = {
   uuid_dump: (sw, [uuid]) => {
     const ch = chan(sw, uuid);
     if (!ch) return NO_CHANNEL;
-    return ch.headers('CHANNEL_DATA').map(([k, v]) => `${k}: ${encodeURIComponent(String(v))}`).join('\n') + '\n';
+    return ch.headers('CHANNEL_DATA').map(([k, v]) => `${k}: ${fsUrlEncode(String(v))}`).join('\n') + '\n';
   },
   avmd: (sw, [uuid, action]) => {
     const ch = chan(sw, uuid);

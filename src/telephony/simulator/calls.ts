@@ -161,6 +161,8 @@ export function hangup(sw: Switch, ch: Channel, cause: string, disposition = 'se
   for (const other of [...sw.channels.values()]) {
     if (other.eavesdropTarget === ch.uuid) hangup(sw, other, 'NORMAL_CLEARING');
   }
+  const peer = ch.loopPeer ? sw.channels.get(ch.loopPeer) : undefined;
+  if (peer) hangup(sw, peer, cause);
   for (const fn of sw.hangupListeners) fn(ch);
 }
 

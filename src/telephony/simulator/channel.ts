@@ -59,6 +59,8 @@ export class Channel {
   eavesdropMode?: EavesdropMode;
   readonly recordings = new Map<string, Recording>();
   readonly timers = new Set<NodeJS.Timeout>();
+  /** loopback/: the other half of the pair; each hangs up with the other. */
+  loopPeer?: string;
   avmdRunning = false;
   avmdDetected = false;
 

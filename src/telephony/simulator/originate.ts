@@ -94,6 +94,7 @@ export function originate(sw: Switch, args: string, done: (body: string) => void
     outcome = agent.answer === false ? { kind: 'no-answer', earlyMedia: false } : { kind: 'answer', ringMs: agent.answerMs ?? sw.options.agentAnswerMs, talkMs: Infinity, machine: false, earlyMedia: false };
   } else if (loop) {
     number = loop[1];
+    name = `loopback/${number}-a`;
     outcome = { kind: 'answer', ringMs: 20, talkMs: Infinity, machine: false, earlyMedia: false };
   } else if (gw && spec.endpoint.startsWith('sofia/')) {
     number = gw[1];
@@ -112,6 +113,7 @@ export function originate(sw: Switch, args: string, done: (body: string) => void
   sw.addChannel(ch);
   ch.state = 'CS_INIT';
   sw.fireChannel(ch, 'CHANNEL_CREATE');
+  if (loop) loopbackB(sw, ch, number);
   sw.fireChannel(ch, 'CHANNEL_ORIGINATE');
   sw.fireChannel(ch, 'CHANNEL_OUTGOING');
   sw.fireChannel(ch, 'CHANNEL_STATE');
@@ -136,6 +138,12 @@ export function originate(sw: Switch, args: string, done: (body: string) => void
     settle(`+OK ${uuid}\n`);
   };
 
+  const progressSec = Number(spec.vars.get('progress_timeout') ?? 0);
+  if (progressSec > 0) {
+    sw.channelTimer(ch, progressSec * 1000, () => {
+      if (!ch.progressAt && !ch.answeredAt && !settled) hangup(sw, ch, 'PROGRESS_TIMEOUT', 'send_cancel', 487);
+    });
+  }
   const timeoutSec = Number(spec.vars.get('originate_timeout') ?? spec.vars.get('leg_timeout') ?? spec.timeoutSec ?? 60);
   sw.channelTimer(ch, timeoutSec * 1000, () => {
     if (!ch.answeredAt && !settled) hangup(sw, ch, 'NO_ANSWER', 'send_cancel', 487);
@@ -159,6 +167,22 @@ export function originate(sw: Switch, args: string, done: (body: string) => void
       if (Number.isFinite(outcome.talkMs)) sw.channelTimer(ch, outcome.talkMs, () => hangup(sw, ch, 'NORMAL_CLEARING', 'recv_bye', 200));
     });
   }
+}
+
+/** The inbound half of a loopback pair: it runs our dialplan (park) once answered. */
+function loopbackB(sw: Switch, a: Channel, exten: string): void {
+  const b = new Channel({ uuid: randomUUID(), name: `loopback/${exten}-b`, direction: 'inbound', createdAt: sw.clock.now(), callerNumber: a.callerNumber, callerName: a.callerName, destination: exten });
+  a.loopPeer = b.uuid;
+  b.loopPeer = a.uuid;
+  b.vars.set('start_epoch', String(Math.floor(b.createdAt / 1000)));
+  sw.addChannel(b);
+  b.state = 'CS_INIT';
+  sw.fireChannel(b, 'CHANNEL_CREATE');
+  setState(sw, b, 'CS_ROUTING');
+  sw.channelTimer(b, 20, () => {
+    answer(sw, b);
+    park(sw, b);
+  });
 }
 
 /** What runs on the leg once the originate succeeds: the &app, or our dialplan (which parks everything). */
