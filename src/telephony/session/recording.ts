@@ -106,7 +106,7 @@ export function sha256Of(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const h = createHash('sha256');
     createReadStream(file)
-      .on('data', (c) => h.update(c.slice(1)))
+      .on('data', (c) => h.update(c))
       .on('end', () => resolve(h.digest('hex')))
       .on('error', reject);
   });
