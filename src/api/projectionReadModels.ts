@@ -7,6 +7,7 @@ import { listDoNotCall } from '../projections/readModels/doNotCall/queries.ts';
 import { getOrder, listOrders } from '../projections/readModels/orders/queries.ts';
 import { departmentInScope, inScope, type Scope } from './auth/principal.ts';
 import { customer360, leadFor } from './customerReadModel.ts';
+import { agentStates, callbacks } from './floorReadModel.ts';
 import { listLeads } from './leadsReadModel.ts';
 import type { Page, ReadModels } from './readModels.ts';
 import { callOut, campaignOut, orderOut } from './readModelShapes.ts';
@@ -33,6 +34,8 @@ export function projectionReadModels(pool: DatabasePool, store: EventStore): Rea
     customer: (phone, scope, schema) => customer360(pool, phone, scope, schema),
     lead: (phone, scope, schema) => leadFor(pool, phone, scope, schema),
     leads: (a, scope) => listLeads(pool, a, scope),
+    agentStates: (a, scope) => agentStates(pool, a, scope),
+    callbacks: (a, scope, viewer) => callbacks(pool, a, scope, viewer ?? ''),
     calls: (a, scope) => {
       const f: A = a.filter ?? {};
       return scopedPage(

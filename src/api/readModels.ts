@@ -31,7 +31,8 @@ export interface ReadModels {
   agentRanking?: (args: Record<string, unknown>, scope: Scope) => Promise<Record<string, unknown>[]>;
   orders?: (args: PageArgs & { filter?: Record<string, unknown>; direction?: string }, scope: Scope) => Promise<Page<Record<string, unknown>>>;
   qaScores?: (args: PageArgs & { filter?: Record<string, unknown> }, scope: Scope) => Promise<Page<Record<string, unknown>>>;
-  callbacks?: (args: PageArgs & { filter?: Record<string, unknown> }, scope: Scope) => Promise<Page<Record<string, unknown>>>;
+  /** `viewer`: the caller's user id (their private callbacks are theirs alone). */
+  callbacks?: (args: PageArgs & { filter?: Record<string, unknown> }, scope: Scope, viewer?: string) => Promise<Page<Record<string, unknown>>>;
   dnc?: (args: PageArgs & { filter?: Record<string, unknown> }, scope: Scope) => Promise<Page<Record<string, unknown>>>;
   /** Builds read models as of a position or instant and returns the schema to read from. */
   asOf?: (at: { position?: number; instant?: string }) => Promise<{ schema: string; release(): Promise<void> }>;

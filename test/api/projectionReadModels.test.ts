@@ -27,6 +27,10 @@ beforeAll(async () => {
   for (const [phone, dept] of [['13800138201', 'east'], ['13800138202', 'east'], ['13800138203', 'west']])
     await handleCommand(h.store, leadDecider, `+86${phone}`, { type: 'ImportLead', data: { phone, source: 'file', departmentId: dept }, meta: { now, actorRole: 'system' } } as LeadCommand);
   await h.gql('mutation { claimLead(leadId: "13800138203") { position } }', {}, await h.token('agent-west'));
+  await h.gql('mutation { agentLogin(extension: "3001") { position } }', {}, await h.token('agent-sh'));
+  const due = new Date(Date.now() + 3600_000).toISOString();
+  await h.gql('mutation($d: DateTime!) { scheduleCallback(leadId: "+8613800138101", dueAt: $d, note: "下午再打") { position } }', { d: due }, await h.token('agent-east'));
+  await h.gql('mutation($d: DateTime!) { scheduleCallback(leadId: "+8613800138203", dueAt: $d, scope: ANYONE) { position } }', { d: due }, await h.token('agent-west'));
   await call('p1', 'agent-east', '+8613800138101');
   betweenCalls = await h.store.headPosition();
   await call('p2', 'agent-west', '+8613800138102');
@@ -88,5 +92,17 @@ describe('the projections behind the API', () => {
     const next = await h.gql('query($a: String) { leads(first: 2, after: $a) { nodes { phone } } }', { a: first.data.leads.pageInfo.endCursor }, await h.token('sup-east'));
     expect(next.data.leads.nodes.map((n: any) => n.phone)).toEqual(['+8613800138202']);
     expect(await phones('sup-east', { unowned: true })).toEqual(['+8613800138201', '+8613800138202']);
+  });
+
+  it('shows agent states and callbacks within scope', async () => {
+    const states = await h.gql('{ agentStates { agent { id } status pauseReason extension } }', {}, await h.token('sup-east'));
+    expect(states.errors).toBeUndefined();
+    expect(states.data.agentStates.map((s: any) => s.agent.id).sort()).toEqual(['agent-east', 'agent-east-2', 'agent-sh', 'tl-east']);
+    expect(states.data.agentStates.find((s: any) => s.agent.id === 'agent-sh')).toMatchObject({ status: 'WRAP_UP', pauseReason: null, extension: '3001' }); // logged in, then took call p3
+    const CB = '{ callbacks { nodes { lead { phone } agent { id } scope note status } } }';
+    const east = (await h.gql(CB, {}, await h.token('agent-east'))).data.callbacks.nodes;
+    expect(east.map((c: any) => [c.lead.phone, c.scope]).sort()).toEqual([['+8613800138101', 'AGENT'], ['+8613800138203', 'ANYONE']]);
+    const west = (await h.gql(CB, {}, await h.token('agent-west'))).data.callbacks.nodes;
+    expect(west.map((c: any) => c.lead.phone)).toEqual(['+8613800138203']); // agent-east's private callback stays private
   });
 });

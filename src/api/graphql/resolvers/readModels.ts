@@ -52,7 +52,7 @@ export const readModelResolvers = {
     calls: async (_: unknown, a: A, ctx: ApiContext) =>
       withAsOf(ctx, a.asOf, async (schema) => need(ctx, 'calls')({ filter: a.filter ?? {}, direction: a.direction, first: pageSize(a.first), after: a.after, schema }, await scoped(ctx))),
     callbacks: async (_: unknown, a: A, ctx: ApiContext) =>
-      withAsOf(ctx, a.asOf, async (schema) => need(ctx, 'callbacks')({ filter: a.filter ?? {}, first: pageSize(a.first), after: a.after, schema }, await scoped(ctx))),
+      withAsOf(ctx, a.asOf, async (schema) => need(ctx, 'callbacks')({ filter: a.filter ?? {}, first: pageSize(a.first), after: a.after, schema }, await scoped(ctx), ctx.principal!.userId)),
     campaign: async (_: unknown, a: A, ctx: ApiContext) => withAsOf(ctx, a.asOf, async (schema) => need(ctx, 'campaign')(a.id, await scoped(ctx), schema)),
     campaigns: async (_: unknown, a: A, ctx: ApiContext) =>
       withAsOf(ctx, a.asOf, async (schema) => need(ctx, 'campaigns')({ filter: a.filter ?? {}, first: pageSize(a.first), after: a.after, schema }, await scoped(ctx))),
