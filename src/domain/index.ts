@@ -8,10 +8,12 @@ import { campaignDecider } from './campaign/decider.ts';
 import { leadDecider } from './lead/decider.ts';
 import { loyaltyDecider } from './loyalty/decider.ts';
 import { orderDecider } from './order/decider.ts';
+import { productDecider } from './product/decider.ts';
 import { evaluationDecider, scorecardDecider } from './qa/decider.ts';
 import { answersDecider, questionnaireDecider } from './questionnaire/decider.ts';
+import { queueDecider } from './queue/decider.ts';
 
-export { agentDecider, answersDecider, callDecider, campaignDecider, evaluationDecider, leadDecider, loyaltyDecider, orderDecider, questionnaireDecider, scorecardDecider };
+export { agentDecider, answersDecider, callDecider, campaignDecider, evaluationDecider, leadDecider, loyaltyDecider, orderDecider, productDecider, questionnaireDecider, queueDecider, scorecardDecider };
 
 export const deciders = {
   lead: leadDecider,
@@ -24,6 +26,8 @@ export const deciders = {
   evaluation: evaluationDecider,
   questionnaire: questionnaireDecider,
   answers: answersDecider,
+  queue: queueDecider,
+  product: productDecider,
 } as const;
 
 export type { AgentCommand } from './agent/commands.ts';
@@ -40,6 +44,10 @@ export type { OrderCommand } from './order/commands.ts';
 export type { OrderEvent } from './order/events.ts';
 export type { EvaluationCommand, ScorecardCommand } from './qa/commands.ts';
 export type { EvaluationEvent, ScorecardEvent } from './qa/events.ts';
+export type { ProductCommand } from './product/commands.ts';
+export type { ProductEvent } from './product/events.ts';
+export type { QueueCommand } from './queue/commands.ts';
+export type { QueueEvent } from './queue/events.ts';
 export type { AnswersCommand, QuestionnaireCommand } from './questionnaire/commands.ts';
 export type { AnswersEvent, QuestionnaireEvent } from './questionnaire/events.ts';
 export { DomainError, isDomainError, type Command, type Decider, type DomainEvent } from './decider.ts';

@@ -1,0 +1,25 @@
+import type { DomainEvent } from '../decider.ts';
+import type { RoutingStrategy } from '../call/events.ts';
+
+export interface SkillRequirement {
+  skill: string;
+  /** Lowest agent level (1..10) that may take calls from this queue. */
+  minLevel: number;
+}
+
+export interface QueueConfig {
+  strategy: RoutingStrategy;
+  skills: SkillRequirement[];
+  /** Where waiting callers go after `afterSeconds`; omitted: they keep waiting until maxWaitSeconds. */
+  overflow?: { afterSeconds: number; target: { kind: 'queue' | 'voicemail' | 'number'; id: string } };
+  /** e.g. 80% of calls answered within 20 seconds. */
+  serviceLevel: { percent: number; withinSeconds: number };
+  maxWaitSeconds: number;
+}
+
+type Base = { queueId: string; at: string };
+
+export type QueueCreated = DomainEvent<'QueueCreated', Base & { name: string; departmentId: string; config: QueueConfig }>;
+export type QueueConfigured = DomainEvent<'QueueConfigured', Base & { config: QueueConfig; configuredBy?: string }>;
+
+export type QueueEvent = QueueCreated | QueueConfigured;

@@ -1,0 +1,2 @@
+export const QUEUE_CATEGORY = 'queue';
+export const queueStreamId = (queueId: string): string => `${QUEUE_CATEGORY}-${queueId}`;
