@@ -1,0 +1,77 @@
+import type { CallingWindow } from '../domain/campaign/events.ts';
+import { localTime, withinHours } from '../dialer/compliance/localTime.ts';
+
+export type Destination = { kind: 'ivr' | 'queue' | 'agent' | 'voicemail' | 'reject'; id?: string };
+
+/** Routing before the IVR, per tenant or DID group; `version` goes on every decision. */
+export interface InboundRules {
+  version: string;
+  timeZone: string;
+  /** Caller numbers or prefixes (E.164) that are refused. */
+  blacklist: string[];
+  /** VIP callers or prefixes: they skip the line. */
+  whitelist: string[];
+  /** Local dates 'YYYY-MM-DD' when the floor is closed. */
+  holidays: string[];
+  openHours: CallingWindow[];
+  closed: Destination;
+  byDid: Record<string, Destination>;
+  byCallerPrefix: { prefix: string; destination: Destination }[];
+  defaultDestination: Destination;
+  /** Send known customers to the agent they spoke with last when that agent is free. */
+  stickyToLastAgent: boolean;
+}
+
+export interface InboundCall {
+  from: string;
+  did: string;
+  at: string;
+  /** From the customer read model: who they spoke with last and whether that agent is free now. */
+  knownCustomer?: { lastAgentId: string; lastAgentFree: boolean };
+}
+
+export interface InboundDecision {
+  destination: Destination;
+  /** Queue priority: VIP callers get 10, others 0. */
+  priority: number;
+  rule: 'blacklist' | 'holiday' | 'closed_hours' | 'sticky_agent' | 'did' | 'caller_prefix' | 'default';
+  reason: string;
+  /** A known customer whose agent is busy may wait for them instead of the queue. */
+  offerToWaitFor?: string;
+  inputs: { rulesVersion: string; localTime: string; timeZone: string; whitelisted: boolean };
+}
+
+const matches = (phone: string, list: string[]) => list.some((p) => phone === p || (p.endsWith('*') && phone.startsWith(p.slice(0, -1))));
+
+/** First matching rule wins: blacklist, holiday, hours, known customer, DID, caller prefix, default. */
+export function routeInbound(call: InboundCall, rules: InboundRules): InboundDecision {
+  const local = localTime(new Date(call.at), rules.timeZone);
+  const whitelisted = matches(call.from, rules.whitelist);
+  const inputs = { rulesVersion: rules.version, localTime: local.wall, timeZone: rules.timeZone, whitelisted };
+  const priority = whitelisted ? 10 : 0;
+  const decide = (rule: InboundDecision['rule'], destination: Destination, reason: string, extra: Partial<InboundDecision> = {}): InboundDecision => ({
+    destination,
+    priority,
+    rule,
+    reason,
+    inputs,
+    ...extra,
+  });
+
+  if (!whitelisted && matches(call.from, rules.blacklist)) return decide('blacklist', { kind: 'reject' }, `caller ${call.from} is blacklisted`);
+  const date = local.wall.slice(0, 10);
+  if (rules.holidays.includes(date)) return decide('holiday', rules.closed, `${date} is a holiday`);
+  if (!withinHours(local, { windows: rules.openHours, timeZonePolicy: 'campaign', timeZone: rules.timeZone })) {
+    return decide('closed_hours', rules.closed, `closed at ${local.hhmm} local time`);
+  }
+  const known = call.knownCustomer;
+  if (rules.stickyToLastAgent && known?.lastAgentFree) {
+    return decide('sticky_agent', { kind: 'agent', id: known.lastAgentId }, `known customer; ${known.lastAgentId} spoke with them last and is free`);
+  }
+  const offer = rules.stickyToLastAgent && known ? { offerToWaitFor: known.lastAgentId } : {};
+  const byDid = rules.byDid[call.did];
+  if (byDid) return decide('did', byDid, `called number ${call.did}`, offer);
+  const prefix = rules.byCallerPrefix.filter((r) => call.from.startsWith(r.prefix)).sort((a, b) => b.prefix.length - a.prefix.length)[0];
+  if (prefix) return decide('caller_prefix', prefix.destination, `caller prefix ${prefix.prefix}`, offer);
+  return decide('default', rules.defaultDestination, 'no specific rule matched', offer);
+}

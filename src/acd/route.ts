@@ -1,0 +1,41 @@
+import { candidatesFor, qualified } from './candidates.ts';
+import { strategies } from './strategies.ts';
+import type { AgentView, QueueConfig, QueueMemory, QueuedCall, RoutingDecision } from './types.ts';
+
+/** Chooses the agent for one queued call; pure, and the result explains itself. */
+export function routeCall(call: QueuedCall, queue: QueueConfig, agents: AgentView[], memory: QueueMemory): RoutingDecision {
+  const required = { ...queue.requiredSkills, ...call.requiredSkills };
+  const candidates = candidatesFor(agents, required);
+  const base = { callId: call.callId, queueId: queue.queueId, strategy: queue.strategy, candidates };
+  const byId = new Map(agents.map((a) => [a.agentId, a]));
+  let free = candidates.filter((c) => c.eligible).map((c) => byId.get(c.agentId)!);
+  if (free.length === 0) {
+    const able = qualified(candidates).length;
+    return { ...base, ring: [], reason: able ? `all ${able} qualified agents busy` : 'no qualified agent logged in' };
+  }
+  if (queue.strategy === 'ring_all') {
+    return { ...base, ring: free.map((a) => a.agentId), reason: `ringing all ${free.length} free agents; the first to answer wins` };
+  }
+  if (queue.strategy === 'sticky') {
+    const last = memory.lastAgentByPhone[call.phone];
+    const agent = last ? free.find((a) => a.agentId === last) : undefined;
+    if (agent) return { ...base, ring: [agent.agentId], winner: agent.agentId, reason: `${agent.agentId} spoke with this caller last` };
+  }
+  if (queue.preferSkillLevel) {
+    const score = new Map(candidates.map((c) => [c.agentId, c.skillScore]));
+    const top = Math.max(...free.map((a) => score.get(a.agentId)!));
+    free = free.filter((a) => score.get(a.agentId) === top);
+  }
+  const strategy = queue.strategy === 'sticky' ? (queue.fallback ?? 'longest_idle') : queue.strategy;
+  const picked = strategies[strategy](free, { call, memory, seed: queue.seed ?? 0 })!;
+  const prefix = queue.strategy === 'sticky' ? `last agent not free; ${strategy}: ` : queue.preferSkillLevel ? 'highest skill level, then ' : '';
+  return { ...base, ring: [picked.agent.agentId], winner: picked.agent.agentId, reason: prefix + picked.reason };
+}
+
+/** Memory after a call was answered by `agentId` (round-robin position, caller's last agent). */
+export function remember(memory: QueueMemory, call: QueuedCall, agentId: string, strategy: QueueConfig['strategy']): QueueMemory {
+  return {
+    lastRoundRobin: strategy === 'round_robin' ? agentId : memory.lastRoundRobin,
+    lastAgentByPhone: { ...memory.lastAgentByPhone, [call.phone]: agentId },
+  };
+}
