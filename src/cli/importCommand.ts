@@ -9,7 +9,20 @@ export interface ImportFlags {
   phoneColumn?: string;
   nameColumn?: string;
   retry?: string;
+  map?: string[];
+  skipColumn?: string[];
   json?: boolean;
+}
+
+/** "header=field" pairs; the header may itself contain "=" only before the last one. */
+export function parseMap(pairs: string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of pairs) {
+    const i = p.lastIndexOf('=');
+    if (i <= 0 || i === p.length - 1) throw new Error(`--map wants header=field, got "${p}"`);
+    out[p.slice(0, i).trim()] = p.slice(i + 1).trim();
+  }
+  return out;
 }
 
 export async function runImport(ctx: CliContext, file: string, flags: ImportFlags): Promise<ImportReport> {
@@ -20,7 +33,7 @@ export async function runImport(ctx: CliContext, file: string, flags: ImportFlag
       store: ctx.store,
       file: path.resolve(file),
       campaignId: flags.campaign,
-      columns: { phone: flags.phoneColumn, name: flags.nameColumn },
+      columns: { phone: flags.phoneColumn, name: flags.nameColumn, rename: parseMap(flags.map), ignore: flags.skipColumn },
       retryOf: flags.retry,
       actorId: 'cli',
       actorRole: 'system',

@@ -2,7 +2,7 @@ import { Argument, Command, Option } from 'commander';
 import { ROLES } from '../domain/identity/events.ts';
 import { detectKind } from '../import/rows.ts';
 import { openCli, type CliContext } from './context.ts';
-import { runCallImport, runImport } from './importCommand.ts';
+import { parseMap, runCallImport, runImport } from './importCommand.ts';
 import { runRebuild, runUserAdd, runVerify } from './opsCommands.ts';
 import { formatReplay, parseInstant, replayStream } from './replayCommand.ts';
 
@@ -29,10 +29,13 @@ program
   .option('--campaign <id>', 'attach the imported list to this campaign')
   .option('--phone-column <name>', 'header of the phone column (default: found by name: phone, mobile, tel, 电话, 手机, 号码)')
   .option('--name-column <name>', 'header of the customer name column')
+  .option('--map <header=field...>', 'store a column under another custom field name, e.g. --map 城市=city')
+  .option('--skip-column <header...>', 'leave these columns out of the custom fields')
   .option('--retry <batchId>', 'retry an earlier import with a corrected file: rows it imported are skipped')
   .option('--json', 'print {"imported", "duplicates", "rejected"} as one JSON object')
   .action(async (file: string, flags) => {
-    await detectKind(file); // before starting any database: a wrong path fails at once
+    await detectKind(file); // before starting any database: a wrong path or flag fails at once
+    parseMap(flags.map);
     await withStore((ctx) => runImport(ctx, file, flags).then(() => undefined));
   });
 

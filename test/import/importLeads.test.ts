@@ -92,6 +92,12 @@ describe('lead import from CSV', () => {
     await expect(importLeads({ store, file: await file('x.csv', csv), columns: { phone: 'nope' } })).rejects.toThrow(/no phone column named "nope".*contact, backup/);
   });
 
+  it('maps columns to other field names and leaves out ignored ones', async () => {
+    const csv = '手机,城市,内部编号,意向\n13400134000,上海,X-1,高\n';
+    await importLeads({ store, file: await file('map.csv', csv), columns: { rename: { 城市: 'city', 意向: 'intent' }, ignore: ['内部编号'] } });
+    expect((await store.readStream('lead-+8613400134000'))[0].data.fields).toEqual({ city: '上海', intent: '高' });
+  });
+
   it('attaches the file to a campaign and stops before writing when the campaign does not exist', async () => {
     const f = await file('camp.csv', 'tel\n13300133000\n');
     await expect(importLeads({ store, file: f, campaignId: 'no-such-campaign' })).rejects.toMatchObject({ code: 'CAMPAIGN_NOT_FOUND' });
