@@ -1,4 +1,5 @@
 // The screen-pop query: everything about one phone number (客户360), shared by the agent desk and the auditor.
+// Page sizes are small because the server's cost rule counts first × 20 for every connection's nodes.
 export const LEAD_FIELDS = `id phone phoneDisplay name status attempts lastDisposition lastCalledAt nextCallbackAt
   customFields ownedSince ownershipExpiresAt owner { id displayName } campaign { id name } position`;
 
@@ -6,9 +7,9 @@ export const CUSTOMER = `query Customer($phone: String!, $asOf: AsOf) {
   customer(phone: $phone, asOf: $asOf) {
     phone
     leads { ${LEAD_FIELDS} }
-    calls(first: 20) { nodes { id direction startedAt answeredAt endedAt talkSeconds outcome disposition dispositionNote
-      agent { id displayName } campaign { id name } recordings { id url sha256 durationSeconds } position } }
-    orders(first: 20) { nodes { id placedAt status total paid agent { id displayName } lines { sku name quantity unitPrice } position } }
+    calls(first: 6) { nodes { id direction startedAt answeredAt endedAt talkSeconds outcome disposition dispositionNote
+      agent { id displayName } recordings { id sha256 } position } }
+    orders(first: 3) { nodes { id placedAt status total agent { id displayName } lines { name quantity unitPrice } position } }
     callbacks { id dueAt status note agent { id displayName } }
     dnc { scope reason addedAt }
     ownership { owner { id displayName } from to reason }
@@ -44,8 +45,7 @@ export interface CallRow {
   disposition: string | null;
   dispositionNote: string | null;
   agent: { id: string; displayName: string } | null;
-  campaign: { id: string; name: string } | null;
-  recordings: { id: string; url: string; sha256: string | null; durationSeconds: number | null }[];
+  recordings: { id: string; sha256: string | null }[];
   position: number;
 }
 
@@ -54,9 +54,8 @@ export interface OrderRow {
   placedAt: string;
   status: string;
   total: number;
-  paid: number;
   agent: { id: string; displayName: string } | null;
-  lines: { sku: string; name: string; quantity: number; unitPrice: number }[];
+  lines: { name: string; quantity: number; unitPrice: number }[];
   position: number;
 }
 

@@ -20,7 +20,7 @@ export interface OrderLineDraft {
 const CALLBACKS = `query MyCallbacks($agentId: ID) { callbacks(filter: { agentId: $agentId, status: [SCHEDULED, DUE] }, first: 100) {
   nodes { id dueAt status note lead { id phone phoneDisplay name } } } }`;
 const MY_CALLBACKS = `subscription { myCallbacks { position callbackId eventType dueAt } }`;
-const LEADS = `query MyLeads($ownerId: ID, $search: String) { leads(filter: { ownerId: $ownerId, search: $search }, sort: NEXT_CALLBACK_AT, direction: ASC, first: 100) {
+export const LEADS = `query MyLeads($ownerId: ID, $search: String) { leads(filter: { ownerId: $ownerId, search: $search }, sort: NEXT_CALLBACK_AT, direction: ASC, first: 40) {
   nodes { ${LEAD_FIELDS} } pageInfo { totalCount } } }`;
 const SCHEDULE = `mutation Schedule($leadId: ID!, $dueAt: DateTime!, $note: String, $callId: ID, $commandId: ID) {
   scheduleCallback(leadId: $leadId, dueAt: $dueAt, note: $note, callId: $callId, commandId: $commandId) { position } }`;

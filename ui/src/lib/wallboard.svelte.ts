@@ -53,14 +53,14 @@ export interface CampaignRow {
 
 export type AsOf = { at: string } | { position: number } | null;
 
-const TOTALS = `position at agentsLoggedIn agentsAvailable agentsOnCall agentsPaused agentsWrapUp callsWaiting longestWaitSeconds
+export const TOTALS = `position at agentsLoggedIn agentsAvailable agentsOnCall agentsPaused agentsWrapUp callsWaiting longestWaitSeconds
   callsToday connectsToday abandonedToday ordersToday ordersAmountToday`;
 const SNAPSHOT = `query Floor($asOf: AsOf) {
   agentStates(asOf: $asOf) { agent { id displayName } status pauseReason since currentCall { id phone } }
   queues(asOf: $asOf) { id name state { waiting longestWaitSeconds agentsAvailable serviceLevel answeredToday abandonedToday } }
   campaigns(first: 50, asOf: $asOf) { nodes { id name status dialMode maxAbandonRate stats { leadsTotal leadsRemaining abandonRate orders } } }
 }`;
-const WALLBOARD = `subscription Wallboard($after: Position) { wallboard(afterPosition: $after) { ${TOTALS} } }`;
+export const WALLBOARD = `subscription Wallboard($after: Position) { wallboard(afterPosition: $after) { ${TOTALS} } }`;
 const AGENT_CHANGES = `subscription AgentChanges($after: Position) { agentStates(afterPosition: $after) {
   position at agentId status pauseReason callId eventType } }`;
 
