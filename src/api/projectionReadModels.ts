@@ -2,6 +2,7 @@ import type { DatabasePool } from 'slonik';
 import type { EventStore } from '../eventstore/types.ts';
 import { buildAsOf, dropAsOf } from '../projections/index.ts';
 import { getCall, searchCalls } from '../projections/readModels/callDetail/queries.ts';
+import { agentRanking, type RankBy } from '../projections/readModels/agentPerformance/queries.ts';
 import { campaignProgress, listCampaigns } from '../projections/readModels/campaignProgress/queries.ts';
 import { listDoNotCall } from '../projections/readModels/doNotCall/queries.ts';
 import { getOrder, listOrders } from '../projections/readModels/orders/queries.ts';
@@ -14,6 +15,7 @@ import { callOut, campaignOut, orderOut } from './readModelShapes.ts';
 
 type A = Record<string, any>;
 const lower = (v?: string) => (v ? String(v).toLowerCase() : undefined);
+const RANK_BY: Record<string, RankBy> = { ORDERS: 'orders', ORDERS_AMOUNT: 'revenueFen', CONNECTS: 'contacts', TALK_SECONDS: 'talkMs', CONVERSION_RATE: 'conversion', QA_SCORE: 'qaAverage' };
 
 /**
  * Scope on top of queries that filter by one agent: a single-person scope (or an agent filter inside the
@@ -80,6 +82,14 @@ export function projectionReadModels(pool: DatabasePool, store: EventStore): Rea
     campaign: async (id, scope, schema) => {
       const p = await campaignProgress(pool, id, { schema });
       return p.campaign && departmentInScope(scope, p.campaign.departmentId) ? campaignOut(p.campaign, p) : null;
+    },
+    // Ranked within what the caller may see: a team leader's 1st is the best of the team.
+    agentRanking: async (a, scope) => {
+      const rows = await agentRanking(pool, { from: String(a.from), to: String(a.to), rankBy: RANK_BY[String(a.metric ?? 'ORDERS')] ?? 'orders', teamId: (a.teamId as string) ?? undefined, departmentId: (a.departmentId as string) ?? undefined });
+      return rows
+        .filter((r) => inScope(scope, r.agentId))
+        .slice(0, Number(a.first ?? 50))
+        .map((r, i) => ({ agentId: r.agentId, rank: i + 1, calls: r.calls, connects: r.contacts, talkSeconds: Math.round(r.talkMs / 1000), orders: r.orders, ordersAmount: r.revenueFen, conversionRate: r.conversion ?? 0, averageQaScore: r.qaAverage }));
     },
     asOf: async (at) => {
       const built = await buildAsOf({ pool, store, position: at.position, instant: at.instant });

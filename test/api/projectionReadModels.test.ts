@@ -32,6 +32,7 @@ beforeAll(async () => {
   await h.gql('mutation($d: DateTime!) { scheduleCallback(leadId: "+8613800138101", dueAt: $d, note: "下午再打") { position } }', { d: due }, await h.token('agent-east'));
   await h.gql('mutation($d: DateTime!) { scheduleCallback(leadId: "+8613800138203", dueAt: $d, scope: ANYONE) { position } }', { d: due }, await h.token('agent-west'));
   await call('p1', 'agent-east', '+8613800138101');
+  await h.gql('mutation { placeOrder(leadId: "+8613800138101", callId: "p1", lines: [{ sku: "tea-1", name: "龙井", quantity: 2, unitPrice: 12800 }]) { position } }', {}, await h.token('agent-east'));
   betweenCalls = await h.store.headPosition();
   await call('p2', 'agent-west', '+8613800138102');
   await call('p3', 'agent-sh', '+8613800138103');
@@ -104,5 +105,15 @@ describe('the projections behind the API', () => {
     expect(east.map((c: any) => [c.lead.phone, c.scope]).sort()).toEqual([['+8613800138101', 'AGENT'], ['+8613800138203', 'ANYONE']]);
     const west = (await h.gql(CB, {}, await h.token('agent-west'))).data.callbacks.nodes;
     expect(west.map((c: any) => c.lead.phone)).toEqual(['+8613800138203']); // agent-east's private callback stays private
+  });
+
+  it('ranks the agents the caller may see', async () => {
+    const from = new Date(Date.now() - 86_400_000).toISOString();
+    const to = new Date(Date.now() + 3_600_000).toISOString();
+    const Q = 'query($f: DateTime!, $t: DateTime!) { agentRanking(from: $f, to: $t) { rank agent { id } orders ordersAmount } }';
+    const east = await h.gql(Q, { f: from, t: to }, await h.token('sup-east'));
+    expect(east.errors).toBeUndefined();
+    expect(east.data.agentRanking[0]).toEqual({ rank: 1, agent: { id: 'agent-east' }, orders: 1, ordersAmount: 25600 });
+    expect(east.data.agentRanking.map((r: any) => r.agent.id)).not.toContain('agent-west');
   });
 });
