@@ -144,6 +144,21 @@ describe('esdb wire mapping', () => {
     await sub.stop();
   });
 
+  it('reports caught up from the head position when the server sends no CaughtUp (servers before 23.10)', async () => {
+    const tag = uniq('old');
+    await store.append(`${tag}-1`, [ev('A'), ev('B')]);
+    const head = await store.headPosition();
+    standIn.sendCaughtUp = false;
+    try {
+      const caughtUp: number[] = [];
+      const sub = store.subscribe(() => {}, { after: head - 1, onCaughtUp: (p) => caughtUp.push(p) });
+      await expect.poll(() => caughtUp.at(-1), { timeout: 5000 }).toBe(head);
+      await sub.stop();
+    } finally {
+      standIn.sendCaughtUp = true;
+    }
+  });
+
   it('refuses commit positions beyond the safe-integer range instead of rounding them', async () => {
     const far = new EsdbStandIn(2n ** 53n + 10n);
     const farStore = await EsdbEventStore.connect(await far.start());

@@ -193,7 +193,8 @@ export class EsdbEventStore implements EventStore {
 
   subscribe(handler: (events: RecordedEvent[]) => Promise<void> | void, options: SubscribeOptions = {}): Subscription {
     if (this.closed) throw new EventStoreUnavailableError('event store is closed');
-    const sub = subscribeToLog(this.client, handler, options, this.upcast);
+    const head = this.headPosition().catch(() => undefined);
+    const sub = subscribeToLog(this.client, handler, options, this.upcast, head);
     this.subscriptions.add(sub);
     void sub.done.finally(() => this.subscriptions.delete(sub)).catch(() => {});
     return sub;

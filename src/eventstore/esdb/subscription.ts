@@ -12,24 +12,29 @@ import type { Upcaster } from '../upcasting.ts';
 import type { LogFilter, RecordedEvent, SubscribeOptions, Subscription } from '../types.ts';
 import { escapeRegex, isSystemEvent, mapError, matchesFilter, toRecorded } from './mapping.ts';
 
+type Checkpoint = (subscription: unknown, position: { commit: bigint }) => void;
+
 /** ESDB filters on stream name or on event type, not both: the server takes the first, we re-check both. */
-export function serverFilter(filter: LogFilter | undefined): Filter {
+export function serverFilter(filter: LogFilter | undefined, checkpointReached?: Checkpoint): Filter {
   if (filter?.streamPrefix !== undefined) {
-    return streamNameFilter({ prefixes: Array.isArray(filter.streamPrefix) ? filter.streamPrefix : [filter.streamPrefix] });
+    return streamNameFilter({ prefixes: Array.isArray(filter.streamPrefix) ? filter.streamPrefix : [filter.streamPrefix], checkpointReached });
   }
-  if (filter?.eventTypes) return eventTypeFilter({ regex: `^(?:${filter.eventTypes.map(escapeRegex).join('|')})$` });
-  return excludeSystemEvents();
+  if (filter?.eventTypes) return eventTypeFilter({ regex: `^(?:${filter.eventTypes.map(escapeRegex).join('|')})$`, checkpointReached });
+  return excludeSystemEvents({ checkpointReached });
 }
 
 /**
  * subscribeToAll (catch-up then live) turned into the port's batched, awaited delivery: events queue up
  * while the handler runs and go out together; a long queue pauses the gRPC stream (backpressure).
+ * Caught up is the server's CaughtUp message (servers from 23.10); for older servers, having seen the
+ * log up to `head` (the head when the subscription started, via events or filter checkpoints).
  */
 export function subscribeToLog(
   client: EventStoreDBClient,
   handler: (events: RecordedEvent[]) => Promise<void> | void,
   options: SubscribeOptions,
   upcast: Upcaster,
+  head?: Promise<number | undefined>,
 ): Subscription {
   const batchSize = options.batchSize ?? 500;
   let position = options.after ?? 0;
@@ -39,12 +44,22 @@ export function subscribeToLog(
   let pumping = false;
   let scheduled = false;
   let serverCaughtUp = false;
+  let headAtStart: number | undefined;
+  let scanned = position; // furthest log position the server has shown us, filtered-out events included
   let running: Promise<void> = Promise.resolve();
   let settle!: { resolve: () => void; reject: (e: unknown) => void };
   const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
 
   const fromPosition = position > 0 ? { commit: BigInt(position), prepare: BigInt(position) } : START;
-  const sub = client.subscribeToAll({ fromPosition, filter: serverFilter(options.filter) });
+  const onCheckpoint: Checkpoint = (_s, p) => {
+    scanned = Math.max(scanned, Number(p.commit));
+    schedule();
+  };
+  const sub = client.subscribeToAll({ fromPosition, filter: serverFilter(options.filter, onCheckpoint) });
+  void head?.then((h) => {
+    headAtStart = h;
+    schedule();
+  });
 
   const finish = (error?: unknown) => {
     stopped = true;
@@ -65,7 +80,8 @@ export function subscribeToLog(
       if (stopped) return;
       if (sub.isPaused()) sub.resume();
       // Caught up only once nothing the server sent is still waiting in the stream's buffer.
-      if (serverCaughtUp && sub.readableLength === 0) options.onCaughtUp?.(position);
+      const reachedHead = headAtStart !== undefined && scanned >= headAtStart;
+      if ((serverCaughtUp || reachedHead) && sub.readableLength === 0) options.onCaughtUp?.(position);
     } catch (e) {
       finish(e);
     } finally {
@@ -92,6 +108,7 @@ export function subscribeToLog(
     }
     if (!e || e.position <= lastSeen) return; // a resumed position may be delivered again
     lastSeen = e.position;
+    scanned = Math.max(scanned, e.position);
     if (isSystemEvent(e.streamId, e.type) || !matchesFilter(e, options.filter)) return;
     queue.push(upcast(e));
     if (queue.length >= batchSize * 4) sub.pause();

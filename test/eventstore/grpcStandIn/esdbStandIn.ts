@@ -38,6 +38,8 @@ export class EsdbStandIn {
   readonly appendRequests: { stream: string; expected: WireExpectation }[] = [];
   /** Runs when an append request has arrived and before it is checked: lets a test slip in another writer. */
   beforeAppend?: (stream: string) => void;
+  /** Servers before 23.10 never say "caught up" on a subscription; set false to act like one. */
+  sendCaughtUp = true;
   private nextPosition: bigint;
   private readonly live = new Set<(e: StoredEvent) => void>();
   private server: any;
@@ -177,7 +179,7 @@ export class EsdbStandIn {
     call.write(new pb.ReadResp().setConfirmation(confirmation));
     const after = from ?? this.nextPosition;
     for (const e of this.log) if (e.position > after && accept(e)) call.write(toReadResp(e));
-    call.write(new pb.ReadResp().setCaughtUp(new pb.ReadResp.CaughtUp()));
+    if (this.sendCaughtUp) call.write(new pb.ReadResp().setCaughtUp(new pb.ReadResp.CaughtUp()));
     const notify = (e: StoredEvent) => {
       if (accept(e)) call.write(toReadResp(e));
     };
