@@ -4,7 +4,7 @@ import { sql, type DatabaseTransactionConnection, type IdentifierSqlToken } from
  * Batch helpers for the two table shapes read models use:
  * - document tables `(key text PRIMARY KEY, doc jsonb)`: load the touched rows once, fold the batch in memory
  *   with a pure evolve, write back once;
- * - counter tables `(key text PRIMARY KEY, dims jsonb, counters jsonb)`: add the batch's deltas in one upsert.
+ * - counter tables `(key text PRIMARY KEY, dims jsonb, counters jsonb)`: add the batch's deltas, one read and one upsert.
  * Generated columns on `doc`/`dims` give indexed, searchable columns without extra writes.
  */
 
@@ -49,14 +49,23 @@ export class CounterBatch {
     return key;
   }
 
+  /** Adds the deltas to the stored rows: read, add in JavaScript, write back (cheaper than merging in SQL). */
   async save(tx: DatabaseTransactionConnection, table: IdentifierSqlToken): Promise<string[]> {
-    const rows = [...this.rows].filter(([, r]) => Object.keys(r.counters).length).map(([key, r]) => ({ key, dims: r.dims, counters: r.counters }));
-    if (!rows.length) return [];
+    const keys = [...this.rows].filter(([, r]) => Object.keys(r.counters).length).map(([key]) => key);
+    if (!keys.length) return [];
+    const stored = await tx.any(sql.unsafe`SELECT key, counters FROM ${table} WHERE key = ANY(${sql.array(keys, 'text')})`);
+    const before = new Map((stored as readonly { key: string; counters: Counters }[]).map((r) => [r.key, r.counters]));
+    const rows = keys.map((key) => {
+      const r = this.rows.get(key)!;
+      const counters: Counters = { ...before.get(key) };
+      for (const [k, v] of Object.entries(r.counters)) counters[k] = (counters[k] ?? 0) + v;
+      return { key, dims: r.dims, counters };
+    });
     await tx.query(sql.unsafe`
-      INSERT INTO ${table} AS t (key, dims, counters)
+      INSERT INTO ${table} (key, dims, counters)
       SELECT key, dims, counters FROM jsonb_to_recordset(${sql.jsonb(rows)}) AS x(key text, dims jsonb, counters jsonb)
-      ON CONFLICT (key) DO UPDATE SET counters = rm_add_counters(t.counters, EXCLUDED.counters)`);
-    return rows.map((r) => r.key);
+      ON CONFLICT (key) DO UPDATE SET counters = EXCLUDED.counters`);
+    return keys;
   }
 }
 
