@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { ApiError } from '../src/lib/api.ts';
 import { Wallboard } from '../src/lib/wallboard.svelte.ts';
 import { FakeApi } from './fakeApi.ts';
 
 function floorApi() {
-  return new FakeApi().on('Floor', () => ({
-    agentStates: [
+  return new FakeApi()
+    .on('FloorAgents', () => ({ agentStates: [
       { agent: { id: 'a1', displayName: '王丽' }, status: 'AVAILABLE', pauseReason: null, since: '2026-03-01T01:00:00Z', currentCall: null },
       { agent: { id: 'a2', displayName: '李娜' }, status: 'ON_CALL', pauseReason: null, since: '2026-03-01T01:10:00Z', currentCall: { id: 'call-5', phone: '+8613800138000' } },
       { agent: { id: 'a3', displayName: '刘洋' }, status: 'PAUSED', pauseReason: 'meal', since: '2026-03-01T01:20:00Z', currentCall: null },
-    ],
-    queues: [{ id: 'q1', name: '售后', state: { waiting: 2, longestWaitSeconds: 40, agentsAvailable: 1, serviceLevel: 0.8, answeredToday: 30, abandonedToday: 3 } },
-      { id: 'q2', name: '销售', state: { waiting: 1, longestWaitSeconds: 75, agentsAvailable: 0, serviceLevel: null, answeredToday: 10, abandonedToday: 1 } }],
-    campaigns: { nodes: [{ id: 'c1', name: '春季', status: 'RUNNING', dialMode: 'PREDICTIVE', maxAbandonRate: 0.03, stats: { leadsTotal: 1000, leadsRemaining: 600, abandonRate: 0.02, orders: 12 } }] },
-  }));
+    ] }))
+    .on('FloorQueues', () => ({ queues: [{ id: 'q1', name: '售后', state: { waiting: 2, longestWaitSeconds: 40, agentsAvailable: 1, serviceLevel: 0.8, answeredToday: 30, abandonedToday: 3 } },
+      { id: 'q2', name: '销售', state: { waiting: 1, longestWaitSeconds: 75, agentsAvailable: 0, serviceLevel: null, answeredToday: 10, abandonedToday: 1 } }] }))
+    .on('FloorCampaigns', () => ({ campaigns: { nodes: [{ id: 'c1', name: '春季', status: 'RUNNING', dialMode: 'PREDICTIVE', maxAbandonRate: 0.03, stats: { leadsTotal: 1000, leadsRemaining: 600, abandonRate: 0.02, orders: 12 } }] } }));
 }
 const totals = (position: number, callsWaiting: number) => ({ wallboard: { position, at: '2026-03-01T02:00:00Z', agentsLoggedIn: 3, agentsAvailable: 1, agentsOnCall: 1, agentsPaused: 1, agentsWrapUp: 0,
   callsWaiting, longestWaitSeconds: 10, callsToday: 50, connectsToday: 40, abandonedToday: 4, ordersToday: 12, ordersAmountToday: 480000 } });
@@ -26,6 +26,16 @@ describe('Wallboard', () => {
     expect(board.totals).toMatchObject({ agentsLoggedIn: 3, agentsOnCall: 1, callsWaiting: 3, longestWaitSeconds: 75, connectsToday: 40, abandonedToday: 4 });
     expect(board.totals!.ordersToday).toBeNaN();
     expect(board.campaigns[0]).toMatchObject({ leadsTotal: 1000, leadsRemaining: 600, maxAbandonRate: 0.03 });
+  });
+
+  it('keeps the panels that loaded when one read model is not available', async () => {
+    const api = floorApi().on('FloorQueues', () => { throw new ApiError('NOT_AVAILABLE', '尚未开放 / the queues read model is not wired'); });
+    const board = new Wallboard(api);
+    await board.load();
+    expect(board.agents).toHaveLength(3);
+    expect(board.campaigns).toHaveLength(1);
+    expect(board.queues).toEqual([]);
+    expect(board.error).toMatch(/尚未开放/);
   });
 
   it('moves an agent to a new state with its time reset, ignoring a replayed change', async () => {
@@ -53,7 +63,8 @@ describe('Wallboard', () => {
     const api = floorApi();
     const board = new Wallboard(api);
     await board.load({ at: '2026-03-01T01:30:00.000Z' });
-    expect(api.named('Floor')[0].variables).toEqual({ asOf: { at: '2026-03-01T01:30:00.000Z' } });
+    expect(api.named('FloorAgents')[0].variables).toEqual({ asOf: { at: '2026-03-01T01:30:00.000Z' } });
+    expect(api.named('FloorQueues')[0].variables).toEqual({ asOf: { at: '2026-03-01T01:30:00.000Z' } });
     board.start();
     expect(api.sinks.size).toBe(0);
   });

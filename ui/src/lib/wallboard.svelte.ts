@@ -55,11 +55,10 @@ export type AsOf = { at: string } | { position: number } | null;
 
 export const TOTALS = `position at agentsLoggedIn agentsAvailable agentsOnCall agentsPaused agentsWrapUp callsWaiting longestWaitSeconds
   callsToday connectsToday abandonedToday ordersToday ordersAmountToday`;
-const SNAPSHOT = `query Floor($asOf: AsOf) {
-  agentStates(asOf: $asOf) { agent { id displayName } status pauseReason since currentCall { id phone } }
-  queues(asOf: $asOf) { id name state { waiting longestWaitSeconds agentsAvailable serviceLevel answeredToday abandonedToday } }
-  campaigns(first: 50, asOf: $asOf) { nodes { id name status dialMode maxAbandonRate stats { leadsTotal leadsRemaining abandonRate orders } } }
-}`;
+// Three documents, not one: a read model that is down (NOT_AVAILABLE) blanks only its own panel.
+const AGENTS = `query FloorAgents($asOf: AsOf) { agentStates(asOf: $asOf) { agent { id displayName } status pauseReason since currentCall { id phone } } }`;
+const QUEUES = `query FloorQueues($asOf: AsOf) { queues(asOf: $asOf) { id name state { waiting longestWaitSeconds agentsAvailable serviceLevel answeredToday abandonedToday } } }`;
+const CAMPAIGNS = `query FloorCampaigns($asOf: AsOf) { campaigns(first: 50, asOf: $asOf) { nodes { id name status dialMode maxAbandonRate stats { leadsTotal leadsRemaining abandonRate orders } } } }`;
 export const WALLBOARD = `subscription Wallboard($after: Position) { wallboard(afterPosition: $after) { ${TOTALS} } }`;
 const AGENT_CHANGES = `subscription AgentChanges($after: Position) { agentStates(afterPosition: $after) {
   position at agentId status pauseReason callId eventType } }`;
@@ -113,18 +112,22 @@ export class Wallboard {
 
   async load(asOf: AsOf = null): Promise<void> {
     this.asOf = asOf;
-    try {
-      const d = await this.api.request(SNAPSHOT, { asOf });
-      this.agents = d.agentStates.map((s: any) => ({
+    const [agents, queues, campaigns] = await Promise.allSettled([
+      this.api.request(AGENTS, { asOf }), this.api.request(QUEUES, { asOf }), this.api.request(CAMPAIGNS, { asOf }),
+    ]);
+    if (agents.status === 'fulfilled') {
+      this.agents = agents.value.agentStates.map((s: any) => ({
         id: s.agent.id, name: s.agent.displayName, status: s.status, pauseReason: s.pauseReason, since: s.since,
         callId: s.currentCall?.id ?? null, phone: s.currentCall?.phone ?? null,
       }));
-      this.queues = d.queues.map((q: any) => ({ id: q.id, name: q.name, ...q.state }));
-      this.campaigns = d.campaigns.nodes.map((c: any) => ({ id: c.id, name: c.name, status: c.status, dialMode: c.dialMode, maxAbandonRate: c.maxAbandonRate, ...c.stats }));
-      if (!this.totals || asOf) this.totals = snapshotTotals(this.agents, this.queues);
-    } catch (e) {
-      this.error = (e as Error).message;
     }
+    if (queues.status === 'fulfilled') this.queues = queues.value.queues.map((q: any) => ({ id: q.id, name: q.name, ...q.state }));
+    if (campaigns.status === 'fulfilled') {
+      this.campaigns = campaigns.value.campaigns.nodes.map((c: any) => ({ id: c.id, name: c.name, status: c.status, dialMode: c.dialMode, maxAbandonRate: c.maxAbandonRate, ...c.stats }));
+    }
+    const failed = [agents, queues, campaigns].find((r) => r.status === 'rejected');
+    this.error = failed ? (failed.reason as Error).message : null;
+    if (!this.totals || asOf) this.totals = snapshotTotals(this.agents, this.queues);
   }
 
   /** Live updates; a historical view (asOf set) stays still. */
