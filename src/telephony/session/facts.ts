@@ -19,7 +19,10 @@ export async function handleLegFact(server: MediaServer, f: TelephonyFact): Prom
   else if (leg.role === 'agent') await agentFact(server, ep, leg, f);
   if (f.kind === 'destroyed') {
     server.legs.delete(f.callId);
-    if (leg.role === 'customer') server.endpoints.delete(ep.callId);
+    if (leg.role === 'customer') {
+      server.endpoints.delete(ep.callId);
+      server.recorder.forget(`call-${ep.callId}`);
+    }
   }
 }
 
@@ -38,7 +41,8 @@ async function customerFact(server: MediaServer, ep: CallEndpoint, f: ChannelFac
       await server.scheduler.cancel(timerIds.ringTimeout(ep.callId), 'answered');
       if (ep.options.amd && !ep.options.preview) {
         ep.awaitingAmd = true;
-        await server.esl.api(`amd ${ep.callId}`);
+        // mod_amd is a dialplan application: run it with sendmsg, its verdict arrives as an amd-result fact.
+        await server.esl.execute(ep.callId, 'amd', '', false);
         return;
       }
       await answered(server, ep, 'human');
