@@ -4,6 +4,7 @@
  */
 import { agentDecider } from './agent/decider.ts';
 import { callDecider } from './call/decider.ts';
+import { ivrDecider } from './ivr/decider.ts';
 import { campaignDecider } from './campaign/decider.ts';
 import { leadDecider } from './lead/decider.ts';
 import { loyaltyDecider } from './loyalty/decider.ts';
@@ -12,8 +13,9 @@ import { productDecider } from './product/decider.ts';
 import { evaluationDecider, scorecardDecider } from './qa/decider.ts';
 import { answersDecider, questionnaireDecider } from './questionnaire/decider.ts';
 import { queueDecider } from './queue/decider.ts';
+import { scriptDecider } from './script/decider.ts';
 
-export { agentDecider, answersDecider, callDecider, campaignDecider, evaluationDecider, leadDecider, loyaltyDecider, orderDecider, productDecider, questionnaireDecider, queueDecider, scorecardDecider };
+export { agentDecider, answersDecider, callDecider, campaignDecider, evaluationDecider, ivrDecider, leadDecider, loyaltyDecider, orderDecider, productDecider, questionnaireDecider, queueDecider, scorecardDecider, scriptDecider };
 
 export const deciders = {
   lead: leadDecider,
@@ -28,6 +30,8 @@ export const deciders = {
   answers: answersDecider,
   queue: queueDecider,
   product: productDecider,
+  ivr: ivrDecider,
+  script: scriptDecider,
 } as const;
 
 export type { AgentCommand } from './agent/commands.ts';
@@ -44,6 +48,10 @@ export type { OrderCommand } from './order/commands.ts';
 export type { OrderEvent } from './order/events.ts';
 export type { EvaluationCommand, ScorecardCommand } from './qa/commands.ts';
 export type { EvaluationEvent, ScorecardEvent } from './qa/events.ts';
+export type { IvrCommand } from './ivr/commands.ts';
+export type { IvrEvent } from './ivr/events.ts';
+export type { ScriptCommand } from './script/commands.ts';
+export type { ScriptEvent } from './script/events.ts';
 export type { ProductCommand } from './product/commands.ts';
 export type { ProductEvent } from './product/events.ts';
 export type { QueueCommand } from './queue/commands.ts';
