@@ -1,4 +1,8 @@
+import type { Registry } from 'prom-client';
 import type { DatabasePool } from 'slonik';
+import type { LivePubSub } from './live/pubsub.ts';
+import { createProjectionMetrics } from './runtime/metrics.ts';
+import { ProjectionRunner } from './runtime/runner.ts';
 import type { EventStore } from '../eventstore/types.ts';
 import { allProjections } from './readModels/index.ts';
 import { buildAsOf as buildAsOfFor, dropAsOf, dropAsOfOlderThan, listAsOf, type AsOfResult } from './runtime/asOf.ts';
@@ -36,4 +40,24 @@ export function buildAsOf(
 ): Promise<AsOfResult> {
   const projections = selectProjections(allProjections, req.projection ?? 'all');
   return buildAsOfFor(req.pool, req.store, { projections, position: req.position, instant: req.instant, by: req.by });
+}
+
+/**
+ * Starts the runner for every read model (creating or rebuilding tables as needed) with metrics in the given
+ * registry and notices on the given pub/sub. Stop it with `runner.stop()`.
+ */
+export async function startProjections(
+  deps: ProjectionDeps & { pubsub?: LivePubSub; registry?: Registry; onError?: (e: unknown) => void; batchSize?: number },
+): Promise<ProjectionRunner> {
+  const runner = new ProjectionRunner({
+    pool: deps.pool,
+    store: deps.store,
+    projections: allProjections,
+    pubsub: deps.pubsub,
+    metrics: deps.registry ? createProjectionMetrics(deps.registry) : undefined,
+    onError: deps.onError,
+    batchSize: deps.batchSize,
+  });
+  await runner.start();
+  return runner;
 }
