@@ -54,6 +54,15 @@ describe('MyWork', () => {
     expect(work.error).toBe('customer.needCampaign');
   });
 
+  it('a list that cannot be read reports on the list and leaves the order form clean', async () => {
+    const api = new FakeApi().on('MyCallbacks', () => { throw new Error('relation "rm.callback" does not exist'); });
+    const work = new MyWork(api, 'u1');
+    await work.loadCallbacks();
+    expect(work.callbacksError).toMatch(/rm.callback/);
+    expect(work.leadsError).toBeNull();
+    expect(work.error).toBeNull();
+  });
+
   it('refuses a callback time that is not a time', async () => {
     const api = new FakeApi();
     const work = new MyWork(api, 'u1');

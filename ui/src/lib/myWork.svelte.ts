@@ -49,8 +49,11 @@ export class MyWork {
   callbacks = $state.raw<CallbackItem[]>([]);
   leads = $state.raw<Lead[]>([]);
   leadCount = $state<number | null>(null);
+  /** A failed command (order, callback, new customer): shown next to the form that sent it. */
   error = $state<string | null>(null);
-  notice = $state<string | null>(null);
+  /** Lists that could not be read: shown on the list, not on the forms. */
+  callbacksError = $state<string | null>(null);
+  leadsError = $state<string | null>(null);
   private api: Api;
   private agentId: string;
 
@@ -67,15 +70,26 @@ export class MyWork {
   }
 
   async loadCallbacks() {
-    const d = await this.guard(() => this.api.request(CALLBACKS, { agentId: this.agentId }));
+    const d = await this.read('callbacksError', () => this.api.request(CALLBACKS, { agentId: this.agentId }));
     if (d) this.callbacks = d.callbacks.nodes;
   }
 
   async loadLeads(search = '') {
-    const d = await this.guard(() => this.api.request(LEADS, { ownerId: this.agentId, search: search || null }));
+    const d = await this.read('leadsError', () => this.api.request(LEADS, { ownerId: this.agentId, search: search || null }));
     if (d) {
       this.leads = d.leads.nodes;
       this.leadCount = d.leads.pageInfo.totalCount;
+    }
+  }
+
+  private async read<T>(slot: 'callbacksError' | 'leadsError', fn: () => Promise<T>): Promise<T | null> {
+    try {
+      const out = await fn();
+      this[slot] = null;
+      return out;
+    } catch (e) {
+      this[slot] = (e as Error).message;
+      return null;
     }
   }
 
