@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { projectionReadModels } from './api/projectionReadModels.ts';
 import { buildServer } from './api/server.ts';
 import { loadConfig, type Config } from './config.ts';
 import { openEventStore } from './eventstore/openEventStore.ts';
@@ -61,7 +62,7 @@ export async function startSystem(config: Config = loadConfig(), opts: StartOpti
       log(`FreeSWITCH simulator on 127.0.0.1:${sim.port}`);
     }
 
-    const app = await buildServer({ eventStore: store, pool: db.pool, config, pubsub, uiDir: path.join(ROOT, 'ui', 'dist') });
+    const app = await buildServer({ eventStore: store, pool: db.pool, config, pubsub, readModels: projectionReadModels(db.pool, store), uiDir: path.join(ROOT, 'ui', 'dist') });
     await app.listen({ port: config.port, host: config.host });
     stops.push(() => app.close());
     const address = app.server.address();
