@@ -47,6 +47,12 @@ describe('operations endpoints', () => {
     expect(text).toMatch(/callstream_graphql_errors_total\{code="UNAUTHENTICATED"\} [1-9]/);
   });
 
+  it('offers GraphiQL outside production', async () => {
+    const r = await fetch(`${h.url}/graphiql`);
+    expect(r.status).toBe(200);
+    expect(await r.text()).toMatch(/graphiql/i);
+  });
+
   it('serves the built UI at / and falls back to it for client routes, not for API paths', async () => {
     expect(await (await fetch(`${h.url}/`)).text()).toContain('呼叫中心');
     expect(await (await fetch(`${h.url}/supervisor/wallboard`)).text()).toContain('呼叫中心');

@@ -116,4 +116,13 @@ describe('the projections behind the API', () => {
     expect(east.data.agentRanking[0]).toEqual({ rank: 1, agent: { id: 'agent-east' }, orders: 1, ordersAmount: 25600 });
     expect(east.data.agentRanking.map((r: any) => r.agent.id)).not.toContain('agent-west');
   });
+
+  it('lists orders within scope', async () => {
+    const Q = '{ orders { nodes { customerPhone total status agent { id } lines { sku quantity unitPrice } } } }';
+    const mine = await h.gql(Q, {}, await h.token('agent-east'));
+    expect(mine.errors).toBeUndefined();
+    expect(mine.data.orders.nodes).toEqual([{ customerPhone: '+8613800138101', total: 25600, status: 'PENDING_APPROVAL', agent: { id: 'agent-east' }, lines: [{ sku: 'tea-1', quantity: 2, unitPrice: 12800 }] }]);
+    expect((await h.gql(Q, {}, await h.token('agent-west'))).data.orders.nodes).toEqual([]);
+    expect((await h.gql(Q, {}, await h.token('sup-west'))).data.orders.nodes).toEqual([]);
+  });
 });
