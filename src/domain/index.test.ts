@@ -14,7 +14,9 @@ describe('domain index', () => {
   it('every evolve ignores an unknown event type instead of crashing', () => {
     for (const d of Object.values(deciders)) {
       const s = d.initialState();
-      expect((d.evolve as (s: unknown, e: unknown) => unknown)(s, { type: 'SomethingFromTheFuture', data: { x: 1 } })).toBe(s);
+      expect(
+        (d.evolve as (s: unknown, e: unknown) => unknown)(s, { type: 'SomethingFromTheFuture', data: { x: 1 } }),
+      ).toBe(s);
     }
   });
 });

@@ -15,7 +15,22 @@ import { answersDecider, questionnaireDecider } from './questionnaire/decider.ts
 import { queueDecider } from './queue/decider.ts';
 import { scriptDecider } from './script/decider.ts';
 
-export { agentDecider, answersDecider, callDecider, campaignDecider, evaluationDecider, ivrDecider, leadDecider, loyaltyDecider, orderDecider, productDecider, questionnaireDecider, queueDecider, scorecardDecider, scriptDecider };
+export {
+  agentDecider,
+  answersDecider,
+  callDecider,
+  campaignDecider,
+  evaluationDecider,
+  ivrDecider,
+  leadDecider,
+  loyaltyDecider,
+  orderDecider,
+  productDecider,
+  questionnaireDecider,
+  queueDecider,
+  scorecardDecider,
+  scriptDecider,
+};
 
 export const deciders = {
   lead: leadDecider,

@@ -13,4 +13,5 @@ export type SetAgentReady = Command<'SetAgentReady', Record<string, never>>;
 /** reasonCode: e.g. 'break', 'lunch', 'training', 'after_call_work' (codes are configured per floor). */
 export type SetAgentNotReady = Command<'SetAgentNotReady', { reasonCode: string }>;
 
-export type AgentCommand = RegisterAgent | SetAgentSkills | ChangeAgentTeam | LogInAgent | LogOutAgent | SetAgentReady | SetAgentNotReady;
+export type AgentCommand =
+  RegisterAgent | SetAgentSkills | ChangeAgentTeam | LogInAgent | LogOutAgent | SetAgentReady | SetAgentNotReady;

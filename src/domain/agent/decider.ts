@@ -27,7 +27,15 @@ function evolve(s: AgentState, e: AgentEvent): AgentState {
   switch (e.type) {
     case 'AgentRegistered': {
       const d = e.data;
-      return { ...s, exists: true, agentId: d.agentId, name: d.name, teamId: d.teamId, departmentId: d.departmentId, skills: d.skills };
+      return {
+        ...s,
+        exists: true,
+        agentId: d.agentId,
+        name: d.name,
+        teamId: d.teamId,
+        departmentId: d.departmentId,
+        skills: d.skills,
+      };
     }
     case 'AgentSkillsSet':
       return { ...s, skills: e.data.skills };
@@ -51,7 +59,8 @@ export function checkSkills(skills: unknown): DomainError | undefined {
   const seen = new Set<string>();
   for (const s of skills as Skill[]) {
     if (!isNonEmpty(s?.skill)) return reject('SKILLS_INVALID', 'Every skill has a name');
-    if (!Number.isInteger(s.level) || s.level < 1 || s.level > 10) return reject('SKILLS_INVALID', `Level of ${s.skill} must be 1 to 10`);
+    if (!Number.isInteger(s.level) || s.level < 1 || s.level > 10)
+      return reject('SKILLS_INVALID', `Level of ${s.skill} must be 1 to 10`);
     if (seen.has(s.skill)) return reject('SKILLS_INVALID', `Skill ${s.skill} is listed twice`);
     seen.add(s.skill);
   }
@@ -63,12 +72,19 @@ function decide(c: AgentCommand, s: AgentState): Decision<AgentEvent> {
   if (c.type === 'RegisterAgent') {
     const d = c.data;
     if (s.exists) return reject('AGENT_EXISTS', `Agent ${s.agentId} already exists`);
-    if (!isNonEmpty(d.agentId) || !isNonEmpty(d.name)) return reject('AGENT_NAME_REQUIRED', 'An agent needs an id and a name');
-    if (!isNonEmpty(d.teamId) || !isNonEmpty(d.departmentId)) return reject('TEAM_REQUIRED', 'An agent belongs to a team and a department');
+    if (!isNonEmpty(d.agentId) || !isNonEmpty(d.name))
+      return reject('AGENT_NAME_REQUIRED', 'An agent needs an id and a name');
+    if (!isNonEmpty(d.teamId) || !isNonEmpty(d.departmentId))
+      return reject('TEAM_REQUIRED', 'An agent belongs to a team and a department');
     const skills = d.skills ?? [];
     const bad = checkSkills(skills);
     if (bad) return bad;
-    return [{ type: 'AgentRegistered', data: { agentId: d.agentId, at, name: d.name.trim(), teamId: d.teamId, departmentId: d.departmentId, skills } }];
+    return [
+      {
+        type: 'AgentRegistered',
+        data: { agentId: d.agentId, at, name: d.name.trim(), teamId: d.teamId, departmentId: d.departmentId, skills },
+      },
+    ];
   }
   if (!s.exists || !s.agentId) return reject('AGENT_NOT_FOUND', 'No such agent');
   const agentId = s.agentId;
@@ -79,14 +95,24 @@ function decide(c: AgentCommand, s: AgentState): Decision<AgentEvent> {
       return [{ type: 'AgentSkillsSet', data: { agentId, at, skills: c.data.skills, setBy: c.meta.actorId } }];
     }
     case 'ChangeAgentTeam':
-      if (!isNonEmpty(c.data.teamId) || !isNonEmpty(c.data.departmentId)) return reject('TEAM_REQUIRED', 'Give the new team and department');
+      if (!isNonEmpty(c.data.teamId) || !isNonEmpty(c.data.departmentId))
+        return reject('TEAM_REQUIRED', 'Give the new team and department');
       if (c.data.teamId === s.teamId && c.data.departmentId === s.departmentId) return [];
-      return [{ type: 'AgentTeamChanged', data: { agentId, at, teamId: c.data.teamId, departmentId: c.data.departmentId, changedBy: c.meta.actorId } }];
+      return [
+        {
+          type: 'AgentTeamChanged',
+          data: { agentId, at, teamId: c.data.teamId, departmentId: c.data.departmentId, changedBy: c.meta.actorId },
+        },
+      ];
     case 'LogInAgent':
       if (!isNonEmpty(c.data.extension)) return reject('EXTENSION_REQUIRED', 'Log in at an extension');
       if (s.presence !== 'logged_out') {
         if (s.extension === c.data.extension) return [];
-        return reject('AGENT_ALREADY_LOGGED_IN', `Agent is already logged in at extension ${s.extension}; log out there first`, { extension: s.extension });
+        return reject(
+          'AGENT_ALREADY_LOGGED_IN',
+          `Agent is already logged in at extension ${s.extension}; log out there first`,
+          { extension: s.extension },
+        );
       }
       return [{ type: 'AgentLoggedIn', data: { agentId, at, extension: c.data.extension } }];
     case 'LogOutAgent':

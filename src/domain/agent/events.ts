@@ -16,17 +16,14 @@ export type AgentRegistered = DomainEvent<
   Base & { name: string; teamId: string; departmentId: string; skills: Skill[] }
 >;
 export type AgentSkillsSet = DomainEvent<'AgentSkillsSet', Base & { skills: Skill[]; setBy?: string }>;
-export type AgentTeamChanged = DomainEvent<'AgentTeamChanged', Base & { teamId: string; departmentId: string; changedBy?: string }>;
+export type AgentTeamChanged = DomainEvent<
+  'AgentTeamChanged',
+  Base & { teamId: string; departmentId: string; changedBy?: string }
+>;
 export type AgentLoggedIn = DomainEvent<'AgentLoggedIn', Base & { extension: string }>;
 export type AgentLoggedOut = DomainEvent<'AgentLoggedOut', Base & { reason: string; by?: string }>;
 export type AgentReady = DomainEvent<'AgentReady', Base>;
 export type AgentNotReady = DomainEvent<'AgentNotReady', Base & { reasonCode: string }>;
 
 export type AgentEvent =
-  | AgentRegistered
-  | AgentSkillsSet
-  | AgentTeamChanged
-  | AgentLoggedIn
-  | AgentLoggedOut
-  | AgentReady
-  | AgentNotReady;
+  AgentRegistered | AgentSkillsSet | AgentTeamChanged | AgentLoggedIn | AgentLoggedOut | AgentReady | AgentNotReady;

@@ -4,12 +4,23 @@ import type { CallDirection, ComplianceDecision, MonitorMode, RoutingStrategy, T
 /** The compliance decision is made by the caller (dialer) and passed in; a refused one is recorded as CallDialBlocked. */
 export type DialCall = Command<
   'DialCall',
-  { callId: string; phone: string; direction?: CallDirection; campaignId?: string; agentId?: string; attempt?: number; compliance: ComplianceDecision }
+  {
+    callId: string;
+    phone: string;
+    direction?: CallDirection;
+    campaignId?: string;
+    agentId?: string;
+    attempt?: number;
+    compliance: ComplianceDecision;
+  }
 >;
 export type ReceiveCall = Command<'ReceiveCall', { callId: string; phone: string; did: string }>;
 export type MarkRinging = Command<'MarkRinging', Record<string, never>>;
 export type MarkAnswered = Command<'MarkAnswered', { answeredBy: 'human' | 'machine'; amdResult?: string }>;
-export type OfferCall = Command<'OfferCall', { candidates: string[]; strategy: RoutingStrategy; winner?: string; queueId?: string }>;
+export type OfferCall = Command<
+  'OfferCall',
+  { candidates: string[]; strategy: RoutingStrategy; winner?: string; queueId?: string }
+>;
 export type BridgeCall = Command<'BridgeCall', { agentId: string }>;
 export type HoldCall = Command<'HoldCall', Record<string, never>>;
 export type ResumeCall = Command<'ResumeCall', Record<string, never>>;

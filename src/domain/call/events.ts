@@ -70,7 +70,10 @@ export type CallMonitored = DomainEvent<'CallMonitored', Base & { mode: MonitorM
 export type CallMonitorEnded = DomainEvent<'CallMonitorEnded', Base & { supervisorId: string }>;
 export type CallForceHungUp = DomainEvent<'CallForceHungUp', Base & { by: string; reason: string }>;
 /** cause: the normalized hangup cause, e.g. NORMAL_CLEARING, USER_BUSY, NO_ANSWER. */
-export type CallEnded = DomainEvent<'CallEnded', Base & { cause: string; hangupBy?: 'caller' | 'callee' | 'agent' | 'system' }>;
+export type CallEnded = DomainEvent<
+  'CallEnded',
+  Base & { cause: string; hangupBy?: 'caller' | 'callee' | 'agent' | 'system' }
+>;
 /** Answered by a human but no agent came in time: counts against the campaign's abandon rate. */
 export type CallAbandoned = DomainEvent<'CallAbandoned', Base & { waitedMs: number; reason: string }>;
 

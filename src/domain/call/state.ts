@@ -34,7 +34,15 @@ export const initialCallState = (): CallState => ({
 export function evolveCall(s: CallState, e: CallEvent): CallState {
   switch (e.type) {
     case 'CallDialAttempted':
-      return { ...s, phase: 'dialing', callId: e.data.callId, phone: e.data.phone, direction: e.data.direction, campaignId: e.data.campaignId, agentId: e.data.agentId };
+      return {
+        ...s,
+        phase: 'dialing',
+        callId: e.data.callId,
+        phone: e.data.phone,
+        direction: e.data.direction,
+        campaignId: e.data.campaignId,
+        agentId: e.data.agentId,
+      };
     case 'CallDialBlocked':
       return { ...s, phase: 'blocked', callId: e.data.callId, phone: e.data.phone, campaignId: e.data.campaignId };
     case 'CallReceived':

@@ -13,4 +13,5 @@ export type StartCampaign = Command<'StartCampaign', Record<string, never>>;
 export type PauseCampaign = Command<'PauseCampaign', { reason: string }>;
 export type StopCampaign = Command<'StopCampaign', { reason: string }>;
 
-export type CampaignCommand = CreateCampaign | ConfigureCampaign | AttachList | DetachList | StartCampaign | PauseCampaign | StopCampaign;
+export type CampaignCommand =
+  CreateCampaign | ConfigureCampaign | AttachList | DetachList | StartCampaign | PauseCampaign | StopCampaign;

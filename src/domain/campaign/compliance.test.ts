@@ -12,7 +12,11 @@ const shanghai2100 = '2026-03-02T13:00:00.000Z';
 describe('calling hours', () => {
   it('reads wall-clock time and weekday in the zone', () => {
     expect(localTimeIn('Asia/Shanghai', shanghai2059)).toEqual({ weekday: 1, hhmm: '20:59', wall: '2026-03-02T20:59' });
-    expect(localTimeIn('America/New_York', '2026-03-02T03:30:00.000Z')).toEqual({ weekday: 7, hhmm: '22:30', wall: '2026-03-01T22:30' });
+    expect(localTimeIn('America/New_York', '2026-03-02T03:30:00.000Z')).toEqual({
+      weekday: 7,
+      hhmm: '22:30',
+      wall: '2026-03-01T22:30',
+    });
   });
 
   it('treats the window end as exclusive', () => {
@@ -22,7 +26,9 @@ describe('calling hours', () => {
   });
 
   it('respects weekdays', () => {
-    const weekdays = mergeConfig(config, { callingHours: { ...config.callingHours, windows: [{ days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00' }] } }) as CampaignConfig;
+    const weekdays = mergeConfig(config, {
+      callingHours: { ...config.callingHours, windows: [{ days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00' }] },
+    }) as CampaignConfig;
     expect(withinCallingHours(weekdays.callingHours, 'Asia/Shanghai', '2026-03-07T03:00:00.000Z')).toBe(false); // Saturday 11:00
     expect(withinCallingHours(weekdays.callingHours, 'Asia/Shanghai', '2026-03-06T03:00:00.000Z')).toBe(true); // Friday 11:00
   });
@@ -30,25 +36,71 @@ describe('calling hours', () => {
 
 describe('compliance decision', () => {
   it('allows a call in hours, records its inputs', () => {
-    const d = checkCompliance({ config, leadTimeZone: 'Asia/Shanghai', doNotCall: false, attempts: 0, now: shanghai2059 });
-    expect(d).toMatchObject({ allowed: true, reasons: [], inputs: { localTime: '2026-03-02T20:59', timeZone: 'Asia/Shanghai', withinCallingHours: true, attempts: 0, maxAttempts: 3 } });
+    const d = checkCompliance({
+      config,
+      leadTimeZone: 'Asia/Shanghai',
+      doNotCall: false,
+      attempts: 0,
+      now: shanghai2059,
+    });
+    expect(d).toMatchObject({
+      allowed: true,
+      reasons: [],
+      inputs: {
+        localTime: '2026-03-02T20:59',
+        timeZone: 'Asia/Shanghai',
+        withinCallingHours: true,
+        attempts: 0,
+        maxAttempts: 3,
+      },
+    });
   });
 
   it("uses the callee's zone under the lead policy: 20:59 in Shanghai is 12:59 in London", () => {
-    const d = checkCompliance({ config, leadTimeZone: 'Europe/London', doNotCall: false, attempts: 0, now: shanghai2059 });
+    const d = checkCompliance({
+      config,
+      leadTimeZone: 'Europe/London',
+      doNotCall: false,
+      attempts: 0,
+      now: shanghai2059,
+    });
     expect(d.allowed).toBe(true);
-    const late = checkCompliance({ config, leadTimeZone: 'America/New_York', doNotCall: false, attempts: 0, now: shanghai2059 }); // 07:59
-    expect(late).toMatchObject({ allowed: false, reasons: ['OUTSIDE_CALLING_HOURS'], inputs: { timeZone: 'America/New_York' } });
+    const late = checkCompliance({
+      config,
+      leadTimeZone: 'America/New_York',
+      doNotCall: false,
+      attempts: 0,
+      now: shanghai2059,
+    }); // 07:59
+    expect(late).toMatchObject({
+      allowed: false,
+      reasons: ['OUTSIDE_CALLING_HOURS'],
+      inputs: { timeZone: 'America/New_York' },
+    });
   });
 
   it("uses the campaign's zone under the campaign policy", () => {
-    const c = mergeConfig(config, { callingHours: { ...config.callingHours, timeZonePolicy: 'campaign' } }) as CampaignConfig;
-    const d = checkCompliance({ config: c, leadTimeZone: 'America/New_York', doNotCall: false, attempts: 0, now: shanghai2059 });
+    const c = mergeConfig(config, {
+      callingHours: { ...config.callingHours, timeZonePolicy: 'campaign' },
+    }) as CampaignConfig;
+    const d = checkCompliance({
+      config: c,
+      leadTimeZone: 'America/New_York',
+      doNotCall: false,
+      attempts: 0,
+      now: shanghai2059,
+    });
     expect(d).toMatchObject({ allowed: true, inputs: { timeZone: 'Asia/Shanghai' } });
   });
 
   it('refuses do-not-call and exhausted leads, listing every reason', () => {
-    const d = checkCompliance({ config, leadTimeZone: 'Asia/Shanghai', doNotCall: true, attempts: 3, now: shanghai2100 });
+    const d = checkCompliance({
+      config,
+      leadTimeZone: 'Asia/Shanghai',
+      doNotCall: true,
+      attempts: 3,
+      now: shanghai2100,
+    });
     expect(d).toMatchObject({ allowed: false, reasons: ['DO_NOT_CALL', 'OUTSIDE_CALLING_HOURS', 'MAX_ATTEMPTS'] });
   });
 });

@@ -15,7 +15,12 @@ export const DEFAULT_CAMPAIGN_CONFIG: CampaignConfig = {
     timeZone: 'Asia/Shanghai',
   },
   maxAttempts: 3,
-  retryRules: { busy: { delayMinutes: 10 }, no_answer: { delayMinutes: 60 }, machine: { delayMinutes: 240 }, callback: { delayMinutes: 0 } },
+  retryRules: {
+    busy: { delayMinutes: 10 },
+    no_answer: { delayMinutes: 60 },
+    machine: { delayMinutes: 240 },
+    callback: { delayMinutes: 0 },
+  },
   productIds: [],
 };
 
@@ -41,7 +46,10 @@ function checkWindow(w: CallingWindow): DomainError | undefined {
 }
 
 /** Overlay a partial config on the current one and check the result as a whole. */
-export function mergeConfig(current: CampaignConfig, patch: Partial<CampaignConfig> = {}): CampaignConfig | DomainError {
+export function mergeConfig(
+  current: CampaignConfig,
+  patch: Partial<CampaignConfig> = {},
+): CampaignConfig | DomainError {
   const c: CampaignConfig = {
     ...current,
     ...patch,
@@ -56,7 +64,8 @@ export function mergeConfig(current: CampaignConfig, patch: Partial<CampaignConf
     return reject('MAX_ATTEMPTS_INVALID', 'Max attempts must be a whole number from 1 to 50');
   }
   const hours = c.callingHours;
-  if (!Array.isArray(hours.windows) || hours.windows.length === 0) return reject('CALLING_HOURS_INVALID', 'Give at least one calling window');
+  if (!Array.isArray(hours.windows) || hours.windows.length === 0)
+    return reject('CALLING_HOURS_INVALID', 'Give at least one calling window');
   for (const w of hours.windows) {
     const bad = checkWindow(w);
     if (bad) return bad;
@@ -72,13 +81,18 @@ export function mergeConfig(current: CampaignConfig, patch: Partial<CampaignConf
     if (!rule || !Number.isInteger(rule.delayMinutes) || rule.delayMinutes < 0) {
       return reject('RETRY_RULE_INVALID', `Retry delay for ${key} must be whole minutes, 0 or more`);
     }
-    if (rule.maxAttempts !== undefined && (!Number.isInteger(rule.maxAttempts) || rule.maxAttempts < 1 || rule.maxAttempts > c.maxAttempts)) {
+    if (
+      rule.maxAttempts !== undefined &&
+      (!Number.isInteger(rule.maxAttempts) || rule.maxAttempts < 1 || rule.maxAttempts > c.maxAttempts)
+    ) {
       return reject('RETRY_RULE_INVALID', `Attempts for ${key} must be from 1 to the campaign's ${c.maxAttempts}`);
     }
   }
-  if (!Array.isArray(c.productIds) || c.productIds.some((p) => !isNonEmpty(p))) return reject('PRODUCTS_INVALID', 'Products are given by id');
+  if (!Array.isArray(c.productIds) || c.productIds.some((p) => !isNonEmpty(p)))
+    return reject('PRODUCTS_INVALID', 'Products are given by id');
   for (const key of ['questionnaireId', 'scriptId', 'queueId'] as const) {
-    if (c[key] !== undefined && !isNonEmpty(c[key])) return reject('CAMPAIGN_BINDING_INVALID', `${key} must be an id when given`);
+    if (c[key] !== undefined && !isNonEmpty(c[key]))
+      return reject('CAMPAIGN_BINDING_INVALID', `${key} must be an id when given`);
   }
   return c;
 }

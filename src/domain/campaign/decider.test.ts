@@ -6,11 +6,19 @@ import { campaignDecider } from './decider.ts';
 import type { CampaignEvent } from './events.ts';
 
 const at = '2026-03-02T02:00:00.000Z';
-const cmd = <C extends CampaignCommand>(type: C['type'], data: C['data'], meta: Partial<C['meta']> = {}) => ({ type, data, meta: { now: at, ...meta } }) as C;
+const cmd = <C extends CampaignCommand>(type: C['type'], data: C['data'], meta: Partial<C['meta']> = {}) =>
+  ({ type, data, meta: { now: at, ...meta } }) as C;
 
 const created: CampaignEvent = {
   type: 'CampaignCreated',
-  data: { campaignId: 'c1', at, name: '春季保健品回访', departmentId: 'sales-sh', createdBy: 'm1', config: DEFAULT_CAMPAIGN_CONFIG },
+  data: {
+    campaignId: 'c1',
+    at,
+    name: '春季保健品回访',
+    departmentId: 'sales-sh',
+    createdBy: 'm1',
+    config: DEFAULT_CAMPAIGN_CONFIG,
+  },
 };
 const listAttached: CampaignEvent = { type: 'CampaignListAttached', data: { campaignId: 'c1', at, listId: 'L1' } };
 const started: CampaignEvent = { type: 'CampaignStarted', data: { campaignId: 'c1', at } };
@@ -19,22 +27,45 @@ const stopped: CampaignEvent = { type: 'CampaignStopped', data: { campaignId: 'c
 describe('campaign: creation and configuration', () => {
   it('creates with defaults: preview mode, abandon target 0.03, 09:00-21:00 in the callee zone', () => {
     given(campaignDecider)
-      .when(cmd('CreateCampaign', { campaignId: 'c1', name: '春季保健品回访', departmentId: 'sales-sh' }, { actorId: 'm1' }))
+      .when(
+        cmd(
+          'CreateCampaign',
+          { campaignId: 'c1', name: '春季保健品回访', departmentId: 'sales-sh' },
+          { actorId: 'm1' },
+        ),
+      )
       .then([created]);
     expect(DEFAULT_CAMPAIGN_CONFIG).toMatchObject({ mode: 'preview', abandonRateTarget: 0.03, maxAttempts: 3 });
   });
 
   it('refuses to create twice', () => {
-    given(campaignDecider, [created]).when(cmd('CreateCampaign', { campaignId: 'c1', name: 'x', departmentId: 'd' })).thenRejects('CAMPAIGN_EXISTS');
+    given(campaignDecider, [created])
+      .when(cmd('CreateCampaign', { campaignId: 'c1', name: 'x', departmentId: 'd' }))
+      .thenRejects('CAMPAIGN_EXISTS');
   });
 
   it('merges a partial configuration and records the whole result', () => {
     given(campaignDecider, [created])
-      .when(cmd('ConfigureCampaign', { config: { mode: 'predictive', abandonRateTarget: 0.02, retryRules: { busy: { delayMinutes: 5, maxAttempts: 2 } }, questionnaireId: 'q1' } }))
+      .when(
+        cmd('ConfigureCampaign', {
+          config: {
+            mode: 'predictive',
+            abandonRateTarget: 0.02,
+            retryRules: { busy: { delayMinutes: 5, maxAttempts: 2 } },
+            questionnaireId: 'q1',
+          },
+        }),
+      )
       .then((events) => {
         expect(events[0].type).toBe('CampaignConfigured');
         expect(events[0].data).toMatchObject({
-          config: { mode: 'predictive', abandonRateTarget: 0.02, maxAttempts: 3, retryRules: { busy: { delayMinutes: 5, maxAttempts: 2 } }, questionnaireId: 'q1' },
+          config: {
+            mode: 'predictive',
+            abandonRateTarget: 0.02,
+            maxAttempts: 3,
+            retryRules: { busy: { delayMinutes: 5, maxAttempts: 2 } },
+            questionnaireId: 'q1',
+          },
         });
       });
   });
@@ -53,7 +84,9 @@ describe('campaign: creation and configuration', () => {
     [{ retryRules: { angry: { delayMinutes: 5 } } }, 'RETRY_RULE_INVALID'],
     [{ retryRules: { busy: { delayMinutes: 5, maxAttempts: 9 } } }, 'RETRY_RULE_INVALID'],
   ])('rejects config %j with %s', (config, code) => {
-    given(campaignDecider, [created]).when(cmd('ConfigureCampaign', { config: config as never })).thenRejects(code);
+    given(campaignDecider, [created])
+      .when(cmd('ConfigureCampaign', { config: config as never }))
+      .thenRejects(code);
   });
 });
 
@@ -63,30 +96,52 @@ describe('campaign: lists and lifecycle', () => {
   });
 
   it('attaches a list once, then starts, pauses with a reason and resumes', () => {
-    given(campaignDecider, [created]).when(cmd('AttachList', { listId: 'L1' })).then([listAttached]);
-    given(campaignDecider, [created, listAttached]).when(cmd('AttachList', { listId: 'L1' })).thenNothingHappened();
-    given(campaignDecider, [created, listAttached]).when(cmd('StartCampaign', {}, { actorId: 'm1' })).then([{ type: 'CampaignStarted', data: { campaignId: 'c1', at, startedBy: 'm1' } }]);
+    given(campaignDecider, [created])
+      .when(cmd('AttachList', { listId: 'L1' }))
+      .then([listAttached]);
+    given(campaignDecider, [created, listAttached])
+      .when(cmd('AttachList', { listId: 'L1' }))
+      .thenNothingHappened();
+    given(campaignDecider, [created, listAttached])
+      .when(cmd('StartCampaign', {}, { actorId: 'm1' }))
+      .then([{ type: 'CampaignStarted', data: { campaignId: 'c1', at, startedBy: 'm1' } }]);
     given(campaignDecider, [created, listAttached, started])
       .when(cmd('PauseCampaign', { reason: '午休' }))
       .then([{ type: 'CampaignPaused', data: { campaignId: 'c1', at, reason: '午休', pausedBy: undefined } }]);
     const paused: CampaignEvent = { type: 'CampaignPaused', data: { campaignId: 'c1', at, reason: '午休' } };
-    given(campaignDecider, [created, listAttached, started, paused]).when(cmd('StartCampaign', {})).then((e) => expect(e[0].type).toBe('CampaignStarted'));
+    given(campaignDecider, [created, listAttached, started, paused])
+      .when(cmd('StartCampaign', {}))
+      .then((e) => expect(e[0].type).toBe('CampaignStarted'));
   });
 
   it('cannot pause a campaign that is not running', () => {
-    given(campaignDecider, [created]).when(cmd('PauseCampaign', { reason: 'x' })).thenRejects('CAMPAIGN_NOT_RUNNING');
+    given(campaignDecider, [created])
+      .when(cmd('PauseCampaign', { reason: 'x' }))
+      .thenRejects('CAMPAIGN_NOT_RUNNING');
   });
 
   it('keeps the last list on a running campaign', () => {
-    given(campaignDecider, [created, listAttached, started]).when(cmd('DetachList', { listId: 'L1' })).thenRejects('CAMPAIGN_NEEDS_LIST');
-    given(campaignDecider, [created, listAttached]).when(cmd('DetachList', { listId: 'L2' })).thenRejects('LIST_NOT_ATTACHED');
+    given(campaignDecider, [created, listAttached, started])
+      .when(cmd('DetachList', { listId: 'L1' }))
+      .thenRejects('CAMPAIGN_NEEDS_LIST');
+    given(campaignDecider, [created, listAttached])
+      .when(cmd('DetachList', { listId: 'L2' }))
+      .thenRejects('LIST_NOT_ATTACHED');
   });
 
   it('cannot start, configure or attach to a stopped campaign; stopping again changes nothing', () => {
-    given(campaignDecider, [created, listAttached, started, stopped]).when(cmd('StartCampaign', {})).thenRejects('CAMPAIGN_STOPPED');
-    given(campaignDecider, [created, stopped]).when(cmd('ConfigureCampaign', { config: { maxAttempts: 5 } })).thenRejects('CAMPAIGN_STOPPED');
-    given(campaignDecider, [created, stopped]).when(cmd('AttachList', { listId: 'L9' })).thenRejects('CAMPAIGN_STOPPED');
-    given(campaignDecider, [created, stopped]).when(cmd('StopCampaign', { reason: 'again' })).thenNothingHappened();
+    given(campaignDecider, [created, listAttached, started, stopped])
+      .when(cmd('StartCampaign', {}))
+      .thenRejects('CAMPAIGN_STOPPED');
+    given(campaignDecider, [created, stopped])
+      .when(cmd('ConfigureCampaign', { config: { maxAttempts: 5 } }))
+      .thenRejects('CAMPAIGN_STOPPED');
+    given(campaignDecider, [created, stopped])
+      .when(cmd('AttachList', { listId: 'L9' }))
+      .thenRejects('CAMPAIGN_STOPPED');
+    given(campaignDecider, [created, stopped])
+      .when(cmd('StopCampaign', { reason: 'again' }))
+      .thenNothingHappened();
   });
 
   it('rejects commands on an unknown campaign and ignores unknown events', () => {

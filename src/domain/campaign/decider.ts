@@ -21,7 +21,14 @@ const initialState = (): CampaignState => ({ status: 'none', config: DEFAULT_CAM
 function evolve(s: CampaignState, e: CampaignEvent): CampaignState {
   switch (e.type) {
     case 'CampaignCreated':
-      return { ...s, status: 'draft', campaignId: e.data.campaignId, name: e.data.name, departmentId: e.data.departmentId, config: e.data.config };
+      return {
+        ...s,
+        status: 'draft',
+        campaignId: e.data.campaignId,
+        name: e.data.name,
+        departmentId: e.data.departmentId,
+        config: e.data.config,
+      };
     case 'CampaignConfigured':
       return { ...s, config: e.data.config };
     case 'CampaignListAttached':
@@ -45,16 +52,32 @@ function decide(c: CampaignCommand, s: CampaignState): Decision<CampaignEvent> {
   if (c.type === 'CreateCampaign') {
     if (s.status !== 'none') return reject('CAMPAIGN_EXISTS', `Campaign ${s.campaignId} already exists`);
     const d = c.data;
-    if (!isNonEmpty(d.campaignId) || !isNonEmpty(d.name)) return reject('CAMPAIGN_NAME_REQUIRED', 'A campaign needs an id and a name');
+    if (!isNonEmpty(d.campaignId) || !isNonEmpty(d.name))
+      return reject('CAMPAIGN_NAME_REQUIRED', 'A campaign needs an id and a name');
     if (!isNonEmpty(d.departmentId)) return reject('DEPARTMENT_REQUIRED', 'A campaign belongs to a department');
     const config = mergeConfig(DEFAULT_CAMPAIGN_CONFIG, d.config);
     if (config instanceof DomainError) return config;
-    return [{ type: 'CampaignCreated', data: { campaignId: d.campaignId, at, name: d.name.trim(), departmentId: d.departmentId, createdBy: by, config } }];
+    return [
+      {
+        type: 'CampaignCreated',
+        data: {
+          campaignId: d.campaignId,
+          at,
+          name: d.name.trim(),
+          departmentId: d.departmentId,
+          createdBy: by,
+          config,
+        },
+      },
+    ];
   }
   if (s.status === 'none' || !s.campaignId) return reject('CAMPAIGN_NOT_FOUND', 'No such campaign');
   const campaignId = s.campaignId;
   if (s.status === 'stopped' && c.type !== 'StopCampaign') {
-    return reject('CAMPAIGN_STOPPED', `Campaign ${s.name} is stopped; a stopped campaign cannot be changed or restarted`);
+    return reject(
+      'CAMPAIGN_STOPPED',
+      `Campaign ${s.name} is stopped; a stopped campaign cannot be changed or restarted`,
+    );
   }
   switch (c.type) {
     case 'ConfigureCampaign': {
@@ -67,7 +90,8 @@ function decide(c: CampaignCommand, s: CampaignState): Decision<CampaignEvent> {
       if (s.listIds.includes(c.data.listId)) return [];
       return [{ type: 'CampaignListAttached', data: { campaignId, at, listId: c.data.listId } }];
     case 'DetachList':
-      if (!s.listIds.includes(c.data.listId)) return reject('LIST_NOT_ATTACHED', `List ${c.data.listId} is not attached`);
+      if (!s.listIds.includes(c.data.listId))
+        return reject('LIST_NOT_ATTACHED', `List ${c.data.listId} is not attached`);
       if (s.status === 'running' && s.listIds.length === 1) {
         return reject('CAMPAIGN_NEEDS_LIST', 'A running campaign keeps at least one list; pause it first');
       }
@@ -77,7 +101,8 @@ function decide(c: CampaignCommand, s: CampaignState): Decision<CampaignEvent> {
       if (s.listIds.length === 0) return reject('CAMPAIGN_HAS_NO_LIST', 'Attach a list before starting the campaign');
       return [{ type: 'CampaignStarted', data: { campaignId, at, startedBy: by } }];
     case 'PauseCampaign':
-      if (s.status !== 'running') return reject('CAMPAIGN_NOT_RUNNING', `Only a running campaign can be paused; it is ${s.status}`);
+      if (s.status !== 'running')
+        return reject('CAMPAIGN_NOT_RUNNING', `Only a running campaign can be paused; it is ${s.status}`);
       if (!isNonEmpty(c.data.reason)) return reject('REASON_REQUIRED', 'Give a reason for pausing');
       return [{ type: 'CampaignPaused', data: { campaignId, at, reason: c.data.reason, pausedBy: by } }];
     case 'StopCampaign':

@@ -45,7 +45,10 @@ export type CampaignCreated = DomainEvent<
   'CampaignCreated',
   Base & { name: string; departmentId: string; createdBy?: string; config: CampaignConfig }
 >;
-export type CampaignConfigured = DomainEvent<'CampaignConfigured', Base & { config: CampaignConfig; configuredBy?: string }>;
+export type CampaignConfigured = DomainEvent<
+  'CampaignConfigured',
+  Base & { config: CampaignConfig; configuredBy?: string }
+>;
 export type CampaignListAttached = DomainEvent<'CampaignListAttached', Base & { listId: string }>;
 export type CampaignListDetached = DomainEvent<'CampaignListDetached', Base & { listId: string }>;
 export type CampaignStarted = DomainEvent<'CampaignStarted', Base & { startedBy?: string }>;

@@ -5,7 +5,12 @@ import type { CampaignConfig, RetryDisposition } from './events.ts';
  * no rule for that disposition, or the rule's (or campaign's) attempts are used up.
  * `attemptsMade` counts attempts including the one just ended.
  */
-export function nextAttemptAt(config: CampaignConfig, disposition: RetryDisposition, attemptsMade: number, endedAt: string): string | null {
+export function nextAttemptAt(
+  config: CampaignConfig,
+  disposition: RetryDisposition,
+  attemptsMade: number,
+  endedAt: string,
+): string | null {
   const rule = config.retryRules[disposition];
   if (!rule) return null;
   const limit = Math.min(rule.maxAttempts ?? config.maxAttempts, config.maxAttempts);

@@ -12,44 +12,78 @@ const menu: IvrMenu = {
     {
       id: 'main',
       promptText: '售后请按1，购买请按2，人工请按0',
-      choices: { '1': { kind: 'queue', id: 'after-sales' }, '2': { kind: 'node', id: 'buy' }, '0': { kind: 'queue', id: 'general' } },
+      choices: {
+        '1': { kind: 'queue', id: 'after-sales' },
+        '2': { kind: 'node', id: 'buy' },
+        '0': { kind: 'queue', id: 'general' },
+      },
       timeoutSeconds: 5,
       maxRetries: 2,
       onFailure: { kind: 'queue', id: 'general' },
     },
-    { id: 'buy', promptFile: 'buy.wav', choices: { '#': { kind: 'node', id: 'main' } }, timeoutSeconds: 5, maxRetries: 1, onFailure: { kind: 'hangup' } },
+    {
+      id: 'buy',
+      promptFile: 'buy.wav',
+      choices: { '#': { kind: 'node', id: 'main' } },
+      timeoutSeconds: 5,
+      maxRetries: 1,
+      onFailure: { kind: 'hangup' },
+    },
   ],
 };
-const v1: IvrEvent = { type: 'IvrMenuPublished', data: { menuId: 'm1', at, name: '总机', version: 1, menu, publishedBy: undefined } };
+const v1: IvrEvent = {
+  type: 'IvrMenuPublished',
+  data: { menuId: 'm1', at, name: '总机', version: 1, menu, publishedBy: undefined },
+};
 const menu2: IvrMenu = { ...menu, nodes: [{ ...menu.nodes[0], timeoutSeconds: 8 }, menu.nodes[1]] };
 const v2: IvrEvent = { type: 'IvrMenuPublished', data: { menuId: 'm1', at, name: '总机', version: 2, menu: menu2 } };
 
 describe('IVR menus', () => {
   it('publishes a valid menu as version 1, then an edit as version 2', () => {
-    given(ivrDecider).when(cmd('PublishIvrMenu', { menuId: 'm1', name: '总机', basedOnVersion: 0, menu })).then([v1]);
-    given(ivrDecider, [v1]).when(cmd('PublishIvrMenu', { menuId: 'm1', name: '总机', basedOnVersion: 1, menu: menu2 })).then((e) => expect(e[0].data).toMatchObject({ version: 2 }));
+    given(ivrDecider)
+      .when(cmd('PublishIvrMenu', { menuId: 'm1', name: '总机', basedOnVersion: 0, menu }))
+      .then([v1]);
+    given(ivrDecider, [v1])
+      .when(cmd('PublishIvrMenu', { menuId: 'm1', name: '总机', basedOnVersion: 1, menu: menu2 }))
+      .then((e) => expect(e[0].data).toMatchObject({ version: 2 }));
   });
 
   it('rejects an edit based on a stale version instead of overwriting someone else’s', () => {
-    given(ivrDecider, [v1, v2]).when(cmd('PublishIvrMenu', { menuId: 'm1', name: '总机', basedOnVersion: 1, menu })).thenRejects('IVR_VERSION_STALE', /version 2/);
+    given(ivrDecider, [v1, v2])
+      .when(cmd('PublishIvrMenu', { menuId: 'm1', name: '总机', basedOnVersion: 1, menu }))
+      .thenRejects('IVR_VERSION_STALE', /version 2/);
   });
 
   it.each([
     [{ ...menu, rootNodeId: 'nope' }, 'IVR_ROOT_MISSING'],
-    [{ ...menu, nodes: [{ ...menu.nodes[0], choices: { '1': { kind: 'node', id: 'ghost' } } }, menu.nodes[1]] }, 'IVR_TARGET_INVALID'],
+    [
+      { ...menu, nodes: [{ ...menu.nodes[0], choices: { '1': { kind: 'node', id: 'ghost' } } }, menu.nodes[1]] },
+      'IVR_TARGET_INVALID',
+    ],
     [{ ...menu, nodes: [{ ...menu.nodes[0], choices: { A: { kind: 'hangup' } } }, menu.nodes[1]] }, 'IVR_KEY_INVALID'],
     [{ ...menu, nodes: [{ ...menu.nodes[0], choices: {} }, menu.nodes[1]] }, 'IVR_UNREACHABLE'],
     [{ ...menu, nodes: [{ ...menu.nodes[0], promptText: undefined }, menu.nodes[1]] }, 'IVR_PROMPT_REQUIRED'],
     [{ ...menu, nodes: [{ ...menu.nodes[0], timeoutSeconds: 0 }, menu.nodes[1]] }, 'IVR_TIMEOUT_INVALID'],
   ])('rejects a broken menu with %# → %s', (bad, code) => {
-    given(ivrDecider).when(cmd('PublishIvrMenu', { menuId: 'm1', name: '总机', basedOnVersion: 0, menu: bad as IvrMenu })).thenRejects(code);
+    given(ivrDecider)
+      .when(cmd('PublishIvrMenu', { menuId: 'm1', name: '总机', basedOnVersion: 0, menu: bad as IvrMenu }))
+      .thenRejects(code);
   });
 
   it('rolls back by publishing an earlier version again as a new version', () => {
     given(ivrDecider, [v1, v2])
       .when(cmd('RollBackIvrMenu', { toVersion: 1, reason: '按键2无人接' }))
-      .then([{ type: 'IvrMenuRolledBack', data: { menuId: 'm1', at, version: 3, toVersion: 1, menu, reason: '按键2无人接', by: undefined } }]);
-    given(ivrDecider, [v1, v2]).when(cmd('RollBackIvrMenu', { toVersion: 2, reason: 'x' })).thenRejects('IVR_VERSION_UNKNOWN');
-    given(ivrDecider, [v1, v2]).when(cmd('RollBackIvrMenu', { toVersion: 7, reason: 'x' })).thenRejects('IVR_VERSION_UNKNOWN');
+      .then([
+        {
+          type: 'IvrMenuRolledBack',
+          data: { menuId: 'm1', at, version: 3, toVersion: 1, menu, reason: '按键2无人接', by: undefined },
+        },
+      ]);
+    given(ivrDecider, [v1, v2])
+      .when(cmd('RollBackIvrMenu', { toVersion: 2, reason: 'x' }))
+      .thenRejects('IVR_VERSION_UNKNOWN');
+    given(ivrDecider, [v1, v2])
+      .when(cmd('RollBackIvrMenu', { toVersion: 7, reason: 'x' }))
+      .thenRejects('IVR_VERSION_UNKNOWN');
   });
 });

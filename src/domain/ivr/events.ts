@@ -28,7 +28,13 @@ export interface IvrMenu {
 type Base = { menuId: string; at: string };
 
 /** Every edit publishes the whole menu as a new version; the switch loads one version at a time. */
-export type IvrMenuPublished = DomainEvent<'IvrMenuPublished', Base & { name: string; version: number; menu: IvrMenu; publishedBy?: string }>;
-export type IvrMenuRolledBack = DomainEvent<'IvrMenuRolledBack', Base & { version: number; toVersion: number; menu: IvrMenu; reason: string; by?: string }>;
+export type IvrMenuPublished = DomainEvent<
+  'IvrMenuPublished',
+  Base & { name: string; version: number; menu: IvrMenu; publishedBy?: string }
+>;
+export type IvrMenuRolledBack = DomainEvent<
+  'IvrMenuRolledBack',
+  Base & { version: number; toVersion: number; menu: IvrMenu; reason: string; by?: string }
+>;
 
 export type IvrEvent = IvrMenuPublished | IvrMenuRolledBack;

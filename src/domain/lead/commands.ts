@@ -4,10 +4,21 @@ import type { Assignee, CallbackVisibility, LeadSource } from './events.ts';
 /** `phone` may be raw (any Chinese or international format); the decider normalizes it to E.164. */
 export type ImportLead = Command<
   'ImportLead',
-  { phone: string; name?: string; source: LeadSource; batchId?: string; row?: number; fields?: Record<string, string>; departmentId?: string }
+  {
+    phone: string;
+    name?: string;
+    source: LeadSource;
+    batchId?: string;
+    row?: number;
+    fields?: Record<string, string>;
+    departmentId?: string;
+  }
 >;
 export type SetLeadFields = Command<'SetLeadFields', { fields: Record<string, string> }>;
-export type AssignLead = Command<'AssignLead', { assignee: Assignee; by: 'rule' | 'person'; ruleId?: string; reason: string }>;
+export type AssignLead = Command<
+  'AssignLead',
+  { assignee: Assignee; by: 'rule' | 'person'; ruleId?: string; reason: string }
+>;
 /** privateUntil: the end of the private protection, decided by the caller's policy. */
 export type ClaimLead = Command<'ClaimLead', { agentId: string; privateUntil: string }>;
 export type ReleaseLead = Command<'ReleaseLead', { agentId: string; reason: string }>;

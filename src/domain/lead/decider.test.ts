@@ -13,9 +13,21 @@ const cmd = <C extends LeadCommand>(type: C['type'], data: C['data'], m: Partial
 
 const imported: LeadEvent = {
   type: 'LeadImported',
-  data: { phone, at: now, rawPhone: '138 0013 8000', source: 'file', batchId: 'b1', row: 2, fields: { 城市: '上海' }, name: '张三' },
+  data: {
+    phone,
+    at: now,
+    rawPhone: '138 0013 8000',
+    source: 'file',
+    batchId: 'b1',
+    row: 2,
+    fields: { 城市: '上海' },
+    name: '张三',
+  },
 };
-const claimedByA: LeadEvent = { type: 'LeadClaimed', data: { phone, at: now, agentId: 'a1', privateUntil: '2026-03-03T02:00:00.000Z' } };
+const claimedByA: LeadEvent = {
+  type: 'LeadClaimed',
+  data: { phone, at: now, agentId: 'a1', privateUntil: '2026-03-03T02:00:00.000Z' },
+};
 const dispositionByA: LeadEvent = {
   type: 'LeadDispositionRecorded',
   data: { phone, at: now, dispositionId: 'd1', code: 'no_answer', notes: '', agentId: 'a1', callId: 'c1' },
@@ -24,7 +36,16 @@ const dispositionByA: LeadEvent = {
 describe('lead: import and duplicates', () => {
   it('imports a lead under its E.164 number, keeping the raw input and the import row', () => {
     given(leadDecider)
-      .when(cmd('ImportLead', { phone: '138 0013 8000', name: '张三', source: 'file', batchId: 'b1', row: 2, fields: { 城市: '上海' } }))
+      .when(
+        cmd('ImportLead', {
+          phone: '138 0013 8000',
+          name: '张三',
+          source: 'file',
+          batchId: 'b1',
+          row: 2,
+          fields: { 城市: '上海' },
+        }),
+      )
       .then([imported]);
   });
 
@@ -34,38 +55,59 @@ describe('lead: import and duplicates', () => {
       .then([
         {
           type: 'LeadDuplicateMerged',
-          data: { phone, at: now, rawPhone: '0086 138-0013-8000', source: 'api', batchId: undefined, row: undefined, fields: { 城市: '北京', 年龄: '40' } },
+          data: {
+            phone,
+            at: now,
+            rawPhone: '0086 138-0013-8000',
+            source: 'api',
+            batchId: undefined,
+            row: undefined,
+            fields: { 城市: '北京', 年龄: '40' },
+          },
         },
       ]);
   });
 
   it('merging fills gaps without overwriting what is known', () => {
-    const merged: LeadEvent = { type: 'LeadDuplicateMerged', data: { phone, at: now, rawPhone: 'x', source: 'api', fields: { 城市: '北京', 年龄: '40' } } };
+    const merged: LeadEvent = {
+      type: 'LeadDuplicateMerged',
+      data: { phone, at: now, rawPhone: 'x', source: 'api', fields: { 城市: '北京', 年龄: '40' } },
+    };
     const state = [imported, merged].reduce(leadDecider.evolve, leadDecider.initialState());
     expect(state.fields).toEqual({ 城市: '上海', 年龄: '40' });
     expect(state.imports).toBe(2);
   });
 
   it('rejects an invalid number with the phone reason code and the row, importing nothing', () => {
-    given(leadDecider).when(cmd('ImportLead', { phone: '12345', source: 'file', row: 7 })).thenRejects('PHONE_TOO_SHORT', /too few digits/);
+    given(leadDecider)
+      .when(cmd('ImportLead', { phone: '12345', source: 'file', row: 7 }))
+      .thenRejects('PHONE_TOO_SHORT', /too few digits/);
   });
 
   it('rejects an unknown source', () => {
-    given(leadDecider).when(cmd('ImportLead', { phone: '13800138000', source: 'fax' as never })).thenRejects('LEAD_SOURCE_INVALID');
+    given(leadDecider)
+      .when(cmd('ImportLead', { phone: '13800138000', source: 'fax' as never }))
+      .thenRejects('LEAD_SOURCE_INVALID');
   });
 
   it('refuses a different number on an existing lead stream', () => {
-    given(leadDecider, [imported]).when(cmd('ImportLead', { phone: '13900139000', source: 'file' })).thenRejects('LEAD_PHONE_MISMATCH');
+    given(leadDecider, [imported])
+      .when(cmd('ImportLead', { phone: '13900139000', source: 'file' }))
+      .thenRejects('LEAD_PHONE_MISMATCH');
   });
 
   it('rejects commands on a lead that was never imported', () => {
-    given(leadDecider).when(cmd('ClaimLead', { agentId: 'a1', privateUntil: later })).thenRejects('LEAD_NOT_FOUND');
+    given(leadDecider)
+      .when(cmd('ClaimLead', { agentId: 'a1', privateUntil: later }))
+      .thenRejects('LEAD_NOT_FOUND');
   });
 });
 
 describe('lead: private claims (anti-collision)', () => {
   it('lets an agent claim a public lead until privateUntil', () => {
-    given(leadDecider, [imported]).when(cmd('ClaimLead', { agentId: 'a1', privateUntil: '2026-03-03T02:00:00.000Z' })).then([claimedByA]);
+    given(leadDecider, [imported])
+      .when(cmd('ClaimLead', { agentId: 'a1', privateUntil: '2026-03-03T02:00:00.000Z' }))
+      .then([claimedByA]);
   });
 
   it("rejects a second agent's claim while the first holds it, naming holder and expiry", () => {
@@ -76,14 +118,22 @@ describe('lead: private claims (anti-collision)', () => {
 
   it('lets another agent claim once the claim has expired', () => {
     given(leadDecider, [imported, claimedByA])
-      .when({ type: 'ClaimLead', data: { agentId: 'a2', privateUntil: later }, meta: { now: '2026-03-04T00:00:00.000Z' } })
+      .when({
+        type: 'ClaimLead',
+        data: { agentId: 'a2', privateUntil: later },
+        meta: { now: '2026-03-04T00:00:00.000Z' },
+      })
       .then((events) => expect(events[0]).toMatchObject({ type: 'LeadClaimed', data: { agentId: 'a2' } }));
   });
 
   it('rejects a claim that ends in the past and a claim on a do-not-call lead', () => {
-    given(leadDecider, [imported]).when(cmd('ClaimLead', { agentId: 'a1', privateUntil: now })).thenRejects('CLAIM_EXPIRY_INVALID');
+    given(leadDecider, [imported])
+      .when(cmd('ClaimLead', { agentId: 'a1', privateUntil: now }))
+      .thenRejects('CLAIM_EXPIRY_INVALID');
     const dnc: LeadEvent = { type: 'LeadDoNotCallAdded', data: { phone, at: now, reason: '客户要求', source: 'call' } };
-    given(leadDecider, [imported, dnc]).when(cmd('ClaimLead', { agentId: 'a1', privateUntil: later })).thenRejects('LEAD_DO_NOT_CALL');
+    given(leadDecider, [imported, dnc])
+      .when(cmd('ClaimLead', { agentId: 'a1', privateUntil: later }))
+      .thenRejects('LEAD_DO_NOT_CALL');
   });
 
   it('lets the holder release, but not another agent', () => {
@@ -93,16 +143,28 @@ describe('lead: private claims (anti-collision)', () => {
     given(leadDecider, [imported, claimedByA])
       .when(cmd('ReleaseLead', { agentId: 'a1', reason: 'x' }, { actorId: 'a2', actorRole: 'agent' }))
       .thenRejects('RELEASE_FORBIDDEN');
-    given(leadDecider, [imported, claimedByA]).when(cmd('ReleaseLead', { agentId: 'a2', reason: 'x' })).thenRejects('LEAD_NOT_HELD');
+    given(leadDecider, [imported, claimedByA])
+      .when(cmd('ReleaseLead', { agentId: 'a2', reason: 'x' }))
+      .thenRejects('LEAD_NOT_HELD');
   });
 
   it('keeps a rule assignment from taking a lead away from its private holder', () => {
     given(leadDecider, [imported, claimedByA])
-      .when(cmd('AssignLead', { assignee: { kind: 'agent', id: 'a2' }, by: 'rule', ruleId: 'r1', reason: 'round robin' }))
+      .when(
+        cmd('AssignLead', { assignee: { kind: 'agent', id: 'a2' }, by: 'rule', ruleId: 'r1', reason: 'round robin' }),
+      )
       .thenRejects('LEAD_CLAIMED_BY_OTHER');
     given(leadDecider, [imported, claimedByA])
-      .when(cmd('AssignLead', { assignee: { kind: 'team', id: 't2' }, by: 'person', reason: '调整' }, { actorId: 's1', actorRole: 'supervisor' }))
-      .then((events) => expect(events[0]).toMatchObject({ type: 'LeadAssigned', data: { assignedBy: 's1', by: 'person' } }));
+      .when(
+        cmd(
+          'AssignLead',
+          { assignee: { kind: 'team', id: 't2' }, by: 'person', reason: '调整' },
+          { actorId: 's1', actorRole: 'supervisor' },
+        ),
+      )
+      .then((events) =>
+        expect(events[0]).toMatchObject({ type: 'LeadAssigned', data: { assignedBy: 's1', by: 'person' } }),
+      );
   });
 });
 
@@ -113,32 +175,52 @@ describe('lead: recycling to the public pool', () => {
       .then([
         {
           type: 'LeadRecycled',
-          data: { phone, at: later, rule: '3天未跟进', previousHolder: 'a1', protectionExpiry: '2026-03-03T02:00:00.000Z', recycledBy: undefined },
+          data: {
+            phone,
+            at: later,
+            rule: '3天未跟进',
+            previousHolder: 'a1',
+            protectionExpiry: '2026-03-03T02:00:00.000Z',
+            recycledBy: undefined,
+          },
         },
       ]);
   });
 
   it('refuses while protected unless a supervisor forces it', () => {
-    given(leadDecider, [imported, claimedByA]).when(cmd('RecycleLead', { rule: 'r', force: true }, { actorRole: 'agent' })).thenRejects('LEAD_PROTECTED');
+    given(leadDecider, [imported, claimedByA])
+      .when(cmd('RecycleLead', { rule: 'r', force: true }, { actorRole: 'agent' }))
+      .thenRejects('LEAD_PROTECTED');
     given(leadDecider, [imported, claimedByA])
       .when(cmd('RecycleLead', { rule: 'r', force: true }, { actorRole: 'supervisor', actorId: 's1' }))
       .then((events) => expect(events[0].type).toBe('LeadRecycled'));
   });
 
   it('does nothing for a lead already in the public pool', () => {
-    given(leadDecider, [imported]).when(cmd('RecycleLead', { rule: 'r' })).thenNothingHappened();
+    given(leadDecider, [imported])
+      .when(cmd('RecycleLead', { rule: 'r' }))
+      .thenNothingHappened();
   });
 });
 
 describe('lead: do-not-call', () => {
-  const dnc: LeadEvent = { type: 'LeadDoNotCallAdded', data: { phone, at: now, reason: '客户投诉', source: 'call', addedBy: 'a1' } };
+  const dnc: LeadEvent = {
+    type: 'LeadDoNotCallAdded',
+    data: { phone, at: now, reason: '客户投诉', source: 'call', addedBy: 'a1' },
+  };
   it('adds once; adding again changes nothing', () => {
-    given(leadDecider, [imported]).when(cmd('AddDoNotCall', { reason: '客户投诉', source: 'call' }, { actorId: 'a1' })).then([dnc]);
-    given(leadDecider, [imported, dnc]).when(cmd('AddDoNotCall', { reason: 'again', source: 'call' })).thenNothingHappened();
+    given(leadDecider, [imported])
+      .when(cmd('AddDoNotCall', { reason: '客户投诉', source: 'call' }, { actorId: 'a1' }))
+      .then([dnc]);
+    given(leadDecider, [imported, dnc])
+      .when(cmd('AddDoNotCall', { reason: 'again', source: 'call' }))
+      .thenNothingHappened();
   });
 
   it('only a supervisor removes it', () => {
-    given(leadDecider, [imported, dnc]).when(cmd('RemoveDoNotCall', { reason: '误操作' }, { actorRole: 'agent' })).thenRejects('DNC_REMOVAL_FORBIDDEN');
+    given(leadDecider, [imported, dnc])
+      .when(cmd('RemoveDoNotCall', { reason: '误操作' }, { actorRole: 'agent' }))
+      .thenRejects('DNC_REMOVAL_FORBIDDEN');
     given(leadDecider, [imported, dnc])
       .when(cmd('RemoveDoNotCall', { reason: '误操作' }, { actorRole: 'supervisor', actorId: 's1' }))
       .then([{ type: 'LeadDoNotCallRemoved', data: { phone, at: now, reason: '误操作', removedBy: 's1' } }]);
@@ -148,22 +230,49 @@ describe('lead: do-not-call', () => {
 describe('lead: callbacks', () => {
   const scheduled: LeadEvent = {
     type: 'LeadCallbackScheduled',
-    data: { phone, at: now, callbackId: 'cb1', owner: 'a1', dueAt: '2026-03-02T06:00:00.000Z', visibility: 'private', note: '下午再打' },
+    data: {
+      phone,
+      at: now,
+      callbackId: 'cb1',
+      owner: 'a1',
+      dueAt: '2026-03-02T06:00:00.000Z',
+      visibility: 'private',
+      note: '下午再打',
+    },
   };
   it('schedules in the future, completes once', () => {
     given(leadDecider, [imported])
-      .when(cmd('ScheduleCallback', { callbackId: 'cb1', owner: 'a1', dueAt: '2026-03-02T06:00:00.000Z', visibility: 'private', note: '下午再打' }))
+      .when(
+        cmd('ScheduleCallback', {
+          callbackId: 'cb1',
+          owner: 'a1',
+          dueAt: '2026-03-02T06:00:00.000Z',
+          visibility: 'private',
+          note: '下午再打',
+        }),
+      )
       .then([scheduled]);
     given(leadDecider, [imported, scheduled])
       .when(cmd('CompleteCallback', { callbackId: 'cb1', callId: 'c9' }))
-      .then([{ type: 'LeadCallbackDone', data: { phone, at: now, callbackId: 'cb1', callId: 'c9', doneBy: undefined } }]);
+      .then([
+        { type: 'LeadCallbackDone', data: { phone, at: now, callbackId: 'cb1', callId: 'c9', doneBy: undefined } },
+      ]);
     const done: LeadEvent = { type: 'LeadCallbackDone', data: { phone, at: now, callbackId: 'cb1' } };
-    given(leadDecider, [imported, scheduled, done]).when(cmd('CompleteCallback', { callbackId: 'cb1' })).thenRejects('CALLBACK_NOT_OPEN');
+    given(leadDecider, [imported, scheduled, done])
+      .when(cmd('CompleteCallback', { callbackId: 'cb1' }))
+      .thenRejects('CALLBACK_NOT_OPEN');
   });
 
   it('rejects a callback in the past and a duplicate id', () => {
     given(leadDecider, [imported])
-      .when(cmd('ScheduleCallback', { callbackId: 'cb1', owner: 'a1', dueAt: '2026-03-01T00:00:00.000Z', visibility: 'public' }))
+      .when(
+        cmd('ScheduleCallback', {
+          callbackId: 'cb1',
+          owner: 'a1',
+          dueAt: '2026-03-01T00:00:00.000Z',
+          visibility: 'public',
+        }),
+      )
       .thenRejects('CALLBACK_IN_PAST');
     given(leadDecider, [imported, scheduled])
       .when(cmd('ScheduleCallback', { callbackId: 'cb1', owner: 'a1', dueAt: later, visibility: 'public' }))
@@ -171,10 +280,17 @@ describe('lead: callbacks', () => {
   });
 
   it('marks missed only after the due time', () => {
-    given(leadDecider, [imported, scheduled]).when(cmd('MarkCallbackMissed', { callbackId: 'cb1' })).thenRejects('CALLBACK_NOT_DUE');
+    given(leadDecider, [imported, scheduled])
+      .when(cmd('MarkCallbackMissed', { callbackId: 'cb1' }))
+      .thenRejects('CALLBACK_NOT_DUE');
     given(leadDecider, [imported, scheduled])
       .when({ type: 'MarkCallbackMissed', data: { callbackId: 'cb1' }, meta: { now: later } })
-      .then([{ type: 'LeadCallbackMissed', data: { phone, at: later, callbackId: 'cb1', dueAt: '2026-03-02T06:00:00.000Z' } }]);
+      .then([
+        {
+          type: 'LeadCallbackMissed',
+          data: { phone, at: later, callbackId: 'cb1', dueAt: '2026-03-02T06:00:00.000Z' },
+        },
+      ]);
   });
 });
 
@@ -182,7 +298,21 @@ describe('lead: dispositions and corrections', () => {
   it('records a disposition with code, notes, call and agent', () => {
     given(leadDecider, [imported])
       .when(cmd('RecordDisposition', { dispositionId: 'd1', code: 'no_answer', callId: 'c1', agentId: 'a1' }))
-      .then([{ type: 'LeadDispositionRecorded', data: { phone, at: now, dispositionId: 'd1', code: 'no_answer', notes: '', callId: 'c1', agentId: 'a1', campaignId: undefined } }]);
+      .then([
+        {
+          type: 'LeadDispositionRecorded',
+          data: {
+            phone,
+            at: now,
+            dispositionId: 'd1',
+            code: 'no_answer',
+            notes: '',
+            callId: 'c1',
+            agentId: 'a1',
+            campaignId: undefined,
+          },
+        },
+      ]);
     given(leadDecider, [imported, dispositionByA])
       .when(cmd('RecordDisposition', { dispositionId: 'd1', code: 'sale', agentId: 'a1' }))
       .thenRejects('DISPOSITION_EXISTS');
@@ -190,15 +320,28 @@ describe('lead: dispositions and corrections', () => {
 
   it('corrects with reason and supervisor approval as a new fact; the original stays in history', () => {
     const events = given(leadDecider, [imported, dispositionByA])
-      .when(cmd('CorrectDisposition', { dispositionId: 'd1', code: 'callback', reason: '误选', approvedBy: 's1', approverRole: 'supervisor' }, { actorId: 'a1' }))
-      .then((e) => expect(e[0]).toMatchObject({ type: 'LeadDispositionCorrected', data: { previousCode: 'no_answer', code: 'callback', approvedBy: 's1' } }));
+      .when(
+        cmd(
+          'CorrectDisposition',
+          { dispositionId: 'd1', code: 'callback', reason: '误选', approvedBy: 's1', approverRole: 'supervisor' },
+          { actorId: 'a1' },
+        ),
+      )
+      .then((e) =>
+        expect(e[0]).toMatchObject({
+          type: 'LeadDispositionCorrected',
+          data: { previousCode: 'no_answer', code: 'callback', approvedBy: 's1' },
+        }),
+      );
     const state = [imported, dispositionByA, ...events].reduce(leadDecider.evolve, leadDecider.initialState());
     expect(state.dispositions.d1).toMatchObject({ code: 'callback', history: ['no_answer', 'callback'] });
   });
 
   it('rejects a correction without a supervisor approver, self-approved, or without a reason', () => {
     const base = { dispositionId: 'd1', code: 'sale', reason: 'r', approvedBy: 'a5' };
-    given(leadDecider, [imported, dispositionByA]).when(cmd('CorrectDisposition', { ...base, approverRole: 'agent' })).thenRejects('CORRECTION_NEEDS_SUPERVISOR');
+    given(leadDecider, [imported, dispositionByA])
+      .when(cmd('CorrectDisposition', { ...base, approverRole: 'agent' }))
+      .thenRejects('CORRECTION_NEEDS_SUPERVISOR');
     given(leadDecider, [imported, dispositionByA])
       .when(cmd('CorrectDisposition', { ...base, approvedBy: 'a1', approverRole: 'supervisor' }))
       .thenRejects('SELF_APPROVAL');

@@ -38,13 +38,19 @@ export type LeadRecycled = DomainEvent<
   'LeadRecycled',
   Base & { rule: string; previousHolder?: string; protectionExpiry?: string; recycledBy?: string }
 >;
-export type LeadDoNotCallAdded = DomainEvent<'LeadDoNotCallAdded', Base & { reason: string; source: string; addedBy?: string }>;
+export type LeadDoNotCallAdded = DomainEvent<
+  'LeadDoNotCallAdded',
+  Base & { reason: string; source: string; addedBy?: string }
+>;
 export type LeadDoNotCallRemoved = DomainEvent<'LeadDoNotCallRemoved', Base & { reason: string; removedBy?: string }>;
 export type LeadCallbackScheduled = DomainEvent<
   'LeadCallbackScheduled',
   Base & { callbackId: string; owner: string; dueAt: string; visibility: CallbackVisibility; note?: string }
 >;
-export type LeadCallbackDone = DomainEvent<'LeadCallbackDone', Base & { callbackId: string; callId?: string; doneBy?: string }>;
+export type LeadCallbackDone = DomainEvent<
+  'LeadCallbackDone',
+  Base & { callbackId: string; callId?: string; doneBy?: string }
+>;
 export type LeadCallbackMissed = DomainEvent<'LeadCallbackMissed', Base & { callbackId: string; dueAt: string }>;
 export type LeadDispositionRecorded = DomainEvent<
   'LeadDispositionRecorded',

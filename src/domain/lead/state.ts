@@ -55,7 +55,11 @@ export function evolveLead(state: LeadState, event: LeadEvent): LeadState {
     case 'LeadAssigned':
       return { ...state, assignee: event.data.assignee, inPublicPool: false };
     case 'LeadClaimed':
-      return { ...state, holder: { agentId: event.data.agentId, privateUntil: event.data.privateUntil }, inPublicPool: false };
+      return {
+        ...state,
+        holder: { agentId: event.data.agentId, privateUntil: event.data.privateUntil },
+        inPublicPool: false,
+      };
     case 'LeadReleased':
       return { ...state, holder: undefined, inPublicPool: state.assignee === undefined };
     case 'LeadRecycled':

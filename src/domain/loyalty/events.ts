@@ -6,7 +6,13 @@ type Base = {
   at: string;
 };
 
-export type LoyaltyPointsAccrued = DomainEvent<'LoyaltyPointsAccrued', Base & { points: number; orderId?: string; reason: string; balance: number }>;
-export type LoyaltyPointsRedeemed = DomainEvent<'LoyaltyPointsRedeemed', Base & { points: number; orderId?: string; reason: string; balance: number }>;
+export type LoyaltyPointsAccrued = DomainEvent<
+  'LoyaltyPointsAccrued',
+  Base & { points: number; orderId?: string; reason: string; balance: number }
+>;
+export type LoyaltyPointsRedeemed = DomainEvent<
+  'LoyaltyPointsRedeemed',
+  Base & { points: number; orderId?: string; reason: string; balance: number }
+>;
 
 export type LoyaltyEvent = LoyaltyPointsAccrued | LoyaltyPointsRedeemed;

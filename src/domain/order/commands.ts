@@ -21,8 +21,12 @@ export type PlaceOrder = Command<
 export type ReviewOrder = Command<'ReviewOrder', { reviewerId: string; notes: string }>;
 export type ApproveOrder = Command<'ApproveOrder', { approverId: string }>;
 export type RejectOrder = Command<'RejectOrder', { rejectedBy: string; reason: string }>;
-export type RecordPayment = Command<'RecordPayment', { paymentId: string; payer: string; method: PaymentMethod; amountFen: number }>;
+export type RecordPayment = Command<
+  'RecordPayment',
+  { paymentId: string; payer: string; method: PaymentMethod; amountFen: number }
+>;
 export type ShipOrder = Command<'ShipOrder', { carrier: string; trackingNo: string }>;
 export type MarkDelivered = Command<'MarkDelivered', { signedBy?: string }>;
 
-export type OrderCommand = PlaceOrder | ReviewOrder | ApproveOrder | RejectOrder | RecordPayment | ShipOrder | MarkDelivered;
+export type OrderCommand =
+  PlaceOrder | ReviewOrder | ApproveOrder | RejectOrder | RecordPayment | ShipOrder | MarkDelivered;

@@ -50,10 +50,4 @@ export type OrderShipped = DomainEvent<'OrderShipped', Base & { carrier: string;
 export type OrderDelivered = DomainEvent<'OrderDelivered', Base & { signedBy?: string }>;
 
 export type OrderEvent =
-  | OrderPlaced
-  | OrderReviewed
-  | OrderApproved
-  | OrderRejected
-  | OrderPaymentRecorded
-  | OrderShipped
-  | OrderDelivered;
+  OrderPlaced | OrderReviewed | OrderApproved | OrderRejected | OrderPaymentRecorded | OrderShipped | OrderDelivered;

@@ -2,7 +2,8 @@ import { parsePhoneNumberFromString, validatePhoneNumberLength, type CountryCode
 import { DomainError } from '../decider.ts';
 import { timeZoneForCountry } from './timeZones.ts';
 
-export type PhoneType = 'mobile' | 'fixed' | 'fixed_or_mobile' | 'toll_free' | 'shared_cost' | 'premium' | 'voip' | 'other';
+export type PhoneType =
+  'mobile' | 'fixed' | 'fixed_or_mobile' | 'toll_free' | 'shared_cost' | 'premium' | 'voip' | 'other';
 
 export interface Phone {
   ok: true;
@@ -65,7 +66,11 @@ export function normalizePhone(input: string, defaultRegion: string = 'CN'): Pho
   let s = raw.normalize('NFKC').replace(DASHES, '-').trim();
   if (!s) return rejection('PHONE_EMPTY', '号码为空 / The phone number is empty', raw);
   if (SEPARATORS.test(s)) {
-    return rejection('PHONE_MULTIPLE_NUMBERS', `一个单元格里有多个号码 / More than one number in "${raw}"; split them into rows`, raw);
+    return rejection(
+      'PHONE_MULTIPLE_NUMBERS',
+      `一个单元格里有多个号码 / More than one number in "${raw}"; split them into rows`,
+      raw,
+    );
   }
   let extension: string | undefined;
   const ext = EXTENSION.exec(s);
@@ -74,7 +79,11 @@ export function normalizePhone(input: string, defaultRegion: string = 'CN'): Pho
     s = s.slice(0, ext.index);
   }
   if (!ALLOWED.test(s) || s.replace(/[\s(]/g, '').lastIndexOf('+') > 0) {
-    return rejection('PHONE_BAD_CHARACTERS', `号码含有非法字符 / "${raw}" contains characters that are not part of a phone number`, raw);
+    return rejection(
+      'PHONE_BAD_CHARACTERS',
+      `号码含有非法字符 / "${raw}" contains characters that are not part of a phone number`,
+      raw,
+    );
   }
   s = s.replace(/^\(\s*\+(\d{1,3})\s*\)/, '+$1 '); // '(+86)138…' as printed on cards
   const region = defaultRegion as CountryCode;

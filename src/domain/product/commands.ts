@@ -1,6 +1,9 @@
 import type { Command } from '../decider.ts';
 
-export type AddProduct = Command<'AddProduct', { productId: string; sku: string; name: string; priceFen: number; points?: number; category?: string }>;
+export type AddProduct = Command<
+  'AddProduct',
+  { productId: string; sku: string; name: string; priceFen: number; points?: number; category?: string }
+>;
 export type ChangeProductPrice = Command<'ChangeProductPrice', { priceFen: number }>;
 export type DiscontinueProduct = Command<'DiscontinueProduct', { reason: string }>;
 

@@ -15,8 +15,14 @@ export type ScoreCall = Command<
   'ScoreCall',
   { callId: string; scorecard: ScorecardRef; scores: CriterionScore[]; evaluatorId: string; agentId?: string }
 >;
-export type AnnotateCall = Command<'AnnotateCall', { callId: string; annotationId: string; offsetMs: number; text: string; by: string }>;
+export type AnnotateCall = Command<
+  'AnnotateCall',
+  { callId: string; annotationId: string; offsetMs: number; text: string; by: string }
+>;
 export type DisputeScore = Command<'DisputeScore', { by: string; reason: string }>;
-export type ReviseScore = Command<'ReviseScore', { scores: CriterionScore[]; reason: string; approvedBy: string; approverRole: string }>;
+export type ReviseScore = Command<
+  'ReviseScore',
+  { scores: CriterionScore[]; reason: string; approvedBy: string; approverRole: string }
+>;
 
 export type EvaluationCommand = ScoreCall | AnnotateCall | DisputeScore | ReviseScore;

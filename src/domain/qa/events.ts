@@ -39,11 +39,21 @@ export type CallScored = DomainEvent<
     agentId?: string;
   }
 >;
-export type CallAnnotated = DomainEvent<'CallAnnotated', Base & { annotationId: string; offsetMs: number; text: string; by: string }>;
+export type CallAnnotated = DomainEvent<
+  'CallAnnotated',
+  Base & { annotationId: string; offsetMs: number; text: string; by: string }
+>;
 export type ScoreDisputed = DomainEvent<'ScoreDisputed', Base & { by: string; reason: string }>;
 export type ScoreRevised = DomainEvent<
   'ScoreRevised',
-  Base & { scores: CriterionScore[]; previousTotal: number; total: number; reason: string; revisedBy?: string; approvedBy: string }
+  Base & {
+    scores: CriterionScore[];
+    previousTotal: number;
+    total: number;
+    reason: string;
+    revisedBy?: string;
+    approvedBy: string;
+  }
 >;
 
 export type EvaluationEvent = CallScored | CallAnnotated | ScoreDisputed | ScoreRevised;

@@ -1,7 +1,10 @@
 import type { Command } from '../decider.ts';
 import type { Answer, Question } from './events.ts';
 
-export type DefineQuestionnaire = Command<'DefineQuestionnaire', { questionnaireId: string; name: string; questions: Question[] }>;
+export type DefineQuestionnaire = Command<
+  'DefineQuestionnaire',
+  { questionnaireId: string; name: string; questions: Question[] }
+>;
 export type QuestionnaireCommand = DefineQuestionnaire;
 
 /** The definition (as loaded from the questionnaire's stream) travels with the command so validation stays pure. */

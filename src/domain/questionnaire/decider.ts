@@ -13,8 +13,10 @@ export interface QuestionnaireState {
 
 function decideQuestionnaire(c: QuestionnaireCommand, s: QuestionnaireState): Decision<QuestionnaireEvent> {
   const d = c.data;
-  if (!isNonEmpty(d.questionnaireId) || !isNonEmpty(d.name)) return reject('QUESTIONNAIRE_NAME_REQUIRED', 'A questionnaire has an id and a name');
-  if (s.questionnaireId && s.questionnaireId !== d.questionnaireId) return reject('QUESTIONNAIRE_MISMATCH', `This is questionnaire ${s.questionnaireId}`);
+  if (!isNonEmpty(d.questionnaireId) || !isNonEmpty(d.name))
+    return reject('QUESTIONNAIRE_NAME_REQUIRED', 'A questionnaire has an id and a name');
+  if (s.questionnaireId && s.questionnaireId !== d.questionnaireId)
+    return reject('QUESTIONNAIRE_MISMATCH', `This is questionnaire ${s.questionnaireId}`);
   const bad = checkQuestions(d.questions);
   if (bad) return bad;
   // Each definition is a new version; answers name the version they were given against.
@@ -26,7 +28,9 @@ export const questionnaireDecider: Decider<QuestionnaireCommand, QuestionnaireEv
   category: QUESTIONNAIRE_CATEGORY,
   initialState: () => ({ version: 0, questions: [] }),
   evolve: (s, e) =>
-    e.type === 'QuestionnaireDefined' ? { questionnaireId: e.data.questionnaireId, version: e.data.version, questions: e.data.questions } : s,
+    e.type === 'QuestionnaireDefined'
+      ? { questionnaireId: e.data.questionnaireId, version: e.data.version, questions: e.data.questions }
+      : s,
   decide: decideQuestionnaire,
 };
 
@@ -40,10 +44,18 @@ function decideAnswers(c: AnswersCommand, s: AnswersState): Decision<AnswersEven
   if (s.recorded) return reject('ANSWERS_EXIST', 'Answers for this call are already recorded');
   if (!isNonEmpty(d.callId)) return reject('CALL_ID_REQUIRED', 'Name the call the answers belong to');
   const q = d.questionnaire;
-  if (!q || !isNonEmpty(q.questionnaireId) || !Number.isInteger(q.version)) return reject('QUESTIONNAIRE_REQUIRED', 'Give the questionnaire and version answered');
+  if (!q || !isNonEmpty(q.questionnaireId) || !Number.isInteger(q.version))
+    return reject('QUESTIONNAIRE_REQUIRED', 'Give the questionnaire and version answered');
   const bad = checkAnswers(q.questions ?? [], d.answers);
   if (bad) return bad;
-  const data = { callId: d.callId, questionnaireId: q.questionnaireId, version: q.version, answers: d.answers, agentId: d.agentId, leadPhone: d.leadPhone };
+  const data = {
+    callId: d.callId,
+    questionnaireId: q.questionnaireId,
+    version: q.version,
+    answers: d.answers,
+    agentId: d.agentId,
+    leadPhone: d.leadPhone,
+  };
   return [{ type: 'AnswersRecorded', data: { ...data, at: c.meta.now } }];
 }
 

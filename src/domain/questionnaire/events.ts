@@ -23,6 +23,14 @@ export type Answer = { questionId: string; value: string | string[] | number };
 /** Answers for one call live in their own stream (`answers-<callId>`), not in the questionnaire's. */
 export type AnswersRecorded = DomainEvent<
   'AnswersRecorded',
-  { callId: string; questionnaireId: string; version: number; answers: Answer[]; agentId?: string; leadPhone?: string; at: string }
+  {
+    callId: string;
+    questionnaireId: string;
+    version: number;
+    answers: Answer[];
+    agentId?: string;
+    leadPhone?: string;
+    at: string;
+  }
 >;
 export type AnswersEvent = AnswersRecorded;

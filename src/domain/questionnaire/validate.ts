@@ -6,16 +6,21 @@ const KINDS: readonly QuestionKind[] = ['single', 'multiple', 'text', 'number'];
 const MAX_TEXT = 2000;
 
 export function checkQuestions(questions: unknown): DomainError | undefined {
-  if (!Array.isArray(questions) || questions.length === 0) return reject('QUESTIONS_REQUIRED', 'A questionnaire has at least one question');
+  if (!Array.isArray(questions) || questions.length === 0)
+    return reject('QUESTIONS_REQUIRED', 'A questionnaire has at least one question');
   const ids = new Set<string>();
   for (const q of questions as Question[]) {
-    if (!isNonEmpty(q?.id) || !isNonEmpty(q.text)) return reject('QUESTION_INVALID', 'Every question has an id and a text');
+    if (!isNonEmpty(q?.id) || !isNonEmpty(q.text))
+      return reject('QUESTION_INVALID', 'Every question has an id and a text');
     if (ids.has(q.id)) return reject('QUESTION_INVALID', `Question ${q.id} appears twice`);
     ids.add(q.id);
-    if (!KINDS.includes(q.kind)) return reject('QUESTION_INVALID', `Question ${q.id}: kind is one of ${KINDS.join(', ')}`);
-    if (typeof q.required !== 'boolean') return reject('QUESTION_INVALID', `Question ${q.id}: say whether it is required`);
+    if (!KINDS.includes(q.kind))
+      return reject('QUESTION_INVALID', `Question ${q.id}: kind is one of ${KINDS.join(', ')}`);
+    if (typeof q.required !== 'boolean')
+      return reject('QUESTION_INVALID', `Question ${q.id}: say whether it is required`);
     const hasChoices = q.kind === 'single' || q.kind === 'multiple';
-    if (!hasChoices && q.choices !== undefined) return reject('QUESTION_INVALID', `Question ${q.id}: a ${q.kind} question has no choices`);
+    if (!hasChoices && q.choices !== undefined)
+      return reject('QUESTION_INVALID', `Question ${q.id}: a ${q.kind} question has no choices`);
     if (hasChoices) {
       const choices = Array.isArray(q.choices) ? q.choices : [];
       if (choices.length < 2) return reject('QUESTION_INVALID', `Question ${q.id}: give at least two choices`);
@@ -35,10 +40,13 @@ function checkValue(q: Question, value: unknown): string | undefined {
       return typeof value === 'string' && choiceIds.has(value) ? undefined : 'pick one of its choices';
     case 'multiple':
       if (!Array.isArray(value) || value.length === 0) return 'pick at least one choice';
-      if (new Set(value).size !== value.length || value.some((v) => !choiceIds.has(v))) return 'pick distinct choices of this question';
+      if (new Set(value).size !== value.length || value.some((v) => !choiceIds.has(v)))
+        return 'pick distinct choices of this question';
       return undefined;
     case 'text':
-      return isNonEmpty(value) && value.length <= MAX_TEXT ? undefined : `answer with text up to ${MAX_TEXT} characters`;
+      return isNonEmpty(value) && value.length <= MAX_TEXT
+        ? undefined
+        : `answer with text up to ${MAX_TEXT} characters`;
     case 'number':
       return typeof value === 'number' && Number.isFinite(value) ? undefined : 'answer with a number';
   }
@@ -59,7 +67,9 @@ export function checkAnswers(questions: Question[], answers: unknown): DomainErr
   }
   const missing = questions.filter((q) => q.required && !seen.has(q.id));
   if (missing.length) {
-    return reject('REQUIRED_UNANSWERED', `必答题未答 / Required: ${missing.map((q) => q.text).join('; ')}`, { missing: missing.map((q) => q.id) });
+    return reject('REQUIRED_UNANSWERED', `必答题未答 / Required: ${missing.map((q) => q.text).join('; ')}`, {
+      missing: missing.map((q) => q.id),
+    });
   }
   return undefined;
 }

@@ -6,17 +6,30 @@ import type { QueueEvent } from './events.ts';
 
 const at = '2026-03-02T01:00:00.000Z';
 const cmd = <C extends QueueCommand>(type: C['type'], data: C['data']) => ({ type, data, meta: { now: at } }) as C;
-const created: QueueEvent = { type: 'QueueCreated', data: { queueId: 'q1', at, name: '售后热线', departmentId: 'svc', config: DEFAULT_QUEUE_CONFIG } };
+const created: QueueEvent = {
+  type: 'QueueCreated',
+  data: { queueId: 'q1', at, name: '售后热线', departmentId: 'svc', config: DEFAULT_QUEUE_CONFIG },
+};
 
 describe('queue configuration', () => {
   it('creates with defaults: longest idle, 80% in 20 s', () => {
-    given(queueDecider).when(cmd('CreateQueue', { queueId: 'q1', name: '售后热线', departmentId: 'svc' })).then([created]);
-    given(queueDecider, [created]).when(cmd('CreateQueue', { queueId: 'q1', name: 'x', departmentId: 'svc' })).thenRejects('QUEUE_EXISTS');
+    given(queueDecider)
+      .when(cmd('CreateQueue', { queueId: 'q1', name: '售后热线', departmentId: 'svc' }))
+      .then([created]);
+    given(queueDecider, [created])
+      .when(cmd('CreateQueue', { queueId: 'q1', name: 'x', departmentId: 'svc' }))
+      .thenRejects('QUEUE_EXISTS');
   });
 
   it('configures skills routing with overflow to another queue', () => {
-    const config = { strategy: 'skills' as const, skills: [{ skill: 'cantonese', minLevel: 5 }], overflow: { afterSeconds: 60, target: { kind: 'queue' as const, id: 'q2' } } };
-    given(queueDecider, [created]).when(cmd('ConfigureQueue', { config })).then((e) => expect(e[0].data).toMatchObject({ config: { ...config, maxWaitSeconds: 300 } }));
+    const config = {
+      strategy: 'skills' as const,
+      skills: [{ skill: 'cantonese', minLevel: 5 }],
+      overflow: { afterSeconds: 60, target: { kind: 'queue' as const, id: 'q2' } },
+    };
+    given(queueDecider, [created])
+      .when(cmd('ConfigureQueue', { config }))
+      .then((e) => expect(e[0].data).toMatchObject({ config: { ...config, maxWaitSeconds: 300 } }));
   });
 
   it.each([
@@ -27,10 +40,14 @@ describe('queue configuration', () => {
     [{ overflow: { afterSeconds: 60, target: { kind: 'queue', id: 'q1' } } }, 'OVERFLOW_INVALID'],
     [{ overflow: { afterSeconds: 900, target: { kind: 'voicemail', id: 'vm' } } }, 'OVERFLOW_INVALID'],
   ])('rejects %j with %s', (config, code) => {
-    given(queueDecider, [created]).when(cmd('ConfigureQueue', { config: config as never })).thenRejects(code);
+    given(queueDecider, [created])
+      .when(cmd('ConfigureQueue', { config: config as never }))
+      .thenRejects(code);
   });
 
   it('rejects configuring an unknown queue', () => {
-    given(queueDecider).when(cmd('ConfigureQueue', { config: {} })).thenRejects('QUEUE_NOT_FOUND');
+    given(queueDecider)
+      .when(cmd('ConfigureQueue', { config: {} }))
+      .thenRejects('QUEUE_NOT_FOUND');
   });
 });

@@ -5,7 +5,14 @@ import type { QueueCommand } from './commands.ts';
 import type { QueueConfig, QueueEvent } from './events.ts';
 import { QUEUE_CATEGORY } from './streams.ts';
 
-const STRATEGIES: readonly RoutingStrategy[] = ['longest_idle', 'skills', 'round_robin', 'ring_all', 'fewest_calls', 'random'];
+const STRATEGIES: readonly RoutingStrategy[] = [
+  'longest_idle',
+  'skills',
+  'round_robin',
+  'ring_all',
+  'fewest_calls',
+  'random',
+];
 
 export const DEFAULT_QUEUE_CONFIG: QueueConfig = {
   strategy: 'longest_idle',
@@ -21,15 +28,22 @@ export interface QueueState {
   config: QueueConfig;
 }
 
-const whole = (n: unknown, min: number, max: number) => Number.isInteger(n) && (n as number) >= min && (n as number) <= max;
+const whole = (n: unknown, min: number, max: number) =>
+  Number.isInteger(n) && (n as number) >= min && (n as number) <= max;
 
-function mergeQueueConfig(queueId: string, current: QueueConfig, patch: Partial<QueueConfig> = {}): QueueConfig | DomainError {
+function mergeQueueConfig(
+  queueId: string,
+  current: QueueConfig,
+  patch: Partial<QueueConfig> = {},
+): QueueConfig | DomainError {
   const c: QueueConfig = { ...current, ...patch };
-  if (!STRATEGIES.includes(c.strategy)) return reject('STRATEGY_INVALID', `Strategy is one of ${STRATEGIES.join(', ')}`);
+  if (!STRATEGIES.includes(c.strategy))
+    return reject('STRATEGY_INVALID', `Strategy is one of ${STRATEGIES.join(', ')}`);
   if (!Array.isArray(c.skills) || c.skills.some((s) => !isNonEmpty(s?.skill) || !whole(s.minLevel, 1, 10))) {
     return reject('SKILLS_INVALID', 'Skill requirements are { skill, minLevel 1..10 }');
   }
-  if (c.strategy === 'skills' && c.skills.length === 0) return reject('SKILLS_REQUIRED', 'Skills-based routing needs at least one skill');
+  if (c.strategy === 'skills' && c.skills.length === 0)
+    return reject('SKILLS_REQUIRED', 'Skills-based routing needs at least one skill');
   const sl = c.serviceLevel;
   if (!sl || !whole(sl.percent, 1, 100) || !whole(sl.withinSeconds, 1, 3600)) {
     return reject('SERVICE_LEVEL_INVALID', 'Service level is a percent (1-100) within whole seconds');
@@ -37,11 +51,13 @@ function mergeQueueConfig(queueId: string, current: QueueConfig, patch: Partial<
   if (!whole(c.maxWaitSeconds, 1, 86_400)) return reject('MAX_WAIT_INVALID', 'Max wait is whole seconds, at least 1');
   if (c.overflow) {
     const { afterSeconds, target } = c.overflow;
-    if (!whole(afterSeconds, 1, c.maxWaitSeconds)) return reject('OVERFLOW_INVALID', `Overflow happens between 1 and ${c.maxWaitSeconds} seconds`);
+    if (!whole(afterSeconds, 1, c.maxWaitSeconds))
+      return reject('OVERFLOW_INVALID', `Overflow happens between 1 and ${c.maxWaitSeconds} seconds`);
     if (!target || !['queue', 'voicemail', 'number'].includes(target.kind) || !isNonEmpty(target.id)) {
       return reject('OVERFLOW_INVALID', 'Overflow goes to a queue, voicemail or a number');
     }
-    if (target.kind === 'queue' && target.id === queueId) return reject('OVERFLOW_INVALID', 'A queue cannot overflow into itself');
+    if (target.kind === 'queue' && target.id === queueId)
+      return reject('OVERFLOW_INVALID', 'A queue cannot overflow into itself');
   }
   return c;
 }
@@ -51,11 +67,14 @@ function decide(c: QueueCommand, s: QueueState): Decision<QueueEvent> {
   if (c.type === 'CreateQueue') {
     const d = c.data;
     if (s.queueId) return reject('QUEUE_EXISTS', `Queue ${s.queueId} already exists`);
-    if (!isNonEmpty(d.queueId) || !isNonEmpty(d.name)) return reject('QUEUE_NAME_REQUIRED', 'A queue has an id and a name');
+    if (!isNonEmpty(d.queueId) || !isNonEmpty(d.name))
+      return reject('QUEUE_NAME_REQUIRED', 'A queue has an id and a name');
     if (!isNonEmpty(d.departmentId)) return reject('DEPARTMENT_REQUIRED', 'A queue belongs to a department');
     const config = mergeQueueConfig(d.queueId, DEFAULT_QUEUE_CONFIG, d.config);
     if (config instanceof DomainError) return config;
-    return [{ type: 'QueueCreated', data: { queueId: d.queueId, at, name: d.name, departmentId: d.departmentId, config } }];
+    return [
+      { type: 'QueueCreated', data: { queueId: d.queueId, at, name: d.name, departmentId: d.departmentId, config } },
+    ];
   }
   if (!s.queueId) return reject('QUEUE_NOT_FOUND', 'No such queue');
   const config = mergeQueueConfig(s.queueId, s.config, c.data.config);

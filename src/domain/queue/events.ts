@@ -19,7 +19,10 @@ export interface QueueConfig {
 
 type Base = { queueId: string; at: string };
 
-export type QueueCreated = DomainEvent<'QueueCreated', Base & { name: string; departmentId: string; config: QueueConfig }>;
+export type QueueCreated = DomainEvent<
+  'QueueCreated',
+  Base & { name: string; departmentId: string; config: QueueConfig }
+>;
 export type QueueConfigured = DomainEvent<'QueueConfigured', Base & { config: QueueConfig; configuredBy?: string }>;
 
 export type QueueEvent = QueueCreated | QueueConfigured;

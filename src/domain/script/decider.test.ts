@@ -14,17 +14,28 @@ const publish = (data: Partial<PublishScript['data']>): PublishScript => ({
   data: { scriptId: 's1', name: '鱼油推广', basedOnVersion: 0, sections, ...data },
   meta: { now: at },
 });
-const v1: ScriptEvent = { type: 'ScriptPublished', data: { scriptId: 's1', name: '鱼油推广', version: 1, sections, publishedBy: undefined, at } };
+const v1: ScriptEvent = {
+  type: 'ScriptPublished',
+  data: { scriptId: 's1', name: '鱼油推广', version: 1, sections, publishedBy: undefined, at },
+};
 
 describe('scripts', () => {
   it('publishes versions in order and rejects stale edits', () => {
     given(scriptDecider).when(publish({})).then([v1]);
-    given(scriptDecider, [v1]).when(publish({ basedOnVersion: 1 })).then((e) => expect(e[0].data).toMatchObject({ version: 2 }));
-    given(scriptDecider, [v1]).when(publish({ basedOnVersion: 0 })).thenRejects('SCRIPT_VERSION_STALE');
+    given(scriptDecider, [v1])
+      .when(publish({ basedOnVersion: 1 }))
+      .then((e) => expect(e[0].data).toMatchObject({ version: 2 }));
+    given(scriptDecider, [v1])
+      .when(publish({ basedOnVersion: 0 }))
+      .thenRejects('SCRIPT_VERSION_STALE');
   });
 
   it('rejects empty scripts and duplicate sections', () => {
-    given(scriptDecider).when(publish({ sections: [] })).thenRejects('SCRIPT_EMPTY');
-    given(scriptDecider).when(publish({ sections: [sections[0], sections[0]] })).thenRejects('SCRIPT_SECTION_INVALID');
+    given(scriptDecider)
+      .when(publish({ sections: [] }))
+      .thenRejects('SCRIPT_EMPTY');
+    given(scriptDecider)
+      .when(publish({ sections: [sections[0], sections[0]] }))
+      .thenRejects('SCRIPT_SECTION_INVALID');
   });
 });
