@@ -1,6 +1,7 @@
 import { createRawSnippet } from 'svelte';
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
+import TrendChart from '../src/components/common/TrendChart.svelte';
 import AgentTable from '../src/components/supervisor/AgentTable.svelte';
 import WallboardTiles from '../src/components/supervisor/WallboardTiles.svelte';
 import ScreenPop from '../src/components/agent/ScreenPop.svelte';
@@ -88,6 +89,15 @@ describe('wallboard', () => {
     const ro = text(render(AgentTable, { props: { i18n: zh(), board, now, readOnly: true } }).body);
     expect(ro).not.toContain('强插');
     expect(ro).not.toContain('强制签出');
+  });
+});
+
+describe('trend chart', () => {
+  it('scales the samples into the plot band below the legend', () => {
+    const { body } = render(TrendChart, { props: { series: [{ waiting: 0, onCall: 4 }, { waiting: 2, onCall: 4 }, { waiting: 4, onCall: 0 }], labels: ['排队来电', '通话中'] } });
+    const lines = [...body.matchAll(/points="([^"]*)"/g)].map((m) => m[1]);
+    expect(lines).toEqual(['0.0,98.0 160.0,65.0 320.0,32.0', '0.0,32.0 160.0,32.0 320.0,98.0']);
+    expect(text(body)).toContain('排队来电');
   });
 });
 
