@@ -133,6 +133,7 @@ async function openTarget(): Promise<{ url: string; label: string; close(): Prom
 }
 
 async function main() {
+  const loadBefore = os.loadavg()[0];
   const target = await openTarget();
   const results: Record<string, unknown> = {};
   const stores: PostgresEventStore[] = [];
@@ -226,7 +227,9 @@ async function main() {
     const appendRate = (results.append as Phase).eventsPerSec;
     const readRate = Math.min((results.readAll as Phase).eventsPerSec, (results.catchUp as Phase).eventsPerSec);
     results.targets = { appendEventsPerSec: 5000, readEventsPerSec: 50000, appendMet: appendRate >= 5000, readMet: readRate >= 50000 };
-    results.meta = { database: target.label, cores: os.availableParallelism(), node: process.version, logEvents: head, budgetSecondsPerPhase: BUDGET_MS / 1000 };
+    results.meta = { database: target.label, cores: os.availableParallelism(), node: process.version, logEvents: head, budgetSecondsPerPhase: BUDGET_MS / 1000,
+      // Absolute figures mean little on a busy machine; the ratios to the same-run baselines still do.
+      loadAverage1m: { before: +loadBefore.toFixed(2), after: +os.loadavg()[0].toFixed(2) } };
   } finally {
     await Promise.all(stores.map((s) => s.close()));
     await target.close();
@@ -242,7 +245,7 @@ async function main() {
     return `${k.padEnd(20)} ${String(p.eventsPerSec).padStart(9)} ev/s ${String(p.events).padStart(8)} events ${String(p.seconds).padStart(6)} s ${ratio}`;
   });
   console.log(['phase                  events/s      count      time   vs baseline', ...rows].join('\n'));
-  console.log(JSON.stringify(results.targets));
+  console.log(JSON.stringify(results.targets), `load average ${JSON.stringify((results.meta as Record<string, unknown>).loadAverage1m)}`);
 }
 
 main().catch((e) => {
