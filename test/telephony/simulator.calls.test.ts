@@ -140,22 +140,32 @@ describe('channel control', () => {
   it('uuid_record writes a WAV whose length leaves out the paused part', async () => {
     const c = await twoLegs();
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rec-')), 'call.wav');
-    expect((await c.command(`api uuid_record cust start ${file}\n\n`)).body).toBe('+OK Success\n');
+    const now = () => sim.switch.clock.now();
+    // Bracket each command with the simulated clock: the switch acts somewhere in between.
+    const timed = async (cmd: string) => {
+      const before = now();
+      const r = await c.command(cmd);
+      return { before, after: now(), body: r.body };
+    };
+    const start = await timed(`api uuid_record cust start ${file}\n\n`);
+    expect(start.body).toBe('+OK Success\n');
     await c.waitFor(named('RECORD_START', 'cust'));
     await new Promise((r) => setTimeout(r, 30));
-    await c.command(`api uuid_record cust pause ${file}\n\n`);
-    await new Promise((r) => setTimeout(r, 50));
-    await c.command(`api uuid_record cust resume ${file}\n\n`);
+    const pause = await timed(`api uuid_record cust pause ${file}\n\n`);
+    await new Promise((r) => setTimeout(r, 80));
+    const resume = await timed(`api uuid_record cust resume ${file}\n\n`);
     await new Promise((r) => setTimeout(r, 30));
-    await c.command(`api uuid_record cust stop ${file}\n\n`);
+    const stopCmd = await timed(`api uuid_record cust stop ${file}\n\n`);
     const stop = await c.waitFor(named('RECORD_STOP', 'cust'));
     expect(eventHeader(stop, 'Record-File-Path')).toBe(file);
     const ms = Number(eventHeader(stop, 'variable_record_ms'));
     const wav = fs.readFileSync(file);
     expect(wav.subarray(0, 4).toString()).toBe('RIFF');
     expect(wav.readUInt32LE(40) / 16).toBeCloseTo(ms, -1); // 8000 Hz × 2 bytes = 16 bytes per ms
-    expect(ms).toBeGreaterThan(4_000); // ~60 ms wall × 100 time scale recorded
-    expect(ms).toBeLessThan(10_000); // the ~50 ms wall pause (5 s simulated) is left out
+    // The paused stretch is not in the file at all.
+    expect(ms).toBeGreaterThanOrEqual(pause.before - start.after + (stopCmd.before - resume.after) - 2);
+    expect(ms).toBeLessThanOrEqual(pause.after - start.before + (stopCmd.after - resume.before) + 2);
+    expect(ms).toBeLessThan(stopCmd.after - start.before - (resume.before - pause.after));
     expect((await c.command(`api uuid_record nope stop ${file}\n\n`)).body).toBe('-ERR Cannot locate session!\n');
   });
 

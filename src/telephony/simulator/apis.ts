@@ -84,7 +84,8 @@ const APIS: Record<string, Api> = {
     if (action === 'start') startRecording(sw, ch, file);
     else if (action === 'stop') {
       if (!ch.recordings.has(file) && file !== 'all') return '-ERR Cannot record session!\n';
-      sw.clock.after(0, () => stopRecording(sw, ch, file));
+      // Stop now so the file ends at the command; this connection still sees the reply first.
+      stopRecording(sw, ch, file);
     } else if (action === 'mask' || action === 'unmask' || action === 'pause' || action === 'resume') {
       if (!changeRecording(sw, ch, file, action)) return '-ERR Cannot record session!\n';
     } else return '-ERR Cannot record session!\n';

@@ -10,6 +10,7 @@ import type { Channel } from './channel.ts';
 import { CommandParser, type Packet } from './commandParser.ts';
 import { AUTH_REQUEST, apiResponse, commandReply, disconnectNotice, type EventFormat, eventFrame, rawCommandReply, type SimEvent } from './frames.ts';
 import { runApp } from './sendmsg.ts';
+import { type OutboundMode, outboundCommand } from './outbound.ts';
 import { MYEVENTS, Subscriptions } from './subscriptions.ts';
 import type { Switch } from './switch.ts';
 
@@ -22,7 +23,7 @@ export interface Faults {
   duplicateEvents: boolean;
 }
 
-interface Outcome {
+export interface Outcome {
   reply?: string;
   after?: () => void;
   close?: boolean;
@@ -46,7 +47,12 @@ export class SimConnection {
   private readonly onHangup: (ch: Channel) => void;
   private writeChain: Promise<void> = Promise.resolve();
 
-  constructor(sw: Switch, socket: net.Socket, password: string, faults: Faults, authTimeoutMs = 25_000) {
+  /** The channel this socket controls: outbound sockets, or inbound after `myevents <uuid>`. */
+  sessionUuid?: string;
+  /** Set on sockets the switch opened to an engine (dialplan `socket host:port async full`). */
+  readonly outbound?: OutboundMode;
+
+  constructor(sw: Switch, socket: net.Socket, password: string, faults: Faults, opts: { authTimeoutMs?: number; outbound?: OutboundMode } = {}) {
     this.sw = sw;
     this.socket = socket;
     this.password = password;
@@ -60,9 +66,16 @@ export class SimConnection {
     });
     socket.on('close', () => this.dispose());
     socket.on('error', () => this.dispose());
+    this.outbound = opts.outbound;
+    if (this.outbound) {
+      // Outbound sockets are pre-authenticated and bound to their channel.
+      this.authed = true;
+      this.sessionUuid = this.outbound.uuid;
+      return;
+    }
     this.write(AUTH_REQUEST);
     // FreeSWITCH waits about 25 s for auth, then drops the socket.
-    const authTimer = setTimeout(() => !this.authed && this.close('fin'), authTimeoutMs);
+    const authTimer = setTimeout(() => !this.authed && this.close('fin'), opts.authTimeoutMs ?? 25_000);
     socket.on('close', () => clearTimeout(authTimer));
   }
 
@@ -141,6 +154,10 @@ export class SimConnection {
     const cmd = verb.toLowerCase();
     const rest = p.command.trim().slice(verb.length).trim();
     if (cmd === 'exit' || cmd === '...') return { reply: commandReply('+OK bye'), close: true };
+    if (this.outbound) {
+      const out = outboundCommand(this, this.sw, cmd, words);
+      if (out) return out;
+    }
     if (!this.authed) {
       if (cmd === 'auth') {
         if (rest === this.password) {
@@ -178,22 +195,22 @@ export class SimConnection {
         this.subs.clear();
         return { reply: commandReply('+OK no longer listening for events') };
       case 'filter':
-        return { reply: commandReply(this.filter(words)) };
+        return { reply: commandReply(this.subs.filterCommand(words)) };
       case 'myevents':
         return { reply: commandReply(this.myevents(words)) };
       case 'linger':
-        if (!this.subs.boundUuid) return { reply: commandReply('-ERR not controlling a session') };
+        if (!this.sessionUuid) return { reply: commandReply('-ERR not controlling a session') };
         this.lingerSec = words[0] ? Number(words[0]) : -1;
         return { reply: commandReply(words[0] ? `+OK will linger ${words[0]} seconds` : '+OK will linger') };
       case 'nolinger':
-        if (!this.subs.boundUuid) return { reply: commandReply('-ERR not controlling a session') };
+        if (!this.sessionUuid) return { reply: commandReply('-ERR not controlling a session') };
         this.lingerSec = undefined;
         return { reply: commandReply('+OK will not linger') };
       case 'divert_events':
-        if (!this.subs.boundUuid) return { reply: commandReply('-ERR not controlling a session.') };
+        if (!this.sessionUuid) return { reply: commandReply('-ERR not controlling a session.') };
         return { reply: commandReply(words[0] === 'on' ? '+OK events diverted' : '+OK events not diverted') };
       case 'sendmsg':
-        return this.sendmsg(words[0] ?? this.subs.boundUuid, p);
+        return this.sendmsg(words[0] ?? this.sessionUuid, p);
       case 'sendevent': {
         const id = randomUUID();
         const name = (words[0] ?? 'CUSTOM').toUpperCase();
@@ -239,29 +256,12 @@ export class SimConnection {
     return { reply: commandReply(`+OK event listener enabled ${format}`) };
   }
 
-  private filter(words: string[]): string {
-    if (words[0] === 'delete') {
-      if (words[1] === 'all') {
-        this.subs.filters = [];
-        return '+OK filter deleted. [all][(null)]';
-      }
-      const [, h, ...v] = words;
-      if (!h) return '-ERR invalid syntax';
-      const value = v.join(' ');
-      this.subs.filters = this.subs.filters.filter(([fh, fv]) => !(fh === h && (!value || fv === value)));
-      return `+OK filter deleted. [${h}][${value || '(null)'}]`;
-    }
-    const [h, ...v] = words;
-    if (!h || !v.length) return '-ERR invalid syntax';
-    this.subs.filters.push([h, v.join(' ')]);
-    return `+OK filter added. [${h}]=[${v.join(' ')}]`;
-  }
-
   private myevents(words: string[]): string {
     if (this.subs.boundUuid) return '-ERR aready enabled.';
     const [uuid, fmt] = words;
     if (!uuid || !this.sw.channels.has(uuid)) return '-ERR invalid uuid';
     this.subs.boundUuid = uuid;
+    this.sessionUuid = uuid;
     this.subs.clear();
     this.subs.add(MYEVENTS);
     this.format = fmt === 'json' ? 'json' : 'plain';
@@ -284,7 +284,7 @@ export class SimConnection {
 
   /** A session-bound (myevents) connection closes when its channel ends, unless it lingers. */
   private channelGone(ch: Channel): void {
-    if (this.subs.boundUuid !== ch.uuid || this.closed) return;
+    if (this.sessionUuid !== ch.uuid || this.closed) return;
     const bound = `Controlled-Session-UUID: ${ch.uuid}\n`;
     setImmediate(() => {
       if (this.lingerSec === undefined) return this.close('fin', disconnectNotice(undefined, `${bound}Content-Disposition: disconnect\n`));

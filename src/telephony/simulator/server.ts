@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
-import { hangup, park, setCallState } from './calls.ts';
+import { hangup, park, setCallState, setState } from './calls.ts';
 import { Channel } from './channel.ts';
 import { type Faults, SimConnection } from './connection.ts';
 import { SHUTDOWN_BODY, disconnectNotice } from './frames.ts';
@@ -41,7 +41,7 @@ export class FreeSwitchSimulator {
         socket.end('Content-Type: text/rude-rejection\nContent-Length: 24\n\nAccess Denied, go away.\n');
         return;
       }
-      const conn = new SimConnection(this.switch, socket, this.password, this.faults, options.authTimeoutMs);
+      const conn = new SimConnection(this.switch, socket, this.password, this.faults, { authTimeoutMs: options.authTimeoutMs });
       this.connections.add(conn);
       socket.on('close', () => this.connections.delete(conn));
     });
@@ -94,6 +94,30 @@ export class FreeSwitchSimulator {
     sw.fireChannel(ch, 'CHANNEL_STATE');
     setCallState(sw, ch, 'RINGING');
     park(sw, ch);
+    return uuid;
+  }
+
+  /**
+   * An inbound call whose dialplan runs `socket host:port [async] [full]`: the switch connects
+   * to the engine's outbound-socket server. Resolves with the channel uuid once connected.
+   */
+  async outboundCall(opts: { host: string; port: number; from: string; to: string; async?: boolean; full?: boolean }): Promise<string> {
+    const sw = this.switch;
+    const uuid = randomUUID();
+    const ch = new Channel({ uuid, name: `sofia/external/${opts.from}@127.0.0.1`, direction: 'inbound', createdAt: sw.clock.now(), callerNumber: opts.from, callerName: opts.from, destination: opts.to });
+    ch.vars.set('start_epoch', String(Math.floor(ch.createdAt / 1000)));
+    sw.addChannel(ch);
+    ch.state = 'CS_INIT';
+    sw.fireChannel(ch, 'CHANNEL_CREATE');
+    setState(sw, ch, 'CS_EXECUTE');
+    const socket = net.createConnection({ host: opts.host, port: opts.port });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+    const conn = new SimConnection(sw, socket, this.password, this.faults, { outbound: { uuid, async: opts.async ?? true, full: opts.full ?? true } });
+    this.connections.add(conn);
+    socket.on('close', () => this.connections.delete(conn));
     return uuid;
   }
 

@@ -56,6 +56,25 @@ export class Subscriptions {
     this.subclasses.clear();
   }
 
+  /** `filter H V`, `filter delete H [V]`, `filter delete all`, with FreeSWITCH's replies. */
+  filterCommand(words: string[]): string {
+    if (words[0] === 'delete') {
+      if (words[1] === 'all') {
+        this.filters = [];
+        return '+OK filter deleted. [all][(null)]';
+      }
+      const [, h, ...v] = words;
+      if (!h) return '-ERR invalid syntax';
+      const value = v.join(' ');
+      this.filters = this.filters.filter(([fh, fv]) => !(fh === h && (!value || fv === value)));
+      return `+OK filter deleted. [${h}][${value || '(null)'}]`;
+    }
+    const [h, ...v] = words;
+    if (!h || !v.length) return '-ERR invalid syntax';
+    this.filters.push([h, v.join(' ')]);
+    return `+OK filter added. [${h}]=[${v.join(' ')}]`;
+  }
+
   matches(ev: SimEvent): boolean {
     let send = this.all || (this.names.has(ev.name) && (ev.name !== 'CUSTOM' || !ev.subclass || this.subclasses.has(ev.subclass)));
     if (!send) return false;

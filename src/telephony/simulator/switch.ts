@@ -107,6 +107,13 @@ export class Switch {
 
   /** Build an event with the 13 standard headers in FreeSWITCH's order, then deliver it. */
   fire(name: string, headers: Array<[string, HeaderValue]>, body?: string, subclass?: string): SimEvent {
+    const ev = this.makeEvent(name, headers, body, subclass);
+    for (const l of this.listeners) l(ev);
+    return ev;
+  }
+
+  /** An event with standard headers and the next Event-Sequence, not delivered (e.g. CHANNEL_DATA for one socket). */
+  makeEvent(name: string, headers: Array<[string, HeaderValue]>, body?: string, subclass?: string): SimEvent {
     const now = this.clock.now();
     const [file, fn, line] = CALLING[name] ?? ['switch_channel.c', 'switch_channel_event_set_data', 2562];
     const std: Array<[string, HeaderValue]> = [
@@ -125,9 +132,7 @@ export class Switch {
       ['Event-Sequence', String(++this.seq)],
     ];
     if (subclass) std.push(['Event-Subclass', subclass]);
-    const ev: SimEvent = { name, subclass, headers: [...std, ...headers], body };
-    for (const l of this.listeners) l(ev);
-    return ev;
+    return { name, subclass, headers: [...std, ...headers], body };
   }
 
   fireChannel(ch: Channel, name: string, extra: Array<[string, HeaderValue]> = [], subclass?: string): SimEvent {
