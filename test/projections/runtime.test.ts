@@ -146,15 +146,33 @@ describe('projection runner', () => {
     for (const [k, n] of old) expect(rebuilt.get(k)).toBe(n * 10);
     const leftovers = await db.pool.anyFirst(sql.unsafe`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'rm\\_%'`);
     expect(leftovers).toEqual([]);
-    // An old-version runner now stops instead of writing into the new tables.
+  });
+
+  it('a runner of the old version, still running elsewhere, stops at the swap; the new version carries on', async () => {
     const errors: unknown[] = [];
-    const stale = new ProjectionRunner({ pool: db.pool, store, projections: [tallyProjection({ version: 2 })], onError: (e) => errors.push(e) });
-    await stale.start();
-    await stale.stop();
+    const v2errors: unknown[] = [];
+    const v2 = new ProjectionRunner({ pool: db.pool, store, projections: [tallyProjection({ version: 2, weight: 10 })], retryDelayMs: 10, onError: (e) => v2errors.push(e) });
+    await v2.start(); // the checkpoint is at version 2 now: it runs
+    await v2.waitFor(await store.headPosition());
+    await rebuildProjections(db.pool, store, [tallyProjection({ version: 3, weight: 100 })]);
+    await store.append('tick-after-swap', [{ type: 'Tick', data: {} }]);
+    const v3 = new ProjectionRunner({ pool: db.pool, store, projections: [tallyProjection({ version: 3, weight: 100 })], onError: (e) => errors.push(e) });
+    await v3.start();
+    await v3.waitFor(await store.headPosition());
+    await v3.stop();
+    // v2 meets version 3 in the checkpoint on its next batch and gives up without writing
+    for (let i = 0; i < 100 && !v2errors.length; i++) await new Promise((r) => setTimeout(r, 30));
+    await v2.stop();
+    expect(v2errors.map((e) => (e as Error).message)).toEqual(['projection tally is now at version 3; this runner has version 2 and stops']);
+    const t = await tallies(db);
+    expect(t.get('tick-after-swap')).toBe(100);
+    expect(t.get('tick-0')! % 100).toBe(0);
+    expect(await checkpoint(db)).toMatchObject({ version: 3 });
     const v1 = new ProjectionRunner({ pool: db.pool, store, projections: [tallyProjection({ version: 1 })], onError: (e) => errors.push(e), retryDelayMs: 10 });
-    await v1.start(); // rebuilds back to v1 (the code's version) ...
-    expect(await checkpoint(db)).toEqual({ version: 1, position: head });
+    await v1.start(); // the code's version differs again: rebuilt before it runs
+    expect(await checkpoint(db)).toEqual({ version: 1, position: await store.headPosition() });
     await v1.stop();
+    expect(errors).toEqual([]);
   });
 
   it('builds a read model as of a past position or instant into its own schema', async () => {
