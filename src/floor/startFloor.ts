@@ -7,6 +7,7 @@ import { Scheduler } from '../scheduler/scheduler.ts';
 import { EslClient } from '../telephony/esl/eslClient.ts';
 import { MediaServer } from '../telephony/session/mediaServer.ts';
 import { BotAgents } from './botAgents.ts';
+import { followAgentDesk } from './followAgentDesk.ts';
 import { LiveDialer } from './liveDialer.ts';
 import { DEMO_CAMPAIGN, seedDemo, type DemoLogin } from './seedDemo.ts';
 
@@ -40,6 +41,8 @@ export async function startFloor(deps: FloorDeps): Promise<Floor> {
   media.onError = (e) => log(`call session: ${(e as Error).message}`);
   await scheduler.load();
   scheduler.start();
+  // People log in and go ready in the console; the session hears of it from the log.
+  const following = await followAgentDesk(store, media, (e) => log(`agent desk: ${(e as Error).message}`));
 
   const clockForPacer = { now: () => Date.now() };
   let cursor = 0;
@@ -80,6 +83,7 @@ export async function startFloor(deps: FloorDeps): Promise<Floor> {
     stop: async () => {
       await dialer.stop();
       await bots.stop();
+      await following.stop();
       await scheduler.stop();
       media.detach();
       await esl.close();
