@@ -9,13 +9,21 @@ export interface PredictiveOptions {
   abandonTarget?: number;
   /** Seconds an answered call may wait for an agent before it is abandoned (default 2). */
   connectWithinSec?: number;
-  setpointShare?: number;
+  /** Hours the abandon rate is judged over (a shift or a day: 8); the margin for chance is sized to it. */
+  windowHours?: number;
+  /** Standard deviations of chance kept under the target (default 0.6). */
+  marginSd?: number;
   /** Declared AMD false-positive rate (humans hung up as machines), counted into the budget. */
   amdFalsePositiveRate?: number;
   /** Hard cap on ringing dials per logged-in agent. */
   maxRingingPerAgent?: number;
+  /** Count the dials the pacer will keep placing while this one rings (default false: measured worse). */
+  futureDials?: boolean;
   /** How hard one abandon tightens the dialing threshold (see AbandonBudget). */
   budgetGain?: number;
+  levelLearning?: number;
+  memoryAnswers?: number;
+  initialThreshold?: number;
   /** Also count the agents a new dial takes from dials already ringing (default false: measured no better). */
   displacement?: boolean;
 }
@@ -38,7 +46,13 @@ export class PredictivePacer extends PacerBase implements Pacer {
   private readonly connectWithin: number;
   private readonly maxRingingPerAgent: number;
   private readonly displacement: boolean;
+  private readonly windowHours: number;
+  private readonly futureDials: boolean;
+  private firstAnswerAt: number | undefined;
   private resolved = 0;
+  /** Dials per second, smoothed over about a minute: the flow of dials still to come. */
+  private dialRate = 0;
+  private lastDialAt: number | undefined;
   /** Distributions as arrays, rebuilt every few observations rather than every decision. */
   private tables: { ansCdf: Float64Array; otherCdf: Float64Array; horizon: number; at: number } | undefined;
   private talkResidual = new Map<number, Float64Array>();
@@ -49,13 +63,28 @@ export class PredictivePacer extends PacerBase implements Pacer {
     super(clock);
     this.budget = new AbandonBudget({
       target: options.abandonTarget ?? 0.03,
-      setpointShare: options.setpointShare,
+      marginSd: options.marginSd,
       amdFalsePositiveRate: options.amdFalsePositiveRate,
       gain: options.budgetGain,
+      levelLearning: options.levelLearning,
+      memoryAnswers: options.memoryAnswers,
+      initialThreshold: options.initialThreshold,
     });
     this.connectWithin = options.connectWithinSec ?? 2;
+    this.windowHours = options.windowHours ?? 8;
+    this.futureDials = options.futureDials ?? false;
     this.maxRingingPerAgent = options.maxRingingPerAgent ?? 12;
     this.displacement = options.displacement ?? false;
+  }
+
+  override onDial(dialId: string): void {
+    super.onDial(dialId);
+    const now = this.floor.now();
+    if (this.lastDialAt !== undefined) {
+      const w = Math.exp(-(now - this.lastDialAt) / 60);
+      this.dialRate = this.dialRate * w + (1 - w) * (1 / Math.max(0.05, now - this.lastDialAt));
+    }
+    this.lastDialAt = now;
   }
 
   protected override dialResolved(ageSec: number, answered: boolean): void {
@@ -64,7 +93,12 @@ export class PredictivePacer extends PacerBase implements Pacer {
     (answered ? this.ringAnswered : this.ringOther).observe(ageSec);
   }
   protected override answerOutcome(abandoned: boolean): void {
+    const now = this.floor.now();
+    this.firstAnswerAt ??= now;
     this.budget.record(abandoned);
+    const hours = (now - this.firstAnswerAt) / 3600;
+    // Answers per window, measured: the margin for chance shrinks as the floor proves its volume.
+    if (hours > 0.1) this.budget.setWindow((this.budget.answers / hours) * this.windowHours);
   }
   protected override talkObserved(sec: number): void {
     this.talk.observe(sec);
@@ -170,6 +204,7 @@ export class PredictivePacer extends PacerBase implements Pacer {
       horizon,
       connectWithin: this.connectWithin,
       ringingByAge,
+      futureDialRate: this.futureDials ? this.dialRate : 0,
       freeNow: f.idle - f.waiting.size,
       supplyMean,
       supplyVar,

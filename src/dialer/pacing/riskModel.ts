@@ -19,6 +19,8 @@ export interface RiskInputs {
   connectWithin: number;
   /** Ringing dials counted by whole seconds of age. */
   ringingByAge: Int32Array;
+  /** Dials per second the pacer keeps placing: some of them are answered before this one. */
+  futureDialRate: number;
   /** Agents free now minus answered calls already waiting for one. */
   freeNow: number;
   /** freeBy[t] = probabilities, one per busy agent, summed: mean agents free by t; and their variance. */
@@ -57,6 +59,16 @@ export class RiskModel {
         const q = (p * (ansCdf[Math.min(a + t, last)] - fa)) / alive;
         mean[t] += n * q;
         variance[t] += n * q * (1 - q);
+      }
+    }
+    // Dials placed after this one but answered before it (a Poisson flow, so variance = mean).
+    const rate = inputs.futureDialRate;
+    if (rate > 0) {
+      let acc = 0;
+      for (let t = 1; t <= horizon; t++) {
+        acc += p * ansCdf[t - 1];
+        mean[t] += rate * acc;
+        variance[t] += rate * acc;
       }
     }
     this.demandMean = mean;
