@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallControlPort } from '../../src/api/telephony.ts';
+import { handleCommand } from '../../src/commands/handleCommand.ts';
+import type { ScorecardCommand } from '../../src/domain/qa/commands.ts';
+import { scorecardDecider } from '../../src/domain/qa/scorecardDecider.ts';
 import { startServer, type Harness } from './harness.ts';
 
 /** Stands in for the switch: remembers what it was asked to do. */
@@ -73,5 +76,16 @@ describe('call control', () => {
     expect(sw.log).toEqual(['monitor k1 by sup-east whisper', 'hangup k1 by sup-east SUPERVISOR_FORCED']);
     const last = (await h.store.readStream('call-k1')).at(-1)!;
     expect(last).toMatchObject({ type: 'CallForceHungUp', data: { by: 'sup-east', reason: '辱骂客户' }, metadata: { actorId: 'sup-east', actorRole: 'supervisor' } });
+  });
+
+  it('lets QA score a call of their department against the latest scorecard', async () => {
+    const criteria = [{ id: 'greeting', label: '开场白', weight: 40 }, { id: 'compliance', label: '合规', weight: 60 }];
+    await handleCommand(h.store, scorecardDecider, 'std', { type: 'DefineScorecard', data: { scorecardId: 'std', name: '标准', criteria }, meta: { now: new Date().toISOString(), actorId: 'admin', actorRole: 'admin' } } as ScorecardCommand);
+    const Q = 'mutation { scoreCall(callId: "k1", scorecard: "std", items: { greeting: 30, compliance: 60 }) { events { type } } }';
+    expect(code(await h.gql(Q, {}, await h.token('agent-east')))).toBe('FORBIDDEN');
+    const r = await h.gql(Q, {}, await h.token('qa-east'));
+    expect(r.errors).toBeUndefined();
+    expect(r.data.scoreCall.events).toEqual([{ type: 'CallScored' }]);
+    expect((await h.store.readStream('evaluation-k1'))[0].data).toMatchObject({ total: 90, evaluatorId: 'qa-east', agentId: 'agent-east', scorecardVersion: 1 });
   });
 });

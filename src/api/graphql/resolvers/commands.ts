@@ -3,6 +3,7 @@ import { campaignDecider } from '../../../domain/campaign/decider.ts';
 import type { CampaignConfig } from '../../../domain/campaign/events.ts';
 import { leadDecider } from '../../../domain/lead/decider.ts';
 import { orderDecider } from '../../../domain/order/decider.ts';
+import { evaluationDecider } from '../../../domain/qa/evaluationDecider.ts';
 import { departmentInScope, inScope } from '../../auth/principal.ts';
 import type { ApiContext } from '../context.ts';
 import { badInput, forbidden, notFound } from '../errors.ts';
@@ -126,6 +127,17 @@ export const commandResolvers = {
       return run(ctx, campaignDecider, a.id, 'StopCampaign', { reason: a.reason ?? '主管停止 / stopped' }, a.commandId);
     },
 
+    // `items`: { criterionId: points } or [{ criterionId, score, comment }], against the scorecard's latest version.
+    scoreCall: async (_: unknown, a: A, ctx: ApiContext) => {
+      const defs = (await ctx.store.readStream(`scorecard-${a.scorecard}`)).filter((e) => e.type === 'ScorecardDefined');
+      const card = defs.at(-1)?.data as A | undefined;
+      if (!card) throw notFound(`scorecard ${a.scorecard}`);
+      const scores = Array.isArray(a.items) ? a.items : Object.entries(a.items ?? {}).map(([criterionId, score]) => ({ criterionId, score }));
+      const agentId = (await firstData(ctx, `call-${a.callId}`, 'CallBridged'))?.agentId;
+      if (!inScope(await ctx.scope(), agentId)) throw forbidden(`call ${a.callId}`);
+      const data = { callId: a.callId, scorecard: { scorecardId: card.scorecardId, version: card.version, criteria: card.criteria }, scores, evaluatorId: ctx.principal!.userId, agentId };
+      return run(ctx, evaluationDecider, a.callId, 'ScoreCall', data, a.commandId);
+    },
     placeOrder: async (_: unknown, a: A, ctx: ApiContext) => {
       const orderId = newIdFor(ctx, 'order', a.commandId);
       const lines = (a.lines as A[]).map((l) => ({ productId: l.sku, name: l.name, quantity: l.quantity, unitPriceFen: l.unitPrice }));
