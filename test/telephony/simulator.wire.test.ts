@@ -112,4 +112,33 @@ describe('ESL session', () => {
     expect(names).toContain('CHANNEL_HANGUP_COMPLETE');
     expect(names.at(-1)).toBe('CHANNEL_DESTROY');
   });
+
+  it('holds events while a slow api runs, then kills a listener that lost too many', async () => {
+    sim = await startSim({ maxQueue: 5, maxMissed: 3 });
+    sim.switch.customers.script('42', { kind: 'no-answer', earlyMedia: false });
+    const c = await rawAuthed(sim, 'event plain HEARTBEAT');
+    // api originate blocks this connection for the ring time (research §1.4); events queue meanwhile.
+    c.send('api originate {originate_timeout=20}sofia/gateway/gw/42 &park()\n\n');
+    await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 4; i++) sim.switch.fireHeartbeat();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(c.eventNames()).toEqual([]);
+    for (let i = 0; i < 6; i++) sim.switch.fireHeartbeat();
+    const notice = await c.waitFor((f) => f.headers['Content-Type'] === 'text/disconnect-notice');
+    expect(notice.body).toBe('killed listener because of lost events\n');
+  });
+
+  it('delivers events that queued behind a slow api only after its reply', async () => {
+    sim = await startSim();
+    sim.switch.customers.script('43', { kind: 'no-answer', earlyMedia: false });
+    const c = await rawAuthed(sim, 'event plain HEARTBEAT');
+    c.send('api originate {originate_timeout=10}sofia/gateway/gw/43 &park()\n\n');
+    await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 3; i++) sim.switch.fireHeartbeat();
+    await c.waitFor((f) => f.headers['Content-Type'] === 'api/response');
+    await new Promise((r) => setTimeout(r, 20));
+    const kinds = c.frames.slice(3).map((f) => f.headers['Content-Type']);
+    expect(kinds).toEqual(['api/response', 'text/event-plain', 'text/event-plain', 'text/event-plain']);
+    expect(c.frames[3].body).toBe('-ERR NO_ANSWER\n');
+  });
 });

@@ -23,6 +23,15 @@ export interface Faults {
   duplicateEvents: boolean;
 }
 
+export interface ConnectionOptions {
+  authTimeoutMs?: number;
+  outbound?: OutboundMode;
+  /** Events held for a busy connection before it starts losing them (MAX_QUEUE_LEN). */
+  maxQueue?: number;
+  /** Lost events after which the listener is killed (MAX_MISSED). */
+  maxMissed?: number;
+}
+
 export interface Outcome {
   reply?: string;
   after?: () => void;
@@ -46,13 +55,16 @@ export class SimConnection {
   private readonly unsubscribe: () => void;
   private readonly onHangup: (ch: Channel) => void;
   private writeChain: Promise<void> = Promise.resolve();
+  private readonly maxQueue: number;
+  private readonly maxMissed: number;
+  private missed = 0;
 
   /** The channel this socket controls: outbound sockets, or inbound after `myevents <uuid>`. */
   sessionUuid?: string;
   /** Set on sockets the switch opened to an engine (dialplan `socket host:port async full`). */
   readonly outbound?: OutboundMode;
 
-  constructor(sw: Switch, socket: net.Socket, password: string, faults: Faults, opts: { authTimeoutMs?: number; outbound?: OutboundMode } = {}) {
+  constructor(sw: Switch, socket: net.Socket, password: string, faults: Faults, opts: ConnectionOptions = {}) {
     this.sw = sw;
     this.socket = socket;
     this.password = password;
@@ -67,6 +79,8 @@ export class SimConnection {
     socket.on('close', () => this.dispose());
     socket.on('error', () => this.dispose());
     this.outbound = opts.outbound;
+    this.maxQueue = opts.maxQueue ?? 100_000;
+    this.maxMissed = opts.maxMissed ?? 500;
     if (this.outbound) {
       // Outbound sockets are pre-authenticated and bound to their channel.
       this.authed = true;
@@ -85,6 +99,11 @@ export class SimConnection {
 
   offer(ev: SimEvent): void {
     if (!this.authed || this.closed || !this.subs.matches(ev)) return;
+    if (this.held.length >= this.maxQueue) {
+      // A client that cannot keep up loses events, then is dropped.
+      if (++this.missed > this.maxMissed) this.close('fin', disconnectNotice('killed listener because of lost events\n'));
+      return;
+    }
     const frame = eventFrame(ev, this.format);
     this.held.push(frame);
     if (this.faults.duplicateEvents) this.held.push(frame);

@@ -19,6 +19,8 @@ export interface SimulatorOptions extends Partial<SwitchOptions> {
   allow?: (remoteAddress: string) => boolean;
   /** Drop sockets that have not authenticated after this long (FreeSWITCH: ~25 s). */
   authTimeoutMs?: number;
+  maxQueue?: number;
+  maxMissed?: number;
 }
 
 export class FreeSwitchSimulator {
@@ -41,7 +43,7 @@ export class FreeSwitchSimulator {
         socket.end('Content-Type: text/rude-rejection\nContent-Length: 24\n\nAccess Denied, go away.\n');
         return;
       }
-      const conn = new SimConnection(this.switch, socket, this.password, this.faults, { authTimeoutMs: options.authTimeoutMs });
+      const conn = new SimConnection(this.switch, socket, this.password, this.faults, { authTimeoutMs: options.authTimeoutMs, maxQueue: options.maxQueue, maxMissed: options.maxMissed });
       this.connections.add(conn);
       socket.on('close', () => this.connections.delete(conn));
     });
