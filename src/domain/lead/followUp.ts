@@ -74,6 +74,11 @@ export function decideFollowUp(c: FollowUp, s: LeadState, phone: string): Decisi
       if (!cb) return reject('CALLBACK_NOT_FOUND', `No callback ${id} on this lead`);
       if (cb.status !== 'scheduled') return reject('CALLBACK_NOT_OPEN', `Callback ${id} is already ${cb.status}`);
       if (c.type === 'CompleteCallback') {
+        // A private callback is the owner's promise to the customer; colleagues do not take it over.
+        const actor = c.meta.actorId;
+        if (cb.visibility === 'private' && actor && actor !== cb.owner && !isSupervisor(c.meta.actorRole)) {
+          return reject('CALLBACK_PRIVATE', `Callback ${id} is private to ${cb.owner}`, { owner: cb.owner });
+        }
         return [
           {
             type: 'LeadCallbackDone',
