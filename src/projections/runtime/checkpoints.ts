@@ -37,19 +37,23 @@ export async function applyBatchWithCheckpoints(
   );
   const byName = new Map(locked.map((r) => [r.name, r]));
   const notices: ChangeNotice[] = [];
+  const advanced: string[] = [];
+  const last = events[events.length - 1].position;
   for (const p of projections) {
     const cp = byName.get(p.name);
     if (!cp) throw new Error(`projection ${p.name} has no checkpoint row: initialise it before running`);
     if (cp.version !== p.version) throw new ProjectionSupersededError(p.name, cp.version, p.version);
     const types = new Set(p.eventTypes);
     const mine = events.filter((e) => e.position > cp.position && types.has(e.type));
-    const last = events[events.length - 1].position;
     if (last <= cp.position) continue;
     const ctx = createContext(schema);
     if (mine.length) await p.handle(tx, mine, ctx);
-    await tx.query(sql.unsafe`UPDATE projection_checkpoints SET position = ${last}, updated_at = now() WHERE name = ${p.name}`);
+    advanced.push(p.name);
     const changes = ctx.changes();
-    if (changes.length) notices.push({ projection: p.name, position: mine[mine.length - 1].position, changes });
+    if (changes.length) notices.push({ projection: p.name, position: last, changes });
+  }
+  if (advanced.length) {
+    await tx.query(sql.unsafe`UPDATE projection_checkpoints SET position = ${last}, updated_at = now() WHERE name = ANY(${sql.array(advanced, 'text')})`);
   }
   return notices;
 }

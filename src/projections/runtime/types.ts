@@ -7,7 +7,7 @@ export interface TableChange {
   keys: string[];
 }
 
-/** Published after each committed batch. `position` lets a reconnecting client resume without gaps. */
+/** Published after each committed batch: the read model now reflects the log up to `position`, which a reconnecting client passes back to resume without gaps. */
 export interface ChangeNotice {
   projection: string;
   position: number;
