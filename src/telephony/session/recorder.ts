@@ -96,6 +96,11 @@ export class Recorder {
     if (this.cache.size > MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
   }
 
+  /** The stream version this recorder last wrote or read, if it has one cached. */
+  knownVersion(streamId: string): number | undefined {
+    return this.cache.get(streamId)?.version;
+  }
+
   /** Ended calls need no cache entry. */
   forget(streamId: string): void {
     this.cache.delete(streamId);
