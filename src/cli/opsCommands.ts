@@ -22,12 +22,10 @@ export async function runVerify(ctx: CliContext, stream: string | undefined, jso
 
 export async function runRebuild(ctx: CliContext, projection: string | undefined, json: boolean): Promise<void> {
   // Loaded on demand: only this command needs the read-model definitions.
-  const { allProjections } = await import('../projections/readModels/index.ts');
-  const { rebuildProjections, selectProjections } = await import('../projections/runtime/rebuild.ts');
-  const chosen = selectProjections(allProjections, projection ?? 'all');
-  const bar = progressBar(`rebuilding ${chosen.map((p) => p.name).join(', ')}`, await ctx.store.headPosition());
+  const { rebuild, rebuildProgressBar } = await import('../projections/index.ts');
+  const bar = rebuildProgressBar();
   try {
-    const r = await rebuildProjections(ctx.db.pool, ctx.store, chosen, { onProgress: (p) => bar.update(p.position, p.head, p.phase) });
+    const r = await rebuild(projection ?? 'all', { pool: ctx.db.pool, store: ctx.store, onProgress: bar.onProgress });
     bar.stop();
     process.stdout.write(json ? `${JSON.stringify(r)}\n` : `rebuilt ${r.projections.join(', ')}: ${r.events} events up to position ${r.position} in ${r.ms} ms\n`);
   } finally {
