@@ -15,6 +15,8 @@ import { createProjectionMetrics } from './projections/runtime/metrics.ts';
 import { ProjectionRunner } from './projections/runtime/runner.ts';
 import { FreeSwitchSimulator } from './telephony/simulator/server.ts';
 import { startFloor, type Floor } from './floor/startFloor.ts';
+import { callControlPort } from './telephony/callControlPort.ts';
+import { startTelephony } from './telephony/startTelephony.ts';
 
 export interface RunningSystem {
   url: string;
@@ -62,7 +64,12 @@ export async function startSystem(config: Config = loadConfig(), opts: StartOpti
       log(`FreeSWITCH simulator on 127.0.0.1:${sim.port}`);
     }
 
-    const app = await buildServer({ eventStore: store, pool: db.pool, config, pubsub, readModels: projectionReadModels(db.pool, store), uiDir: path.join(ROOT, 'ui', 'dist') });
+    const telephony = await startTelephony({ store, esl, dataDir: config.dataDir, log });
+    stops.push(() => telephony.stop());
+    const gateway = process.env.CALLSTREAM_GATEWAY ?? 'demo';
+    const telephonyPort = callControlPort({ store, media: telephony.media, customerDial: (e164) => `sofia/gateway/${gateway}/${e164.replace(/^\+/, '')}` });
+
+    const app = await buildServer({ telephony: telephonyPort, eventStore: store, pool: db.pool, config, pubsub, readModels: projectionReadModels(db.pool, store), uiDir: path.join(ROOT, 'ui', 'dist') });
     await app.listen({ port: config.port, host: config.host });
     stops.push(() => app.close());
     const address = app.server.address();
@@ -71,7 +78,7 @@ export async function startSystem(config: Config = loadConfig(), opts: StartOpti
 
     let floor: Floor | undefined;
     if (opts.demo ?? !config.esl) {
-      floor = await startFloor({ store, pool: db.pool, esl, config, log, bots: opts.bots, leads: opts.leads });
+      floor = await startFloor({ store, pool: db.pool, media: telephony.media, config, log, bots: opts.bots, leads: opts.leads });
       stops.push(() => floor!.stop());
     }
     return { url, config, floor, stop };

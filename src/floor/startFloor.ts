@@ -1,13 +1,9 @@
-import path from 'node:path';
 import type { DatabasePool } from 'slonik';
 import type { Config } from '../config.ts';
 import { createPacer } from '../dialer/pacing/index.ts';
 import type { EventStore } from '../eventstore/types.ts';
-import { Scheduler } from '../scheduler/scheduler.ts';
-import { EslClient } from '../telephony/esl/eslClient.ts';
-import { MediaServer } from '../telephony/session/mediaServer.ts';
+import type { MediaServer } from '../telephony/session/mediaServer.ts';
 import { BotAgents } from './botAgents.ts';
-import { followAgentDesk } from './followAgentDesk.ts';
 import { LiveDialer } from './liveDialer.ts';
 import { DEMO_CAMPAIGN, seedDemo, type DemoLogin } from './seedDemo.ts';
 
@@ -22,7 +18,7 @@ export interface Floor {
 export interface FloorDeps {
   store: EventStore;
   pool: DatabasePool;
-  esl: { host: string; port: number; password: string };
+  media: MediaServer;
   config: Config;
   log: (line: string) => void;
   bots?: number;
@@ -33,17 +29,7 @@ export interface FloorDeps {
 export async function startFloor(deps: FloorDeps): Promise<Floor> {
   const { store, log } = deps;
   const seed = await seedDemo(store, { bots: deps.bots, leads: deps.leads });
-  const esl = await EslClient.connect(deps.esl);
-  esl.on('error', (e) => log(`esl: ${e.message}`));
-  const clock = { now: () => Date.now() };
-  const scheduler = new Scheduler(store, clock, async () => 'applied');
-  const media = new MediaServer({ store, esl, clock, scheduler, recordingsDir: path.join(deps.config.dataDir, 'recordings') });
-  media.onError = (e) => log(`call session: ${(e as Error).message}`);
-  await scheduler.load();
-  scheduler.start();
-  // People log in and go ready in the console; the session hears of it from the log.
-  const following = await followAgentDesk(store, media, (e) => log(`agent desk: ${(e as Error).message}`));
-
+  const { media } = deps;
   const clockForPacer = { now: () => Date.now() };
   let cursor = 0;
   const maxDials = seed.leads.length * 3;
@@ -83,10 +69,6 @@ export async function startFloor(deps: FloorDeps): Promise<Floor> {
     stop: async () => {
       await dialer.stop();
       await bots.stop();
-      await following.stop();
-      await scheduler.stop();
-      media.detach();
-      await esl.close();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { replayAgent } from '../domain/machines/agentEvents.ts';
 import type { EventStore, RecordedEvent, Subscription } from '../eventstore/types.ts';
-import type { MediaServer } from '../telephony/session/mediaServer.ts';
+import type { MediaServer } from './session/mediaServer.ts';
 
 /** Agent state changes a person makes in the console (through the API), not through the call session. */
 const DESK_EVENTS = ['AgentLoggedIn', 'AgentLoggedOut', 'AgentReady', 'AgentNotReady', 'AgentForcedReady', 'AgentForcedNotReady'];

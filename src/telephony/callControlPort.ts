@@ -1,0 +1,90 @@
+import { handleCommand } from '../commands/handleCommand.ts';
+import type { CallControlPort } from '../api/telephony.ts';
+import { callDecider } from '../domain/call/decider.ts';
+import { campaignDecider } from '../domain/campaign/decider.ts';
+import type { CallingHours } from '../domain/campaign/events.ts';
+import { DomainError, fold } from '../domain/decider.ts';
+import { checkDial, numberList } from '../dialer/compliance/checkDial.ts';
+import type { EventStore } from '../eventstore/types.ts';
+import { supervisorLegId } from './session/callEndpoint.ts';
+import type { MediaServer } from './session/mediaServer.ts';
+
+/** Without a campaign, a person's manual dial still keeps to daytime in the callee's zone. */
+const MANUAL_HOURS: CallingHours = { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '09:00', end: '21:00' }], timeZonePolicy: 'lead', timeZone: 'Asia/Shanghai' };
+
+export interface CallControlPortOptions {
+  store: EventStore;
+  media: MediaServer;
+  /** Dial string of a customer number (E.164). */
+  customerDial: (e164: string) => string;
+  /** Dial string of a supervisor's phone. */
+  supervisorDial?: (supervisorId: string) => string;
+}
+
+/**
+ * The API's call-control port, served by the live call session. The API has already recorded who asked
+ * for what (force hang-up, monitoring); this side does the switch work and the session records what the
+ * switch then reports.
+ */
+export function callControlPort(o: CallControlPortOptions): CallControlPort {
+  const { store, media } = o;
+  const supervisorDial = o.supervisorDial ?? ((id: string) => `user/${id}`);
+  const live = (callId: string) => {
+    const ep = media.endpoint(callId);
+    if (!ep || ep.status === 'ended') throw new DomainError('CALL_NOT_LIVE', `通话不在进行中 / call ${callId} is not live on this server`);
+    return ep;
+  };
+  return {
+    async dial({ callId, phone, agentId, campaignId }) {
+      const campaign = campaignId ? fold(campaignDecider, (await store.readStream(`campaign-${campaignId}`)) as any) : undefined;
+      const config = (campaign as any)?.config;
+      const now = new Date().toISOString();
+      const previous = (await store.readAll({ maxCount: 10_000, filter: { eventTypes: ['CallDialAttempted'] } })).filter((e) => e.data.phone === phone);
+      const compliance = checkDial(
+        { phone, now, attempts: previous.filter((e) => e.data.campaignId === campaignId).length, recentDials: previous.map((e) => e.metadata.occurredAt ?? e.recordedAt), predictive: false, campaignAbandons: { answers: 0, abandons: 0, window: 'n/a (preview)' } },
+        { version: campaignId ? `campaign-${campaignId}@${(campaign as any)?.version ?? 0}` : 'manual-1', callingHours: config?.callingHours ?? MANUAL_HOURS, maxAttempts: config?.maxAttempts ?? 10, abandonRateTarget: config?.abandonRateTarget ?? 0.03 },
+        { doNotCall: numberList('dnc-none', []), blacklist: numberList('blacklist-none', []) },
+      );
+      await handleCommand(store, callDecider, callId, {
+        type: 'DialCall',
+        data: { callId, phone, direction: 'outbound', campaignId, agentId, attempt: 1, compliance },
+        meta: { now, commandId: `click-to-dial:${callId}`, actorId: agentId, actorRole: 'agent' },
+      });
+      if (!compliance.allowed) throw new DomainError('DIAL_REFUSED', `拨号被合规规则拒绝 / the dial was refused: ${compliance.reasons.join(', ')}`, { reasons: compliance.reasons });
+      await media.clickToDial({ callId, agentId, dial: o.customerDial(phone), campaignId, leadId: phone });
+    },
+    async hangUp(callId, req) {
+      live(callId);
+      await media.hangup(callId, req.cause === 'SUPERVISOR_FORCED' ? 'system' : 'agent');
+    },
+    async hold(callId) {
+      live(callId);
+      await media.hold(callId);
+    },
+    async unhold(callId) {
+      live(callId);
+      await media.unhold(callId);
+    },
+    async transfer(callId, to) {
+      const ep = live(callId);
+      if (to.kind !== 'agent') throw new DomainError('TRANSFER_NOT_SUPPORTED', `暂不支持转接到${to.kind} / transfer to a ${to.kind} is not supported yet`);
+      if (!ep.agentLeg) throw new DomainError('NO_AGENT_ON_CALL', 'there is no agent on this call to transfer from');
+      const { forceTransfer } = await import('./session/supervisor.ts');
+      await forceTransfer(media, callId, to.id, { actorId: ep.agentId ?? 'agent', actorRole: 'supervisor', reason: 'agent transfer' });
+    },
+    async monitor(callId, supervisorId, mode) {
+      const ep = live(callId);
+      if (!ep.agentLeg) throw new DomainError('NO_AGENT_ON_CALL', '没有坐席在通话中 / there is no agent on this call to monitor');
+      const legId = supervisorLegId(callId, supervisorId);
+      media.legs.set(legId, { legId, callId, role: 'supervisor', supervisorId });
+      ep.monitors.set(legId, { supervisorId, mode });
+      await media.calls.eavesdrop({ supervisorCallId: legId, supervisorDial: supervisorDial(supervisorId), targetCallId: ep.agentLeg, mode, tags: { campaignId: ep.options.campaignId } });
+    },
+    async stopMonitoring(callId, supervisorId) {
+      const ep = media.endpoint(callId);
+      const legId = supervisorLegId(callId, supervisorId);
+      ep?.monitors.delete(legId);
+      await media.calls.hangup(legId).catch(() => {});
+    },
+  };
+}
