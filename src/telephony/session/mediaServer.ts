@@ -225,12 +225,17 @@ export class MediaServer {
     });
   }
 
-  hold(callId: string): Promise<void> {
-    return this.calls.hold(callId);
+  /** Hold / resume the customer; refused unless the machine allows it, so switch and log agree. */
+  async hold(callId: string): Promise<void> {
+    const ep = this.endpoints.get(callId);
+    if (!ep?.snapshot.can({ type: 'HOLD' })) throw new DomainError('CALL_TRANSITION_REFUSED', `call ${callId} is ${ep?.status ?? 'not live'}; it cannot be held now`);
+    await this.calls.hold(callId);
   }
 
-  unhold(callId: string): Promise<void> {
-    return this.calls.unhold(callId);
+  async unhold(callId: string): Promise<void> {
+    const ep = this.endpoints.get(callId);
+    if (!ep?.snapshot.can({ type: 'UNHOLD' })) throw new DomainError('CALL_TRANSITION_REFUSED', `call ${callId} is ${ep?.status ?? 'not live'}; it is not on hold`);
+    await this.calls.unhold(callId);
   }
 
   /** The agent (or the system) ends the call. */

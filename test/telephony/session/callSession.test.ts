@@ -43,6 +43,7 @@ describe('call session against the simulator', () => {
     // The agent answered in time: the connect rule and the reservation expiry were cancelled.
     expect(floor.scheduler.pendingTimers()).toEqual([]);
 
+    await expect(floor.server.unhold(callId)).rejects.toMatchObject({ code: 'CALL_TRANSITION_REFUSED' });
     await floor.server.hold(callId);
     await until('held', () => statusOf(callId) === 'held');
     await floor.server.unhold(callId);
