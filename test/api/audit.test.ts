@@ -74,4 +74,15 @@ describe('audit', () => {
     expect(exported.at(-1)).toMatchObject({ type: 'EvidenceBundleExported', data: { userId: 'auditor' } });
     expect(code(await h.gql('query($p: String!) { evidenceBundle(phone: $p) }', { p: PHONE }, await h.token('agent-east')))).toBe('FORBIDDEN');
   });
+
+  it('shows the compliance and routing receipts of a call, and the DNC flag', async () => {
+    const r = await h.gql('{ callReceipts(callId: "a1") { compliance { check passed } routing { decision details } } }', {}, await h.token('auditor'));
+    expect(r.data.callReceipts.compliance).toEqual([{ check: 'ALL_CHECKS', passed: true }]);
+    expect(r.data.callReceipts.routing).toEqual([{ decision: 'CallBridged', details: expect.objectContaining({ callId: 'a1' }) }]); // (its agent was rewritten by the tampering test above)
+    expect(code(await h.gql('{ callReceipts(callId: "a1") { callId } }', {}, await h.token('agent-west')))).toBe('FORBIDDEN');
+    const token = await h.token('agent-east');
+    expect((await h.gql('{ isDnc(phone: "13800138888") }', {}, token)).data.isDnc).toBe(false);
+    await h.gql('mutation { addToDnc(phone: "13800138888", reason: "客户要求不再来电") { position } }', {}, token);
+    expect((await h.gql('{ isDnc(phone: "13800138888") }', {}, token)).data.isDnc).toBe(true);
+  });
 });

@@ -89,6 +89,29 @@ export const auditResolvers = {
       ]);
       return bundle;
     },
+    // Why a call went where it went, and why it was (or was not) dialed: straight from the call's own facts.
+    callReceipts: async (_: unknown, args: { callId: string }, ctx: ApiContext) => {
+      const streamId = `call-${args.callId}`;
+      if (!(await mayReadStream(ctx, streamId))) throw forbidden(`call ${args.callId}`);
+      const events = await ctx.store.readStream(streamId);
+      const when = (e: RecordedEvent) => (e.data as any).at ?? e.recordedAt;
+      const compliance = events
+        .filter((e) => e.type === 'CallDialAttempted' || e.type === 'CallDialBlocked')
+        .map((e) => {
+          const c = (e.data as any).compliance ?? {};
+          return { position: e.position, at: when(e), check: c.reasons?.length ? c.reasons.join(',') : 'ALL_CHECKS', passed: e.type === 'CallDialAttempted' && c.allowed !== false, details: c };
+        });
+      const routing = events
+        .filter((e) => ['CallOffered', 'CallTransferred', 'CallBridged', 'CallInboundReceived', 'CallReceived'].includes(e.type))
+        .map((e) => ({ position: e.position, at: when(e), decision: e.type, details: e.data }));
+      return { callId: args.callId, routing, compliance };
+    },
+    isDnc: async (_: unknown, args: { phone: string }, ctx: ApiContext) => {
+      const phone = toE164(args.phone);
+      if (phone instanceof DomainError) throw phone;
+      const last = (await ctx.store.readStream(`lead-${phone}`)).filter((e) => e.type === 'LeadDoNotCallAdded' || e.type === 'LeadDoNotCallRemoved').at(-1);
+      return last?.type === 'LeadDoNotCallAdded';
+    },
     recordingAccesses: async (_: unknown, args: { recordingId: string }, ctx: ApiContext) => {
       const p = ctx.principal!;
       if (!['admin', 'auditor', 'supervisor', 'qa'].includes(p.role)) throw forbidden('recording accesses');
