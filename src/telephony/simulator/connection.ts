@@ -5,11 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import type net from 'node:net';
 import { runApi } from './apis.ts';
-import { hangup } from './calls.ts';
 import type { Channel } from './channel.ts';
 import { CommandParser, type Packet } from './commandParser.ts';
 import { AUTH_REQUEST, apiResponse, commandReply, disconnectNotice, type EventFormat, eventFrame, rawCommandReply, type SimEvent } from './frames.ts';
-import { runApp } from './sendmsg.ts';
+import { bgapi, sendmsg } from './sendmsg.ts';
 import { type OutboundMode, outboundCommand } from './outbound.ts';
 import { MYEVENTS, Subscriptions } from './subscriptions.ts';
 import type { Switch } from './switch.ts';
@@ -202,7 +201,7 @@ export class SimConnection {
         }
         return { reply: apiResponse(await runApi(this.sw, rest)) };
       case 'bgapi':
-        return this.bgapi(rest, p.headers['Job-UUID']);
+        return bgapi(this.sw, rest, p.headers['Job-UUID']);
       case 'event':
         return this.event(words);
       case 'nixevent':
@@ -229,7 +228,7 @@ export class SimConnection {
         if (!this.sessionUuid) return { reply: commandReply('-ERR not controlling a session.') };
         return { reply: commandReply(words[0] === 'on' ? '+OK events diverted' : '+OK events not diverted') };
       case 'sendmsg':
-        return this.sendmsg(words[0] ?? this.sessionUuid, p);
+        return sendmsg(this.sw, words[0] ?? this.sessionUuid, p);
       case 'sendevent': {
         const id = randomUUID();
         const name = (words[0] ?? 'CUSTOM').toUpperCase();
@@ -243,26 +242,6 @@ export class SimConnection {
       default:
         return { reply: commandReply('-ERR command not found') };
     }
-  }
-
-  private bgapi(line: string, jobHeader: string | undefined): Outcome {
-    const job = jobHeader || randomUUID();
-    const sp = line.indexOf(' ');
-    const command = sp < 0 ? line : line.slice(0, sp);
-    const arg = sp < 0 ? '' : line.slice(sp + 1);
-    const finish = (body: string) => {
-      const headers: Array<[string, string]> = [['Job-UUID', job], ['Job-Owner-UUID', ''], ['Job-Command', command]];
-      if (arg) headers.push(['Job-Command-Arg', arg]);
-      this.sw.fire('BACKGROUND_JOB', headers, body);
-    };
-    return {
-      reply: rawCommandReply(`Reply-Text: +OK Job-UUID: ${job}\nJob-UUID: ${job}\n\n`),
-      after: () => {
-        const result = runApi(this.sw, line);
-        if (typeof result === 'string') this.sw.clock.after(0, () => finish(result));
-        else void result.then(finish);
-      },
-    };
   }
 
   private event(words: string[]): Outcome {
@@ -285,20 +264,6 @@ export class SimConnection {
     this.subs.add(MYEVENTS);
     this.format = fmt === 'json' ? 'json' : 'plain';
     return '+OK Events Enabled';
-  }
-
-  private sendmsg(uuid: string | undefined, p: Packet): Outcome {
-    const ch = uuid ? this.sw.channels.get(uuid) : undefined;
-    if (!ch) return { reply: commandReply(`-ERR invalid session id [${uuid ?? ''}]`) };
-    const h = Object.fromEntries(Object.entries(p.headers).map(([k, v]) => [k.toLowerCase(), v]));
-    const command = h['call-command'];
-    return {
-      reply: commandReply('+OK'),
-      after: () => {
-        if (command === 'hangup') hangup(this.sw, ch, h['hangup-cause'] || 'NORMAL_CLEARING');
-        else if (command === 'execute') runApp(this.sw, ch, h['execute-app-name'] ?? '', h['execute-app-arg'] ?? p.body ?? '', h['event-uuid']);
-      },
-    };
   }
 
   /** A session-bound (myevents) connection closes when its channel ends, unless it lingers. */

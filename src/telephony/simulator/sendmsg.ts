@@ -1,5 +1,9 @@
-/** Dialplan applications run through `sendmsg ... call-command: execute` (mod_dptools subset). */
+/** `sendmsg` and `bgapi` handling, and dialplan applications run through sendmsg (mod_dptools subset). */
 import { randomUUID } from 'node:crypto';
+import { runApi } from './apis.ts';
+import type { Packet } from './commandParser.ts';
+import type { Outcome } from './connection.ts';
+import { commandReply, rawCommandReply } from './frames.ts';
 import { answer, execute, executeComplete, hangup, park } from './calls.ts';
 import type { Channel } from './channel.ts';
 import { amd, avmd, eavesdrop, playback, startRecording, stopRecording } from './media.ts';
@@ -60,4 +64,40 @@ export function runApp(sw: Switch, ch: Channel, app: string, arg: string, appId:
     default:
       return done();
   }
+}
+
+/** `bgapi`: the `~` reply now, the API in the background, then a BACKGROUND_JOB to every subscriber. */
+export function bgapi(sw: Switch, line: string, jobHeader: string | undefined): Outcome {
+  const job = jobHeader || randomUUID();
+  const sp = line.indexOf(' ');
+  const command = sp < 0 ? line : line.slice(0, sp);
+  const arg = sp < 0 ? '' : line.slice(sp + 1);
+  const finish = (body: string) => {
+    const headers: Array<[string, string]> = [['Job-UUID', job], ['Job-Owner-UUID', ''], ['Job-Command', command]];
+    if (arg) headers.push(['Job-Command-Arg', arg]);
+    sw.fire('BACKGROUND_JOB', headers, body);
+  };
+  return {
+    reply: rawCommandReply(`Reply-Text: +OK Job-UUID: ${job}\nJob-UUID: ${job}\n\n`),
+    after: () => {
+      const result = runApi(sw, line);
+      if (typeof result === 'string') sw.clock.after(0, () => finish(result));
+      else void result.then(finish);
+    },
+  };
+}
+
+/** `sendmsg`: `+OK` means queued; the application's events follow the reply. */
+export function sendmsg(sw: Switch, uuid: string | undefined, p: Packet): Outcome {
+  const ch = uuid ? sw.channels.get(uuid) : undefined;
+  if (!ch) return { reply: commandReply(`-ERR invalid session id [${uuid ?? ''}]`) };
+  const h = Object.fromEntries(Object.entries(p.headers).map(([k, v]) => [k.toLowerCase(), v]));
+  const command = h['call-command'];
+  return {
+    reply: commandReply('+OK'),
+    after: () => {
+      if (command === 'hangup') hangup(sw, ch, h['hangup-cause'] || 'NORMAL_CLEARING');
+      else if (command === 'execute') runApp(sw, ch, h['execute-app-name'] ?? '', h['execute-app-arg'] ?? p.body ?? '', h['event-uuid']);
+    },
+  };
 }
