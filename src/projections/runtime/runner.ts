@@ -1,4 +1,4 @@
-import { sql, type DatabasePool } from 'slonik';
+import { sql, type DatabasePool, type DatabasePoolConnection } from 'slonik';
 import type { EventStore, RecordedEvent, Subscription } from '../../eventstore/types.ts';
 import type { LivePubSub } from '../live/pubsub.ts';
 import { applyBatchWithCheckpoints, ProjectionSupersededError, readCheckpoints } from './checkpoints.ts';
@@ -46,18 +46,9 @@ export class ProjectionRunner {
 
   private async run(): Promise<void> {
     while (!this.stopped) {
-      const stored = await readCheckpoints(this.opts.pool, this.opts.projections.map((p) => p.name));
-      for (const [name, cp] of stored) this.note(name, cp.position);
-      if (this.stopped) return;
-      const after = Math.min(...this.opts.projections.map((p) => stored.get(p.name)?.position ?? 0));
-      this.subscription = this.opts.store.subscribe((events) => this.apply(events), {
-        after,
-        batchSize: this.opts.batchSize ?? 1000,
-        // no store-side type filter: see replay.ts; each projection skips what it does not handle
-        onCaughtUp: (position) => this.caughtUp(position),
-      });
       try {
-        await this.subscription.done;
+        // One connection for the runner's life: no pool acquire and reset (DISCARD ALL) per batch.
+        await this.opts.pool.connect((conn) => this.follow(conn));
         if (this.stopped) return;
       } catch (e) {
         if (this.stopped) return;
@@ -71,9 +62,23 @@ export class ProjectionRunner {
     }
   }
 
-  private async apply(events: RecordedEvent[]): Promise<void> {
+  private async follow(conn: DatabasePoolConnection): Promise<void> {
+    const stored = await readCheckpoints(conn, this.opts.projections.map((p) => p.name));
+    for (const [name, cp] of stored) this.note(name, cp.position);
+    if (this.stopped) return;
+    const after = Math.min(...this.opts.projections.map((p) => stored.get(p.name)?.position ?? 0));
+    this.subscription = this.opts.store.subscribe((events) => this.apply(conn, events), {
+      after,
+      batchSize: this.opts.batchSize ?? 1000,
+      // no store-side type filter: see replay.ts; each projection skips what it does not handle
+      onCaughtUp: (position) => this.caughtUp(position),
+    });
+    await this.subscription.done;
+  }
+
+  private async apply(conn: DatabasePoolConnection, events: RecordedEvent[]): Promise<void> {
     const started = performance.now();
-    const notices = await this.opts.pool.transaction(async (tx) => {
+    const notices = await conn.transaction(async (tx) => {
       // Rows and checkpoint still commit atomically; a server crash may only forget the last few commits
       // (both together), which are then applied again. Waiting for the disk would dominate live lag.
       await tx.query(sql.unsafe`SET LOCAL synchronous_commit = off`);
