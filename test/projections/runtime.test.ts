@@ -189,5 +189,11 @@ describe('projection runner', () => {
     await dropAsOf(db.pool, earlier.schema);
     await expect(tallies(db, byPosition.schema)).rejects.toThrow();
     await expect(buildAsOf(db.pool, store, { projections: [tallyProjection()], instant: 'yesterday-ish' })).rejects.toThrow(/ISO-8601/);
+    // by when things happened, not when they were stored: a late-recorded fact from 2020 is in, one from 2030 is not
+    await store.append('tick-2020', [{ type: 'Tick', data: {}, metadata: { occurredAt: '2020-06-01T06:03:00.000Z' } }]);
+    await store.append('tick-2030', [{ type: 'Tick', data: {}, metadata: { occurredAt: '2030-06-01T06:03:00.000Z' } }]);
+    const happened = await buildAsOf(db.pool, store, { projections: [tallyProjection()], instant: '2021-01-01T00:00:00+08:00', by: 'occurredAt' });
+    expect(await tallies(db, happened.schema)).toEqual(new Map([['tick-2020', 1]]));
+    await dropAsOf(db.pool, happened.schema);
   });
 });
