@@ -45,7 +45,7 @@ export class AbandonBudget {
     this.setpoint = 0;
     this.setWindow(options.answersPerWindow ?? 1000);
     this.gain = options.gain ?? 0.1;
-    this.initial = options.initialThreshold ?? 0.02;
+    this.initial = options.initialThreshold ?? 0.005;
     this.learn = options.levelLearning ?? 1 / 300;
     this.keep = 1 - 1 / (options.memoryAnswers ?? 1000);
   }

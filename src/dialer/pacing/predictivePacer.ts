@@ -108,7 +108,7 @@ export class PredictivePacer extends PacerBase implements Pacer {
   }
 
   private warm(): boolean {
-    return this.ringAnswered.count >= 10 && this.resolved >= 40 && this.talk.count >= 5;
+    return this.ringAnswered.count >= 30 && this.resolved >= 100 && this.talk.count >= 20;
   }
 
   dialsToPlace(): number {
