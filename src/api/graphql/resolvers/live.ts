@@ -20,12 +20,14 @@ function callAgents(ctx: ApiContext) {
       const agentId = e.type === 'CallOffered' ? d.winner : d.agentId;
       if (d.callId && agentId && ['CallDialAttempted', 'CallBridged', 'CallOffered'].includes(e.type)) known.set(d.callId, agentId);
     },
+    // Looked up once per call (misses too): a call that starts inside the feed is learnt from its own
+    // dial/offer/bridge events, which come before the rest of its events.
     async of(callId: string): Promise<string | undefined> {
       if (!known.has(callId)) {
         const a = await ctx.pool.maybeOneFirst(sql.type(z.object({ agent_id: z.string() }))`SELECT agent_id FROM api.call_agents WHERE call_id = ${callId}`);
-        if (a) known.set(callId, a);
+        known.set(callId, a ?? '');
       }
-      return known.get(callId);
+      return known.get(callId) || undefined;
     },
   };
 }
