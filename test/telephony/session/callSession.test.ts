@@ -135,6 +135,25 @@ describe('call session against the simulator', () => {
     expect(await floor.types(agentStreamId(slow))).toContain('AgentReservationExpired');
   });
 
+  it('the connect rule abandons a call whose offered agent is still ringing, and releases that agent', async () => {
+    const agentId = `a-${randomUUID()}`;
+    await readyAgent(agentId, '1006');
+    floor.sim.switch.agents.set('1006', { answer: false });
+    const callId = randomUUID();
+    floor.sim.switch.customers.script('8613800138007', answerAfter(300));
+    await floor.server.dial({ callId, dial: 'sofia/gateway/trunk/8613800138007', connectRuleMs: 2_000 });
+    await until('agent ringing', () => floor.server.agents.status(agentId) === 'ringing');
+    await floor.server.idle();
+    await floor.advance(2_000);
+    await until('call ended', async () => (await floor.types(callStreamId(callId))).includes('CallEnded'));
+    expect((await floor.types(callStreamId(callId))).slice(-2)).toEqual(['CallAbandoned', 'CallEnded']);
+    expect(floor.server.agents.status(agentId)).toBe('ready');
+    expect((await floor.types(agentStreamId(agentId))).at(-1)).toBe('AgentReservationExpired');
+    await until('no channels left', () => floor.sim.switch.channels.size === 0);
+    // The reservation-expiry timer was cancelled with the abandon: nothing fires later.
+    expect(floor.scheduler.pendingTimers().filter((t) => t.timerId.includes(callId))).toEqual([]);
+  });
+
   it('logout mid-call records the call as ended for the agent and hangs up the customer', async () => {
     const agentId = `a-${randomUUID()}`;
     await readyAgent(agentId, '1005');
