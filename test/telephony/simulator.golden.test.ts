@@ -75,4 +75,16 @@ describe('simulator frames, read by two parsers', () => {
     await c.waitFor((f) => f.headers['Content-Type'] === 'auth/request');
     await expect(c.waitFor(() => false, 2000, 1)).rejects.toThrow(/closed/);
   });
+
+  it('answers a parked inbound call with uuid_answer', async () => {
+    sim = await startSim();
+    const c = await rawAuthed(sim);
+    const id = sim.inboundCall('13800138000', '4000');
+    expect((await c.command(`api uuid_pre_answer ${id}\n\n`)).body).toBe('+OK\n');
+    await c.waitFor(named('CHANNEL_PROGRESS_MEDIA', id));
+    expect((await c.command(`api uuid_answer ${id}\n\n`)).body).toBe('+OK\n');
+    const ans = await c.waitFor(named('CHANNEL_ANSWER', id));
+    expect(eventHeader(ans, 'Answer-State')).toBe('answered');
+    expect((await c.command('api uuid_answer nope\n\n')).body).toBe('-ERROR\n');
+  });
 });

@@ -1,7 +1,7 @@
 /** The simulator's API commands (mod_commands), with FreeSWITCH's exact reply bodies. */
 import path from 'node:path';
 import { fsUrlEncode } from '../esl/urlcode.ts';
-import { bridge, hangup, park, setState, unbridge } from './calls.ts';
+import { answer, bridge, earlyMedia, hangup, park, setState, unbridge } from './calls.ts';
 import { isCause } from './causes.ts';
 import type { Channel } from './channel.ts';
 import { amd, avmd, changeRecording, dtmf, playback, startRecording, stopRecording } from './media.ts';
@@ -57,6 +57,18 @@ const APIS: Record<string, Api> = {
     const ch = chan(sw, uuid);
     if (!ch) return NO_CHANNEL;
     sw.clock.after(0, () => (ch.bridgedTo ? unbridge(sw, ch, 'park') : park(sw, ch)));
+    return '+OK\n';
+  },
+  uuid_answer: (sw, [uuid]) => {
+    const ch = chan(sw, uuid);
+    if (!ch) return '-ERROR\n';
+    sw.clock.after(0, () => ch.alive && answer(sw, ch));
+    return '+OK\n';
+  },
+  uuid_pre_answer: (sw, [uuid]) => {
+    const ch = chan(sw, uuid);
+    if (!ch) return '-ERROR\n';
+    sw.clock.after(0, () => ch.alive && !ch.answeredAt && earlyMedia(sw, ch));
     return '+OK\n';
   },
   uuid_hold: (sw, args) => {
