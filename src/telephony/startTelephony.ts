@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { EventStore, Subscription } from '../eventstore/types.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
-import { followAgentDesk } from './followAgentDesk.ts';
 import { EslClient } from './esl/eslClient.ts';
 import { reconcileOnReconnect, recover } from './recovery/reconcile.ts';
+import { followAgents } from './session/followAgents.ts';
 import { MediaServer } from './session/mediaServer.ts';
 
 export interface Telephony {
@@ -37,7 +37,7 @@ export async function startTelephony(deps: {
   const stopReconcile = reconcileOnReconnect(media);
   scheduler.start();
   // People log in and go ready in the console; the session hears of it from the log.
-  const following: Subscription = await followAgentDesk(store, media, (e) => log(`agent desk: ${(e as Error).message}`));
+  const following: Subscription = await followAgents(media);
   return {
     esl,
     media,
