@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../src/lib/api.ts';
-import { AgentDesk } from '../src/lib/agentDesk.svelte.ts';
+import { AgentDesk, statusAfter } from '../src/lib/agentDesk.svelte.ts';
 import { FakeApi } from './fakeApi.ts';
 import { callEvent, knownCustomer } from './fixtures.ts';
 
@@ -109,5 +109,29 @@ describe('AgentDesk: commands', () => {
     expect(desk.call).toMatchObject({ id: 'call-7', stage: 'talking', direction: 'INBOUND' });
     await settle();
     expect(desk.customer?.leads[0].id).toBe('lead-1');
+  });
+
+  it('follows its own commands when the server has no agent-state read model yet', async () => {
+    const api = new FakeApi()
+      .on('AgentState', () => { throw new ApiError('NOT_AVAILABLE', '尚未开放 / Query.agentState is not available on this server yet'); })
+      .on('AgentLogin', () => ({ agentLogin: { position: 1, events: [{ type: 'AgentLoggedIn' }] } }))
+      .on('SetAgentAvailable', () => ({ setAgentAvailable: { position: 2, events: [{ type: 'AgentReady' }] } }))
+      .on('PauseAgent', () => ({ pauseAgent: { position: 3, events: [{ type: 'AgentNotReady' }] } }));
+    const desk = new AgentDesk(api, 'u1');
+    await desk.load();
+    expect(desk.error).toBeNull();
+    await desk.login('8001');
+    expect([desk.status, desk.extension]).toEqual(['PAUSED', '8001']);
+    await desk.ready();
+    expect(desk.status).toBe('AVAILABLE');
+    await desk.pause('meal');
+    expect([desk.status, desk.pauseReason]).toEqual(['PAUSED', 'meal']);
+    expect(desk.error).toBeNull();
+  });
+
+  it('reads the resulting state from the appended events, last one wins', () => {
+    expect(statusAfter([{ type: 'AgentLoggedIn' }, { type: 'AgentReady' }])).toBe('AVAILABLE');
+    expect(statusAfter([{ type: 'AgentCallEnded' }, { type: 'AgentLoggedOut' }])).toBe('LOGGED_OUT');
+    expect(statusAfter([{ type: 'CallHeld' }])).toBeNull();
   });
 });

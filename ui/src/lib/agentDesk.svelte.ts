@@ -1,4 +1,4 @@
-import { commandId, type Api } from './api.ts';
+import { ApiError, commandId, type Api } from './api.ts';
 import { CUSTOMER, type Customer360 } from './customer.ts';
 
 export type AgentStatus = 'LOGGED_OUT' | 'AVAILABLE' | 'PAUSED' | 'RINGING' | 'ON_CALL' | 'ON_HOLD' | 'WRAP_UP';
@@ -40,7 +40,21 @@ const CAMPAIGN = `query Campaign($id: ID!) { campaign(id: $id) { id name disposi
 
 const ENDED = new Set(['CallEnded', 'CallAbandoned', 'CallForceHungUp']);
 const mutation = (name: string, params: string, args: string) =>
-  `mutation ${name[0].toUpperCase() + name.slice(1)}(${params}${params ? ', ' : ''}$commandId: ID) { ${name}(${args}${args ? ', ' : ''}commandId: $commandId) { position } }`;
+  `mutation ${name[0].toUpperCase() + name.slice(1)}(${params}${params ? ', ' : ''}$commandId: ID) { ${name}(${args}${args ? ', ' : ''}commandId: $commandId) { position events { type } } }`;
+
+/**
+ * The agent's state after their own command, read from the events it appended (read-your-writes: the
+ * desk does not wait for a projection). After login the agent is not ready until they say so.
+ */
+export function statusAfter(events: { type: string }[]): AgentStatus | null {
+  let status: AgentStatus | null = null;
+  for (const e of events) {
+    if (e.type === 'AgentLoggedIn' || e.type === 'AgentNotReady') status = 'PAUSED';
+    else if (e.type === 'AgentReady') status = 'AVAILABLE';
+    else if (e.type === 'AgentLoggedOut') status = 'LOGGED_OUT';
+  }
+  return status;
+}
 
 /** One agent's desk: phone state, the live call and its screen pop. Fed by the myCalls subscription. */
 export class AgentDesk {
@@ -68,7 +82,14 @@ export class AgentDesk {
   }
 
   async load(): Promise<void> {
-    const data = await this.guard(() => this.api.request(STATE, { id: this.agentId }));
+    let data: any = null;
+    try {
+      data = await this.api.request(STATE, { id: this.agentId });
+    } catch (e) {
+      // A server without the agent-state read model yet: the desk keeps what its own commands told it.
+      if (!(e instanceof ApiError && e.code === 'NOT_AVAILABLE')) this.error = (e as Error).message;
+      return;
+    }
     const s = data?.agentState;
     if (!s) return;
     this.status = s.status;
@@ -139,12 +160,14 @@ export class AgentDesk {
     this.pauseReason = null; // only PAUSED has a reason, and calls never arrive while paused
   }
 
-  login(extension: string) {
-    return this.run(mutation('agentLogin', '$extension: String!', 'extension: $extension'), { extension });
+  async login(extension: string) {
+    const ok = await this.run(mutation('agentLogin', '$extension: String!', 'extension: $extension'), { extension });
+    if (ok && !this.extension) this.extension = extension;
+    return ok;
   }
   logout() { return this.run(mutation('agentLogout', '', ''), {}); }
   ready() { return this.run(mutation('setAgentAvailable', '', ''), {}); }
-  pause(reason: string) { return this.run(mutation('pauseAgent', '$reason: String!', 'reason: $reason'), { reason }); }
+  pause(reason: string) { return this.run(mutation('pauseAgent', '$reason: String!', 'reason: $reason'), { reason }, reason); }
   finishWrapUp() { return this.run(mutation('finishWrapUp', '', ''), {}); }
 
   hangUp() { return this.onCall('hangUp'); }
@@ -178,11 +201,18 @@ export class AgentDesk {
     return this.run(mutation(name, '$callId: ID!', 'callId: $callId'), { callId: this.call.id });
   }
 
-  /** Run a command; on success re-read the phone state (the server is the authority). */
-  async run(query: string, variables: Record<string, unknown>): Promise<boolean> {
+  /** Run a command, apply the state its events imply, then re-read the phone state (the server is the authority). */
+  async run(query: string, variables: Record<string, unknown>, pauseReason: string | null = null): Promise<boolean> {
     const ok = await this.guard(() => this.api.request(query, { ...variables, commandId: commandId() }));
-    if (ok) await this.load();
-    return ok != null;
+    if (!ok) return false;
+    const result = Object.values(ok as Record<string, { events?: { type: string }[] }>)[0];
+    const status = statusAfter(result?.events ?? []);
+    if (status) {
+      this.setStatus(status, new Date().toISOString());
+      if (status === 'PAUSED') this.pauseReason = pauseReason;
+    }
+    await this.load();
+    return true;
   }
 
   private async guard<T>(fn: () => Promise<T>): Promise<T | null> {
