@@ -39,6 +39,17 @@ describe('AgentDesk: screen pop from the myCalls subscription', () => {
     expect(desk.pauseReason).toBeNull();
   });
 
+  it('asks for the number when the first event it sees does not carry it (predictive call at bridge time)', async () => {
+    const { api, desk } = floor();
+    api.on('CallPhone', (v) => ({ call: { phone: v.id === 'call-9' ? '+8613800138000' : null, lead: { id: 'lead-1' }, campaign: { id: 'c1' } } }));
+    api.push('MyCalls', callEvent(11, 'CallBridged', { phone: null, leadId: null, campaignId: null, data: {} }));
+    await settle();
+    await settle();
+    expect(desk.call).toMatchObject({ id: 'call-9', phone: '+8613800138000', leadId: 'lead-1', campaignId: 'c1', stage: 'talking' });
+    expect(api.named('Customer')[0].variables).toEqual({ phone: '+8613800138000' });
+    expect(desk.campaign?.id).toBe('c1');
+  });
+
   it('goes to wrap-up when the call ends and keeps the pop for the disposition', async () => {
     const { api, desk } = floor();
     api.push('MyCalls', callEvent(11, 'CallBridged'));

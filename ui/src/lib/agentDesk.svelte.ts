@@ -36,6 +36,7 @@ const STATE = `query AgentState($id: ID!) { agentState(agentId: $id) { status pa
   currentCall { id phone direction startedAt lead { id } campaign { id } } } }`;
 const MY_CALLS = `subscription MyCalls($after: Position) { myCalls(afterPosition: $after) {
   position at callId eventType phone leadId campaignId data } }`;
+const CALL = `query CallPhone($id: ID!) { call(id: $id) { phone lead { id } campaign { id } } }`;
 const CAMPAIGN = `query Campaign($id: ID!) { campaign(id: $id) { id name dispositions script questionnaireId } }`;
 
 const ENDED = new Set(['CallEnded', 'CallAbandoned', 'CallForceHungUp']);
@@ -142,6 +143,20 @@ export class AgentDesk {
   private pop(call: ActiveCall) {
     this.call = call;
     this.customer = null;
+    // A predictive call reaches the agent at bridge time, on an event that may not repeat the number.
+    if (!call.phone) void this.completeCall(call.id);
+    else this.fillPop(call);
+  }
+
+  private async completeCall(id: string) {
+    const d = await this.guard(() => this.api.request(CALL, { id }));
+    const c = d?.call;
+    if (!c || this.call?.id !== id) return;
+    this.call = { ...this.call, phone: c.phone, leadId: this.call.leadId ?? c.lead?.id ?? null, campaignId: this.call.campaignId ?? c.campaign?.id ?? null };
+    this.fillPop(this.call);
+  }
+
+  private fillPop(call: ActiveCall) {
     void this.refreshCustomer();
     if (call.campaignId && this.campaign?.id !== call.campaignId) {
       void this.api.request(CAMPAIGN, { id: call.campaignId }).then((d) => (this.campaign = d.campaign), () => {});
