@@ -2,7 +2,7 @@ import { sql, type DatabasePool, type DatabaseTransactionConnection } from 'slon
 import type { EventStore, RecordedEvent } from '../../eventstore/types.ts';
 import { applyBatch, readCheckpoints } from './checkpoints.ts';
 import { replay } from './replay.ts';
-import { createSchemaWithTables, dropSchema, moveTables, newSchemaName } from './schemas.ts';
+import { createSchemaWithTables, dropSchema, moveTables, newSchemaName, setLogged } from './schemas.ts';
 import { LIVE_SCHEMA, type Projection } from './types.ts';
 
 export interface RebuildProgress {
@@ -50,7 +50,7 @@ export async function rebuildProjections(pool: DatabasePool, store: EventStore, 
   const started = Date.now();
   const names = projections.map((p) => p.name);
   const shadow = newSchemaName('rm_build');
-  const indexes = await createSchemaWithTables(pool, shadow, projections, { deferIndexes: true });
+  const indexes = await createSchemaWithTables(pool, shadow, projections, { deferIndexes: true, unlogged: true });
   let events = 0;
   try {
     const head = await store.headPosition();
@@ -77,6 +77,7 @@ export async function rebuildProjections(pool: DatabasePool, store: EventStore, 
     };
     let position = await replay(store, projections, 0, onBatch, { batchSize: opts.batchSize });
     await Promise.all(inFlight);
+    for (const p of projections) await setLogged(pool, p, shadow);
     for (const ddl of indexes) await pool.query(ddl);
     report(position, 'swapping');
     await pool.transaction(async (tx) => {

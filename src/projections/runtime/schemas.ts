@@ -20,7 +20,7 @@ export async function createSchemaWithTables(
   db: CommonQueryMethods,
   schema: string,
   projections: Projection[],
-  opts: { deferIndexes?: boolean } = {},
+  opts: { deferIndexes?: boolean; unlogged?: boolean } = {},
 ): Promise<QuerySqlToken[]> {
   assertRuntimeSchema(schema);
   await db.query(sql.unsafe`CREATE SCHEMA IF NOT EXISTS ${sql.identifier([schema])}`);
@@ -28,6 +28,7 @@ export async function createSchemaWithTables(
   for (const p of projections) {
     for (const ddl of p.createTables(schema)) {
       if (opts.deferIndexes && /^\s*CREATE\s+INDEX/i.test(ddl.sql)) deferred.push(ddl);
+      else if (opts.unlogged) await db.query({ ...ddl, sql: ddl.sql.replace(/^\s*CREATE\s+TABLE/i, 'CREATE UNLOGGED TABLE') });
       else await db.query(ddl);
     }
   }
@@ -38,6 +39,11 @@ export async function dropSchema(db: CommonQueryMethods, schema: string): Promis
   assertRuntimeSchema(schema);
   if (schema === 'rm') throw new Error('the live schema is never dropped');
   await db.query(sql.unsafe`DROP SCHEMA IF EXISTS ${sql.identifier([schema])} CASCADE`);
+}
+
+/** A shadow build writes no WAL while it fills (every document is rewritten many times); made durable once at the end. */
+export async function setLogged(db: CommonQueryMethods, p: Projection, schema: string): Promise<void> {
+  for (const t of p.tables) await db.query(sql.unsafe`ALTER TABLE ${sql.identifier([schema, t])} SET LOGGED`);
 }
 
 /** Moves a projection's tables from one schema to another (indexes and constraints follow). */
