@@ -50,6 +50,17 @@ describe('AgentDesk: screen pop from the myCalls subscription', () => {
     expect(desk.campaign?.id).toBe('c1');
   });
 
+  it('asks for the campaign when the event names the number but not the campaign', async () => {
+    const { api, desk } = floor();
+    api.on('CallPhone', () => ({ call: { phone: '+8613800138000', lead: null, campaign: { id: 'c1' } } }));
+    api.push('MyCalls', callEvent(11, 'CallBridged', { campaignId: null }));
+    await settle();
+    await settle();
+    expect(desk.call?.campaignId).toBe('c1');
+    expect(desk.campaign?.dispositions).toEqual(['成交', '考虑中']);
+    expect(api.named('Customer')).toHaveLength(1);
+  });
+
   it('goes to wrap-up when the call ends and keeps the pop for the disposition', async () => {
     const { api, desk } = floor();
     api.push('MyCalls', callEvent(11, 'CallBridged'));

@@ -143,24 +143,25 @@ export class AgentDesk {
   private pop(call: ActiveCall) {
     this.call = call;
     this.customer = null;
-    // A predictive call reaches the agent at bridge time, on an event that may not repeat the number.
-    if (!call.phone) void this.completeCall(call.id);
-    else this.fillPop(call);
+    if (call.phone) void this.refreshCustomer();
+    if (call.campaignId) this.loadCampaign(call.campaignId);
+    // A predictive call reaches the agent at bridge time, on an event that may carry neither number nor campaign.
+    if (!call.phone || !call.campaignId) void this.completeCall(call.id);
   }
 
   private async completeCall(id: string) {
     const d = await this.guard(() => this.api.request(CALL, { id }));
     const c = d?.call;
     if (!c || this.call?.id !== id) return;
-    this.call = { ...this.call, phone: c.phone, leadId: this.call.leadId ?? c.lead?.id ?? null, campaignId: this.call.campaignId ?? c.campaign?.id ?? null };
-    this.fillPop(this.call);
+    const before = this.call;
+    this.call = { ...before, phone: before.phone || c.phone, leadId: before.leadId ?? c.lead?.id ?? null, campaignId: before.campaignId ?? c.campaign?.id ?? null };
+    if (!before.phone) void this.refreshCustomer();
+    if (!before.campaignId && this.call.campaignId) this.loadCampaign(this.call.campaignId);
   }
 
-  private fillPop(call: ActiveCall) {
-    void this.refreshCustomer();
-    if (call.campaignId && this.campaign?.id !== call.campaignId) {
-      void this.api.request(CAMPAIGN, { id: call.campaignId }).then((d) => (this.campaign = d.campaign), () => {});
-    }
+  private loadCampaign(id: string) {
+    if (this.campaign?.id === id) return;
+    void this.api.request(CAMPAIGN, { id }).then((d) => (this.campaign = d.campaign), () => {});
   }
 
   async refreshCustomer(): Promise<void> {
