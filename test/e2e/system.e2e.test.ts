@@ -7,9 +7,9 @@ import { createTestDatabase } from '../support/db.ts';
 import { buildUi, launchChromium, logIn, screenshot } from './support/browser.ts';
 
 // The same journeys against the whole system (`startSystem` from src/main.ts: event store, projections,
-// FreeSWITCH simulator with bots, API serving ui/dist). Opt-in with CALLSTREAM_SYSTEM_E2E=1 until the demo
-// floor delivers dialer calls to a human agent who went ready in the console (on 2026-11-23 the agent sat
-// ready for 90 s without a call; see artifacts/system-agent-no-call.png), and the API serves agentState(s).
+// FreeSWITCH simulator with bots, API serving ui/dist). Opt-in with CALLSTREAM_SYSTEM_E2E=1: on 2026-11-23
+// the agent and auditor journeys passed (the first call took ~100 s to reach the human agent), the
+// supervisor one did not: agentStates gave the bots on calls no currentCall, so there was no call to barge.
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const missing = ['src/main.ts', 'src/floor/startFloor.ts'].filter((f) => !fs.existsSync(path.join(ROOT, f)));
 if (!process.env.CALLSTREAM_SYSTEM_E2E) missing.push('CALLSTREAM_SYSTEM_E2E=1');
