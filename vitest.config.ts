@@ -8,6 +8,8 @@ export default defineConfig({
     // Two cores: more workers only contend for CPU with the database they test against.
     maxWorkers: 2,
     projects: [
+      // Component tests of the console: node environment, no database (see ui/vitest.config.ts).
+      'ui/vitest.config.ts',
       {
         extends: true,
         test: {

@@ -58,7 +58,14 @@ export async function startSystem(config: Config = loadConfig(), opts: StartOpti
 
     let esl = config.esl;
     if (!esl) {
-      const sim = await FreeSwitchSimulator.start({ port: 0, password: 'ClueCon', recordingsDir: path.join(config.dataDir, 'recordings'), timeScale: opts.simulatorTimeScale });
+      // Short demo conversations keep the floor lively: a newcomer sees calls within a minute.
+      const sim = await FreeSwitchSimulator.start({
+        port: 0,
+        password: 'ClueCon',
+        recordingsDir: path.join(config.dataDir, 'recordings'),
+        timeScale: opts.simulatorTimeScale,
+        customers: { answerProbability: 0.4, ringMs: [3_000, 12_000], talkMs: [15_000, 90_000] },
+      });
       stops.push(() => sim.stop());
       esl = { host: '127.0.0.1', port: sim.port, password: 'ClueCon' };
       log(`FreeSWITCH simulator on 127.0.0.1:${sim.port}`);
