@@ -28,7 +28,11 @@ export interface StateInterval {
 export type AgentSignal =
   | AgentEvent
   | { type: 'AgentTalking'; data: { agentId: string; callId: string; at: string } }
-  | { type: 'AgentCallEnded'; data: { agentId: string; callId: string; at: string } };
+  | { type: 'AgentCallEnded'; data: { agentId: string; callId: string; at: string } }
+  // Written by the call session's agent machine (src/domain/machines/agentEvents.ts).
+  | { type: 'AgentWrapUpEnded'; data: { agentId: string; callId?: string } }
+  | { type: 'AgentForcedReady'; data: { agentId: string; by: string; reason: string } }
+  | { type: 'AgentForcedNotReady'; data: { agentId: string; by: string; reason: string; reasonCode: string } };
 
 export const newAgent = (agentId: string): AgentDoc => ({ agentId, skills: [], state: 'logged_out' });
 
@@ -67,6 +71,14 @@ export function evolveAgent(current: AgentDoc | undefined, event: AgentSignal, a
       break;
     case 'AgentCallEnded':
       if (doc.state === 'talking' && doc.callId === event.data.callId) next = { state: 'wrap_up', callId: event.data.callId };
+      break;
+    // Without these the wallboard would keep an agent in wrap-up after the session put them back to ready.
+    case 'AgentWrapUpEnded':
+    case 'AgentForcedReady':
+      if (doc.state !== 'logged_out') next = { state: 'ready' };
+      break;
+    case 'AgentForcedNotReady':
+      if (doc.state !== 'logged_out') next = { state: 'not_ready', reason: event.data.reasonCode };
       break;
   }
   if (!next) return { doc };

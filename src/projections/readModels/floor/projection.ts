@@ -21,7 +21,10 @@ interface QueueDoc {
   waiting: Record<string, string>;
 }
 
-const AGENT_TYPES = ['AgentRegistered', 'AgentSkillsSet', 'AgentTeamChanged', 'AgentLoggedIn', 'AgentLoggedOut', 'AgentReady', 'AgentNotReady'];
+const AGENT_TYPES = [
+  'AgentRegistered', 'AgentSkillsSet', 'AgentTeamChanged', 'AgentLoggedIn', 'AgentLoggedOut', 'AgentReady', 'AgentNotReady',
+  'AgentWrapUpEnded', 'AgentForcedReady', 'AgentForcedNotReady',
+];
 const CAMPAIGN_TYPES = ['CampaignCreated', 'CampaignConfigured', 'CampaignListAttached', 'CampaignListDetached', 'CampaignStarted', 'CampaignPaused', 'CampaignStopped'];
 const CALL_TYPES = [
   'CallDialAttempted', 'CallDialBlocked', 'CallRinging', 'CallAnswered', 'CallOffered', 'CallBridged', 'CallHeld', 'CallResumed',
@@ -39,7 +42,7 @@ const d = (e: RecordedEvent) => e.data as any;
  */
 export const floorProjection: Projection = {
   name: 'floor',
-  version: 1,
+  version: 2,
   eventTypes: [...CALL_TYPES, ...AGENT_TYPES, ...CAMPAIGN_TYPES, ...OTHER_TYPES],
   tables: ['call', 'disposition', 'agent', 'queue', 'campaign', 'campaign_hour', 'agent_hour', 'queue_hour'],
   createTables: floorTables,
