@@ -6,17 +6,13 @@
  * A naive appender (one transaction and one INSERT per event, no group commit) is measured in the same
  * run as the baseline the append figures are compared with.
  */
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { Command } from 'commander';
 import pg from 'pg';
 import { PostgresEventStore } from '../src/eventstore/postgres/postgresEventStore.ts';
 import { eventHash } from '../src/eventstore/hashChain.ts';
 import { newId } from '../src/eventstore/ids.ts';
-import { startEmbeddedPostgres, withDatabase, type EmbeddedServer } from '../src/infra/postgres/embedded.ts';
-import { ensureDatabase, migrate } from '../src/infra/postgres/migrate.ts';
+import { openBenchDatabase } from './support/benchDatabase.ts';
 
 const program = new Command()
   .option('--json', 'print one JSON object on stdout')
@@ -98,39 +94,7 @@ async function naiveAppend(pool: pg.Pool, streamId: string, revision: number, pr
   }
 }
 
-async function openTarget(): Promise<{ url: string; label: string; close(): Promise<void> }> {
-  const name = `callstream_bench_${randomBytes(4).toString('hex')}`;
-  if (process.env.DATABASE_URL) {
-    const admin = process.env.DATABASE_URL;
-    await ensureDatabase(admin, name);
-    const url = withDatabase(admin, name);
-    await migrate(url);
-    const drop = async () => {
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${name}"`).finally(() => c.end());
-    };
-    return { url, label: 'DATABASE_URL', close: drop };
-  }
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'callstream-bench-'));
-  await chmod(dir, 0o755); // as root the server runs as the postgres user, which must reach its data dir
-  log(`starting embedded PostgreSQL (durable) in ${dir}`);
-  let server: EmbeddedServer | undefined;
-  try {
-    server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), durable: true });
-    await ensureDatabase(server.url, name);
-    const url = withDatabase(server.url, name);
-    await migrate(url);
-    const s = server;
-    // An interrupted run must not leave a postmaster behind.
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void s.stop().finally(() => process.exit(130)));
-    return { url, label: 'embedded (durable)', close: async () => (await s.stop(), await rm(dir, { recursive: true, force: true })) };
-  } catch (e) {
-    await server?.stop().catch(() => {});
-    await rm(dir, { recursive: true, force: true });
-    throw e;
-  }
-}
+const openTarget = () => openBenchDatabase(log);
 
 async function main() {
   const loadBefore = os.loadavg()[0];

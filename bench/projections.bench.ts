@@ -10,16 +10,9 @@
  *
  * Uses DATABASE_URL's server when set (in a throw-away database), else a durable embedded PostgreSQL in a temp dir.
  */
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { Command } from 'commander';
-import pg from 'pg';
 import { sql } from 'slonik';
 import { PostgresEventStore } from '../src/eventstore/postgres/postgresEventStore.ts';
-import { startEmbeddedPostgres, withDatabase, type EmbeddedServer } from '../src/infra/postgres/embedded.ts';
-import { ensureDatabase, migrate } from '../src/infra/postgres/migrate.ts';
 import { createPool } from '../src/infra/postgres/pool.ts';
 import { InProcessPubSub } from '../src/projections/live/pubsub.ts';
 import { allProjections } from '../src/projections/readModels/index.ts';
@@ -30,6 +23,7 @@ import { ProjectionRunner } from '../src/projections/runtime/runner.ts';
 import { createSchemaWithTables, dropSchema, newSchemaName } from '../src/projections/runtime/schemas.ts';
 import { floorDay } from '../src/projections/sim/floorDay.ts';
 import { appendAll } from '../src/projections/sim/load.ts';
+import { openBenchDatabase } from './support/benchDatabase.ts';
 
 const program = new Command()
   .option('--json', 'print one JSON object on stdout')
@@ -43,38 +37,7 @@ const opts = program.opts<{ json?: boolean; events: string; batch: string; basel
 const EVENTS = Number(opts.events);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-async function openTarget(): Promise<{ url: string; label: string; close(): Promise<void> }> {
-  const name = `callstream_bench_${randomBytes(4).toString('hex')}`;
-  if (process.env.DATABASE_URL) {
-    const admin = process.env.DATABASE_URL;
-    await ensureDatabase(admin, name);
-    const url = withDatabase(admin, name);
-    await migrate(url);
-    const drop = async () => {
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${name}"`).finally(() => c.end());
-    };
-    return { url, label: 'DATABASE_URL', close: drop };
-  }
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'callstream-bench-'));
-  await chmod(dir, 0o755); // as root the server runs as the postgres user, which must reach its data dir
-  log(`starting embedded PostgreSQL (durable) in ${dir}`);
-  let server: EmbeddedServer | undefined;
-  try {
-    server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), durable: true });
-    await ensureDatabase(server.url, name);
-    const url = withDatabase(server.url, name);
-    await migrate(url);
-    const s = server;
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void s.stop().finally(() => process.exit(130)));
-    return { url, label: 'embedded (durable)', close: async () => (await s.stop(), await rm(dir, { recursive: true, force: true })) };
-  } catch (e) {
-    await server?.stop().catch(() => {});
-    await rm(dir, { recursive: true, force: true });
-    throw e;
-  }
-}
+const openTarget = () => openBenchDatabase(log);
 
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
