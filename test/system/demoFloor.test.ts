@@ -38,6 +38,18 @@ describe('the live demo floor', () => {
     expect(JSON.stringify(body.data)).toMatch(/token/);
   });
 
+  it('shows a supervisor the bots on calls, with the call each is on (what listen / barge act on)', async () => {
+    const gql = async (query: string, token?: string) =>
+      (await fetch(`${system.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query }) })).json();
+    const token = (await gql('mutation { login(username: "supervisor", password: "callstream-demo") { token } }')).data.login.token;
+    const onCall = async () => {
+      const r = await gql('{ agentStates { status currentCall { id } } }', token);
+      expect(r.errors).toBeUndefined();
+      return r.data.agentStates.filter((s: any) => s.status === 'ON_CALL' && s.currentCall?.id).length;
+    };
+    await expect.poll(onCall, { timeout: 60_000, interval: 500 }).toBeGreaterThan(0);
+  });
+
   it('dials with a compliance receipt, bridges answered calls to bots, and records their dispositions', async () => {
     const store = await PostgresEventStore.connect(db.url);
     try {

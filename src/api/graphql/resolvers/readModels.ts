@@ -96,6 +96,21 @@ function departmentLoader() {
   };
 }
 
+/**
+ * The call an agent is on, for the wallboard's row (listen / whisper / barge need it). Same scope as the
+ * `call` query; one read per distinct call in the page, not per field access.
+ */
+function currentCallLoader() {
+  return async (queries: { obj: A }[], ctx: ApiContext) => {
+    const read = ctx.readModels.call;
+    const ids = [...new Set(queries.map((q) => q.obj.callId).filter((x): x is string => typeof x === 'string'))];
+    if (!read || ids.length === 0) return queries.map(() => null);
+    const scope = await scoped(ctx);
+    const calls = new Map(await Promise.all(ids.map(async (id) => [id, await read(id, scope)] as const)));
+    return queries.map((q) => (q.obj.callId ? (calls.get(q.obj.callId) ?? null) : null));
+  };
+}
+
 export const readModelLoaders = {
   Campaign: { department: departmentLoader() },
   Queue: { department: departmentLoader() },
@@ -104,7 +119,7 @@ export const readModelLoaders = {
   Order: { agent: userLoader('agentId'), approvedBy: userLoader('approvedById'), department: departmentLoader() },
   QaScore: { agent: userLoader('agentId'), reviewer: userLoader('reviewerId') },
   Callback: { agent: userLoader('agentId') },
-  AgentState: { agent: userLoader('agentId') },
+  AgentState: { agent: userLoader('agentId'), currentCall: currentCallLoader() },
   AgentRanking: { agent: userLoader('agentId') },
   DncEntry: { addedBy: userLoader('addedById') },
   Prompt: { uploadedBy: userLoader('uploadedById') },
