@@ -95,12 +95,16 @@ async function openCsv(file: string): Promise<Sheet> {
   const headers = (first.value as string[]).map((h) => String(h ?? '').trim());
   async function* rows(): AsyncGenerator<SheetRow> {
     let row = 0;
-    for (;;) {
-      const next = await it.next();
-      if (next.done) return;
-      row++; // blank lines count as rows (as in a spreadsheet) but carry nothing to import
-      const cells = (next.value as string[]).map((c) => String(c ?? ''));
-      if (cells.some((c) => c)) yield { row, cells };
+    try {
+      for (;;) {
+        const next = await it.next();
+        if (next.done) return;
+        row++; // blank lines count as rows (as in a spreadsheet) but carry nothing to import
+        const cells = (next.value as string[]).map((c) => String(c ?? ''));
+        if (cells.some((c) => c)) yield { row, cells };
+      }
+    } finally {
+      await it.return?.(); // a reader that stops early still closes the file
     }
   }
   return { headers, rows: rows() };
@@ -135,13 +139,18 @@ async function openXlsx(file: string): Promise<Sheet> {
   const headerRowNumber: number = header.value.number;
   const headers = toCells(header.value).map((h) => h.trim());
   async function* rows(): AsyncGenerator<SheetRow> {
-    for (;;) {
-      const next = await rowsIt.next();
-      if (next.done) return;
-      const cells = toCells(next.value);
-      if (cells.every((c) => !c.trim())) continue;
-      // ExcelJS numbers rows as in the sheet; data rows count from 1 below the header, blank rows included.
-      yield { row: next.value.number - headerRowNumber, cells };
+    try {
+      for (;;) {
+        const next = await rowsIt.next();
+        if (next.done) return;
+        const cells = toCells(next.value);
+        if (cells.every((c) => !c.trim())) continue;
+        // ExcelJS numbers rows as in the sheet; data rows count from 1 below the header, blank rows included.
+        yield { row: next.value.number - headerRowNumber, cells };
+      }
+    } finally {
+      await rowsIt.return?.(undefined);
+      await sheets.return?.(undefined);
     }
   }
   return { headers, rows: rows() };
