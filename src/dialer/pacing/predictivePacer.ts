@@ -26,6 +26,8 @@ export interface PredictiveOptions {
   initialThreshold?: number;
   /** Also count the agents a new dial takes from dials already ringing (default false: measured no better). */
   displacement?: boolean;
+  /** Correct the normal approximation of the shortfall for skew (default false: measured slightly worse). */
+  skew?: boolean;
 }
 
 const MAX_RING_SEC = 120;
@@ -41,15 +43,19 @@ export class PredictivePacer extends PacerBase implements Pacer {
   private readonly ringAnswered = new DecayingHistogram(1, MAX_RING_SEC, 400);
   private readonly ringOther = new DecayingHistogram(1, MAX_RING_SEC, 800);
   private readonly talk = new DecayingHistogram(2, 3600, 400);
-  private readonly wrapUp = new DecayingHistogram(1, 600, 100);
+  private readonly wrapUp = new DecayingHistogram(0.25, 600, 100);
   private readonly budget: AbandonBudget;
   private readonly connectWithin: number;
   private readonly maxRingingPerAgent: number;
   private readonly displacement: boolean;
+  private readonly skew: boolean;
   private readonly windowHours: number;
   private readonly futureDials: boolean;
   private firstAnswerAt: number | undefined;
   private resolved = 0;
+  /** Plain counts since start, for the cold start before the decaying estimates are trusted. */
+  private resolvedAnswered = 0;
+  private resolvedOther = 0;
   /** Dials per second, smoothed over about a minute: the flow of dials still to come. */
   private dialRate = 0;
   private lastDialAt: number | undefined;
@@ -75,6 +81,7 @@ export class PredictivePacer extends PacerBase implements Pacer {
     this.futureDials = options.futureDials ?? false;
     this.maxRingingPerAgent = options.maxRingingPerAgent ?? 12;
     this.displacement = options.displacement ?? false;
+    this.skew = options.skew ?? false;
   }
 
   override onDial(dialId: string): void {
@@ -89,6 +96,8 @@ export class PredictivePacer extends PacerBase implements Pacer {
 
   protected override dialResolved(ageSec: number, answered: boolean): void {
     this.resolved++;
+    if (answered) this.resolvedAnswered++;
+    else this.resolvedOther++;
     this.answerRate.observe(answered);
     (answered ? this.ringAnswered : this.ringOther).observe(ageSec);
   }
@@ -114,9 +123,7 @@ export class PredictivePacer extends PacerBase implements Pacer {
   dialsToPlace(): number {
     const f = this.floor;
     if (f.loggedIn() === 0) return 0;
-    const outstanding = f.ringing.size + f.waiting.size;
-    // Until the floor has been observed, dial progressively: nothing to predict with yet.
-    if (!this.warm()) return Math.max(0, f.idle - outstanding);
+    if (!this.warm()) return this.coldStart();
     const model = this.buildModel();
     const threshold = this.budget.threshold();
     const cap = Math.max(0, Math.ceil(this.maxRingingPerAgent * f.loggedIn()) - f.ringing.size);
@@ -129,6 +136,21 @@ export class PredictivePacer extends PacerBase implements Pacer {
     }
     this.last = { risk, threshold, dials: k };
     return k;
+  }
+
+  /**
+   * Before the model is warm: keep as many dials ringing as free agents divided by a cautious (upper 95 %)
+   * answer rate. With no data that rate is 1, so one dial per ready agent (progressive); it ramps up
+   * towards the measured rate as dials resolve, without waiting for the full model.
+   */
+  private coldStart(): number {
+    const f = this.floor;
+    const free = f.idle - f.waiting.size;
+    if (free <= 0) return 0;
+    const n = this.resolvedAnswered + this.resolvedOther;
+    const pHat = (this.resolvedAnswered + 1) / (n + 2);
+    const pUp = Math.min(1, pHat + 1.645 * Math.sqrt((pHat * (1 - pHat)) / (n + 2)) + 2 / (n + 2));
+    return Math.max(0, Math.floor(free / pUp + 1e-9) - f.ringing.size);
   }
 
   private ringTables() {
@@ -176,6 +198,7 @@ export class PredictivePacer extends PacerBase implements Pacer {
     const reach = horizon + this.connectWithin;
     const supplyMean = new Float64Array(reach + 1);
     const supplyVar = new Float64Array(reach + 1);
+    const supplySkew = this.skew ? new Float64Array(reach + 1) : undefined;
     const wrapMean = this.wrapUp.count > 0 ? this.wrapUp.mean() : 0;
     const talkBin = this.talk.binSec;
     const groups = new Map<number, number>();
@@ -185,8 +208,15 @@ export class PredictivePacer extends PacerBase implements Pacer {
         const key = Math.floor(elapsed / talkBin);
         groups.set(key, (groups.get(key) ?? 0) + 1);
       } else if (agent.activity === 'wrap') {
-        const remaining = Math.max(0, wrapMean - elapsed);
-        for (let t = Math.ceil(remaining); t <= reach; t++) supplyMean[t] += 1;
+        // Wrap-up is often fixed: its own distribution in quarter seconds, since the connect window is only 2 s.
+        const done = this.wrapUp.cdfAt(elapsed);
+        const left = 1 - done;
+        for (let t = 0; t <= reach; t++) {
+          const q = left > 1e-9 ? Math.min(1, Math.max(0, (this.wrapUp.cdfAt(elapsed + t) - done) / left)) : 1;
+          supplyMean[t] += q;
+          supplyVar[t] += q * (1 - q);
+          if (supplySkew) supplySkew[t] += q * (1 - q) * (1 - 2 * q);
+        }
       }
     }
     for (const [key, n] of groups) {
@@ -195,6 +225,7 @@ export class PredictivePacer extends PacerBase implements Pacer {
         const q = row[t];
         supplyMean[t] += n * q;
         supplyVar[t] += n * q * (1 - q);
+        if (supplySkew) supplySkew[t] += n * q * (1 - q) * (1 - 2 * q);
       }
     }
     return new RiskModel({
@@ -208,6 +239,7 @@ export class PredictivePacer extends PacerBase implements Pacer {
       freeNow: f.idle - f.waiting.size,
       supplyMean,
       supplyVar,
+      supplySkew,
     }, this.displacement);
   }
 

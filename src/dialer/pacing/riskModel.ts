@@ -26,6 +26,8 @@ export interface RiskInputs {
   /** freeBy[t] = probabilities, one per busy agent, summed: mean agents free by t; and their variance. */
   supplyMean: Float64Array;
   supplyVar: Float64Array;
+  /** Third cumulant of the agents free by t (sum of q(1-q)(1-2q)); absent = treat as normal. */
+  supplySkew?: Float64Array;
 }
 
 export function normalCdf(x: number): number {
@@ -39,6 +41,7 @@ export function normalCdf(x: number): number {
 export class RiskModel {
   private readonly demandMean: Float64Array;
   private readonly demandVar: Float64Array;
+  private readonly demandSkew: Float64Array;
   private readonly inputs: RiskInputs;
   private readonly displacement: boolean;
 
@@ -48,6 +51,7 @@ export class RiskModel {
     const { p, ansCdf, otherCdf, horizon, ringingByAge } = inputs;
     const mean = new Float64Array(horizon + 1);
     const variance = new Float64Array(horizon + 1);
+    const skew = new Float64Array(horizon + 1);
     const last = ansCdf.length - 1;
     for (let a = 0; a < ringingByAge.length; a++) {
       const n = ringingByAge[a];
@@ -59,6 +63,7 @@ export class RiskModel {
         const q = (p * (ansCdf[Math.min(a + t, last)] - fa)) / alive;
         mean[t] += n * q;
         variance[t] += n * q * (1 - q);
+        skew[t] += n * q * (1 - q) * (1 - 2 * q);
       }
     }
     // Dials placed after this one but answered before it (a Poisson flow, so variance = mean).
@@ -69,10 +74,12 @@ export class RiskModel {
         acc += p * ansCdf[t - 1];
         mean[t] += rate * acc;
         variance[t] += rate * acc;
+        skew[t] += rate * acc;
       }
     }
     this.demandMean = mean;
     this.demandVar = variance;
+    this.demandSkew = skew;
   }
 
   /**
@@ -80,7 +87,7 @@ export class RiskModel {
    * plus the chance it takes the agent a ringing dial answered after it would have needed.
    */
   abandonRisk(k: number): number {
-    const { p, ansCdf, horizon, connectWithin, freeNow, supplyMean, supplyVar } = this.inputs;
+    const { p, ansCdf, horizon, connectWithin, freeNow, supplyMean, supplyVar, supplySkew } = this.inputs;
     if (p <= 0) return 0;
     let own = 0;
     let displaced = 0;
@@ -91,7 +98,8 @@ export class RiskModel {
       const others = (k - 1) * qNew;
       const mu = freeNow + supplyMean[s] - this.demandMean[t] - others;
       const v = supplyVar[s] + this.demandVar[t] + others * (1 - qNew);
-      const short = shortfall(mu, v);
+      const k3 = (supplySkew ? supplySkew[s] : 0) - this.demandSkew[t] - others * (1 - qNew) * (1 - 2 * qNew);
+      const short = shortfall(mu, v, supplySkew ? k3 : 0);
       const pd = p * (ansCdf[t] - ansCdf[t - 1]);
       own += pd * short;
       mass += pd;
@@ -104,7 +112,18 @@ export class RiskModel {
   }
 }
 
-/** P(agents free minus answers waiting <= 0), normal with continuity correction. */
-function shortfall(mu: number, variance: number): number {
-  return variance > 1e-9 ? normalCdf((0.5 - mu) / Math.sqrt(variance)) : mu < 0.5 ? 1 : 0;
+/**
+ * P(agents free minus answers waiting <= 0): normal with continuity correction, plus a one-term
+ * Edgeworth correction for skew. The counts are small (a few agents, a few answers), so the tail the
+ * threshold lives in is far from normal.
+ */
+function shortfall(mu: number, variance: number, k3 = 0): number {
+  if (variance <= 1e-9) return mu < 0.5 ? 1 : 0;
+  const sd = Math.sqrt(variance);
+  const z = (0.5 - mu) / sd;
+  const base = normalCdf(z);
+  if (k3 === 0) return base;
+  const gamma = k3 / (variance * sd);
+  const corrected = base - (Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI)) * (gamma / 6) * (z * z - 1);
+  return Math.min(1, Math.max(0, corrected));
 }
