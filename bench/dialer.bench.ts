@@ -1,18 +1,19 @@
 /**
  * Dialer pacing benchmark: discrete-event simulation of an outbound floor in virtual time, through the
- * real pacer code.  npm run bench:dialer -- [--json] [--floor FILE ...] [--shifts N]
+ * real pacer code.  npm run bench:dialer -- [--json] [--floor FILE ...] [--shifts N] [--seeds N]
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { compareOnFloor, type FloorReport } from '../src/dialer/simulation/compare.ts';
+import { compareOnFloor, summarizeSeeds, type FloorReport } from '../src/dialer/simulation/compare.ts';
 import { parseFloor, referenceFloor, type Floor } from '../src/dialer/simulation/floor.ts';
 
 const program = new Command()
   .option('--json', 'print JSON only')
   .option('--floor <file...>', 'floor JSON files (default: the reference floor)')
   .option('--shifts <n>', 'override the number of shifts, for quick runs')
+  .option('--seeds <n>', 'run each floor with N seeds (seed, seed+1, ...) and report mean and worst')
   .parse(process.argv.filter((a) => a !== '--'));
-const opts = program.opts<{ json?: boolean; floor?: string[]; shifts?: string }>();
+const opts = program.opts<{ json?: boolean; floor?: string[]; shifts?: string; seeds?: string }>();
 
 function loadFloor(file: string): Floor {
   let raw: unknown;
@@ -27,8 +28,15 @@ function loadFloor(file: string): Floor {
 
 const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
 
-function printTable(report: FloorReport, seconds: number): void {
-  console.log(`\nfloor ${report.floor}: ${report.agents} agents, ${report.shifts} shifts (${seconds.toFixed(1)} s)`);
+function positive(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(Number.isInteger(n) && n > 0)) throw new Error(`--${name} must be a positive integer, got ${value}`);
+  return n;
+}
+
+function printTable(report: FloorReport & { seed: number }, seconds: number): void {
+  console.log(`\nfloor ${report.floor} (seed ${report.seed}): ${report.agents} agents, ${report.shifts} shifts (${seconds.toFixed(1)} s)`);
   console.log('pacer          ratio  occupancy  abandon  abandon95  connects/ah  dials/ah  wait s');
   for (const [name, s] of Object.entries(report.pacers)) {
     console.log(
@@ -48,19 +56,35 @@ function printTable(report: FloorReport, seconds: number): void {
 
 try {
   const floors = opts.floor?.length ? opts.floor.map(loadFloor) : [referenceFloor];
-  const shifts = opts.shifts ? Number(opts.shifts) : undefined;
-  if (shifts !== undefined && !(Number.isInteger(shifts) && shifts > 0)) throw new Error(`--shifts must be a positive integer, got ${opts.shifts}`);
+  const shifts = positive('shifts', opts.shifts);
+  const seeds = positive('seeds', opts.seeds) ?? 1;
   const reports = [];
+  const seedSummaries = [];
   for (const floor of floors) {
-    const started = performance.now();
-    const report = compareOnFloor(floor, shifts ?? floor.shifts);
-    const seconds = (performance.now() - started) / 1000;
-    const cs = report.pacers.callstream;
-    const best = Math.max(report.pacers.vicidialRatio.occupancy, report.pacers.boostFactor.occupancy, report.pacers.progressive.occupancy);
-    reports.push({ ...report, seconds, callstreamAhead: cs.occupancy > best && cs.abandonRateUpper95 <= 0.03 });
-    if (!opts.json) printTable(report, seconds);
+    const perSeed: FloorReport[] = [];
+    for (let i = 0; i < seeds; i++) {
+      const seed = floor.seed + i;
+      const started = performance.now();
+      const report = compareOnFloor({ ...floor, seed }, shifts ?? floor.shifts);
+      const seconds = (performance.now() - started) / 1000;
+      const cs = report.pacers.callstream;
+      const best = Math.max(report.pacers.vicidialRatio.occupancy, report.pacers.boostFactor.occupancy, report.pacers.progressive.occupancy);
+      reports.push({ ...report, seed, seconds, callstreamAhead: cs.occupancy > best && cs.abandonRateUpper95 <= 0.03 });
+      perSeed.push(report);
+      if (!opts.json) printTable({ ...report, seed }, seconds);
+    }
+    if (seeds > 1) {
+      const summary = summarizeSeeds(perSeed);
+      seedSummaries.push({ floor: perSeed[0].floor, seeds, pacers: summary });
+      if (!opts.json) {
+        console.log(`floor ${perSeed[0].floor}, ${seeds} seeds: occupancy mean / worst, abandon95 mean / worst`);
+        for (const [name, s] of Object.entries(summary)) {
+          console.log(`  ${name.padEnd(13)} ${pct(s.occupancyMean)} / ${pct(s.occupancyWorst)}   ${pct(s.abandonRateUpper95Mean)} / ${pct(s.abandonRateUpper95Worst)}`);
+        }
+      }
+    }
   }
-  if (opts.json) console.log(JSON.stringify({ benchmark: 'dialer', reports }, null, 2));
+  if (opts.json) console.log(JSON.stringify({ benchmark: 'dialer', reports, ...(seeds > 1 ? { seedSummaries } : {}) }, null, 2));
 } catch (e) {
   console.error((e as Error).message);
   process.exitCode = 1;

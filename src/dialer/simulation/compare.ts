@@ -65,3 +65,26 @@ export function compareOnFloor(floor: Floor, shifts = floor.shifts): FloorReport
     },
   };
 }
+
+export interface SeedSummary {
+  occupancyMean: number;
+  occupancyWorst: number;
+  abandonRateUpper95Mean: number;
+  abandonRateUpper95Worst: number;
+}
+
+/** The same floor under several seeds: mean and worst case per pacer (worst = lowest occupancy, highest abandon bound). */
+export function summarizeSeeds(reports: FloorReport[]): Record<string, SeedSummary> {
+  const out: Record<string, SeedSummary> = {};
+  for (const name of Object.keys(reports[0]?.pacers ?? {})) {
+    const occ = reports.map((r) => r.pacers[name].occupancy);
+    const up = reports.map((r) => r.pacers[name].abandonRateUpper95);
+    out[name] = {
+      occupancyMean: occ.reduce((s, x) => s + x, 0) / occ.length,
+      occupancyWorst: Math.min(...occ),
+      abandonRateUpper95Mean: up.reduce((s, x) => s + x, 0) / up.length,
+      abandonRateUpper95Worst: Math.max(...up),
+    };
+  }
+  return out;
+}
