@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { compareOnFloor, summarizeSeeds } from '../../src/dialer/simulation/compare.ts';
+import { referenceFloor } from '../../src/dialer/simulation/floor.ts';
+import { simulateShift } from '../../src/dialer/simulation/simulate.ts';
+
+describe('dialer benchmark over several seeds', () => {
+  const small = { ...referenceFloor, agents: 5, shiftHours: 1, shifts: 2 };
+
+  it('different seeds give different shifts, the same seed the same shift', () => {
+    const a = simulateShift({ ...small, seed: 1 }, { mode: 'progressive' }, 0);
+    const again = simulateShift({ ...small, seed: 1 }, { mode: 'progressive' }, 0);
+    const b = simulateShift({ ...small, seed: 2 }, { mode: 'progressive' }, 0);
+    expect(again).toEqual(a);
+    expect(b).not.toEqual(a);
+  });
+
+  it('reports the mean and the worst seed per pacer: lowest occupancy, highest abandon bound', () => {
+    const reports = [1, 2, 3].map((seed) => compareOnFloor({ ...small, seed }, 2));
+    const summary = summarizeSeeds(reports);
+    expect(Object.keys(summary).sort()).toEqual(['boostFactor', 'callstream', 'progressive', 'vicidialRatio']);
+    for (const [name, s] of Object.entries(summary)) {
+      const occ = reports.map((r) => r.pacers[name].occupancy);
+      const up = reports.map((r) => r.pacers[name].abandonRateUpper95);
+      expect(s.occupancyWorst).toBe(Math.min(...occ));
+      expect(s.abandonRateUpper95Worst).toBe(Math.max(...up));
+      expect(s.occupancyMean).toBeCloseTo(occ.reduce((x, y) => x + y, 0) / 3, 12);
+      expect(s.occupancyWorst).toBeLessThanOrEqual(s.occupancyMean);
+    }
+  });
+});
