@@ -31,13 +31,13 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
       me: (_a, ctx) => ctx.user ?? null,
       agentState: ({ agentId }, ctx) => (need(ctx), s.agents.has(agentId) ? agentState(agentId) : null),
       agentStates: (_a, ctx) => (need(ctx, 'SUPERVISOR', 'ADMIN', 'AUDITOR'), [...s.agents.keys()].map(agentState)),
-      queues: () => [],
+      queues: (_a, ctx) => (need(ctx), s.queues),
       campaigns: (_a, ctx) => (need(ctx), { nodes: [...s.extraCampaigns, { ...s.campaign, stats: { leadsTotal: 1000, leadsRemaining: 640, dials: 360, connects: 200, abandoned: 4, abandonRate: 0.02, orders: s.orders.length + 5, agentsLoggedIn: 2, linesInFlight: 3 } }], pageInfo: { hasNextPage: false } }),
       users: (_a, ctx) => (need(ctx, 'ADMIN'), { nodes: s.users, pageInfo: { hasNextPage: false } }),
-      departments: () => [],
+      departments: (_a, ctx) => (need(ctx), s.departments),
       dnc: (_a, ctx) => (need(ctx, 'ADMIN'), { nodes: s.dnc, pageInfo: { hasNextPage: false } }),
-      ivrMenus: () => [],
-      prompts: () => [],
+      ivrMenus: (_a, ctx) => (need(ctx, 'ADMIN'), s.ivrMenus),
+      prompts: (_a, ctx) => (need(ctx, 'ADMIN'), s.prompts),
       importJob: ({ id }, ctx) => (need(ctx, 'ADMIN'), s.lastImport && { id, filename: 'x.csv', startedAt: new Date().toISOString(), status: 'done', ...s.lastImport }),
       campaign: ({ id }, ctx) => (need(ctx), id === s.campaign.id ? s.campaign : null),
       customer: ({ phone }, ctx) => (need(ctx), s.customer(phone)),
@@ -98,6 +98,38 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
         const id = `c-${s.extraCampaigns.length + 1}`;
         s.extraCampaigns.push({ ...s.campaign, ...input, id, status: 'DRAFT', stats: { leadsTotal: 0, leadsRemaining: 0, dials: 0, connects: 0, abandoned: 0, abandonRate: 0, orders: 0, agentsLoggedIn: 0, linesInFlight: 0 } });
         return result(s, `campaign-${id}`, s.record(`campaign-${id}`, 'CampaignCreated', input, ctx.user!.id));
+      },
+      createDepartment: ({ id, name }, ctx) => {
+        need(ctx, 'ADMIN');
+        const d = { id: id ?? `d-${s.departments.length + 1}`, name, parent: null, children: [], teams: [] };
+        s.departments.push(d);
+        return result(s, `department-${d.id}`);
+      },
+      createUser: ({ input }, ctx) => {
+        need(ctx, 'ADMIN');
+        if (s.users.some((u) => u.username === input.username)) throw fail('CONFLICT', `用户名 ${input.username} 已存在`);
+        const u = { id: `u-${s.users.length + 1}`, username: input.username, displayName: input.displayName, role: input.role, department: s.departments.find((d) => d.id === input.departmentId) ?? null, team: null, supervisedDepartments: [], disabled: false };
+        s.users.push(u as any);
+        return result(s, `user-${u.id}`);
+      },
+      createQueue: ({ id, input }, ctx) => {
+        need(ctx, 'ADMIN');
+        const q = { id: id ?? `q-${s.queues.length + 1}`, name: input.name, strategy: input.strategy, maxWaitSeconds: input.maxWaitSeconds, priority: input.priority, department: null, agents: [], position: ++s.position };
+        s.queues.push(q);
+        return result(s, `queue-${q.id}`);
+      },
+      updateQueue: ({ id, input }, ctx) => {
+        need(ctx, 'ADMIN');
+        const q = s.queues.find((x) => x.id === id);
+        if (!q) throw fail('NOT_FOUND', `队列 ${id} 不存在`);
+        Object.assign(q, { name: input.name, strategy: input.strategy, maxWaitSeconds: input.maxWaitSeconds, priority: input.priority, position: ++s.position });
+        return result(s, `queue-${id}`);
+      },
+      setIvrMenu: ({ id, input }, ctx) => {
+        need(ctx, 'ADMIN');
+        if (input.promptId && !s.prompts.some((p) => p.id === input.promptId)) throw fail('NOT_FOUND', `语音 ${input.promptId} 不存在`);
+        s.ivrMenus = [...s.ivrMenus.filter((m) => m.id !== id), { id, ...input, position: ++s.position }];
+        return result(s, `ivr-${id}`);
       },
       addToDnc: ({ phone, reason }, ctx) => {
         const u = need(ctx, 'ADMIN');

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import ExcelJS from 'exceljs';
 import { PubSub } from './pubsub.ts';
 
 // An in-memory call floor behind the real GraphQL schema, for browser tests of the console alone:
@@ -24,7 +25,11 @@ export class Scenario {
     ownershipExpiresAt: null, attempts: 1, lastDisposition: null as string | null, lastCalledAt: null, nextCallbackAt: null, customFields: { 城市: '杭州', 会员等级: '金卡' }, department: null, createdAt: '2026-03-01T00:00:00Z', position: 2 };
   extraCampaigns: any[] = [];
   dnc: any[] = [];
-  uploads: { path: string; params: Record<string, string>; body: string }[] = [];
+  queues: any[] = [];
+  departments: any[] = [];
+  ivrMenus: any[] = [];
+  prompts: any[] = [];
+  uploads: { path: string; params: Record<string, string>; body: string; rows: string[][] }[] = [];
   calls: any[] = [];
   orders: any[] = [];
   events: any[] = [];
@@ -98,11 +103,21 @@ export class Scenario {
   }
 
   /** The import endpoint: counts rows, rejects numbers that are not Chinese mobiles, reports progress. */
-  importCsv(params: Record<string, string>, body: string) {
-    this.uploads.push({ path: '/imports', params, body });
-    const [header, ...rows] = body.trim().split(/\r?\n/);
-    const col = header.split(',').indexOf(params.phoneColumn);
-    const rejected = rows.map((r, i) => ({ row: i + 2, value: r.split(',')[col] ?? null, reason: '不是有效的手机号码' })).filter((r) => !/^1\d{10}$/.test(r.value ?? ''));
+  /** Plays the import endpoint: CSV text or an XLSX workbook (read with exceljs, like src/import does). */
+  async importFile(params: Record<string, string>, raw: Buffer) {
+    const isXlsx = raw[0] === 0x50 && raw[1] === 0x4b;
+    let table: string[][];
+    if (isXlsx) {
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(raw as any);
+      table = [];
+      wb.worksheets[0].eachRow((row) => table.push((row.values as unknown[]).slice(1).map((v) => (v == null ? '' : String(v)))));
+    } else table = raw.toString('utf8').trim().split(/\r?\n/).map((l) => l.split(','));
+    this.uploads.push({ path: '/imports', params, body: isXlsx ? `xlsx:${raw.length}` : raw.toString('utf8'), rows: table });
+    const [header, ...rows] = table;
+    const col = header.indexOf(params.phoneColumn);
+    if (col < 0) throw new Error(`phone column ${params.phoneColumn} not in ${header.join(',')}`);
+    const rejected = rows.map((r, i) => ({ row: i + 2, value: r[col] ?? null, reason: '不是有效的手机号码' })).filter((r) => !/^1\d{10}$/.test(r.value ?? ''));
     this.lastImport = { rowsRead: rows.length, imported: rows.length - rejected.length, duplicates: 0, rejected };
     setTimeout(() => this.pubsub.publish('importProgress', { importProgress: { position: ++this.position, at: new Date().toISOString(), importId: 'imp-1', eventType: 'ImportFinished',
       rowsRead: rows.length, imported: rows.length - rejected.length, duplicates: 0, rejected: rejected.length, done: true, data: {} } }), 300);

@@ -30,7 +30,7 @@ function scenarioSchema(s: Scenario): GraphQLSchema {
 }
 
 /** Half a second of 8 kHz 16-bit silence: a real WAV the audio element can load. */
-function silentWav(): Buffer {
+export function silentWav(): Buffer {
   const samples = 4000;
   const b = Buffer.alloc(44 + samples * 2);
   b.write('RIFF', 0); b.writeUInt32LE(36 + samples * 2, 4); b.write('WAVE', 8); b.write('fmt ', 12);
@@ -66,10 +66,26 @@ export async function startScenarioServer(): Promise<ScenarioServer> {
     }
     if (req.method === 'POST' && url.pathname === '/imports') {
       if (userOf(req.headers.authorization)?.role !== 'ADMIN') return void res.writeHead(403, { 'content-type': 'application/json' }).end('{"code":"FORBIDDEN"}');
-      let body = '';
-      for await (const chunk of req) body += chunk;
-      const out = scenario.importCsv(Object.fromEntries(url.searchParams), body);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(out));
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      try {
+        const out = await scenario.importFile(Object.fromEntries(url.searchParams), Buffer.concat(chunks));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(out));
+      } catch (e) {
+        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 'BAD_FILE', message: (e as Error).message }));
+      }
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/prompts') {
+      const u = userOf(req.headers.authorization);
+      if (u?.role !== 'ADMIN') return void res.writeHead(403, { 'content-type': 'application/json' }).end('{"code":"FORBIDDEN"}');
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const wav = Buffer.concat(chunks);
+      if (wav.subarray(0, 4).toString() !== 'RIFF') return void res.writeHead(400, { 'content-type': 'application/json' }).end('{"code":"BAD_AUDIO","message":"不是 WAV 文件 / not a WAV file"}');
+      const prompt = { id: `p-${scenario.prompts.length + 1}`, name: url.searchParams.get('name') ?? 'prompt', durationSeconds: (wav.length - 44) / 16000, sha256: 'x', uploadedBy: u, uploadedAt: new Date().toISOString() };
+      scenario.prompts.push(prompt);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(prompt));
       return;
     }
     if (url.pathname.startsWith('/recordings/')) {

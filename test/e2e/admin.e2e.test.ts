@@ -1,0 +1,132 @@
+import ExcelJS from 'exceljs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildUi, launchChromium, logIn, screenshot } from './support/browser.ts';
+import { PASSWORD } from './support/scenario.ts';
+import { silentWav, startScenarioServer, type ScenarioServer } from './support/scenarioServer.ts';
+
+// The admin screens in a real Chromium against the committed schema served by the in-memory floor:
+// XLSX import, queues and strategies, IVR menus and prompts, users and departments, DNC.
+
+let server: ScenarioServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  await buildUi();
+  server = await startScenarioServer();
+  browser = await launchChromium();
+  page = await (await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' })).newPage();
+  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  await logIn(page, server.url, 'admin1', PASSWORD);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function workbook(rows: unknown[][]): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('客户名单');
+  for (const r of rows) ws.addRow(r);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+describe('admin screens (scenario API)', () => {
+  it('imports an XLSX workbook: columns read in the browser, mapped, progress, error report', async () => {
+    await page.getByRole('button', { name: '名单导入' }).click();
+    const form = page.getByTestId('import');
+    const xlsx = await workbook([['序号', '联系人', '联系电话', '城市'], [1, '赵六', '13800000007', '南京'], [2, '钱七', '0571-1234', '宁波'], [3, '孙八', '13900000008', '无锡']]);
+    await form.locator('input[type=file]').setInputFiles({ name: '秋季名单.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: xlsx });
+    await expect.poll(() => form.getByLabel('电话列').inputValue()).toBe('联系电话');
+    expect(await form.getByLabel('电话列').locator('option').allTextContents()).toEqual(['序号', '联系人', '联系电话', '城市']);
+    // 联系人 is not guessed as a name column: the admin maps it by hand.
+    await form.getByLabel('姓名列').selectOption('联系人');
+    await form.getByLabel('导入到活动').selectOption({ label: '春季保健品' });
+    await form.getByRole('button', { name: '开始导入' }).click();
+    await form.getByText('导入完成').waitFor();
+    expect((await form.getByRole('status').textContent())!.replace(/\s+/g, ' ')).toMatch(/已读取 3 行 · 导入 2 · 重复 0 · 错误 1 导入完成/);
+    await form.getByText('0571-1234').waitFor();
+    expect(server.scenario.uploads.at(-1)).toMatchObject({ params: { filename: '秋季名单.xlsx', campaignId: 'c-spring', phoneColumn: '联系电话', nameColumn: '联系人' }, body: `xlsx:${xlsx.length}` });
+    expect(server.scenario.uploads.at(-1)!.rows[1]).toEqual(['1', '赵六', '13800000007', '南京']);
+    await screenshot(page, 'admin-import-xlsx');
+  });
+
+  it('refuses an old .xls before uploading anything', async () => {
+    const before = server.scenario.uploads.length;
+    const form = page.getByTestId('import');
+    await form.locator('input[type=file]').setInputFiles({ name: '老名单.xls', mimeType: 'application/vnd.ms-excel', buffer: Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]) });
+    await form.getByRole('alert').getByText('另存为 .xlsx').waitFor();
+    expect(await form.getByRole('button', { name: '开始导入' }).isDisabled()).toBe(true);
+    expect(server.scenario.uploads.length).toBe(before);
+  });
+
+  it('creates a queue and changes its strategy, labels in Chinese', async () => {
+    await page.getByRole('button', { name: '队列与策略' }).click();
+    const admin = page.getByTestId('queues-admin');
+    await admin.getByLabel('队列名称').fill('售后热线');
+    await admin.getByLabel('分配策略', { exact: true }).selectOption({ label: '轮流分配' });
+    await admin.getByRole('button', { name: '新建队列' }).click();
+    await admin.locator('tbody').getByText('售后热线').waitFor();
+    expect(server.scenario.queues).toMatchObject([{ name: '售后热线', strategy: 'ROUND_ROBIN', maxWaitSeconds: 120 }]);
+    await admin.getByLabel('售后热线 分配策略').selectOption({ label: '最长空闲优先' });
+    await expect.poll(() => server.scenario.queues[0].strategy).toBe('LONGEST_IDLE');
+    expect(await admin.getByLabel('售后热线 分配策略').inputValue()).toBe('LONGEST_IDLE');
+    await screenshot(page, 'admin-queues');
+  });
+
+  it('uploads a prompt and saves an IVR menu that plays it; a bad key map is refused and kept', async () => {
+    await page.getByRole('button', { name: 'IVR 菜单与语音' }).click();
+    const ivr = page.getByTestId('ivr-admin');
+    await ivr.locator('input[type=file]').setInputFiles({ name: '欢迎语.wav', mimeType: 'audio/wav', buffer: silentWav() });
+    await ivr.getByText('语音已上传').waitFor();
+    await ivr.getByLabel('菜单名称').fill('主菜单');
+    await ivr.getByLabel('语音ID').selectOption({ label: '欢迎语.wav' });
+    await ivr.getByLabel('按键动作（JSON）').fill('{ "1": { "queue": "q-1" ');
+    await ivr.getByRole('button', { name: '保存菜单' }).click();
+    await ivr.getByText('按键动作必须是 JSON 对象').waitFor();
+    expect(server.scenario.ivrMenus).toEqual([]);
+    expect(await ivr.getByLabel('菜单名称').inputValue()).toBe('主菜单');
+    await ivr.getByLabel('按键动作（JSON）').fill('{ "1": { "queue": "q-1" }, "0": { "agent": "operator" } }');
+    await ivr.getByRole('button', { name: '保存菜单' }).click();
+    await ivr.locator('ul').getByText('主菜单').waitFor();
+    expect(server.scenario.ivrMenus).toMatchObject([{ id: 'main', name: '主菜单', promptId: 'p-1', options: { 1: { queue: 'q-1' }, 0: { agent: 'operator' } }, timeoutSeconds: 5 }]);
+    await screenshot(page, 'admin-ivr');
+  });
+
+  it('creates a department and a user in it; a short password is refused before sending', async () => {
+    await page.getByRole('button', { name: '用户与部门' }).click();
+    const users = page.getByTestId('users-admin');
+    await users.getByPlaceholder('部门名称').fill('杭州二组');
+    await users.getByRole('button', { name: '新建部门' }).click();
+    await expect.poll(() => server.scenario.departments.map((d) => d.name)).toEqual(['杭州二组']);
+    await users.getByLabel('用户名').fill('agent9');
+    await users.getByLabel('显示名').fill('李娜');
+    await users.getByLabel('初始密码（至少8位）').fill('1234567');
+    await users.getByLabel('角色').selectOption({ label: '坐席' });
+    await users.getByLabel('部门').selectOption({ label: '杭州二组' });
+    await users.getByLabel('初始密码（至少8位）').evaluate((el: HTMLInputElement) => el.removeAttribute('minlength'));
+    await users.getByRole('button', { name: '新建用户' }).click();
+    await users.locator('p.error').waitFor();
+    expect(server.scenario.users.some((u) => u.username === 'agent9')).toBe(false);
+    await users.getByLabel('初始密码（至少8位）').fill('12345678');
+    await users.getByRole('button', { name: '新建用户' }).click();
+    await users.locator('tbody').getByText('李娜').waitFor();
+    expect(server.scenario.users.find((u) => u.username === 'agent9')).toMatchObject({ role: 'AGENT', department: { name: '杭州二组' } });
+    await screenshot(page, 'admin-users');
+  });
+
+  it('adds a number to the DNC list and finds it by prefix', async () => {
+    await page.getByRole('button', { name: '免打扰名单' }).click();
+    const dnc = page.getByTestId('dnc-admin');
+    const add = dnc.locator('form').nth(1);
+    await add.getByPlaceholder('号码').fill('+8613700001111');
+    await add.getByPlaceholder('原因').fill('客户投诉');
+    await add.getByRole('button', { name: '加入免打扰' }).click();
+    await dnc.locator('tbody').getByText('客户投诉').waitFor();
+    expect(await dnc.locator('tbody').textContent()).toContain('137 0000 1111');
+    expect(server.scenario.dnc).toMatchObject([{ phone: '+8613700001111', reason: '客户投诉' }]);
+    await screenshot(page, 'admin-dnc');
+  });
+});
