@@ -41,7 +41,7 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
       importJob: ({ id }, ctx) => (need(ctx, 'ADMIN'), s.lastImport && { id, filename: 'x.csv', startedAt: new Date().toISOString(), status: 'done', ...s.lastImport }),
       campaign: ({ id }, ctx) => (need(ctx), id === s.campaign.id ? s.campaign : null),
       customer: ({ phone }, ctx) => (need(ctx), s.customer(phone)),
-      callbacks: (_a, ctx) => (need(ctx), { nodes: [], pageInfo: { hasNextPage: false } }),
+      callbacks: ({ filter }, ctx) => (need(ctx), { nodes: s.callbacks.filter((c) => (!filter?.agentId || c.agent?.id === filter.agentId) && (!filter?.status || filter.status.includes(c.status))), pageInfo: { hasNextPage: false } }),
       leads: ({ filter }, ctx) => (need(ctx), { nodes: s.lead.owner && s.lead.owner.id === filter?.ownerId ? [s.lead] : [], pageInfo: { hasNextPage: false, totalCount: s.lead.owner ? 1 : 0 } }),
       agentRanking: (_a, ctx) => (need(ctx), [{ agent: s.users[0], rank: 1, calls: s.calls.length, connects: s.calls.length, talkSeconds: 60, orders: s.orders.length, ordersAmount: s.orders.reduce((n, o) => n + o.total, 0), conversionRate: 0.5, averageQaScore: null }]),
       recordings: (_a, ctx) => (need(ctx), { nodes: s.calls.flatMap((c) => c.recordings), pageInfo: { hasNextPage: false } }),
@@ -70,8 +70,8 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
       finishWrapUp: (_a, ctx) => (s.setAgent(need(ctx).id, 'AVAILABLE'), result(s, `agent-${ctx.user!.id}`)),
       agentLogout: (_a, ctx) => (s.setAgent(need(ctx).id, 'LOGGED_OUT'), result(s, `agent-${ctx.user!.id}`)),
       hangUp: ({ callId }, ctx) => (need(ctx), s.endCall(callId, ctx.user!.id), result(s, `call-${callId}`)),
-      hold: ({ callId }, ctx) => onCall(ctx, callId, 'CallHeld'),
-      unhold: ({ callId }, ctx) => onCall(ctx, callId, 'CallResumed'),
+      hold: ({ callId }, ctx) => (onCall(ctx, callId, 'HoldRequested'), result(s, `call-${callId}`, s.callFact(callId, 'CallHeld', ctx.user!.id))),
+      unhold: ({ callId }, ctx) => (onCall(ctx, callId, 'ResumeRequested'), result(s, `call-${callId}`, s.callFact(callId, 'CallResumed', ctx.user!.id))),
       setDisposition: ({ callId, disposition, note }, ctx) => {
         const r = onCall(ctx, callId, 'CallDispositioned', { disposition, note });
         const call = s.calls.find((c) => c.id === callId)!;
@@ -111,6 +111,18 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
         const u = { id: `u-${s.users.length + 1}`, username: input.username, displayName: input.displayName, role: input.role, department: s.departments.find((d) => d.id === input.departmentId) ?? null, team: null, supervisedDepartments: [], disabled: false };
         s.users.push(u as any);
         return result(s, `user-${u.id}`);
+      },
+      transfer: (args, ctx) => {
+        const u = need(ctx, 'AGENT');
+        s.transfers.push({ ...args, by: u.id });
+        return onCall(ctx, args.callId, 'CallTransferRequested', { toAgentId: args.toAgentId ?? null, toQueueId: args.toQueueId ?? null, toNumber: args.toNumber ?? null });
+      },
+      completeCallback: ({ callbackId }, ctx) => {
+        const u = need(ctx);
+        const cb = s.callbacks.find((c) => c.id === callbackId);
+        if (!cb) throw fail('NOT_FOUND', `回访 ${callbackId} 不存在`);
+        cb.status = 'COMPLETED';
+        return result(s, `callback-${callbackId}`, s.record(`callback-${callbackId}`, 'CallbackCompleted', {}, u.id));
       },
       createQueue: ({ id, input }, ctx) => {
         need(ctx, 'ADMIN');

@@ -26,6 +26,8 @@ export class Scenario {
   extraCampaigns: any[] = [];
   dnc: any[] = [];
   queues: any[] = [];
+  callbacks: any[] = [];
+  transfers: any[] = [];
   departments: any[] = [];
   ivrMenus: any[] = [];
   prompts: any[] = [];
@@ -73,22 +75,34 @@ export class Scenario {
   }
 
   /** The dialer connects the customer to the agent: offered, then bridged. */
-  deliverCall(agentId = 'u-agent') {
+  /** A call bridged to the agent: the known customer by default, or any other number (nobody's lead). */
+  deliverCall(agentId = 'u-agent', opts: { phone?: string; display?: string; direction?: 'INBOUND' | 'OUTBOUND' } = {}) {
     const id = `call-${this.calls.length + 1}`;
     const now = new Date().toISOString();
-    const call = { id, direction: 'OUTBOUND', phone: CUSTOMER_PHONE, phoneDisplay: '138 0013 8000', lead: this.lead, agent: this.users.find((u) => u.id === agentId), campaign: this.campaign,
+    const phone = opts.phone ?? CUSTOMER_PHONE;
+    const lead = phone === CUSTOMER_PHONE ? this.lead : null;
+    const direction = opts.direction ?? 'OUTBOUND';
+    const call = { id, direction, phone, phoneDisplay: opts.display ?? '138 0013 8000', lead, agent: this.users.find((u) => u.id === agentId), campaign: this.campaign,
       queue: null, startedAt: now, answeredAt: now, endedAt: null as string | null, ringSeconds: 3, talkSeconds: null as number | null, holdSeconds: 0, outcome: 'IN_PROGRESS',
       hangupCause: null, disposition: null as string | null, dispositionNote: null as string | null, recordings: [] as any[], department: null, position: 0 };
     this.calls.unshift(call);
     this.counters.callsToday += 1;
     this.counters.connectsToday += 1;
     for (const type of ['CallOffered', 'CallBridged']) {
-      const e = this.record(`call-${id}`, type, { phone: CUSTOMER_PHONE, agentId, direction: 'outbound' }, 'dialer');
+      const e = this.record(`call-${id}`, type, { phone, agentId, direction: direction.toLowerCase() }, 'dialer');
       call.position = e.position;
-      this.pubsub.publish(`myCalls:${agentId}`, { myCalls: { position: e.position, at: e.recordedAt, callId: id, eventType: type, phone: CUSTOMER_PHONE, leadId: this.lead.id, campaignId: this.campaign.id, data: { direction: 'outbound' } } });
+      this.pubsub.publish(`myCalls:${agentId}`, { myCalls: { position: e.position, at: e.recordedAt, callId: id, eventType: type, phone, leadId: lead?.id ?? null, campaignId: this.campaign.id, data: { direction: direction.toLowerCase() } } });
     }
     this.setAgent(agentId, 'ON_CALL', { callId: id });
     return id;
+  }
+
+  /** A switch fact about a live call (held, resumed): logged and pushed to the agent's feed, as the switch would confirm it. */
+  callFact(callId: string, type: string, agentId: string) {
+    const call = this.calls.find((c) => c.id === callId)!;
+    const e = this.record(`call-${callId}`, type, {}, 'switch');
+    this.pubsub.publish(`myCalls:${agentId}`, { myCalls: { position: e.position, at: e.recordedAt, callId, eventType: type, phone: call.phone, leadId: call.lead?.id ?? null, campaignId: this.campaign.id, data: {} } });
+    return e;
   }
 
   endCall(callId: string, agentId = 'u-agent') {

@@ -1,0 +1,92 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildUi, launchChromium, logIn, screenshot } from './support/browser.ts';
+import { PASSWORD } from './support/scenario.ts';
+import { startScenarioServer, type ScenarioServer } from './support/scenarioServer.ts';
+
+// The agent's desk beyond the first dialer call (console.e2e covers that): callback reminders arriving live,
+// hold / resume / transfer on a call, and the "add customer" form for a number nobody knows.
+
+let server: ScenarioServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  await buildUi();
+  server = await startScenarioServer();
+  browser = await launchChromium();
+  page = await (await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' })).newPage();
+  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  await logIn(page, server.url, 'agent1', PASSWORD);
+  await page.getByLabel('分机号').fill('8001');
+  await page.getByRole('button', { name: '签入' }).click();
+  await page.getByTestId('agent-status').filter({ hasText: /^小休$/ }).waitFor();
+  await page.getByRole('button', { name: '就绪', exact: true }).click();
+  await page.getByTestId('agent-status').filter({ hasText: /^就绪$/ }).waitFor();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('agent desk (scenario API)', () => {
+  it('a callback that falls due while the agent works shows a reminder; done clears it', async () => {
+    const callbacks = page.getByTestId('callbacks');
+    expect(await callbacks.getByRole('status').count()).toBe(0);
+    const s = server.scenario;
+    const agent = s.users.find((u) => u.id === 'u-agent');
+    s.callbacks.push({ id: 'cb-1', lead: s.lead, agent, scope: 'AGENT', dueAt: new Date(Date.now() + 60_000).toISOString(), note: '周三下午再联系', status: 'SCHEDULED', campaign: s.campaign });
+    s.pubsub.publish('myCallbacks', { myCallbacks: { position: ++s.position, at: new Date().toISOString(), callbackId: 'cb-1', leadId: s.lead.id, eventType: 'CallbackScheduled', dueAt: s.callbacks[0].dueAt, data: {} } });
+    await callbacks.getByRole('status').getByText('1 个回访即将到期').waitFor();
+    const item = callbacks.locator('li', { hasText: '张伟' });
+    expect(await item.textContent()).toContain('周三下午再联系');
+    expect(await item.locator('.badge').textContent()).toBe('到期');
+    await screenshot(page, 'agent-callback-reminder');
+    await item.getByRole('button', { name: '完成' }).click();
+    await expect.poll(() => callbacks.getByRole('status').count()).toBe(0);
+    expect(s.callbacks[0].status).toBe('COMPLETED');
+    expect(s.events.some((e) => e.streamId === 'callback-cb-1' && e.type === 'CallbackCompleted')).toBe(true);
+  });
+
+  it('holds, resumes and transfers a call to a queue', async () => {
+    const callId = server.scenario.deliverCall();
+    const phone = page.getByTestId('softphone');
+    await page.getByTestId('screen-pop').getByText('张伟').waitFor();
+    await phone.getByRole('button', { name: '保持' }).click();
+    await phone.getByRole('button', { name: '恢复' }).waitFor();
+    await phone.getByRole('button', { name: '恢复' }).click();
+    await phone.getByRole('button', { name: '保持' }).waitFor();
+    const types = () => server.scenario.events.filter((e) => e.streamId === `call-${callId}`).map((e) => e.type);
+    await expect.poll(types).toEqual(expect.arrayContaining(['CallHeld', 'CallResumed']));
+    expect(await phone.getByRole('button', { name: '转接' }).isDisabled()).toBe(true);
+    await phone.getByLabel('转接到（坐席ID / 队列ID / 号码）').fill('q:q-aftersales');
+    await phone.getByRole('button', { name: '转接' }).click();
+    await expect.poll(() => server.scenario.transfers).toMatchObject([{ callId, toQueueId: 'q-aftersales', by: 'u-agent' }]);
+    await screenshot(page, 'agent-call-controls');
+    await phone.getByRole('button', { name: '挂断' }).click();
+    const dispo = page.getByTestId('disposition');
+    await dispo.getByRole('combobox').selectOption('考虑中');
+    await dispo.getByRole('button', { name: '提交结果' }).click();
+    await dispo.getByText('结果已保存').waitFor();
+  });
+
+  it('an unknown caller gets an "add customer" form that files the number with its fields', async () => {
+    await expect.poll(() => page.getByTestId('agent-status').textContent()).toBe('就绪');
+    server.scenario.deliverCall('u-agent', { phone: '+8613912345678', display: '139 1234 5678', direction: 'INBOUND' });
+    const form = page.getByTestId('add-customer');
+    await form.waitFor();
+    expect(await page.getByTestId('call-phone').textContent()).toBe('139 1234 5678');
+    expect(await page.getByTestId('softphone').textContent()).toContain('呼入');
+    await form.getByRole('button', { name: '保存' }).click();
+    expect(server.scenario.uploads).toEqual([]); // the name is required: nothing sent
+    await form.getByLabel('姓名').fill('刘洋');
+    await form.getByRole('button', { name: '添加字段' }).click();
+    await form.getByPlaceholder('字段名').fill('城市');
+    await form.getByPlaceholder('值').fill('上海');
+    await form.getByRole('button', { name: '保存' }).click();
+    await form.getByText('客户已添加').waitFor();
+    expect(server.scenario.uploads).toMatchObject([{ params: { campaignId: 'c-spring', phoneColumn: 'phone' }, rows: [['phone', 'name', '城市'], ['+8613912345678', '刘洋', '上海']] }]);
+    await screenshot(page, 'agent-add-customer');
+  });
+});
