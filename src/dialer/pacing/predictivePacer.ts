@@ -43,7 +43,7 @@ export class PredictivePacer extends PacerBase implements Pacer {
   private readonly ringAnswered = new DecayingHistogram(1, MAX_RING_SEC, 400);
   private readonly ringOther = new DecayingHistogram(1, MAX_RING_SEC, 800);
   private readonly talk = new DecayingHistogram(2, 3600, 400);
-  private readonly wrapUp = new DecayingHistogram(0.25, 600, 100);
+  private readonly wrapUp = new DecayingHistogram(1, 600, 100);
   private readonly budget: AbandonBudget;
   private readonly connectWithin: number;
   private readonly maxRingingPerAgent: number;
@@ -208,15 +208,8 @@ export class PredictivePacer extends PacerBase implements Pacer {
         const key = Math.floor(elapsed / talkBin);
         groups.set(key, (groups.get(key) ?? 0) + 1);
       } else if (agent.activity === 'wrap') {
-        // Wrap-up is often fixed: its own distribution in quarter seconds, since the connect window is only 2 s.
-        const done = this.wrapUp.cdfAt(elapsed);
-        const left = 1 - done;
-        for (let t = 0; t <= reach; t++) {
-          const q = left > 1e-9 ? Math.min(1, Math.max(0, (this.wrapUp.cdfAt(elapsed + t) - done) / left)) : 1;
-          supplyMean[t] += q;
-          supplyVar[t] += q * (1 - q);
-          if (supplySkew) supplySkew[t] += q * (1 - q) * (1 - 2 * q);
-        }
+        const remaining = Math.max(0, wrapMean - elapsed);
+        for (let t = Math.ceil(remaining); t <= reach; t++) supplyMean[t] += 1;
       }
     }
     for (const [key, n] of groups) {
