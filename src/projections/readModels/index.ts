@@ -1,9 +1,10 @@
 import type { Projection } from '../runtime/types.ts';
+import { dialAttemptsProjection } from './dialAttempts/projection.ts';
 import { floorProjection } from './floor/projection.ts';
 import { leadsProjection } from './leads/projection.ts';
 import { ordersProjection } from './orders/projection.ts';
 
-export { floorProjection, leadsProjection, ordersProjection };
+export { dialAttemptsProjection, floorProjection, leadsProjection, ordersProjection };
 
 /** Every read model the application runs. */
-export const allProjections: Projection[] = [leadsProjection, floorProjection, ordersProjection];
+export const allProjections: Projection[] = [leadsProjection, floorProjection, ordersProjection, dialAttemptsProjection];

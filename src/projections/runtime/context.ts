@@ -19,6 +19,10 @@ export function createContext(schema: string): ProjectionContext & { changes(): 
 /** Event time: the domain's `at`, else the metadata's occurredAt, else when it was stored. */
 export function eventTime(e: { data: any; metadata: { occurredAt?: string }; recordedAt: string }): string {
   const at = e.data?.at ?? e.metadata?.occurredAt ?? e.recordedAt;
+  // Already a UTC instant as toISOString writes it: no Date round trip (this runs for every event of a rebuild).
+  if (typeof at === 'string' && at.length === 24 && at[23] === 'Z' && at[10] === 'T' && ISO_UTC.test(at)) return at;
   const d = new Date(at);
   return Number.isNaN(d.getTime()) ? e.recordedAt : d.toISOString();
 }
+
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

@@ -1,4 +1,5 @@
 import { sql, type DatabaseTransactionConnection, type IdentifierSqlToken } from 'slonik';
+import { buildCacheFor } from './buildCache.ts';
 
 /**
  * Batch helpers for the two table shapes read models use:
@@ -12,6 +13,8 @@ export async function loadDocs<D>(tx: DatabaseTransactionConnection, table: Iden
   const list = [...new Set(keys)];
   const docs = new Map<string, D>();
   if (!list.length) return docs;
+  const cache = buildCacheFor(table);
+  if (cache) return cache.get<D>(tx, table, list, 'doc');
   const rows = await tx.any(sql.unsafe`SELECT key, doc FROM ${table} WHERE key = ANY(${sql.array(list, 'text')})`);
   for (const r of rows as readonly { key: string; doc: D }[]) docs.set(r.key, r.doc);
   return docs;
@@ -21,6 +24,11 @@ export async function loadDocs<D>(tx: DatabaseTransactionConnection, table: Iden
 export async function saveDocs<D>(tx: DatabaseTransactionConnection, table: IdentifierSqlToken, docs: Map<string, D>, dirty: Iterable<string>): Promise<void> {
   const upserts: { key: string; doc: D }[] = [];
   const deletes: string[] = [];
+  const cache = buildCacheFor(table);
+  if (cache) {
+    for (const key of new Set(dirty)) cache.set(table, key, docs.get(key));
+    return;
+  }
   for (const key of new Set(dirty)) {
     const doc = docs.get(key);
     if (doc === undefined) deletes.push(key);
@@ -53,6 +61,17 @@ export class CounterBatch {
   async save(tx: DatabaseTransactionConnection, table: IdentifierSqlToken): Promise<string[]> {
     const keys = [...this.rows].filter(([, r]) => Object.keys(r.counters).length).map(([key]) => key);
     if (!keys.length) return [];
+    const cache = buildCacheFor(table);
+    if (cache) {
+      const cached = await cache.get<{ counters: Counters }>(tx, table, keys, 'counters');
+      for (const key of keys) {
+        const r = this.rows.get(key)!;
+        const counters: Counters = { ...cached.get(key)?.counters };
+        for (const [k, v] of Object.entries(r.counters)) counters[k] = (counters[k] ?? 0) + v;
+        cache.set(table, key, { dims: r.dims, counters }, true);
+      }
+      return keys;
+    }
     const stored = await tx.any(sql.unsafe`SELECT key, counters FROM ${table} WHERE key = ANY(${sql.array(keys, 'text')})`);
     const before = new Map((stored as readonly { key: string; counters: Counters }[]).map((r) => [r.key, r.counters]));
     const rows = keys.map((key) => {

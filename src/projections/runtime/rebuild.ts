@@ -1,8 +1,9 @@
 import { sql, type DatabasePool, type DatabaseTransactionConnection } from 'slonik';
 import type { EventStore, RecordedEvent } from '../../eventstore/types.ts';
+import { attachBuildCache, BuildCache, detachBuildCache } from './buildCache.ts';
 import { applyBatch, readCheckpoints } from './checkpoints.ts';
 import { replay } from './replay.ts';
-import { createSchemaWithTables, dropSchema, moveTables, newSchemaName, setLogged } from './schemas.ts';
+import { createSchemaWithTables, dropSchema, finishShadowTables, moveTables, newSchemaName } from './schemas.ts';
 import { LIVE_SCHEMA, type Projection } from './types.ts';
 
 export interface RebuildProgress {
@@ -16,6 +17,15 @@ export interface RebuildProgress {
 export interface RebuildOptions {
   onProgress?: (p: RebuildProgress) => void;
   batchSize?: number;
+  /** Events between writes of the in-memory rows to the shadow tables (default 50,000). */
+  flushEvery?: number;
+  /** Rows kept in memory after a flush before the clean ones are dropped (default 400,000). */
+  maxCachedRows?: number;
+  /**
+   * Fill the shadow tables unlogged and make them durable at the end (default false: with rows written behind,
+   * each row reaches the log about once anyway, and SET LOGGED would copy every table a second time).
+   */
+  unlogged?: boolean;
 }
 
 export interface RebuildResult {
@@ -50,7 +60,12 @@ export async function rebuildProjections(pool: DatabasePool, store: EventStore, 
   const started = Date.now();
   const names = projections.map((p) => p.name);
   const shadow = newSchemaName('rm_build');
-  const indexes = await createSchemaWithTables(pool, shadow, projections, { deferIndexes: true, unlogged: true });
+  const unlogged = opts.unlogged ?? false;
+  const indexes = await createSchemaWithTables(pool, shadow, projections, { deferIndexes: true, unlogged });
+  const cache = new BuildCache(shadow, { maxRows: opts.maxCachedRows });
+  attachBuildCache(cache);
+  const flushEvery = opts.flushEvery ?? 50_000;
+  let unflushed = 0;
   let events = 0;
   try {
     const head = await store.headPosition();
@@ -60,6 +75,13 @@ export async function rebuildProjections(pool: DatabasePool, store: EventStore, 
     const chains = new Map<string, Promise<void>>(projections.map((p) => [p.name, Promise.resolve()]));
     const inFlight: Promise<void>[] = [];
     const onBatch = async (batch: RecordedEvent[]) => {
+      if (unflushed >= flushEvery) {
+        // Every batch so far is folded in; the write runs in PostgreSQL while the next batches fold here.
+        await Promise.all(inFlight.splice(0));
+        void cache.flush(pool).catch(() => {}); // awaited (and its error thrown) by the next flush
+        unflushed = 0;
+      }
+      unflushed += batch.length;
       const steps = projections.map((p) => {
         const types = new Set(p.eventTypes);
         const mine = batch.filter((e) => types.has(e.type));
@@ -75,10 +97,11 @@ export async function rebuildProjections(pool: DatabasePool, store: EventStore, 
       inFlight.push(done);
       if (inFlight.length >= 2) await inFlight.shift();
     };
-    let position = await replay(store, projections, 0, onBatch, { batchSize: opts.batchSize });
+    let position = await replay(store, projections, 0, onBatch, { batchSize: opts.batchSize ?? 10_000 });
     await Promise.all(inFlight);
-    for (const p of projections) await setLogged(pool, p, shadow);
-    for (const ddl of indexes) await pool.query(ddl);
+    await cache.flush(pool);
+    detachBuildCache(cache);
+    await finishShadowTables(pool, projections, shadow, indexes, { unlogged });
     report(position, 'swapping');
     await pool.transaction(async (tx) => {
       await tx.query(sql.unsafe`SELECT name FROM projection_checkpoints WHERE name = ANY(${sql.array(names, 'text')}) ORDER BY name FOR UPDATE`);
@@ -97,6 +120,7 @@ export async function rebuildProjections(pool: DatabasePool, store: EventStore, 
     report(position, 'done');
     return { projections: names, position, events, ms: Date.now() - started };
   } finally {
+    detachBuildCache(cache);
     await dropSchema(pool, shadow);
   }
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { sql, type CommonQueryMethods, type QuerySqlToken } from 'slonik';
+import { sql, type CommonQueryMethods, type DatabasePool, type QuerySqlToken } from 'slonik';
 import type { Projection } from './types.ts';
 
 export function newSchemaName(prefix: string): string {
@@ -41,12 +41,32 @@ export async function dropSchema(db: CommonQueryMethods, schema: string): Promis
   await db.query(sql.unsafe`DROP SCHEMA IF EXISTS ${sql.identifier([schema])} CASCADE`);
 }
 
-/** A shadow build writes no WAL while it fills (every document is rewritten many times); made durable once at the end. */
-export async function setLogged(db: CommonQueryMethods, p: Projection, schema: string): Promise<void> {
-  for (const t of p.tables) await db.query(sql.unsafe`ALTER TABLE ${sql.identifier([schema, t])} SET LOGGED`);
-}
-
 /** Moves a projection's tables from one schema to another (indexes and constraints follow). */
 export async function moveTables(db: CommonQueryMethods, p: Projection, from: string, to: string): Promise<void> {
   for (const t of p.tables) await db.query(sql.unsafe`ALTER TABLE IF EXISTS ${sql.identifier([from, t])} SET SCHEMA ${sql.identifier([to])}`);
+}
+
+/**
+ * The end of a shadow build: each table made durable (if it was filled unlogged) and then indexed. Tables are
+ * independent, so two are done at a time: the server works on both cores while nothing else runs.
+ */
+export async function finishShadowTables(
+  pool: DatabasePool,
+  projections: Projection[],
+  schema: string,
+  indexes: QuerySqlToken[],
+  opts: { unlogged: boolean; parallel?: number },
+): Promise<void> {
+  const tables = projections.flatMap((p) => p.tables);
+  const indexesOf = (t: string) => indexes.filter((ddl) => new RegExp(`\\sON\\s+"${schema}"\\."${t}"[\\s(]`).test(ddl.sql));
+  const unmatched = indexes.filter((ddl) => !tables.some((t) => indexesOf(t).includes(ddl)));
+  const queue = tables.map((t) => async () => {
+    if (opts.unlogged) await pool.query(sql.unsafe`ALTER TABLE ${sql.identifier([schema, t])} SET LOGGED`);
+    for (const ddl of indexesOf(t)) await pool.query(ddl);
+  });
+  const worker = async () => {
+    for (let job = queue.shift(); job; job = queue.shift()) await job();
+  };
+  await Promise.all(Array.from({ length: opts.parallel ?? 2 }, worker));
+  for (const ddl of unmatched) await pool.query(ddl);
 }

@@ -1,6 +1,6 @@
 import type { AgentEvent, Skill } from '../../../domain/agent/events.ts';
 
-export type AgentPresence = 'logged_out' | 'ready' | 'not_ready' | 'talking' | 'wrap_up';
+export type AgentPresence = 'logged_out' | 'ready' | 'not_ready' | 'reserved' | 'ringing' | 'talking' | 'held' | 'wrap_up';
 
 export interface AgentDoc {
   agentId: string;
@@ -30,6 +30,9 @@ export type AgentSignal =
   | { type: 'AgentTalking'; data: { agentId: string; callId: string; at: string } }
   | { type: 'AgentCallEnded'; data: { agentId: string; callId: string; at: string } }
   // Written by the call session's agent machine (src/domain/machines/agentEvents.ts).
+  | { type: 'AgentReserved' | 'AgentRinging' | 'AgentReservationExpired' | 'AgentCallConnected'; data: { agentId: string; callId: string } }
+  | { type: 'AgentCallHeld' | 'AgentCallResumed'; data: { agentId: string; callId: string } }
+  | { type: 'AgentCallEnded'; data: { agentId: string; callId: string; cause?: string } }
   | { type: 'AgentWrapUpEnded'; data: { agentId: string; callId?: string } }
   | { type: 'AgentForcedReady'; data: { agentId: string; by: string; reason: string } }
   | { type: 'AgentForcedNotReady'; data: { agentId: string; by: string; reason: string; reasonCode: string } };
@@ -66,11 +69,32 @@ export function evolveAgent(current: AgentDoc | undefined, event: AgentSignal, a
     case 'AgentNotReady':
       next = { state: 'not_ready', reason: event.data.reasonCode };
       break;
+    // The session reserves an agent for a call, rings them, then bridges: the wallboard shows each step.
+    case 'AgentReserved':
+      if (doc.state !== 'logged_out') next = { state: 'reserved', callId: event.data.callId };
+      break;
+    case 'AgentRinging':
+      if (doc.state === 'reserved' || (doc.state === 'ready' && !doc.callId)) next = { state: 'ringing', callId: event.data.callId };
+      break;
+    case 'AgentReservationExpired':
+      if ((doc.state === 'reserved' || doc.state === 'ringing') && doc.callId === event.data.callId) next = { state: 'ready' };
+      break;
     case 'AgentTalking':
-      next = { state: 'talking', callId: event.data.callId };
+    case 'AgentCallConnected':
+      // The call's CallBridged and the agent's AgentCallConnected both say so; the second changes nothing.
+      if (!(doc.state === 'talking' && doc.callId === event.data.callId)) next = { state: 'talking', callId: event.data.callId };
+      break;
+    case 'AgentCallHeld':
+      if (doc.state === 'talking') next = { state: 'held', callId: doc.callId };
+      break;
+    case 'AgentCallResumed':
+      if (doc.state === 'held') next = { state: 'talking', callId: doc.callId };
       break;
     case 'AgentCallEnded':
-      if (doc.state === 'talking' && doc.callId === event.data.callId) next = { state: 'wrap_up', callId: event.data.callId };
+      if (doc.callId !== event.data.callId) break;
+      // A call that ends before it was bridged (customer hung up while the agent rang) needs no wrap-up.
+      if (doc.state === 'reserved' || doc.state === 'ringing') next = { state: 'ready' };
+      else if (doc.state === 'talking' || doc.state === 'held') next = { state: 'wrap_up', callId: event.data.callId };
       break;
     // Without these the wallboard would keep an agent in wrap-up after the session put them back to ready.
     case 'AgentWrapUpEnded':

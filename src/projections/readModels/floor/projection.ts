@@ -24,6 +24,8 @@ interface QueueDoc {
 const AGENT_TYPES = [
   'AgentRegistered', 'AgentSkillsSet', 'AgentTeamChanged', 'AgentLoggedIn', 'AgentLoggedOut', 'AgentReady', 'AgentNotReady',
   'AgentWrapUpEnded', 'AgentForcedReady', 'AgentForcedNotReady',
+  // the call session's agent machine (src/domain/machines/agentEvents.ts)
+  'AgentReserved', 'AgentRinging', 'AgentReservationExpired', 'AgentCallConnected', 'AgentCallHeld', 'AgentCallResumed', 'AgentCallEnded',
 ];
 const CAMPAIGN_TYPES = ['CampaignCreated', 'CampaignConfigured', 'CampaignListAttached', 'CampaignListDetached', 'CampaignStarted', 'CampaignPaused', 'CampaignStopped'];
 const CALL_TYPES = [
@@ -42,7 +44,7 @@ const d = (e: RecordedEvent) => e.data as any;
  */
 export const floorProjection: Projection = {
   name: 'floor',
-  version: 2,
+  version: 3,
   eventTypes: [...CALL_TYPES, ...AGENT_TYPES, ...CAMPAIGN_TYPES, ...OTHER_TYPES],
   tables: ['call', 'disposition', 'agent', 'queue', 'campaign', 'campaign_hour', 'agent_hour', 'queue_hour'],
   createTables: floorTables,
