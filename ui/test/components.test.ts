@@ -93,6 +93,12 @@ describe('wallboard', () => {
 });
 
 describe('trend chart', () => {
+  it('draws a single sample as a level across the plot, not an invisible dot', () => {
+    const { body } = render(TrendChart, { props: { series: [{ waiting: 1, onCall: 2 }], labels: ['排队来电', '通话中'] } });
+    const lines = [...body.matchAll(/points="([^"]*)"/g)].map((m) => m[1]);
+    expect(lines).toEqual(['0.0,65.0 320.0,65.0', '0.0,32.0 320.0,32.0']);
+  });
+
   it('scales the samples into the plot band below the legend', () => {
     const { body } = render(TrendChart, { props: { series: [{ waiting: 0, onCall: 4 }, { waiting: 2, onCall: 4 }, { waiting: 4, onCall: 0 }], labels: ['排队来电', '通话中'] } });
     const lines = [...body.matchAll(/points="([^"]*)"/g)].map((m) => m[1]);

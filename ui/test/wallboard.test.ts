@@ -48,6 +48,26 @@ describe('Wallboard', () => {
     expect(board.agents[0]).toMatchObject({ status: 'ON_CALL', since: '2026-03-01T02:00:00Z', callId: 'call-8' });
   });
 
+  it('the trend starts at the snapshot and follows agent changes between wallboard updates', async () => {
+    const api = floorApi();
+    const board = new Wallboard(api);
+    await board.load();
+    board.start();
+    expect(board.series).toEqual([{ waiting: 3, onCall: 1 }]);
+    api.push('AgentChanges', { agentStates: { position: 50, at: '2026-03-01T02:00:00Z', agentId: 'a1', status: 'ON_CALL', pauseReason: null, callId: 'call-8', eventType: 'CallBridged' } });
+    api.push('AgentChanges', { agentStates: { position: 51, at: '2026-03-01T02:00:05Z', agentId: 'a3', status: 'RINGING', pauseReason: null, callId: 'call-9', eventType: 'CallOffered' } });
+    api.push('Wallboard', totals(52, 5));
+    expect(board.series).toEqual([{ waiting: 3, onCall: 1 }, { waiting: 3, onCall: 2 }, { waiting: 3, onCall: 3 }, { waiting: 5, onCall: 1 }]);
+  });
+
+  it('a past instant draws only its own point', async () => {
+    const api = floorApi();
+    const board = new Wallboard(api);
+    await board.load();
+    await board.load({ at: '2026-03-01T01:30:00.000Z' });
+    expect(board.series).toEqual([{ waiting: 3, onCall: 1 }]);
+  });
+
   it('takes live totals in position order and keeps a trend', async () => {
     const api = floorApi();
     const board = new Wallboard(api);

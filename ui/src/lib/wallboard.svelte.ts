@@ -128,6 +128,14 @@ export class Wallboard {
     const failed = [agents, queues, campaigns].find((r) => r.status === 'rejected');
     this.error = failed ? (failed.reason as Error).message : null;
     if (!this.totals || asOf) this.totals = snapshotTotals(this.agents, this.queues);
+    // The trend starts at the snapshot, so a quiet floor still draws a line (a past instant has one point).
+    if (asOf) this.series = [];
+    this.sample(this.totals.callsWaiting, this.totals.agentsOnCall);
+  }
+
+  /** The wallboard feed can be quiet for minutes; agent changes move the on-call line between its updates. */
+  private sample(waiting: number, onCall: number) {
+    this.series = [...this.series, { waiting, onCall }].slice(-SERIES);
   }
 
   /** Live updates; a historical view (asOf set) stays still. */
@@ -145,7 +153,7 @@ export class Wallboard {
   onTotals(t: WallboardTotals) {
     if (this.totals && t.position < this.totals.position) return;
     this.totals = t;
-    this.series = [...this.series, { waiting: t.callsWaiting, onCall: t.agentsOnCall }].slice(-SERIES);
+    this.sample(t.callsWaiting, t.agentsOnCall);
   }
 
   onAgentChange(c: { position: number; at: string; agentId: string; status: AgentStatus; pauseReason: string | null; callId: string | null }) {
@@ -161,6 +169,8 @@ export class Wallboard {
     row.pauseReason = c.pauseReason;
     row.since = c.at;
     row.callId = c.callId;
+    const onCall = this.agents.filter((a) => a.status === 'ON_CALL' || a.status === 'ON_HOLD' || a.status === 'RINGING').length;
+    this.sample(this.totals?.callsWaiting ?? 0, onCall);
   }
 
   /** Interventions: each is a recorded command with who did it and why. */
