@@ -3,6 +3,7 @@ import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import TrendChart from '../src/components/common/TrendChart.svelte';
 import AgentTable from '../src/components/supervisor/AgentTable.svelte';
+import WallboardPanel from '../src/components/supervisor/WallboardPanel.svelte';
 import WallboardTiles from '../src/components/supervisor/WallboardTiles.svelte';
 import ScreenPop from '../src/components/agent/ScreenPop.svelte';
 import StatusBar from '../src/components/agent/StatusBar.svelte';
@@ -135,5 +136,24 @@ describe('auditor timeline and app shell', () => {
     expect(t).toContain('用户名');
     expect(t).toContain('密码');
     expect(t).not.toContain('退出');
+  });
+});
+
+describe('wallboard panel', () => {
+  it('says so when the floor has no queues or campaigns, instead of empty tables', () => {
+    const board = new Wallboard(new FakeApi());
+    const { body } = render(WallboardPanel, { props: { i18n: zh(), board, now: Date.now() } });
+    const queues = text(body.slice(body.indexOf('data-testid="queues"'), body.indexOf('data-testid="campaigns"')));
+    expect(queues).toContain('暂无');
+    expect(text(body.slice(body.indexOf('data-testid="campaigns"')))).toContain('暂无');
+  });
+
+  it('shows campaign orders in Chinese number format under a cumulative heading', () => {
+    const board = new Wallboard(new FakeApi());
+    board.campaigns = [{ id: 'c1', name: '春季', status: 'RUNNING', dialMode: 'PREDICTIVE', maxAbandonRate: 0.03, leadsTotal: 120000, leadsRemaining: 20000, abandonRate: 0.01, orders: 12345 } as any];
+    const { body } = render(WallboardPanel, { props: { i18n: zh(), board, now: Date.now() } });
+    const campaigns = text(body.slice(body.indexOf('data-testid="campaigns"')));
+    expect(campaigns).toContain('12,345');
+    expect(campaigns).not.toContain('今日订单');
   });
 });

@@ -186,6 +186,7 @@ export const en: Record<MessageKey, string> = {
   'import.row': 'Row',
   'import.done': 'Import finished',
   'campaign.name': 'Name',
+  'campaign.orders': 'Orders',
   'campaign.mode': 'Dial mode',
   'campaign.PREVIEW': 'Preview',
   'campaign.PROGRESSIVE': 'Progressive',

@@ -185,6 +185,7 @@ export const zh = {
   'import.row': '行号',
   'import.done': '导入完成',
   'campaign.name': '名称',
+  'campaign.orders': '订单',
   'campaign.mode': '外呼模式',
   'campaign.PREVIEW': '预览式',
   'campaign.PROGRESSIVE': '渐进式',
