@@ -67,6 +67,8 @@ export class ProjectionRunner {
     for (const [name, cp] of stored) this.note(name, cp.position);
     if (this.stopped) return;
     const after = Math.min(...this.opts.projections.map((p) => stored.get(p.name)?.position ?? 0));
+    // Known before the first batch, so a runner that starts far behind reports its lag while it catches up.
+    this.head = Math.max(this.head, await this.opts.store.headPosition());
     this.subscription = this.opts.store.subscribe((events) => this.apply(conn, events), {
       after,
       batchSize: this.opts.batchSize ?? 1000,
