@@ -1,6 +1,7 @@
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import type { EventStore } from '../../eventstore/types.ts';
+import { attachBuildCache, BuildCache, detachBuildCache } from './buildCache.ts';
 import { applyBatch } from './checkpoints.ts';
 import { replay } from './replay.ts';
 import { createSchemaWithTables, dropSchema, newSchemaName } from './schemas.ts';
@@ -33,7 +34,11 @@ export async function buildAsOf(pool: DatabasePool, store: EventStore, req: AsOf
   if (req.instant !== undefined && Number.isNaN(Date.parse(req.instant))) throw new TypeError(`not an ISO-8601 instant: ${req.instant}`);
   const schema = newSchemaName('asof');
   await createSchemaWithTables(pool, schema, req.projections);
+  // The as-of schema is private to this build: its rows stay in memory between batches and are written behind.
+  const cache = new BuildCache(schema);
+  attachBuildCache(cache);
   let events = 0;
+  let flushedAt = 0;
   try {
     const position = await replay(
       store,
@@ -45,15 +50,22 @@ export async function buildAsOf(pool: DatabasePool, store: EventStore, req: AsOf
           await applyBatch(tx, req.projections, batch, schema);
         });
         events += batch.length;
+        if (events - flushedAt >= 50_000) {
+          flushedAt = events;
+          await cache.flush(pool); // bounds memory on a long log (clean rows are dropped past the cache's limit)
+        }
       },
       { batchSize: req.batchSize, limit: { position: req.position, instant: req.instant, by: req.by } },
     );
+    await cache.flush(pool);
+    detachBuildCache(cache);
     const upTo = req.position !== undefined ? { position: req.position } : { instant: req.instant, by: req.by ?? 'recordedAt' };
     await pool.query(sql.unsafe`
       INSERT INTO projection_asof (schema_name, projections, up_to, position)
       VALUES (${schema}, ${sql.array(req.projections.map((p) => p.name), 'text')}, ${sql.jsonb(upTo)}, ${position})`);
     return { schema, position, events };
   } catch (e) {
+    detachBuildCache(cache);
     await dropSchema(pool, schema);
     throw e;
   }
