@@ -63,6 +63,7 @@ describe('agent desk (scenario API)', () => {
     await phone.getByLabel('转接到（坐席ID / 队列ID / 号码）').fill('q:q-aftersales');
     await phone.getByRole('button', { name: '转接' }).click();
     await expect.poll(() => server.scenario.transfers).toMatchObject([{ callId, toQueueId: 'q-aftersales', by: 'u-agent' }]);
+    await expect.poll(() => phone.getByLabel('转接到（坐席ID / 队列ID / 号码）').inputValue()).toBe('');
     await screenshot(page, 'agent-call-controls');
     await phone.getByRole('button', { name: '挂断' }).click();
     const dispo = page.getByTestId('disposition');
@@ -78,6 +79,8 @@ describe('agent desk (scenario API)', () => {
     await form.waitFor();
     expect(await page.getByTestId('call-phone').textContent()).toBe('139 1234 5678');
     expect(await page.getByTestId('softphone').textContent()).toContain('呼入');
+    // Nothing of the previous call carries over: no "saved" note on the new call's disposition form.
+    expect(await page.getByTestId('disposition').getByText('结果已保存').count()).toBe(0);
     await form.getByRole('button', { name: '保存' }).click();
     expect(server.scenario.uploads).toEqual([]); // the name is required: nothing sent
     await form.getByLabel('姓名').fill('刘洋');
