@@ -23,7 +23,7 @@ export class BuildCache {
 
   constructor(schema: string, opts: { maxRows?: number } = {}) {
     this.schema = schema;
-    this.maxRows = opts.maxRows ?? 400_000;
+    this.maxRows = opts.maxRows ?? 1_000_000;
   }
 
   private tableOf(table: IdentifierSqlToken): string | undefined {
@@ -92,8 +92,12 @@ export class BuildCache {
       let part: unknown[] = [];
       for (const key of keys) {
         const row = m.get(key);
-        if (row === undefined) deletes.push(key);
-        else part.push(counters ? { key, ...(row as object) } : { key, doc: row });
+        if (row === undefined) {
+          // Once the delete is written, "not cached" and "not in the table" agree: forget the key.
+          deletes.push(key);
+          m.delete(key);
+          this.size--;
+        } else part.push(counters ? { key, ...(row as object) } : { key, doc: row });
         if (part.length >= chunk) {
           upserts.push(JSON.stringify(part));
           part = [];

@@ -19,7 +19,7 @@ export interface RebuildOptions {
   batchSize?: number;
   /** Events between writes of the in-memory rows to the shadow tables (default 50,000). */
   flushEvery?: number;
-  /** Rows kept in memory after a flush before the clean ones are dropped (default 400,000). */
+  /** Rows kept in memory after a flush before the clean ones are dropped (default 1,000,000: about 1 GB of heap). */
   maxCachedRows?: number;
   /**
    * Fill the shadow tables unlogged and make them durable at the end (default false: with rows written behind,
