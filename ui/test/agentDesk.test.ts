@@ -50,6 +50,29 @@ describe('AgentDesk: screen pop from the myCalls subscription', () => {
     expect(desk.campaign?.id).toBe('c1');
   });
 
+  it('asks again while the calls read model has not caught up, then pops the customer', async () => {
+    const { api, desk } = floor();
+    desk.retryMs = 0;
+    let reads = 0;
+    api.on('CallPhone', () => (++reads < 3 ? { call: null } : { call: { phone: '+8613800138000', lead: { id: 'lead-1' }, campaign: { id: 'c1' } } }));
+    api.push('MyCalls', callEvent(11, 'CallBridged', { phone: null, leadId: null, campaignId: null, data: {} }));
+    await expect.poll(() => desk.call?.phone).toBe('+8613800138000');
+    expect(reads).toBe(3);
+    await expect.poll(() => api.named('Customer').length).toBe(1);
+    expect(desk.call).toMatchObject({ leadId: 'lead-1', campaignId: 'c1' });
+  });
+
+  it('gives up asking after a bounded number of reads', async () => {
+    const { api, desk } = floor();
+    desk.retryMs = 0;
+    api.on('CallPhone', () => ({ call: null }));
+    api.push('MyCalls', callEvent(11, 'CallBridged', { phone: null, leadId: null, campaignId: null, data: {} }));
+    await expect.poll(() => api.named('CallPhone').length).toBe(21);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(api.named('CallPhone')).toHaveLength(21);
+    expect(desk.call?.phone).toBe('');
+  });
+
   it('asks for the campaign when the event names the number but not the campaign', async () => {
     const { api, desk } = floor();
     api.on('CallPhone', () => ({ call: { phone: '+8613800138000', lead: null, campaign: { id: 'c1' } } }));

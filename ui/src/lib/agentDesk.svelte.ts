@@ -36,6 +36,8 @@ const STATE = `query AgentState($id: ID!) { agentState(agentId: $id) { status pa
   currentCall { id phone direction startedAt lead { id } campaign { id } } } }`;
 const MY_CALLS = `subscription MyCalls($after: Position) { myCalls(afterPosition: $after) {
   position at callId eventType phone leadId campaignId data } }`;
+/** Reads of a call the read model does not know yet, half a second apart (about 10 s in all). */
+const CALL_RETRIES = 20;
 const CALL = `query CallPhone($id: ID!) { call(id: $id) { phone lead { id } campaign { id } } }`;
 const CAMPAIGN = `query Campaign($id: ID!) { campaign(id: $id) { id name dispositions script questionnaireId } }`;
 
@@ -64,6 +66,8 @@ export class AgentDesk {
   since = $state<string | null>(null);
   extension = $state<string | null>(null);
   call = $state<ActiveCall | null>(null);
+  /** Pause between reads of a call the read model has not caught up with (tests set 0). */
+  retryMs = 500;
   customer = $state.raw<Customer360 | null>(null);
   campaign = $state.raw<CampaignInfo | null>(null);
   error = $state<string | null>(null);
@@ -98,7 +102,11 @@ export class AgentDesk {
     this.since = s.since;
     this.extension = s.extension;
     const c = s.currentCall;
-    if (c && this.call?.id !== c.id) {
+    const open = this.call;
+    if (c && open && open.id === c.id && !open.phone && c.phone) {
+      this.call = { ...open, phone: c.phone };
+      void this.refreshCustomer();
+    } else if (c && this.call?.id !== c.id) {
       this.pop({ id: c.id, phone: c.phone, leadId: c.lead?.id ?? null, campaignId: c.campaign?.id ?? null, direction: c.direction, stage: 'talking', startedAt: c.startedAt });
     }
   }
@@ -149,14 +157,18 @@ export class AgentDesk {
     if (!call.phone || !call.campaignId) void this.completeCall(call.id);
   }
 
-  private async completeCall(id: string) {
+  private async completeCall(id: string, attempt = 0) {
     const d = await this.guard(() => this.api.request(CALL, { id }));
     const c = d?.call;
-    if (!c || this.call?.id !== id) return;
-    const before = this.call;
-    this.call = { ...before, phone: before.phone || c.phone, leadId: before.leadId ?? c.lead?.id ?? null, campaignId: before.campaignId ?? c.campaign?.id ?? null };
-    if (!before.phone) void this.refreshCustomer();
-    if (!before.campaignId && this.call.campaignId) this.loadCampaign(this.call.campaignId);
+    if (this.call?.id !== id) return;
+    if (c) {
+      const before = this.call;
+      this.call = { ...before, phone: before.phone || (c.phone ?? ''), leadId: before.leadId ?? c.lead?.id ?? null, campaignId: before.campaignId ?? c.campaign?.id ?? null };
+      if (!before.phone && this.call.phone) void this.refreshCustomer();
+      if (!before.campaignId && this.call.campaignId) this.loadCampaign(this.call.campaignId);
+    }
+    // The calls read model can trail the agent's feed by a moment: ask again until it knows the number.
+    if ((!c || !this.call.phone) && attempt < CALL_RETRIES) setTimeout(() => void this.completeCall(id, attempt + 1), this.retryMs);
   }
 
   private loadCampaign(id: string) {
