@@ -8,8 +8,8 @@ import { buildUi, launchChromium, logIn, screenshot } from './support/browser.ts
 
 // The same journeys against the whole system (`startSystem` from src/main.ts: event store, projections,
 // FreeSWITCH simulator with bots, API serving ui/dist). Opt-in with CALLSTREAM_SYSTEM_E2E=1: on 2026-11-23
-// the agent and auditor journeys passed (the first call took ~100 s to reach the human agent), the
-// supervisor one did not: agentStates gave the bots on calls no currentCall, so there was no call to barge.
+// (07:48 UTC) all three passed in 134 s, 112 s of it waiting for the first dialer call to reach the human
+// agent; it joins `npm run test:e2e` by default once that wait is short.
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const missing = ['src/main.ts', 'src/floor/startFloor.ts'].filter((f) => !fs.existsSync(path.join(ROOT, f)));
 if (!process.env.CALLSTREAM_SYSTEM_E2E) missing.push('CALLSTREAM_SYSTEM_E2E=1');
@@ -62,8 +62,13 @@ describe.skipIf(missing.length > 0)('console journeys (whole system)', () => {
       await screenshot(page, 'system-agent-no-call');
       throw e;
     });
-    phone = ((await page.getByTestId('call-phone').textContent()) ?? '').replace(/\s/g, '');
-    expect(phone).toMatch(/^\d{11}$|^\+/);
+    // A predictive call reaches the agent at bridge time; its number may follow a moment later (desk fetches it).
+    const shown = async () => ((await page.getByTestId('call-phone').textContent()) ?? '').replace(/\s/g, '');
+    await expect.poll(shown, { timeout: 15_000 }).toMatch(/^\d{11}$|^\+/).catch(async (e) => {
+      await screenshot(page, 'system-agent-no-phone');
+      throw e;
+    });
+    phone = await shown();
     await screenshot(page, 'system-agent-screen-pop');
 
     await page.getByRole('button', { name: '挂断' }).click();
