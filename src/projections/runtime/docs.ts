@@ -50,10 +50,15 @@ export class CounterBatch {
   readonly rows = new Map<string, { dims: Record<string, string>; counters: Counters }>();
 
   add(dims: Record<string, string>, counters: Counters): string {
-    const key = Object.values(dims).join('|');
+    // Called several times per event in a rebuild: plain loops, no intermediate arrays.
+    let key = '';
+    for (const d in dims) key = key ? `${key}|${dims[d]}` : dims[d];
     let row = this.rows.get(key);
     if (!row) this.rows.set(key, (row = { dims, counters: {} }));
-    for (const [k, v] of Object.entries(counters)) if (v) row.counters[k] = (row.counters[k] ?? 0) + v;
+    for (const k in counters) {
+      const v = counters[k];
+      if (v) row.counters[k] = (row.counters[k] ?? 0) + v;
+    }
     return key;
   }
 

@@ -2,6 +2,7 @@ import { sql, type DatabasePool, type DatabaseTransactionConnection } from 'slon
 import type { EventStore, RecordedEvent } from '../../eventstore/types.ts';
 import { attachBuildCache, BuildCache, detachBuildCache } from './buildCache.ts';
 import { applyBatch, readCheckpoints } from './checkpoints.ts';
+import { createContext } from './context.ts';
 import { replay } from './replay.ts';
 import { createSchemaWithTables, dropSchema, finishShadowTables, moveTables, newSchemaName } from './schemas.ts';
 import { LIVE_SCHEMA, type Projection } from './types.ts';
@@ -38,7 +39,7 @@ export interface RebuildResult {
 /** A shadow build is thrown away on a crash, so its commits need not wait for the disk. */
 async function buildStep(tx: DatabaseTransactionConnection, p: Projection, events: RecordedEvent[], schema: string): Promise<void> {
   await tx.query(sql.unsafe`SET LOCAL synchronous_commit = off`);
-  await applyBatch(tx, [p], events, schema);
+  await p.handle(tx, events, createContext(schema)); // `events` are already this projection's types
 }
 
 export function selectProjections(all: Projection[], target: string | string[] | 'all'): Projection[] {
