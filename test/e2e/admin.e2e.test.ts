@@ -74,6 +74,14 @@ describe('admin screens (scenario API)', () => {
     await expect.poll(() => server.scenario.queues[0].strategy).toBe('LONGEST_IDLE');
     expect(await admin.getByLabel('售后热线 分配策略').inputValue()).toBe('LONGEST_IDLE');
     await screenshot(page, 'admin-queues');
+
+    // A campaign picks its inbound queue from the list instead of typing an id.
+    await page.getByRole('button', { name: '外呼活动' }).click();
+    const campaigns = page.getByTestId('campaigns-admin');
+    await campaigns.getByLabel('名称', { exact: true }).fill('售后回访');
+    await campaigns.getByLabel('转入队列').selectOption({ label: '售后热线' });
+    await campaigns.getByRole('button', { name: '新建活动' }).click();
+    await expect.poll(() => server.scenario.extraCampaigns.map((c) => [c.name, c.queueId])).toEqual([['售后回访', 'q-1']]);
   });
 
   it('uploads a prompt and saves an IVR menu that plays it; a bad key map is refused and kept', async () => {

@@ -198,7 +198,7 @@ export const en: Record<MessageKey, string> = {
   'campaign.dispositions': 'Dispositions (comma separated)',
   'campaign.script': 'Script',
   'campaign.questionnaire': 'Questionnaire id',
-  'campaign.queue': 'Queue id',
+  'campaign.queue': 'Agent queue',
   'campaign.create': 'New campaign',
   'campaign.start': 'Start',
   'campaign.pause': 'Pause',

@@ -197,7 +197,7 @@ export const zh = {
   'campaign.dispositions': '通话结果（逗号分隔）',
   'campaign.script': '话术',
   'campaign.questionnaire': '问卷ID',
-  'campaign.queue': '队列ID',
+  'campaign.queue': '转入队列',
   'campaign.create': '新建活动',
   'campaign.start': '启动',
   'campaign.pause': '暂停',
