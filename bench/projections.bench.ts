@@ -2,11 +2,15 @@
  * Projection benchmark: `npm run bench:projections -- [--json] [--events N]`.
  *
  * 1. Loads a simulated floor's day (default 1,000,000 events) into the PostgreSQL event store.
- * 2. Rebuilds every read model from position 0 (shadow schema, then swap), batched: `rebuild.eventsPerSec`.
+ * 2. Reads the whole log once with nothing applied (`readLog.eventsPerSec`: the floor under any rebuild), then
+ *    rebuilds every read model from position 0 (shadow schema, then swap), batched: `rebuild.eventsPerSec`.
  * 3. Baseline in the same run: the same handlers, one transaction per event (with a checkpoint update), on the
  *    first `--baseline-events` events only (default 20,000), extrapolated as a rate: `baseline.eventsPerSec`.
  * 4. Live: the runner follows the log while a producer appends a steady 500 events/s; the lag of each event is
  *    the time from its append committing to the read-model commit that contains it: `liveLagMs.p99`.
+ *
+ * The 1-minute load average is printed with each phase: other work on the machine shares the cores, so compare
+ * rebuild with the baseline of the same run rather than absolute figures across runs.
  *
  * Uses DATABASE_URL's server when set (in a throw-away database), else a durable embedded PostgreSQL in a temp dir.
  */
