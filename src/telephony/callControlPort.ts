@@ -6,6 +6,8 @@ import type { CallingHours } from '../domain/campaign/events.ts';
 import { DomainError, fold } from '../domain/decider.ts';
 import { checkDial, numberList } from '../dialer/compliance/checkDial.ts';
 import type { EventStore } from '../eventstore/types.ts';
+import { dialAttemptsFor } from '../projections/readModels/dialAttempts/queries.ts';
+import type { Db } from '../projections/readModels/shared/query.ts';
 import { supervisorLegId } from './session/callEndpoint.ts';
 import type { MediaServer } from './session/mediaServer.ts';
 
@@ -15,6 +17,8 @@ const MANUAL_HOURS: CallingHours = { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], st
 export interface CallControlPortOptions {
   store: EventStore;
   media: MediaServer;
+  /** Read models: attempts and recent dials of a number come from the dialAttempts projection, not a log scan. */
+  pool: Db;
   /** Dial string of a customer number (E.164). */
   customerDial: (e164: string) => string;
   /** Dial string of a supervisor's phone. */
@@ -39,9 +43,9 @@ export function callControlPort(o: CallControlPortOptions): CallControlPort {
       const campaign = campaignId ? fold(campaignDecider, (await store.readStream(`campaign-${campaignId}`)) as any) : undefined;
       const config = (campaign as any)?.config;
       const now = new Date().toISOString();
-      const previous = (await store.readAll({ maxCount: 10_000, filter: { eventTypes: ['CallDialAttempted'] } })).filter((e) => e.data.phone === phone);
+      const seen = await dialAttemptsFor(o.pool, { phone, campaignId });
       const compliance = checkDial(
-        { phone, now, attempts: previous.filter((e) => e.data.campaignId === campaignId).length, recentDials: previous.map((e) => e.metadata.occurredAt ?? e.recordedAt), predictive: false, campaignAbandons: { answers: 0, abandons: 0, window: 'n/a (preview)' } },
+        { phone, now, attempts: seen.attempts, recentDials: seen.recentDialsAnyCampaign, predictive: false, campaignAbandons: { answers: 0, abandons: 0, window: 'n/a (preview)' } },
         { version: campaignId ? `campaign-${campaignId}@${(campaign as any)?.version ?? 0}` : 'manual-1', callingHours: config?.callingHours ?? MANUAL_HOURS, maxAttempts: config?.maxAttempts ?? 10, abandonRateTarget: config?.abandonRateTarget ?? 0.03 },
         { doNotCall: numberList('dnc-none', []), blacklist: numberList('blacklist-none', []) },
       );
