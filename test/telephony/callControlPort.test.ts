@@ -24,11 +24,11 @@ describe('click-to-dial compliance uses the dial attempts read model', () => {
     store = await PostgresEventStore.connect(db.url, { pollIntervalMs: 50 });
     runner = new ProjectionRunner({ pool: db.pool, store, projections: [dialAttemptsProjection] });
     await runner.start();
-    let last = 0n;
+    let last = 0;
     for (let i = 0; i < 10; i++) {
       const at = new Date(Date.UTC(2026, 0, 1 + i, 2)).toISOString();
       const r = await store.append(`call-old-${i}`, [{ type: 'CallDialAttempted', data: { callId: `old-${i}`, at, phone: P, direction: 'outbound', attempt: 1, compliance: { allowed: true, reasons: [] } }, metadata: { occurredAt: at } }]);
-      last = BigInt(r.position);
+      last = Number(r.position);
     }
     await runner.waitFor(last);
   });
