@@ -15,6 +15,7 @@ import { createProjectionMetrics } from './projections/runtime/metrics.ts';
 import { ProjectionRunner } from './projections/runtime/runner.ts';
 import { FreeSwitchSimulator } from './telephony/simulator/server.ts';
 import { startFloor, type Floor } from './floor/startFloor.ts';
+import { Registry } from 'prom-client';
 import { callControlPort } from './telephony/callControlPort.ts';
 import { startTelephony } from './telephony/startTelephony.ts';
 
@@ -51,7 +52,8 @@ export async function startSystem(config: Config = loadConfig(), opts: StartOpti
     stops.push(() => store.close());
 
     const pubsub = new InProcessPubSub();
-    const metrics = createProjectionMetrics();
+    const metricsRegistry = new Registry();
+    const metrics = createProjectionMetrics(metricsRegistry);
     const runner = new ProjectionRunner({ pool: db.pool, store, projections: allProjections, pubsub, metrics, onError: (e) => log(`projection: ${(e as Error).message}`) });
     await runner.start();
     stops.push(() => runner.stop());
@@ -76,7 +78,7 @@ export async function startSystem(config: Config = loadConfig(), opts: StartOpti
     const gateway = process.env.CALLSTREAM_GATEWAY ?? 'demo';
     const telephonyPort = callControlPort({ store, pool: db.pool, media: telephony.media, customerDial: (e164) => `sofia/gateway/${gateway}/${e164.replace(/^\+/, '')}` });
 
-    const app = await buildServer({ telephony: telephonyPort, eventStore: store, pool: db.pool, config, pubsub, readModels: projectionReadModels(db.pool, store), uiDir: path.join(ROOT, 'ui', 'dist') });
+    const app = await buildServer({ telephony: telephonyPort, eventStore: store, pool: db.pool, config, pubsub, metricsRegistry, readModels: projectionReadModels(db.pool, store), uiDir: path.join(ROOT, 'ui', 'dist') });
     await app.listen({ port: config.port, host: config.host });
     stops.push(() => app.close());
     const address = app.server.address();

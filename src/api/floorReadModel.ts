@@ -11,7 +11,7 @@ import type { Page, PageArgs } from './readModels.ts';
 type A = Record<string, any>;
 const FAR_FUTURE = '9999-12-31T00:00:00.000Z';
 
-const STATUS: Record<string, string> = { logged_out: 'LOGGED_OUT', ready: 'AVAILABLE', not_ready: 'PAUSED', talking: 'ON_CALL', wrap_up: 'WRAP_UP' };
+const STATUS: Record<string, string> = { logged_out: 'LOGGED_OUT', ready: 'AVAILABLE', not_ready: 'PAUSED', talking: 'ON_CALL', wrap_up: 'WRAP_UP', reserved: 'RINGING', ringing: 'RINGING', held: 'ON_HOLD' };
 
 /** Agent presence from the floor projection. */
 export async function agentStates(pool: DatabasePool, a: { filter?: A; schema?: string }, scope: Scope) {

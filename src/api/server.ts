@@ -1,3 +1,4 @@
+import type { Registry } from 'prom-client';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -42,6 +43,8 @@ export interface ApiDeps {
   config: Config;
   /** Change notices of the projection runner (optional: subscriptions read the log itself). */
   pubsub?: LivePubSub;
+  /** Registry /metrics serves; pass the one the projection runner reports lag and throughput to. */
+  metricsRegistry?: Registry;
   /** Live call control (the telephony session); without it call-control mutations answer NOT_AVAILABLE. */
   telephony?: CallControlPort;
   /** Read-model queries from src/projections (see readModels.ts); missing ones answer NOT_AVAILABLE. */
@@ -95,7 +98,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   const auth = new Auth(store, pool, new TokenService(secret, deps.tokenTtlSeconds));
   const projector = new ApiProjector(store, pool);
   const readModels = deps.readModels ?? {};
-  const metrics = createMetrics();
+  const metrics = createMetrics(deps.metricsRegistry);
   let ready = false;
 
   const app = Fastify({ logger: deps.logger ?? false, bodyLimit: deps.bodyLimit ?? 1024 * 1024, trustProxy: false });

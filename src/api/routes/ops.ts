@@ -4,9 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
-/** A registry per server (no global): tests start many servers in one process. */
-export function createMetrics() {
-  const registry = new Registry();
+/** A registry per server (no global): tests start many servers in one process. The system passes the registry its projection runner reports to. */
+export function createMetrics(registry = new Registry()) {
   collectDefaultMetrics({ register: registry, prefix: 'callstream_' });
   const requests = new Histogram({
     name: 'callstream_http_request_duration_seconds',
