@@ -148,6 +148,31 @@ describe('projection runner', () => {
     expect(leftovers).toEqual([]);
   });
 
+  it('stops promptly when stopped while it is still starting to follow the log', async () => {
+    // The real store, with its head query held until the runner has been told to stop.
+    let release!: () => void;
+    let asked!: () => void;
+    const headAsked = new Promise<void>((r) => (asked = r));
+    const gate = new Promise<void>((r) => (release = r));
+    let hold = false;
+    const slowHead = Object.create(store) as PostgresEventStore;
+    slowHead.headPosition = async () => {
+      if (hold) {
+        asked();
+        await gate;
+      }
+      return store.headPosition();
+    };
+    const runner = new ProjectionRunner({ pool: db.pool, store: slowHead, projections: [tallyProjection({ version: 2, weight: 10 })] });
+    await runner.start(); // any rebuild is done; the follow loop has not asked for the head yet
+    hold = true;
+    await headAsked;
+    const stopping = runner.stop();
+    release();
+    const outcome = await Promise.race([stopping.then(() => 'stopped'), new Promise((r) => setTimeout(() => r('still running'), 5_000))]);
+    expect(outcome).toBe('stopped');
+  });
+
   it('a runner of the old version, still running elsewhere, stops at the swap; the new version carries on', async () => {
     const errors: unknown[] = [];
     const v2errors: unknown[] = [];

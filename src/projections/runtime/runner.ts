@@ -75,6 +75,8 @@ export class ProjectionRunner {
       // no store-side type filter: see replay.ts; each projection skips what it does not handle
       onCaughtUp: (position) => this.caughtUp(position),
     });
+    // stop() may have run while the awaits above were pending, before there was a subscription to stop.
+    if (this.stopped) await this.subscription.stop();
     await this.subscription.done;
   }
 
