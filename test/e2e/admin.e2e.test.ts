@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildUi, launchChromium, logIn, screenshot } from './support/browser.ts';
+import { buildUi, launchChromium, openLoggedIn, screenshot } from './support/browser.ts';
 import { PASSWORD } from './support/scenario.ts';
 import { silentWav, startScenarioServer, type ScenarioServer } from './support/scenarioServer.ts';
 
@@ -16,9 +16,7 @@ beforeAll(async () => {
   await buildUi();
   server = await startScenarioServer();
   browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' })).newPage();
-  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-  await logIn(page, server.url, 'admin1', PASSWORD);
+  page = await openLoggedIn(browser, server.url, 'admin1', PASSWORD);
 });
 
 afterAll(async () => {

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildUi, launchChromium, logIn, screenshot } from './support/browser.ts';
+import { buildUi, launchChromium, openLoggedIn, screenshot } from './support/browser.ts';
 import { PASSWORD } from './support/scenario.ts';
 import { startScenarioServer, type ScenarioServer } from './support/scenarioServer.ts';
 
@@ -15,9 +15,7 @@ beforeAll(async () => {
   await buildUi();
   server = await startScenarioServer();
   browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' })).newPage();
-  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-  await logIn(page, server.url, 'agent1', PASSWORD);
+  page = await openLoggedIn(browser, server.url, 'agent1', PASSWORD);
   await page.getByLabel('分机号').fill('8001');
   await page.getByRole('button', { name: '签入' }).click();
   await page.getByTestId('agent-status').filter({ hasText: /^小休$/ }).waitFor();

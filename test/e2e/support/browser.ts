@@ -25,6 +25,14 @@ export async function logIn(page: Page, url: string, username: string, password:
   await page.getByTestId('who').waitFor();
 }
 
+/** A fresh desktop-sized zh-CN page, logged in as `username`; page errors go to the test log. */
+export async function openLoggedIn(browser: Browser, url: string, username: string, password: string): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' })).newPage();
+  page.on('pageerror', (e) => console.error(`[${username}] page error: ${e.message}`));
+  await logIn(page, url, username, password);
+  return page;
+}
+
 /** ui/dist built from the current sources, so the browser tests never run a stale console. */
 export async function buildUi() {
   const { build } = await import('vite');
