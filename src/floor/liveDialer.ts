@@ -21,7 +21,19 @@ export interface LiveDialerOptions {
   onError?: (e: unknown) => void;
 }
 
-const FLOOR_EVENTS = ['CallAnswered', 'CallBridged', 'CallAbandoned', 'CallEnded', 'AgentReady', 'AgentForcedReady', 'AgentLoggedOut', 'AgentCallEnded'];
+const FLOOR_EVENTS = [
+  'CallAnswered',
+  'CallBridged',
+  'CallAbandoned',
+  'CallEnded',
+  'AgentReady',
+  'AgentForcedReady',
+  'AgentWrapUpEnded',
+  'AgentNotReady',
+  'AgentForcedNotReady',
+  'AgentLoggedOut',
+  'AgentCallEnded',
+];
 
 /**
  * The live predictive dialer of one campaign. It learns the floor from the event log (the same facts the
@@ -66,10 +78,16 @@ export class LiveDialer {
       const d = e.data as Record<string, any>;
       const mine = d.callId && this.inFlight.has(d.callId);
       switch (e.type) {
+        // The session puts an agent back to ready when wrap-up ends (AgentWrapUpEnded, no AgentReady): without
+        // it the pacer kept every agent who had taken a call in wrap-up and stopped dialing for them.
         case 'AgentReady':
         case 'AgentForcedReady':
+        case 'AgentWrapUpEnded':
           p.onAgentReady(d.agentId);
           break;
+        // A paused agent takes no calls: for the pacer they are off the floor until they are ready again.
+        case 'AgentNotReady':
+        case 'AgentForcedNotReady':
         case 'AgentLoggedOut':
           p.onAgentLoggedOut(d.agentId);
           break;
