@@ -1,0 +1,68 @@
+/**
+ * Inbound calls parked by the dialplan: each becomes a call stream with CallReceived and the
+ * routing decision (rule, reason, inputs), taken before any IVR or queue so it is explainable.
+ * A blacklisted caller is rejected on the switch; other destinations are recorded for the next step.
+ */
+import { routeInbound, type InboundDecision, type InboundRules } from '../acd/inboundRouting.ts';
+import { callStreamId } from '../domain/call/streams.ts';
+import { deterministicUuid } from '../eventstore/ids.ts';
+import type { TelephonyFact } from '../telephony/esl/facts.ts';
+import type { MediaServer } from '../telephony/session/mediaServer.ts';
+
+export interface InboundOptions {
+  rules: () => InboundRules;
+  /** Told of every decision (the next routing step: IVR or queue). */
+  onRouted?: (callId: string, decision: InboundDecision) => Promise<void> | void;
+}
+
+/** Listen for inbound channels on the media server's switch connection; returns a detach function. */
+export function receiveInbound(server: MediaServer, options: InboundOptions): () => void {
+  const seen = new Map<string, { from: string; did: string }>();
+  const onFact = (f: TelephonyFact) => {
+    if (f.kind === 'channel-created' && f.direction === 'inbound' && !server.legs.has(f.callId)) {
+      seen.set(f.callId, { from: f.callerNumber ?? '', did: f.destination ?? '' });
+      return;
+    }
+    if (f.kind === 'destroyed') seen.delete(f.callId);
+    if (f.kind !== 'parked') return;
+    const call = seen.get(f.callId);
+    if (!call) return;
+    seen.delete(f.callId);
+    void server.enqueue(() => received(server, options, f.callId, call)).catch((e) => server.onError(e));
+  };
+  server.esl.on('fact', onFact);
+  return () => server.esl.off('fact', onFact);
+}
+
+/** Caller ids arrive as dialled; store them E.164 (mainland numbers without a prefix get +86). */
+export function normalizeCaller(raw: string): string {
+  const digits = raw.replace(/[^\d+]/g, '');
+  if (digits.startsWith('+')) return digits;
+  if (digits.startsWith('00')) return `+${digits.slice(2)}`;
+  if (digits.startsWith('86') && digits.length === 13) return `+${digits}`;
+  return `+86${digits.replace(/^0/, '')}`;
+}
+
+async function received(server: MediaServer, options: InboundOptions, callId: string, call: { from: string; did: string }): Promise<void> {
+  const at = server.nowIso();
+  const phone = normalizeCaller(call.from);
+  const did = call.did.startsWith('+') ? call.did : normalizeCaller(call.did);
+  const decision = routeInbound({ from: phone, did, at }, options.rules());
+  await server.store.append(
+    callStreamId(callId),
+    [
+      { id: deterministicUuid(callId, 'received'), type: 'CallReceived', data: { callId, at, phone, did, direction: 'inbound' } },
+      {
+        id: deterministicUuid(callId, 'routed'),
+        type: 'InboundCallRouted',
+        data: { callId, at, destination: decision.destination, priority: decision.priority, rule: decision.rule, reason: decision.reason, inputs: decision.inputs, offerToWaitFor: decision.offerToWaitFor },
+      },
+    ],
+    'any',
+  );
+  if (decision.destination.kind === 'reject') {
+    await server.calls.hangup(callId, 'CALL_REJECTED').catch(() => {});
+    return;
+  }
+  await options.onRouted?.(callId, decision);
+}
