@@ -23,6 +23,8 @@ import { auditResolvers } from './graphql/resolvers/audit.ts';
 import { callResolvers } from './graphql/resolvers/calls.ts';
 import { commandResolvers } from './graphql/resolvers/commands.ts';
 import { identityLoaders, identityResolvers, identityTypes } from './graphql/resolvers/identity.ts';
+import { importResolvers } from './graphql/resolvers/imports.ts';
+import { ImportJobs } from './imports/importJobs.ts';
 import { liveResolvers } from './graphql/resolvers/live.ts';
 import { readModelLoaders, readModelResolvers } from './graphql/resolvers/readModels.ts';
 import { recordingResolvers } from './graphql/resolvers/recordings.ts';
@@ -31,6 +33,7 @@ import { ApiProjector } from './readModel/apiProjector.ts';
 import type { ReadModels } from './readModels.ts';
 import type { CallControlPort } from './telephony.ts';
 import { createMetrics, opsRoutes } from './routes/ops.ts';
+import { importRoutes } from './routes/imports.ts';
 import { promptRoutes } from './routes/prompts.ts';
 import { recordingRoutes } from './routes/recordings.ts';
 import { loadSchemaSdl } from './schema/load.ts';
@@ -56,6 +59,10 @@ export interface ApiDeps {
   /** Default `<dataDir>/recordings` and `<dataDir>/prompts`. */
   recordingsDir?: string;
   promptsDir?: string;
+  /** Where uploaded lead files are kept (default `<dataDir>/imports`). */
+  importsDir?: string;
+  /** Largest lead file POST /imports accepts, bytes (default 512 MiB). */
+  maxImportBytes?: number;
   /** Built UI served at `/` when it has an index.html (default `ui/dist`). */
   uiDir?: string;
   /** Allowed browser origins (default: any in development, none cross-origin in production). */
@@ -99,6 +106,8 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   const projector = new ApiProjector(store, pool);
   const readModels = deps.readModels ?? {};
   const metrics = createMetrics(deps.metricsRegistry);
+  const imports = new ImportJobs(store, pool);
+  const importApi = importResolvers(imports);
   let ready = false;
 
   const app = Fastify({ logger: deps.logger ?? false, bodyLimit: deps.bodyLimit ?? 1024 * 1024, trustProxy: false });
@@ -134,11 +143,12 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   const sdl = loadSchemaSdl();
   const resolvers = guardResolvers(
     {
-      Query: { ...readModelResolvers.Query, ...auditResolvers.Query, ...identityResolvers.Query, ...recordingResolvers.Query },
+      Query: { ...readModelResolvers.Query, ...auditResolvers.Query, ...identityResolvers.Query, ...recordingResolvers.Query, ...importApi.Query },
       Mutation: {
         ...callResolvers(deps.telephony).Mutation,
         ...commandResolvers.Mutation,
         ...identityResolvers.Mutation,
+        ...importApi.Mutation,
         login: async (root: unknown, args: any, ctx: any) => {
           const retryAfterMs = await loginLimiter(ctx.request, args.username);
           if (retryAfterMs) throw apiError('RATE_LIMITED', '登录尝试过多，请稍后再试 / too many login attempts, try again later', { retryAfterMs });
@@ -153,7 +163,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
 
   await app.register(mercurius, {
     schema: sdl,
-    resolvers: { ...resolvers, ...identityTypes, RecordingAccess: auditResolvers.RecordingAccess, Recording: recordingResolvers.Recording, ...scalars } as any,
+    resolvers: { ...resolvers, ...identityTypes, RecordingAccess: auditResolvers.RecordingAccess, Recording: recordingResolvers.Recording, ImportJob: importApi.ImportJob, ...scalars } as any,
     loaders: { ...readModelLoaders, ...identityLoaders } as any,
     graphiql: !config.production,
     queryDepth: deps.queryDepth ?? 10,
@@ -186,12 +196,15 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   });
 
   app.addHook('onClose', async () => {
+    await imports.idle();
     await projector.stop();
   });
   await opsRoutes(app, { metrics, isReady: () => ready, uiDir: deps.uiDir ?? path.resolve('ui/dist') });
   await app.register(recordingRoutes, { store, pool, auth, recordingsDir: deps.recordingsDir ?? path.join(config.dataDir, 'recordings') });
+  await app.register(importRoutes, { store, pool, auth, jobs: imports, importsDir: deps.importsDir ?? path.join(config.dataDir, 'imports'), maxBytes: deps.maxImportBytes });
   await app.register(promptRoutes, { store, auth, promptsDir: deps.promptsDir ?? path.join(config.dataDir, 'prompts') });
 
+  await imports.markInterrupted();
   await projector.start();
   ready = true;
   return app;

@@ -177,8 +177,15 @@ export const liveResolvers = {
     importProgress: {
       subscribe: async (_: unknown, a: { importId?: string; afterPosition?: number }, ctx: ApiContext) => {
         if (ctx.principal!.role === 'agent') throw forbidden('import progress');
+        // Asked for one import without a position: from its start, so a client subscribing just after the
+        // upload answered misses none of it (a small file may be done by then).
+        let after = a.afterPosition ?? undefined;
+        if (after === undefined && a.importId) {
+          const started = await ctx.pool.maybeOneFirst(sql.type(z.object({ p: z.coerce.number() }))`SELECT started_position AS p FROM api.import_jobs WHERE import_id = ${a.importId}`);
+          if (started !== null) after = Number(started) - 1;
+        }
         return eventFeed(ctx.store, {
-          after: a.afterPosition ?? undefined,
+          after,
           filter: { streamPrefix: 'import-' },
           field: 'importProgress',
           select: (e) => {

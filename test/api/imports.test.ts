@@ -1,0 +1,154 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type Harness } from './harness.ts';
+
+let h: Harness;
+let dir: string;
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cs-imports-'));
+  h = await startServer({ importsDir: dir, maxImportBytes: 64 * 1024 }, 'api_imports');
+  const sup = await h.token('sup-east');
+  const r = await h.gql('mutation { createCampaign(id: "camp-e", input: { name: "华东回访", dialMode: PREVIEW, departmentId: "east" }) { position } }', {}, sup);
+  expect(r.errors).toBeUndefined();
+  const w = await h.gql('mutation { createCampaign(id: "camp-w", input: { name: "西部", dialMode: PREVIEW, departmentId: "west" }) { position } }', {}, await h.token('sup-west'));
+  expect(w.errors).toBeUndefined();
+});
+afterAll(async () => {
+  for (const c of clients) await c.dispose();
+  await h?.close();
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+async function upload(body: Buffer | string, params: Record<string, string>, username = 'sup-east') {
+  const token = await h.token(username);
+  const res = await fetch(`${h.url}/imports?${new URLSearchParams(params)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/octet-stream', authorization: `Bearer ${token}` },
+    body: typeof body === 'string' ? body : new Uint8Array(body),
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+const JOB = 'query($id: ID!) { importJob(id: $id) { id filename status rowsRead imported duplicates rejected { row value reason } startedBy { username } } }';
+
+async function finished(importId: string, username = 'sup-east') {
+  const token = await h.token(username);
+  for (let i = 0; i < 200; i++) {
+    const r = await h.gql(JOB, { id: importId }, token);
+    expect(r.errors).toBeUndefined();
+    if (r.data.importJob.status !== 'running') return r.data.importJob;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error(`import ${importId} did not finish`);
+}
+
+const CSV = 'phone,name,city\n13800138000,张伟,上海\n+86 139-0013-9000,李娜,杭州\n12345,坏号码,南京\n13800138000,张伟重复,上海\n';
+
+describe('POST /imports', () => {
+  it('imports a CSV in the background: counts, the rejected row with its value and reason, who started it', async () => {
+    const up = await upload(CSV, { filename: 'leads.csv', campaignId: 'camp-e', phoneColumn: 'phone', nameColumn: 'name' });
+    expect(up.status).toBe(202);
+    expect(up.body.importId).toMatch(/^[0-9a-f-]{36}$/);
+    const job = await finished(up.body.importId);
+    expect(job).toMatchObject({ filename: 'leads.csv', status: 'finished', rowsRead: 4, imported: 2, duplicates: 1, startedBy: { username: 'sup-east' } });
+    expect(job.rejected).toHaveLength(1);
+    expect(job.rejected[0]).toMatchObject({ row: 3, value: '12345' });
+    expect(job.rejected[0].reason).toBeTruthy();
+    const list = await h.gql('{ importJobs { nodes { id status } } }', {}, await h.token('sup-east'));
+    expect(list.data.importJobs.nodes.map((n: any) => n.id)).toContain(up.body.importId);
+  });
+
+  it('uploading the same file again imports nothing twice', async () => {
+    const again = await upload(CSV, { filename: 'leads-again.csv', campaignId: 'camp-e', phoneColumn: 'phone' });
+    const job = await finished(again.body.importId);
+    expect(job).toMatchObject({ status: 'finished', rowsRead: 4, imported: 0, duplicates: 0 });
+    expect(job.rejected.map((r: any) => r.row)).toEqual([3]);
+  });
+
+  it('imports an XLSX by the header name of its phone column, with progress through importProgress', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('客户');
+    ws.addRow(['手机号码', '姓名']);
+    ws.addRow(['13700137000', '王芳']);
+    ws.addRow(['13600136000', '刘洋']);
+    ws.addRow(['不是号码', '赵敏']);
+    const body = Buffer.from(await wb.xlsx.writeBuffer());
+    const up = await upload(body, { filename: '客户.xlsx', campaignId: 'camp-e', phoneColumn: '手机号码' });
+    expect(up.status).toBe(202);
+    // Subscribing after the upload answered still sees the whole import, ending with the final counts.
+    const client = createClient({ url: `${h.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { token: await h.token('sup-east') }, retryAttempts: 0, lazy: true });
+    clients.push(client);
+    const last = await new Promise<any>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no final progress')), 10_000);
+      const stop = client.subscribe<any>(
+        { query: 'subscription($id: ID) { importProgress(importId: $id) { importId eventType rowsRead imported duplicates rejected done } }', variables: { id: up.body.importId } },
+        {
+          next: (m) => {
+            if (m.errors) return reject(new Error(m.errors[0].message));
+            const p = m.data!.importProgress;
+            if (p.done) {
+              clearTimeout(timer);
+              stop();
+              resolve(p);
+            }
+          },
+          error: reject,
+          complete: () => {},
+        },
+      );
+    });
+    expect(last).toMatchObject({ importId: up.body.importId, eventType: 'ImportFinished', rowsRead: 3, imported: 2, duplicates: 0, rejected: 1, done: true });
+    const job = await finished(up.body.importId);
+    expect(job.rejected).toEqual([expect.objectContaining({ row: 3, value: '不是号码' })]);
+  });
+
+  it('retryImport runs an ended import again without importing its rows twice', async () => {
+    const up = await upload('电话\n13500135000\n', { filename: 'one.csv', campaignId: 'camp-e' });
+    expect((await finished(up.body.importId)).imported).toBe(1);
+    const token = await h.token('sup-east');
+    const r = await h.gql('mutation($id: ID!) { retryImport(importId: $id, commandId: "retry-1") { streamId repeated } }', { id: up.body.importId }, token);
+    expect(r.errors).toBeUndefined();
+    const retryId = r.data.retryImport.streamId.slice('import-'.length);
+    expect(await finished(retryId)).toMatchObject({ status: 'finished', rowsRead: 1, imported: 0 });
+    const again = await h.gql('mutation($id: ID!) { retryImport(importId: $id, commandId: "retry-1") { streamId repeated } }', { id: up.body.importId }, token);
+    expect(again.data.retryImport).toEqual({ streamId: r.data.retryImport.streamId, repeated: true });
+  });
+
+  it('refuses agents, supervisors of another department and anonymous callers; nothing is imported', async () => {
+    expect((await upload(CSV, { filename: 'x.csv', campaignId: 'camp-e', phoneColumn: 'phone' }, 'agent-east')).status).toBe(403);
+    const west = await upload(CSV, { filename: 'x.csv', campaignId: 'camp-e', phoneColumn: 'phone' }, 'sup-west');
+    expect(west).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
+    const anon = await fetch(`${h.url}/imports?campaignId=camp-e`, { method: 'POST', body: CSV });
+    expect(anon.status).toBe(401);
+    // Nor may they read the east imports.
+    const list = await h.gql('{ importJobs { nodes { id } } }', {}, await h.token('sup-west'));
+    expect(list.data.importJobs.nodes).toEqual([]);
+    const agentRead = await h.gql('{ importJobs { nodes { id } } }', {}, await h.token('agent-east'));
+    expect(agentRead.errors?.[0].extensions.code).toBe('FORBIDDEN');
+  });
+
+  it('answers a bad upload with a clear error and starts no job', async () => {
+    const before = (await h.gql('{ importJobs(first: 200) { nodes { id } } }', {}, await h.token('admin'))).data.importJobs.nodes.length;
+    const noColumn = await upload('name,city\n张伟,上海\n', { filename: 'x.csv', campaignId: 'camp-e', phoneColumn: 'phone' });
+    expect(noColumn).toMatchObject({ status: 400, body: { code: 'COLUMN_NOT_FOUND' } });
+    expect(noColumn.body.reason).toContain('name, city');
+    const brokenXlsx = await upload(Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(200, 7)]), { filename: 'x.xlsx', campaignId: 'camp-e', phoneColumn: 'phone' });
+    expect(brokenXlsx.status).toBe(400);
+    expect(brokenXlsx.body.reason).toMatch(/cannot read the file/);
+    expect((await upload('', { filename: 'x.csv', campaignId: 'camp-e' })).status).toBe(400);
+    expect((await upload(CSV, { filename: 'x.csv', campaignId: 'nope' })).status).toBe(404);
+    expect((await upload(CSV, { filename: 'x.csv' })).status).toBe(400);
+    const big = await upload('phone\n' + '13800138000\n'.repeat(10_000), { filename: 'big.csv', campaignId: 'camp-e' });
+    expect(big).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE' } });
+    const after = (await h.gql('{ importJobs(first: 200) { nodes { id } } }', {}, await h.token('admin'))).data.importJobs.nodes.length;
+    expect(after).toBe(before);
+    expect((await fs.readdir(dir)).filter((f) => f.startsWith('.') || f.endsWith('.tmp'))).toEqual([]);
+  });
+});
