@@ -74,6 +74,7 @@ export class LiveDialer {
 
   private observe(events: RecordedEvent[]): void {
     const p = this.o.pacer;
+    let readyNow = false;
     for (const e of events) {
       const d = e.data as Record<string, any>;
       const mine = d.callId && this.inFlight.has(d.callId);
@@ -84,6 +85,7 @@ export class LiveDialer {
         case 'AgentForcedReady':
         case 'AgentWrapUpEnded':
           p.onAgentReady(d.agentId);
+          readyNow = true;
           break;
         // A paused agent takes no calls: for the pacer they are off the floor until they are ready again.
         case 'AgentNotReady':
@@ -119,6 +121,8 @@ export class LiveDialer {
           break;
       }
     }
+    // A newly ready agent should not wait for the next timer tick to have a dial placed for them.
+    if (readyNow) void this.tick();
   }
 
   private async tick(): Promise<void> {

@@ -5,6 +5,7 @@ import type { EventStore } from '../eventstore/types.ts';
 import type { MediaServer } from '../telephony/session/mediaServer.ts';
 import { BotAgents } from './botAgents.ts';
 import { LiveDialer } from './liveDialer.ts';
+import { peopleFirst } from './peopleFirst.ts';
 import { DEMO_CAMPAIGN, seedDemo, type DemoLogin } from './seedDemo.ts';
 
 export interface Floor {
@@ -56,6 +57,7 @@ export async function startFloor(deps: FloorDeps): Promise<Floor> {
   });
   // The dialer follows the log from now on, so it sees the bots log in and go ready.
   await dialer.start();
+  const undoPeopleFirst = peopleFirst(media.agents, seed.botAgentIds);
   const bots = new BotAgents(store, media, seed.botAgentIds);
   bots.onError = (e) => log(`bot: ${(e as Error).message}`);
   await bots.start();
@@ -69,6 +71,7 @@ export async function startFloor(deps: FloorDeps): Promise<Floor> {
     stop: async () => {
       await dialer.stop();
       await bots.stop();
+      undoPeopleFirst();
     },
   };
 }
