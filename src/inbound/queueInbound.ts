@@ -14,7 +14,7 @@ export interface QueueEntry {
 
 /** Call inside the media server's queue (e.g. from receiveInbound's onRouted). */
 export async function enterQueue(server: MediaServer, callId: string, entry: QueueEntry): Promise<CallEndpoint> {
-  const ep = new CallEndpoint(callId, { queueId: entry.queueId, connectRuleMs: entry.maxWaitMs ?? 300_000 });
+  const ep = new CallEndpoint(callId, { inbound: true, queueId: entry.queueId, connectRuleMs: entry.maxWaitMs ?? 300_000 });
   server.endpoints.set(callId, ep);
   server.legs.set(callId, { legId: callId, callId, role: 'customer' });
   // The answer fact drives CallAnswered, CallQueued and the offer to an agent.
@@ -25,6 +25,6 @@ export async function enterQueue(server: MediaServer, callId: string, entry: Que
 /** Inbound callers waiting for an agent right now. */
 export function inboundWaiting(server: MediaServer): number {
   let n = 0;
-  for (const ep of server.endpoints.values()) if (ep.status === 'queued' && !ep.agentId && !ep.options.campaignId) n++;
+  for (const ep of server.endpoints.values()) if (ep.status === 'queued' && !ep.agentId && ep.options.inbound) n++;
   return n;
 }

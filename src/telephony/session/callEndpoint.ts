@@ -29,6 +29,8 @@ export interface EndpointOptions {
   leadId?: string;
   attemptId?: string;
   queueId?: string;
+  /** A caller who rang us: hanging up while queued is recorded as CallAbandoned with the wait. */
+  inbound?: boolean;
   /** Run answering-machine detection before queueing (the call waits for the verdict). */
   amd?: boolean;
   connectRuleMs?: number;

@@ -37,4 +37,16 @@ describe('an inbound caller routed to a queue', () => {
     expect(inboundWaiting(floor.server)).toBe(0);
     expect(await floor.types(callStreamId(id))).toEqual(['CallReceived', 'InboundCallRouted', 'CallAnswered', 'CallQueued', 'CallBridged']);
   });
+
+  it('a caller who hangs up while waiting is recorded as abandoned with how long they waited', async () => {
+    const id = floor.sim.inboundCall('13800138002', '+862180000001');
+    await until('queued', () => floor.server.endpoint(id)?.status === 'queued');
+    floor.clock.t += 42_000;
+    floor.sim.remoteHangup(id);
+    await until('ended', async () => (await floor.types(callStreamId(id))).includes('CallEnded'));
+    const events = await floor.events(callStreamId(id));
+    expect(events.map((e) => e.type)).toEqual(['CallReceived', 'InboundCallRouted', 'CallAnswered', 'CallQueued', 'CallAbandoned', 'CallEnded']);
+    expect(events[4].data).toMatchObject({ reason: 'CALLER_HUNG_UP', waitedMs: 42_000 });
+    expect(inboundWaiting(floor.server)).toBe(0);
+  });
 });
