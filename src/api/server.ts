@@ -23,6 +23,7 @@ import { auditResolvers } from './graphql/resolvers/audit.ts';
 import { callResolvers } from './graphql/resolvers/calls.ts';
 import { commandResolvers } from './graphql/resolvers/commands.ts';
 import { identityLoaders, identityResolvers, identityTypes } from './graphql/resolvers/identity.ts';
+import { createLead } from './graphql/resolvers/createLead.ts';
 import { importResolvers } from './graphql/resolvers/imports.ts';
 import { ImportJobs } from './imports/importJobs.ts';
 import { liveResolvers } from './graphql/resolvers/live.ts';
@@ -149,6 +150,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
         ...commandResolvers.Mutation,
         ...identityResolvers.Mutation,
         ...importApi.Mutation,
+        createLead,
         login: async (root: unknown, args: any, ctx: any) => {
           const retryAfterMs = await loginLimiter(ctx.request, args.username);
           if (retryAfterMs) throw apiError('RATE_LIMITED', '登录尝试过多，请稍后再试 / too many login attempts, try again later', { retryAfterMs });

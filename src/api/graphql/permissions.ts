@@ -31,6 +31,7 @@ export const PERMISSIONS: Record<string, readonly Role[]> = {
   'Mutation.createTeam': ADMIN,
   'Mutation.setTeamLeader': ADMIN,
 
+  'Mutation.createLead': FLOOR,
   'Mutation.claimLead': FLOOR,
   'Mutation.releaseLead': FLOOR,
   'Mutation.assignLead': SUPERVISORS,
