@@ -24,7 +24,5 @@ export async function enterQueue(server: MediaServer, callId: string, entry: Que
 
 /** Inbound callers waiting for an agent right now. */
 export function inboundWaiting(server: MediaServer): number {
-  let n = 0;
-  for (const ep of server.endpoints.values()) if (ep.status === 'queued' && !ep.agentId && ep.options.inbound) n++;
-  return n;
+  return server.inboundWaiting();
 }

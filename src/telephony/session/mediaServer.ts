@@ -205,6 +205,13 @@ export class MediaServer {
     }
   }
 
+  /** Inbound callers waiting for an agent right now (not yet offered). */
+  inboundWaiting(): number {
+    let n = 0;
+    for (const ep of this.endpoints.values()) if (ep.options.inbound && ep.status === 'queued' && !ep.agentId) n++;
+    return n;
+  }
+
   /** Agent desk commands: LOGIN, READY, NOT_READY, LOGOUT and the supervisor's FORCE_* ones. */
   agentCommand(agentId: string, event: AgentMachineEvent, actor?: Actor): Promise<DomainError | undefined> {
     return this.enqueue(async () => {
