@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { handleCommand } from '../commands/handleCommand.ts';
 import { callDecider } from '../domain/call/decider.ts';
 import { DomainError } from '../domain/decider.ts';
-import { checkDial, numberList, type ComplianceRules } from '../dialer/compliance/checkDial.ts';
+import { checkDial, type ComplianceRules } from '../dialer/compliance/checkDial.ts';
 import type { Pacer } from '../dialer/pacing/types.ts';
 import type { EventStore, RecordedEvent, Subscription } from '../eventstore/types.ts';
 import type { MediaServer } from '../telephony/session/mediaServer.ts';
+import { DialHistory } from './dialHistory.ts';
 
 export interface LiveDialerOptions {
   store: EventStore;
@@ -18,6 +19,12 @@ export interface LiveDialerOptions {
   /** Dial string of a customer number, e.g. sofia/gateway/trunk1/<digits>. */
   dialString: (e164: string) => string;
   tickMs?: number;
+  /** Compliance inputs from the log (default: one of its own on `store`). */
+  history?: DialHistory;
+  /** The rolling window the campaign's abandon rate is judged over (default 24 h, as Ofcom's). */
+  abandonWindowHours?: number;
+  /** Agents the pacer must leave free, e.g. for inbound callers waiting: that many fewer dials. */
+  holdBack?: () => number;
   onError?: (e: unknown) => void;
 }
 
@@ -46,10 +53,7 @@ export class LiveDialer {
   private readonly phonesInFlight = new Set<string>();
   /** Dials the pacer already heard the outcome of (answered, or a machine). */
   private readonly resolved = new Set<string>();
-  private readonly attempts = new Map<string, number>();
-  private readonly recentDials = new Map<string, string[]>();
-  private answers = 0;
-  private abandons = 0;
+  private readonly history: DialHistory;
   private timer?: NodeJS.Timeout;
   private sub?: Subscription;
   private busy = false;
@@ -58,9 +62,11 @@ export class LiveDialer {
 
   constructor(options: LiveDialerOptions) {
     this.o = options;
+    this.history = options.history ?? new DialHistory(options.store);
   }
 
   async start(): Promise<void> {
+    await this.history.catchUp();
     const after = await this.o.store.headPosition();
     this.sub = this.o.store.subscribe((events) => this.observe(events), { after, filter: { eventTypes: FLOOR_EVENTS } });
     this.sub.done.catch((e) => this.o.onError?.(e));
@@ -100,17 +106,13 @@ export class LiveDialer {
           if (!mine) break;
           this.resolved.add(d.callId);
           if (d.answeredBy === 'machine') p.onNoAnswer(d.callId, 'machine');
-          else {
-            this.answers++;
-            p.onAnswer(d.callId);
-          }
+          else p.onAnswer(d.callId);
           break;
         case 'CallBridged':
           if (mine) p.onConnect(d.callId, d.agentId);
           break;
         case 'CallAbandoned':
           if (!mine) break;
-          this.abandons++;
           p.onAbandon(d.callId);
           break;
         case 'CallEnded':
@@ -129,9 +131,13 @@ export class LiveDialer {
     if (this.busy) return;
     this.busy = true;
     try {
-      let n = this.o.pacer.dialsToPlace();
+      let n = this.o.pacer.dialsToPlace() - Math.max(0, this.o.holdBack?.() ?? 0);
       while (n-- > 0) {
-        const phone = this.o.nextLead(this.phonesInFlight);
+        await this.history.catchUp();
+        // Never two dials to one number at once: ours, and calls other dialers (or a previous run) have live.
+        const busy = this.history.livePhones(Date.now());
+        for (const phone of this.phonesInFlight) busy.add(phone);
+        const phone = this.o.nextLead(busy);
         if (!phone) break;
         await this.dial(phone);
       }
@@ -145,18 +151,20 @@ export class LiveDialer {
   private async dial(phone: string): Promise<void> {
     const now = new Date().toISOString();
     const callId = randomUUID();
-    const attempts = this.attempts.get(phone) ?? 0;
+    const h = this.history;
+    const attempts = h.attemptsOf(phone, this.o.campaignId);
+    const hours = this.o.abandonWindowHours ?? 24;
     const compliance = checkDial(
       {
         phone,
         now,
         attempts,
-        recentDials: this.recentDials.get(phone) ?? [],
+        recentDials: h.recentDials(phone),
         predictive: this.o.pacer.mode !== 'progressive',
-        campaignAbandons: { answers: this.answers, abandons: this.abandons, window: 'since start' },
+        campaignAbandons: { ...h.abandonCounts(this.o.campaignId, Date.parse(now), hours * 3600_000), window: `rolling ${hours}h` },
       },
       this.o.rules,
-      { doNotCall: numberList('dnc-none', []), blacklist: numberList('blacklist-none', []) },
+      h.lists(),
     );
     const meta = { now, commandId: `dial:${callId}`, actorId: 'dialer', actorRole: 'system' };
     const recorded = await handleCommand(this.o.store, callDecider, callId, {
@@ -165,12 +173,10 @@ export class LiveDialer {
       meta,
     }).catch((e) => e);
     if (recorded instanceof DomainError || recorded instanceof Error) throw recorded;
-    this.attempts.set(phone, attempts + 1);
     if (!compliance.allowed) {
       this.blocked++;
       return;
     }
-    this.recentDials.set(phone, [...(this.recentDials.get(phone) ?? []), now].slice(-10));
     this.inFlight.set(callId, phone);
     this.phonesInFlight.add(phone);
     this.o.pacer.onDial(callId);

@@ -1,0 +1,115 @@
+import { numberList, type DialLists, type NumberList } from '../dialer/compliance/checkDial.ts';
+import type { EventStore, RecordedEvent } from '../eventstore/types.ts';
+
+const TYPES = ['LeadDoNotCallAdded', 'LeadDoNotCallRemoved', 'CallDialAttempted', 'CallAnswered', 'CallAbandoned', 'CallEnded'];
+const RECENT_DIALS = 20;
+/** A dial the log still shows live after this long lost its end (a crash): it no longer blocks the number. */
+const STALE_LIVE_MS = 2 * 3600_000;
+const KEEP_MS = 31 * 24 * 3600_000;
+
+const timeOf = (e: RecordedEvent): number => {
+  const t = Date.parse(String((e.data as { at?: string }).at ?? e.metadata.occurredAt ?? e.recordedAt));
+  return Number.isFinite(t) ? t : Date.parse(e.recordedAt);
+};
+
+/**
+ * What the dial-time compliance gate needs, read from the log itself (not from a read model, which may lag):
+ * the do-not-call list with its version (the log position of its last change), dials per number, calls
+ * still live, and each campaign's answers and abandons over a rolling window. `catchUp()` reads what is
+ * new; the dialer calls it before every decision, so a number put on the list a moment ago is refused.
+ */
+export class DialHistory {
+  private readonly store: EventStore;
+  private position = 0;
+  private dncPosition = 0;
+  private readonly dnc = new Set<string>();
+  private readonly dials = new Map<string, number[]>(); // phone -> dial times, newest last
+  private readonly attempts = new Map<string, number>(); // phone|campaign -> dials
+  private readonly live = new Map<string, { phone: string; campaignId: string; at: number }>(); // callId
+  private readonly outcomes = new Map<string, { answers: number[]; abandons: number[] }>(); // campaign
+  private readonly blacklist: NumberList;
+
+  constructor(store: EventStore, opts: { blacklist?: NumberList } = {}) {
+    this.store = store;
+    // No outbound blacklist is kept in the log yet; an empty one is still named on every receipt.
+    this.blacklist = opts.blacklist ?? numberList('blacklist-none', []);
+  }
+
+  async catchUp(): Promise<void> {
+    for (;;) {
+      const batch = await this.store.readAll({ after: this.position, maxCount: 5000, filter: { eventTypes: TYPES } });
+      for (const e of batch) this.apply(e);
+      if (batch.length < 5000) return;
+    }
+  }
+
+  lists(): DialLists {
+    const dnc = this.dnc;
+    return { doNotCall: { version: `dnc@${this.dncPosition}`, has: (phone) => dnc.has(phone) }, blacklist: this.blacklist };
+  }
+
+  attemptsOf(phone: string, campaignId: string): number {
+    return this.attempts.get(`${phone}|${campaignId}`) ?? 0;
+  }
+
+  recentDials(phone: string): string[] {
+    return (this.dials.get(phone) ?? []).map((t) => new Date(t).toISOString());
+  }
+
+  /** Numbers with a call still live in the log, from any campaign or this process. */
+  livePhones(now: number): Set<string> {
+    const phones = new Set<string>();
+    for (const c of this.live.values()) if (now - c.at < STALE_LIVE_MS) phones.add(c.phone);
+    return phones;
+  }
+
+  /** Live answers (people, not machines) and abandoned calls of a campaign in the last `windowMs`. */
+  abandonCounts(campaignId: string, now: number, windowMs: number): { answers: number; abandons: number } {
+    const o = this.outcomes.get(campaignId);
+    if (!o) return { answers: 0, abandons: 0 };
+    const since = now - windowMs;
+    return { answers: o.answers.filter((t) => t > since).length, abandons: o.abandons.filter((t) => t > since).length };
+  }
+
+  private apply(e: RecordedEvent): void {
+    this.position = e.position;
+    const d = e.data as Record<string, any>;
+    switch (e.type) {
+      case 'LeadDoNotCallAdded':
+      case 'LeadDoNotCallRemoved':
+        if (e.type === 'LeadDoNotCallAdded') this.dnc.add(d.phone);
+        else this.dnc.delete(d.phone);
+        this.dncPosition = e.position;
+        break;
+      case 'CallDialAttempted': {
+        const at = timeOf(e);
+        const campaignId = String(d.campaignId ?? '');
+        this.dials.set(d.phone, [...(this.dials.get(d.phone) ?? []), at].slice(-RECENT_DIALS));
+        this.attempts.set(`${d.phone}|${campaignId}`, this.attemptsOf(d.phone, campaignId) + 1);
+        this.live.set(d.callId, { phone: d.phone, campaignId, at });
+        break;
+      }
+      case 'CallAnswered':
+        if (d.answeredBy !== 'machine') this.outcome(d.callId)?.answers.push(timeOf(e));
+        break;
+      case 'CallAbandoned':
+        this.outcome(d.callId)?.abandons.push(timeOf(e));
+        break;
+      case 'CallEnded':
+        this.live.delete(d.callId);
+        break;
+    }
+  }
+
+  private outcome(callId: string): { answers: number[]; abandons: number[] } | undefined {
+    const campaignId = this.live.get(callId)?.campaignId;
+    if (!campaignId) return undefined;
+    let o = this.outcomes.get(campaignId);
+    if (!o) this.outcomes.set(campaignId, (o = { answers: [], abandons: [] }));
+    // Older than any window asked for: dropped as new ones come.
+    const cut = Date.now() - KEEP_MS;
+    if (o.answers.length > 1000 && o.answers[0] < cut) o.answers = o.answers.filter((t) => t > cut);
+    if (o.abandons.length > 1000 && o.abandons[0] < cut) o.abandons = o.abandons.filter((t) => t > cut);
+    return o;
+  }
+}
