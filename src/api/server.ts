@@ -24,6 +24,7 @@ import { callResolvers } from './graphql/resolvers/calls.ts';
 import { commandResolvers } from './graphql/resolvers/commands.ts';
 import { identityLoaders, identityResolvers, identityTypes } from './graphql/resolvers/identity.ts';
 import { createLead } from './graphql/resolvers/createLead.ts';
+import { floorAdminResolvers } from './graphql/resolvers/floorAdmin.ts';
 import { importResolvers } from './graphql/resolvers/imports.ts';
 import { ImportJobs } from './imports/importJobs.ts';
 import { liveResolvers } from './graphql/resolvers/live.ts';
@@ -144,12 +145,13 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   const sdl = loadSchemaSdl();
   const resolvers = guardResolvers(
     {
-      Query: { ...readModelResolvers.Query, ...auditResolvers.Query, ...identityResolvers.Query, ...recordingResolvers.Query, ...importApi.Query },
+      Query: { ...readModelResolvers.Query, ...auditResolvers.Query, ...identityResolvers.Query, ...recordingResolvers.Query, ...importApi.Query, ...floorAdminResolvers.Query },
       Mutation: {
         ...callResolvers(deps.telephony).Mutation,
         ...commandResolvers.Mutation,
         ...identityResolvers.Mutation,
         ...importApi.Mutation,
+        ...floorAdminResolvers.Mutation,
         createLead,
         login: async (root: unknown, args: any, ctx: any) => {
           const retryAfterMs = await loginLimiter(ctx.request, args.username);

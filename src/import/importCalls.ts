@@ -12,6 +12,9 @@ export interface CallImportOptions {
   since?: Date;
   actorId?: string;
   actorRole?: string;
+  /** List the leads join (a campaign dials the leads of its attached lists), and their department. */
+  batchId?: string;
+  departmentId?: string;
   concurrency?: number;
   onProgress?: (p: ImportProgress) => void;
   clock?: () => Date;
@@ -59,7 +62,7 @@ export async function importFromCalls(opts: CallImportOptions): Promise<CallImpo
     if (c.did) fields.did = c.did;
     const cmd: ImportLead = {
       type: 'ImportLead',
-      data: { phone: c.phone, source: opts.source, row: calls, fields },
+      data: { phone: c.phone, source: opts.source, row: calls, fields, batchId: opts.batchId, departmentId: opts.departmentId },
       meta: { now: clock().toISOString(), commandId: `${opts.source}:${callId}`, actorId: opts.actorId, actorRole: opts.actorRole },
     };
     await writer.submit(cmd, c.phone);

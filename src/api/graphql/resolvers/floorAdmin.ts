@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { handleCommand } from '../../../commands/handleCommand.ts';
+import { campaignDecider } from '../../../domain/campaign/decider.ts';
+import type { RoutingStrategy } from '../../../domain/call/events.ts';
+import type { QueueConfig } from '../../../domain/queue/events.ts';
+import { queueDecider } from '../../../domain/queue/decider.ts';
+import { importFromCalls } from '../../../import/importCalls.ts';
+import { departmentInScope } from '../../auth/principal.ts';
+import { campaignDepartment } from '../../routes/imports.ts';
+import type { ApiContext } from '../context.ts';
+import { apiError, badInput, forbidden, notFound } from '../errors.ts';
+import { newIdFor, run } from '../run.ts';
+
+type A = Record<string, any>;
+
+const STRATEGY: Record<string, RoutingStrategy> = {
+  RING_ALL: 'ring_all',
+  LONGEST_IDLE: 'longest_idle',
+  ROUND_ROBIN: 'round_robin',
+  FEWEST_CALLS: 'fewest_calls',
+  RANDOM: 'random',
+};
+
+/** QueueInput in the queue decider's terms; what the domain does not model is refused, not dropped. */
+function queueConfig(i: A): Partial<QueueConfig> {
+  const strategy = STRATEGY[i.strategy ?? 'LONGEST_IDLE'];
+  if (!strategy) throw badInput(`振铃策略 ${i.strategy} 尚不支持 / ring strategy ${i.strategy} is not supported yet`);
+  if (i.agentIds?.length) throw badInput('队列成员由坐席技能决定 / queue members come from agent skills; agentIds is not supported');
+  if (i.priority != null && i.priority !== 5) throw badInput('队列优先级尚不支持 / queue priority is not supported yet (leave it at 5)');
+  const c: Partial<QueueConfig> = { strategy };
+  if (i.maxWaitSeconds != null) c.maxWaitSeconds = i.maxWaitSeconds;
+  return c;
+}
+
+async function queueDepartment(ctx: ApiContext, queueId: string): Promise<string | undefined> {
+  const events = await ctx.store.readStream(`queue-${queueId}`, { maxCount: 5 });
+  return (events.find((e) => e.type === 'QueueCreated')?.data as A | undefined)?.departmentId;
+}
+
+export const floorAdminResolvers = {
+  Query: {
+    agentState: async (_: unknown, a: { agentId: string; asOf?: A }, ctx: ApiContext) => {
+      if (a.asOf && (a.asOf.at != null || a.asOf.position != null)) throw badInput('agentState 不支持 asOf；请用 agentStates(asOf) / use agentStates(asOf:) for past states');
+      const read = ctx.readModels.agentStates;
+      if (!read) throw apiError('NOT_AVAILABLE', '尚未开放 / the agentStates read model is not wired into this server yet');
+      // Scoped by the read model: an agent outside the caller's scope is simply not found.
+      const states = await read({ filter: {} }, await ctx.scope());
+      return states.find((s) => s.agentId === a.agentId) ?? null;
+    },
+  },
+  Mutation: {
+    createQueue: async (_: unknown, a: A, ctx: ApiContext) => {
+      const departmentId = a.input.departmentId ?? ctx.principal!.departmentId;
+      if (!departmentId) throw badInput('请指定部门 / give the queue a department');
+      if (!departmentInScope(await ctx.scope(), departmentId)) throw forbidden(`department ${departmentId}`);
+      const queueId = a.id ?? newIdFor(ctx, 'queue', a.commandId);
+      return run(ctx, queueDecider, queueId, 'CreateQueue', { queueId, name: a.input.name, departmentId, config: queueConfig(a.input) }, a.commandId);
+    },
+    updateQueue: async (_: unknown, a: A, ctx: ApiContext) => {
+      const departmentId = await queueDepartment(ctx, a.id);
+      if (!departmentId) throw notFound(`queue ${a.id}`);
+      if (!departmentInScope(await ctx.scope(), departmentId)) throw forbidden(`queue ${a.id}`);
+      if (a.input.departmentId && a.input.departmentId !== departmentId) throw badInput('队列不能换部门 / a queue cannot move to another department');
+      return run(ctx, queueDecider, a.id, 'ConfigureQueue', { config: queueConfig(a.input) }, a.commandId);
+    },
+    /** Callers who hung up unanswered since an instant become leads of the campaign's missed-call list. */
+    importMissedCalls: async (_: unknown, a: { since: string; campaignId: string; commandId?: string }, ctx: ApiContext) => {
+      const departmentId = await campaignDepartment(ctx.store, a.campaignId);
+      if (departmentId === undefined) throw notFound(`campaign ${a.campaignId}`);
+      if (!departmentInScope(await ctx.scope(), departmentId)) throw forbidden(`campaign ${a.campaignId}`);
+      const since = new Date(a.since);
+      if (Number.isNaN(since.getTime())) throw badInput(`since is not an instant: ${a.since}`);
+      const p = ctx.principal!;
+      const listId = `missed-${a.campaignId}`;
+      const now = new Date().toISOString();
+      await handleCommand(ctx.store, campaignDecider, a.campaignId, {
+        type: 'AttachList',
+        data: { listId },
+        meta: { now, commandId: `${listId}:attach`, actorId: p.userId, actorRole: p.role },
+      });
+      const importId = a.commandId ? newIdFor(ctx, 'import-missed', a.commandId) : randomUUID();
+      const streamId = `import-${importId}`;
+      const earlier = await ctx.store.readStream(streamId, { maxCount: 1 });
+      if (earlier.length) {
+        const e = earlier[0];
+        return { streamId, events: [{ id: e.id, streamId, revision: e.revision, position: e.position, type: e.type }], position: e.position, repeated: true };
+      }
+      const r = await importFromCalls({ store: ctx.store, source: 'missed_call', since, batchId: listId, departmentId: departmentId ?? undefined, actorId: p.userId, actorRole: p.role });
+      const data = { importId, source: 'missed_call', campaignId: a.campaignId, since: since.toISOString(), rowsRead: r.rows, imported: r.imported, duplicates: r.duplicates, alreadyImported: r.alreadyImported, rejected: r.rejected, at: new Date().toISOString() };
+      const appended = await ctx.store.append(streamId, [{ type: 'ImportFinished', data, metadata: { actorId: p.userId, actorRole: p.role, occurredAt: data.at } }], 'no-stream');
+      const [e] = await ctx.store.readStream(streamId, { maxCount: 1 });
+      return { streamId, events: [{ id: e.id, streamId, revision: e.revision, position: e.position, type: e.type }], position: appended.position, repeated: false };
+    },
+  },
+};
