@@ -15,7 +15,7 @@ export interface LiveDialerOptions {
   campaignId: string;
   rules: ComplianceRules;
   /** The next lead to try (E.164), or undefined when the list is worked through. */
-  nextLead: (inFlight: ReadonlySet<string>) => string | undefined;
+  nextLead: (busy: ReadonlySet<string>) => string | undefined | Promise<string | undefined>;
   /** Dial string of a customer number, e.g. sofia/gateway/trunk1/<digits>. */
   dialString: (e164: string) => string;
   tickMs?: number;
@@ -137,7 +137,7 @@ export class LiveDialer {
         // Never two dials to one number at once: ours, and calls other dialers (or a previous run) have live.
         const busy = this.history.livePhones(Date.now());
         for (const phone of this.phonesInFlight) busy.add(phone);
-        const phone = this.o.nextLead(busy);
+        const phone = await this.o.nextLead(busy);
         if (!phone) break;
         await this.dial(phone);
       }

@@ -4,6 +4,7 @@ import { createPacer } from '../dialer/pacing/index.ts';
 import type { EventStore } from '../eventstore/types.ts';
 import type { MediaServer } from '../telephony/session/mediaServer.ts';
 import { BotAgents } from './botAgents.ts';
+import { CampaignLeads } from './campaignLeads.ts';
 import { LiveDialer } from './liveDialer.ts';
 import { peopleFirst } from './peopleFirst.ts';
 import { DEMO_CAMPAIGN, seedDemo, type DemoLogin } from './seedDemo.ts';
@@ -32,8 +33,7 @@ export async function startFloor(deps: FloorDeps): Promise<Floor> {
   const seed = await seedDemo(store, { bots: deps.bots, leads: deps.leads });
   const { media } = deps;
   const clockForPacer = { now: () => Date.now() };
-  let cursor = 0;
-  const maxDials = seed.leads.length * 3;
+  const leads = new CampaignLeads(store, DEMO_CAMPAIGN);
   const dialer = new LiveDialer({
     store,
     media,
@@ -45,12 +45,10 @@ export async function startFloor(deps: FloorDeps): Promise<Floor> {
       maxAttempts: 3,
       abandonRateTarget: 0.03,
     },
-    nextLead: (inFlight) => {
-      for (let tries = 0; tries < seed.leads.length && cursor < maxDials; tries++) {
-        const phone = seed.leads[cursor++ % seed.leads.length];
-        if (!inFlight.has(phone)) return phone;
-      }
-      return undefined;
+    // The campaign's own policy from the log: callbacks due first, retry delays per outcome, max attempts.
+    nextLead: async (busy) => {
+      await leads.catchUp();
+      return leads.next(new Date().toISOString(), busy);
     },
     dialString: (e164) => `sofia/gateway/demo/${e164.replace(/^\+/, '')}`,
     onError: (e) => log(`dialer: ${(e as Error).message}`),
