@@ -25,6 +25,7 @@ import { commandResolvers } from './graphql/resolvers/commands.ts';
 import { identityLoaders, identityResolvers, identityTypes } from './graphql/resolvers/identity.ts';
 import { createLead } from './graphql/resolvers/createLead.ts';
 import { floorAdminResolvers } from './graphql/resolvers/floorAdmin.ts';
+import { followUpResolvers } from './graphql/resolvers/followUps.ts';
 import { importResolvers } from './graphql/resolvers/imports.ts';
 import { ImportJobs } from './imports/importJobs.ts';
 import { liveResolvers } from './graphql/resolvers/live.ts';
@@ -152,6 +153,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
         ...identityResolvers.Mutation,
         ...importApi.Mutation,
         ...floorAdminResolvers.Mutation,
+        ...followUpResolvers.Mutation,
         createLead,
         login: async (root: unknown, args: any, ctx: any) => {
           const retryAfterMs = await loginLimiter(ctx.request, args.username);

@@ -26,9 +26,7 @@ const STILL_NOT_AVAILABLE = [
   // Not yet: each needs a read model or a domain command the API cannot supply on its own.
   'Mutation.finishWrapUp',
   'Mutation.cancelCallback',
-  'Mutation.completeCallback',
   'Mutation.cancelOrder',
-  'Mutation.setIvrMenu',
   'Mutation.removeIvrMenu',
   'Query.queue',
   'Query.queues',
@@ -170,5 +168,31 @@ describe('root fields', () => {
     expect(lead.data).toMatchObject({ source: 'missed_call', batchId: 'missed-camp-m' });
     expect(await h.store.readStream('lead-+8613200132000')).toEqual([]);
     expect((await h.gql(m, { s: since }, sup)).data.importMissedCalls).toEqual({ streamId: r.data.importMissedCalls.streamId, repeated: true });
+  });
+
+  it('completeCallback closes the owner\'s callback; a colleague may not take over a private one', async () => {
+    const due = new Date(Date.now() + 3600_000).toISOString();
+    const agent = await h.token('agent-east');
+    expect((await h.gql('mutation { createLead(phone: "13300133000", campaignId: "camp-m") { position } }', {}, agent)).errors).toBeUndefined();
+    const s = await h.gql('mutation($d: DateTime!) { scheduleCallback(leadId: "13300133000", dueAt: $d) { events { type } } }', { d: due }, agent);
+    expect(s.errors).toBeUndefined();
+    const [scheduled] = (await h.store.readStream('lead-+8613300133000')).filter((e) => e.type === 'LeadCallbackScheduled');
+    const callbackId = (scheduled.data as any).callbackId as string;
+    await rebuild('all', { pool: h.pool, store: h.store });
+    const done = 'mutation($id: ID!) { completeCallback(callbackId: $id) { events { type } } }';
+    expect((await h.gql(done, { id: callbackId }, await h.token('agent-west'))).errors?.[0].extensions.code).toBe('FORBIDDEN');
+    expect((await h.gql(done, { id: callbackId }, await h.token('agent-east-2'))).errors?.[0].extensions.code).toBe('FORBIDDEN');
+    expect((await h.gql(done, { id: callbackId }, agent)).data.completeCallback.events).toEqual([{ type: 'LeadCallbackDone' }]);
+    expect((await h.gql(done, { id: 'nope' }, agent)).errors?.[0].extensions.code).toBe('NOT_FOUND');
+  });
+
+  it('setIvrMenu publishes a new version each time and refuses targets it cannot route', async () => {
+    const sup = await h.token('sup-east');
+    const set = 'mutation($o: JSON!) { setIvrMenu(id: "main", input: { name: "主菜单", options: $o }) { events { type } } }';
+    expect((await h.gql(set, { o: { '1': { queue: 'sales' } } }, sup)).data.setIvrMenu.events).toEqual([{ type: 'IvrMenuPublished' }]);
+    expect((await h.gql(set, { o: { '1': { queue: 'sales' }, '0': { agent: 'agent-east' } } }, sup)).errors).toBeUndefined();
+    expect((await h.store.readStream('ivr-main')).map((e) => (e.data as any).version)).toEqual([1, 2]);
+    expect((await h.gql(set, { o: { '9': { menu: 'other' } } }, sup)).errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect((await h.gql(set, { o: { '1': { queue: 'sales' } } }, await h.token('agent-east'))).errors?.[0].extensions.code).toBe('FORBIDDEN');
   });
 });

@@ -1,0 +1,59 @@
+import { sql } from 'slonik';
+import type { IvrMenu, IvrTarget } from '../../../domain/ivr/events.ts';
+import { ivrDecider } from '../../../domain/ivr/decider.ts';
+import { ivrStreamId } from '../../../domain/ivr/streams.ts';
+import { leadDecider } from '../../../domain/lead/decider.ts';
+import type { CallbackDoc } from '../../../projections/readModels/leads/evolve.ts';
+import { tableIn } from '../../../projections/readModels/shared/query.ts';
+import { DocRow } from '../../../projections/readModels/shared/rows.ts';
+import { inScope } from '../../auth/principal.ts';
+import type { ApiContext } from '../context.ts';
+import { badInput, forbidden, notFound } from '../errors.ts';
+import { run } from '../run.ts';
+
+type A = Record<string, any>;
+
+/** `{"1": {"queue": "sales"}, "0": {"agent": "a1"}, "9": {"hangup": true}}` in the IVR decider's terms. */
+function ivrMenu(input: A, promptFile: string | undefined): IvrMenu {
+  const options = input.options;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw badInput('options 须为按键到去向的对象 / options must map keys to targets, e.g. {"1": {"queue": "sales"}}');
+  const choices: Record<string, IvrTarget> = {};
+  for (const [key, raw] of Object.entries(options as A)) {
+    const t = raw as A;
+    if (typeof t?.queue === 'string') choices[key] = { kind: 'queue', id: t.queue };
+    else if (typeof t?.agent === 'string') choices[key] = { kind: 'agent', id: t.agent };
+    else if (typeof t?.voicemail === 'string') choices[key] = { kind: 'voicemail', id: t.voicemail };
+    else if (t?.hangup) choices[key] = { kind: 'hangup' };
+    else throw badInput(`按键 ${key} 的去向无效 / key "${key}": give {"queue": id}, {"agent": id}, {"voicemail": id} or {"hangup": true} (sub-menus are not supported yet)`, { key });
+  }
+  return {
+    rootNodeId: 'root',
+    nodes: [{ id: 'root', promptFile, promptText: promptFile ? undefined : input.name, choices, timeoutSeconds: input.timeoutSeconds ?? 5, maxRetries: 2, onFailure: { kind: 'hangup' } }],
+  };
+}
+
+export const followUpResolvers = {
+  Mutation: {
+    /** The lead of a callback comes from the callbacks read model; the lead decider checks the rest (open, whose). */
+    completeCallback: async (_: unknown, a: { callbackId: string; callId?: string; commandId?: string }, ctx: ApiContext) => {
+      const row = await ctx.pool.maybeOne(sql.type(DocRow)`SELECT key, doc FROM ${tableIn({}, 'callback')} WHERE key = ${a.callbackId}`);
+      const cb = row?.doc as CallbackDoc | undefined;
+      if (!cb) throw notFound(`callback ${a.callbackId}`);
+      if (cb.visibility !== 'public' && !inScope(await ctx.scope(), cb.owner)) throw forbidden(`callback ${a.callbackId}`);
+      return run(ctx, leadDecider, cb.phone, 'CompleteCallback', { callbackId: a.callbackId, callId: a.callId ?? undefined }, a.commandId);
+    },
+    /** Publishes the menu as its next version (the decider refuses an edit of a stale version). */
+    setIvrMenu: async (_: unknown, a: { id: string; input: A; commandId?: string }, ctx: ApiContext) => {
+      let promptFile: string | undefined;
+      if (a.input.promptId) {
+        const events = await ctx.store.readStream(`prompt-${a.input.promptId}`, { maxCount: 1 });
+        promptFile = (events[0]?.data as A | undefined)?.file;
+        if (!promptFile) throw notFound(`prompt ${a.input.promptId}`);
+      }
+      const menu = ivrMenu(a.input, promptFile);
+      const published = await ctx.store.readStream(ivrStreamId(a.id), { direction: 'backwards', maxCount: 1 });
+      const basedOnVersion = Number((published[0]?.data as A | undefined)?.version ?? 0);
+      return run(ctx, ivrDecider, a.id, 'PublishIvrMenu', { menuId: a.id, name: a.input.name, basedOnVersion, menu }, a.commandId);
+    },
+  },
+};
