@@ -79,7 +79,8 @@ export async function seedDemo(store: EventStore, opts: { bots?: number; leads?:
     // The demo must show calls at any hour; a real campaign keeps the default 09:00-21:00 callee time.
     callingHours: { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '23:59' }], timeZonePolicy: 'lead', timeZone: 'Asia/Shanghai' },
     maxAttempts: 3,
-    retryRules: { busy: { delayMinutes: 30 }, no_answer: { delayMinutes: 120 }, machine: { delayMinutes: 240 } },
+    // Short retry delays so the demo list does not run dry within the hour (a real campaign: 30 / 120 / 240).
+    retryRules: { busy: { delayMinutes: 5 }, no_answer: { delayMinutes: 15 }, machine: { delayMinutes: 30 } },
   };
   const run = (id: string, command: any) => once(handleCommand(store, campaignDecider, DEMO_CAMPAIGN, { ...command, meta: meta(`seed:${DEMO_CAMPAIGN}:${id}`) }));
   await run('create', { type: 'CreateCampaign', data: { campaignId: DEMO_CAMPAIGN, name: '双十一回访 Singles Day follow-up', departmentId: DEMO_DEPARTMENT, config } });

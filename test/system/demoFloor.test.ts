@@ -58,6 +58,10 @@ describe('the live demo floor', () => {
       const dials = await store.readAll({ maxCount: 100_000, filter: { eventTypes: ['CallDialAttempted'] } });
       expect(dials.length).toBeGreaterThan(3);
       expect(dials[0].data.compliance).toMatchObject({ allowed: true, inputs: { rulesVersion: 'demo-rules-1', timeZone: 'Asia/Shanghai' } });
+      // Leads come from the campaign's policy: a number is not dialed again before its retry delay (minutes).
+      const phones = dials.map((e) => e.data.phone);
+      expect(new Set(phones).size).toBe(phones.length);
+      expect(dials[0].data.compliance).toMatchObject({ inputs: { dncListVersion: expect.stringMatching(/^dnc@\d+$/), abandonWindow: 'rolling 24h' } });
       expect(await count('CallBridged')).toBeGreaterThan(0);
       const chain = await verifyAll(store);
       expect(chain.ok).toBe(true);
