@@ -144,9 +144,18 @@ export const commandResolvers = {
       const data = { orderId, customerPhone: leadKey(a.leadId), agentId: ctx.principal!.userId, callId: a.callId ?? undefined, lines };
       return run(ctx, orderDecider, orderId, 'PlaceOrder', data, a.commandId);
     },
+    /**
+     * Approver is always the signed-in user (never an argument). The API has no separate review step, so
+     * an order still only placed is reviewed by the approver in the same action; both facts are recorded.
+     */
     approveOrder: async (_: unknown, a: A, ctx: ApiContext) => {
       await requireOrderInScope(ctx, a.orderId);
-      return run(ctx, orderDecider, a.orderId, 'ApproveOrder', { approverId: ctx.principal!.userId }, a.commandId);
+      const me = ctx.principal!.userId;
+      const events = await ctx.store.readStream(`order-${a.orderId}`);
+      const reviewed = events.some((e) => e.type === 'OrderReviewed' || e.type === 'OrderApproved');
+      const review = reviewed ? undefined : await run(ctx, orderDecider, a.orderId, 'ReviewOrder', { reviewerId: me, notes: '审核并批准 / reviewed on approval' }, a.commandId ? `${a.commandId}:review` : undefined);
+      const approved = await run(ctx, orderDecider, a.orderId, 'ApproveOrder', { approverId: me }, a.commandId);
+      return review && !approved.repeated ? { ...approved, events: [...review.events, ...approved.events] } : approved;
     },
     rejectOrder: async (_: unknown, a: A, ctx: ApiContext) => {
       await requireOrderInScope(ctx, a.orderId);
