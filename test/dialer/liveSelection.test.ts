@@ -69,4 +69,17 @@ describe('campaign leads for the live dialer', () => {
     await leads.catchUp();
     expect(leads.next(iso(t0 + 200 * MIN), new Set([phones[1]]))).toBeUndefined();
   });
+
+  it('lets a lead whose dial was refused rest before trying it again, instead of refusing it on every tick', async () => {
+    const fresh = '+8613800000005';
+    await lead(fresh, 'LeadImported', { rawPhone: fresh, source: 'file', batchId: 'list-1', fields: {} });
+    const leads = new CampaignLeads(store, 'c1');
+    await leads.catchUp();
+    const busy = new Set([phones[0], phones[1]]);
+    expect(leads.next(new Date().toISOString(), busy)).toBe(fresh);
+    await put('call-blocked-1', [{ type: 'CallDialBlocked', data: { callId: 'blocked-1', phone: fresh, campaignId: 'c1', at: new Date().toISOString() } }]);
+    await leads.catchUp();
+    expect(leads.next(new Date().toISOString(), busy)).toBeUndefined();
+    expect(leads.next(new Date(Date.now() + 16 * MIN).toISOString(), busy)).toBe(fresh);
+  });
 });
