@@ -23,6 +23,7 @@ import { auditResolvers } from './graphql/resolvers/audit.ts';
 import { callResolvers } from './graphql/resolvers/calls.ts';
 import { commandResolvers } from './graphql/resolvers/commands.ts';
 import { identityLoaders, identityResolvers, identityTypes } from './graphql/resolvers/identity.ts';
+import { configQueryResolvers } from './graphql/resolvers/configQueries.ts';
 import { createLead } from './graphql/resolvers/createLead.ts';
 import { floorAdminResolvers } from './graphql/resolvers/floorAdmin.ts';
 import { followUpResolvers } from './graphql/resolvers/followUps.ts';
@@ -146,7 +147,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   const sdl = loadSchemaSdl();
   const resolvers = guardResolvers(
     {
-      Query: { ...readModelResolvers.Query, ...auditResolvers.Query, ...identityResolvers.Query, ...recordingResolvers.Query, ...importApi.Query, ...floorAdminResolvers.Query },
+      Query: { ...readModelResolvers.Query, ...auditResolvers.Query, ...identityResolvers.Query, ...recordingResolvers.Query, ...importApi.Query, ...floorAdminResolvers.Query, ...configQueryResolvers.Query },
       Mutation: {
         ...callResolvers(deps.telephony).Mutation,
         ...commandResolvers.Mutation,

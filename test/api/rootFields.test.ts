@@ -28,9 +28,6 @@ const STILL_NOT_AVAILABLE = [
   'Mutation.cancelCallback',
   'Mutation.cancelOrder',
   'Mutation.removeIvrMenu',
-  'Query.queue',
-  'Query.queues',
-  'Query.ivrMenus',
   'Query.qaQueue',
   'Query.qaScores',
 ].sort();
@@ -194,5 +191,17 @@ describe('root fields', () => {
     expect((await h.store.readStream('ivr-main')).map((e) => (e.data as any).version)).toEqual([1, 2]);
     expect((await h.gql(set, { o: { '9': { menu: 'other' } } }, sup)).errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
     expect((await h.gql(set, { o: { '1': { queue: 'sales' } } }, await h.token('agent-east'))).errors?.[0].extensions.code).toBe('FORBIDDEN');
+  });
+
+  it('queues and ivrMenus show what was configured, queues only inside the caller\'s departments', async () => {
+    const east = await h.token('sup-east');
+    expect((await h.gql('mutation { createQueue(id: "q-east", input: { name: "华东售前", strategy: ROUND_ROBIN, maxWaitSeconds: 90, departmentId: "east" }) { position } }', {}, east)).errors).toBeUndefined();
+    const list = await h.gql('{ queues { id name strategy maxWaitSeconds department { id } state { waiting agentsAvailable } } }', {}, east);
+    expect(list.errors).toBeUndefined();
+    expect(list.data.queues).toEqual([{ id: 'q-east', name: '华东售前', strategy: 'ROUND_ROBIN', maxWaitSeconds: 90, department: { id: 'east' }, state: { waiting: 0, agentsAvailable: expect.any(Number) } }]);
+    expect((await h.gql('{ queue(id: "q-west") { maxWaitSeconds } }', {}, await h.token('sup-west'))).data.queue).toEqual({ maxWaitSeconds: 60 });
+    expect((await h.gql('{ queue(id: "q-west") { id } }', {}, east)).data.queue).toBeNull();
+    const menus = await h.gql('{ ivrMenus { id name options } }', {}, east);
+    expect(menus.data.ivrMenus.find((m: any) => m.id === 'main')).toEqual({ id: 'main', name: '主菜单', options: { '1': { queue: 'sales' }, '0': { agent: 'agent-east' } } });
   });
 });

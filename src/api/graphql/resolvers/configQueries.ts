@@ -1,0 +1,111 @@
+import type { IvrMenu } from '../../../domain/ivr/events.ts';
+import type { QueueConfig } from '../../../domain/queue/events.ts';
+import type { RecordedEvent } from '../../../eventstore/types.ts';
+import { wallboard } from '../../../projections/readModels/wallboard/queries.ts';
+import { departmentInScope, inScope } from '../../auth/principal.ts';
+import type { ApiContext } from '../context.ts';
+import { badInput } from '../errors.ts';
+
+type A = Record<string, any>;
+const BUSY = new Set(['talking', 'wrap_up', 'reserved', 'ringing', 'held']);
+
+/** Every event of some types, in log order (the store indexes events by type, so this is not a log scan). */
+async function eventsOfTypes(ctx: ApiContext, eventTypes: string[]): Promise<RecordedEvent[]> {
+  const out: RecordedEvent[] = [];
+  for (let after = 0; ; ) {
+    const page = await ctx.store.readAll({ after, maxCount: 2000, filter: { eventTypes } });
+    if (!page.length) return out;
+    out.push(...page);
+    after = page[page.length - 1].position;
+  }
+}
+
+function noAsOf(asOf: A | undefined) {
+  if (asOf && (asOf.at != null || asOf.position != null)) throw badInput('队列不支持 asOf / queues are served as of now only');
+}
+
+interface QueueDoc {
+  id: string;
+  name: string;
+  departmentId: string;
+  config: QueueConfig;
+  position: number;
+}
+
+/** Queues from their own events; live figures from the wallboard read model (agents: the caller's visible floor). */
+async function queueList(ctx: ApiContext, only?: string): Promise<A[]> {
+  const byId = new Map<string, QueueDoc>();
+  for (const e of await eventsOfTypes(ctx, ['QueueCreated', 'QueueConfigured'])) {
+    const d = e.data as A;
+    if (only && d.queueId !== only) continue;
+    if (e.type === 'QueueCreated') byId.set(d.queueId, { id: d.queueId, name: d.name, departmentId: d.departmentId, config: d.config, position: e.position });
+    else {
+      const q = byId.get(d.queueId);
+      if (q) Object.assign(q, { config: d.config, position: e.position });
+    }
+  }
+  const scope = await ctx.scope();
+  const queues = [...byId.values()].filter((q) => departmentInScope(scope, q.departmentId));
+  if (!queues.length) return [];
+  const board = await wallboard(ctx.pool, { queueIds: queues.map((q) => q.id) });
+  const floor = board.agents.filter((a) => inScope(scope, a.agentId));
+  const agentsAvailable = floor.filter((a) => a.state === 'ready').length;
+  const agentsBusy = floor.filter((a) => BUSY.has(a.state)).length;
+  return queues.map((q) => {
+    const live = board.queues.find((x) => x.queueId === q.id);
+    return {
+      id: q.id,
+      name: q.name,
+      // The schema has no SKILLS strategy: skills routing picks the longest-idle agent among the skilled ones.
+      strategy: q.config.strategy === 'skills' ? 'LONGEST_IDLE' : q.config.strategy.toUpperCase(),
+      maxWaitSeconds: q.config.maxWaitSeconds,
+      priority: 5,
+      departmentId: q.departmentId,
+      agents: [],
+      position: q.position,
+      state: {
+        queueId: q.id,
+        waiting: live?.waiting ?? 0,
+        longestWaitSeconds: live?.longestWaitSeconds ?? 0,
+        agentsAvailable,
+        agentsBusy,
+        answeredToday: live?.answered ?? 0,
+        abandonedToday: live?.abandoned ?? 0,
+        serviceLevel: live?.serviceLevel ?? null,
+        position: q.position,
+      },
+    };
+  });
+}
+
+/** The menu's root node as the schema's flat key -> target map. */
+function options(menu: IvrMenu): A {
+  const root = menu.nodes.find((n) => n.id === menu.rootNodeId) ?? menu.nodes[0];
+  const out: A = {};
+  for (const [key, t] of Object.entries(root?.choices ?? {})) out[key] = t.kind === 'hangup' ? { hangup: true } : { [t.kind === 'node' ? 'menu' : t.kind]: t.id };
+  return out;
+}
+
+export const configQueryResolvers = {
+  Query: {
+    queues: async (_: unknown, a: { departmentId?: string; asOf?: A }, ctx: ApiContext) => {
+      noAsOf(a.asOf);
+      const all = await queueList(ctx);
+      return a.departmentId ? all.filter((q) => q.departmentId === a.departmentId) : all;
+    },
+    queue: async (_: unknown, a: { id: string; asOf?: A }, ctx: ApiContext) => {
+      noAsOf(a.asOf);
+      return (await queueList(ctx, a.id))[0] ?? null;
+    },
+    /** Latest published version of each menu. */
+    ivrMenus: async (_: unknown, _a: unknown, ctx: ApiContext) => {
+      const byId = new Map<string, A>();
+      for (const e of await eventsOfTypes(ctx, ['IvrMenuPublished', 'IvrMenuRolledBack'])) {
+        const d = e.data as A;
+        const root = (d.menu as IvrMenu).nodes.find((n) => n.id === d.menu.rootNodeId);
+        byId.set(d.menuId, { id: d.menuId, name: d.name ?? byId.get(d.menuId)?.name ?? d.menuId, promptId: null, options: options(d.menu), timeoutSeconds: root?.timeoutSeconds ?? 5, position: e.position });
+      }
+      return [...byId.values()].sort((x, y) => String(x.name).localeCompare(String(y.name), 'zh'));
+    },
+  },
+};
