@@ -51,6 +51,8 @@ export async function startFloor(deps: FloorDeps): Promise<Floor> {
       return leads.next(new Date().toISOString(), busy);
     },
     dialString: (e164) => `sofia/gateway/demo/${e164.replace(/^\+/, '')}`,
+    // Blended floor: an inbound caller already waiting takes the next free agent, so dial that many fewer.
+    holdBack: () => media.inboundWaiting(),
     onError: (e) => log(`dialer: ${(e as Error).message}`),
   });
   // The dialer follows the log from now on, so it sees the bots log in and go ready.
