@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectionReadModels } from '../../src/api/projectionReadModels.ts';
 import { loadSchemaSdl } from '../../src/api/schema/load.ts';
 import { rebuild } from '../../src/projections/index.ts';
+import { handleCommand } from '../../src/commands/handleCommand.ts';
+import type { ScorecardCommand } from '../../src/domain/qa/commands.ts';
+import { scorecardDecider } from '../../src/domain/qa/scorecardDecider.ts';
 import { startServer, type Harness } from './harness.ts';
 
 /**
@@ -29,7 +32,6 @@ const STILL_NOT_AVAILABLE = [
   'Mutation.cancelOrder',
   'Mutation.removeIvrMenu',
   'Query.qaQueue',
-  'Query.qaScores',
 ].sort();
 
 const schema = buildSchema(loadSchemaSdl());
@@ -203,5 +205,26 @@ describe('root fields', () => {
     expect((await h.gql('{ queue(id: "q-west") { id } }', {}, east)).data.queue).toBeNull();
     const menus = await h.gql('{ ivrMenus { id name options } }', {}, east);
     expect(menus.data.ivrMenus.find((m: any) => m.id === 'main')).toEqual({ id: 'main', name: '主菜单', options: { '1': { queue: 'sales' }, '0': { agent: 'agent-east' } } });
+  });
+
+  it('qaScores lists scored calls of the caller\'s scope with the call, agent and reviewer', async () => {
+    const criteria = [{ id: 'greeting', label: '开场白', weight: 40 }, { id: 'compliance', label: '合规', weight: 60 }];
+    await handleCommand(h.store, scorecardDecider, 'std', { type: 'DefineScorecard', data: { scorecardId: 'std', name: '标准', criteria }, meta: { now: new Date().toISOString(), actorId: 'admin', actorRole: 'admin' } } as ScorecardCommand);
+    const at = new Date().toISOString();
+    await h.store.append('call-q1', [
+      { type: 'CallDialAttempted', data: { callId: 'q1', phone: '+8613800138009', agentId: 'agent-east', direction: 'outbound', attempt: 1, at, compliance: { allowed: true, reasons: [], inputs: {} } } },
+      { type: 'CallBridged', data: { callId: 'q1', agentId: 'agent-east', at } },
+      { type: 'CallEnded', data: { callId: 'q1', cause: 'NORMAL_CLEARING', hangupBy: 'agent', at } },
+    ]);
+    const score = await h.gql('mutation { scoreCall(callId: "q1", scorecard: "std", items: { greeting: 30, compliance: 60 }) { position } }', {}, await h.token('qa-east'));
+    expect(score.errors).toBeUndefined();
+    await rebuild('all', { pool: h.pool, store: h.store });
+    const Q = '{ qaScores { nodes { call { id } agent { id } reviewer { id } scorecard items total max } pageInfo { totalCount } } }';
+    const east = await h.gql(Q, {}, await h.token('sup-east'));
+    expect(east.errors).toBeUndefined();
+    expect(east.data.qaScores.nodes).toEqual([{ call: { id: 'q1' }, agent: { id: 'agent-east' }, reviewer: { id: 'qa-east' }, scorecard: 'std', items: { greeting: 30, compliance: 60 }, total: 90, max: 100 }]);
+    expect((await h.gql(Q, {}, await h.token('sup-west'))).data.qaScores.nodes).toEqual([]);
+    expect((await h.gql(Q, {}, await h.token('agent-east'))).data.qaScores.nodes).toHaveLength(1);
+    expect((await h.gql(Q, {}, await h.token('agent-east-2'))).data.qaScores.nodes).toEqual([]);
   });
 });

@@ -107,5 +107,36 @@ export const configQueryResolvers = {
       }
       return [...byId.values()].sort((x, y) => String(x.name).localeCompare(String(y.name), 'zh'));
     },
+    qaScores: (...args: Parameters<typeof qaScores>) => qaScores(...args),
   },
 };
+
+/** QA scores from the evaluation events (type-indexed), latest revision of each, inside the caller's scope. */
+export async function qaScores(_: unknown, a: { filter?: A; first?: number; after?: string; asOf?: A }, ctx: ApiContext) {
+  if (a.asOf && (a.asOf.at != null || a.asOf.position != null)) throw badInput('QA 评分不支持 asOf / qaScores are served as of now only');
+  const first = a.first ?? 50;
+  if (!Number.isInteger(first) || first < 1 || first > 200) throw badInput(`first must be 1..200, got ${first}`);
+  const f = a.filter ?? {};
+  const byCall = new Map<string, A>();
+  for (const e of await eventsOfTypes(ctx, ['CallScored', 'ScoreRevised'])) {
+    const d = e.data as A;
+    if (e.type === 'CallScored') {
+      const max = (d.criteria as { weight: number }[]).reduce((s, c) => s + c.weight, 0);
+      const items = Object.fromEntries((d.scores as { criterionId: string; score: number }[]).map((s) => [s.criterionId, s.score]));
+      byCall.set(d.callId, { id: e.streamId, callId: d.callId, agentId: d.agentId ?? null, reviewerId: d.evaluatorId, scorecard: d.scorecardId, items, total: d.total, max, comment: null, fatal: false, at: d.at, position: e.position });
+    } else {
+      const s = byCall.get(d.callId);
+      if (s) Object.assign(s, { total: d.total, items: Object.fromEntries((d.scores as { criterionId: string; score: number }[]).map((x) => [x.criterionId, x.score])), at: d.at });
+    }
+  }
+  const scope = await ctx.scope();
+  const rows = [...byCall.values()]
+    .filter((s) => inScope(scope, s.agentId) || s.reviewerId === ctx.principal!.userId)
+    .filter((s) => (!f.agentId || s.agentId === f.agentId) && (!f.reviewerId || s.reviewerId === f.reviewerId) && (!f.from || s.at >= f.from) && (!f.to || s.at < f.to) && (f.fatal == null || s.fatal === f.fatal))
+    .sort((x, y) => y.position - x.position);
+  if (f.campaignId) throw badInput('按活动筛选 QA 评分尚不支持 / filtering QA scores by campaign is not supported yet');
+  const offset = a.after ? Number(Buffer.from(a.after, 'base64url').toString().replace(/^qa:/, '')) || 0 : 0;
+  const nodes = rows.slice(offset, offset + first);
+  const end = offset + nodes.length;
+  return { nodes, pageInfo: { hasNextPage: end < rows.length, endCursor: nodes.length ? Buffer.from(`qa:${end}`).toString('base64url') : null, totalCount: rows.length } };
+}

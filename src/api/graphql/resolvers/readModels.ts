@@ -117,7 +117,7 @@ export const readModelLoaders = {
   Lead: { owner: userLoader('ownerId'), department: departmentLoader() },
   Call: { agent: userLoader('agentId'), department: departmentLoader() },
   Order: { agent: userLoader('agentId'), approvedBy: userLoader('approvedById'), department: departmentLoader() },
-  QaScore: { agent: userLoader('agentId'), reviewer: userLoader('reviewerId') },
+  QaScore: { agent: userLoader('agentId'), reviewer: userLoader('reviewerId'), call: currentCallLoader() },
   Callback: { agent: userLoader('agentId') },
   AgentState: { agent: userLoader('agentId'), currentCall: currentCallLoader() },
   AgentRanking: { agent: userLoader('agentId') },
