@@ -174,6 +174,24 @@ describe('AgentDesk: commands', () => {
     expect(desk.error).toBeNull();
   });
 
+  it('keeps its own command’s state while the state read model still shows the state before it', async () => {
+    let served = { status: 'LOGGED_OUT', pauseReason: null, since: '2026-03-01T01:00:00Z', extension: null, currentCall: null };
+    const api = new FakeApi()
+      .on('AgentState', () => ({ agentState: served }))
+      .on('SetAgentAvailable', () => ({ setAgentAvailable: { position: 2, events: [{ type: 'AgentReady' }] } }));
+    const desk = new AgentDesk(api, 'u1');
+    await desk.load();
+    expect(desk.status).toBe('LOGGED_OUT');
+    await desk.ready(); // the read right after the command still says LOGGED_OUT
+    expect(desk.status).toBe('AVAILABLE');
+    await desk.load();
+    expect(desk.status).toBe('AVAILABLE');
+    desk.trustOwnCommandMs = 0; // later, the server is the authority again (e.g. a supervisor forced a pause)
+    served = { ...served, status: 'PAUSED', since: '2026-03-01T01:05:00Z' };
+    await desk.load();
+    expect(desk.status).toBe('PAUSED');
+  });
+
   it('reads the resulting state from the appended events, last one wins', () => {
     expect(statusAfter([{ type: 'AgentLoggedIn' }, { type: 'AgentReady' }])).toBe('AVAILABLE');
     expect(statusAfter([{ type: 'AgentCallEnded' }, { type: 'AgentLoggedOut' }])).toBe('LOGGED_OUT');

@@ -68,6 +68,9 @@ export class AgentDesk {
   call = $state<ActiveCall | null>(null);
   /** Pause between reads of a call the read model has not caught up with (tests set 0). */
   retryMs = 500;
+  /** How long the desk trusts its own command's result over a state read that disagrees (read model catching up). */
+  trustOwnCommandMs = 5_000;
+  private ownCommandAt = 0;
   customer = $state.raw<Customer360 | null>(null);
   campaign = $state.raw<CampaignInfo | null>(null);
   error = $state<string | null>(null);
@@ -97,9 +100,14 @@ export class AgentDesk {
     }
     const s = data?.agentState;
     if (!s) return;
-    this.status = s.status;
-    this.pauseReason = s.pauseReason;
-    this.since = s.since;
+    // Right after its own command the read model may still show the state before it (e.g. logged out just after
+    // logging in); taking that would flip the desk back and forth. After a short while the server wins again.
+    const catchingUp = s.status !== this.status && Date.now() - this.ownCommandAt < this.trustOwnCommandMs;
+    if (!catchingUp) {
+      this.status = s.status;
+      this.pauseReason = s.pauseReason;
+      this.since = s.since;
+    }
     this.extension = s.extension;
     const c = s.currentCall;
     const open = this.call;
@@ -237,6 +245,7 @@ export class AgentDesk {
     const status = statusAfter(result?.events ?? []);
     if (status) {
       this.setStatus(status, new Date().toISOString());
+      this.ownCommandAt = Date.now();
       if (status === 'PAUSED') this.pauseReason = pauseReason;
     }
     await this.load();
