@@ -31,7 +31,6 @@ const STILL_NOT_AVAILABLE = [
   'Mutation.cancelCallback',
   'Mutation.cancelOrder',
   'Mutation.removeIvrMenu',
-  'Query.qaQueue',
 ].sort();
 
 const schema = buildSchema(loadSchemaSdl());
@@ -226,5 +225,25 @@ describe('root fields', () => {
     expect((await h.gql(Q, {}, await h.token('sup-west'))).data.qaScores.nodes).toEqual([]);
     expect((await h.gql(Q, {}, await h.token('agent-east'))).data.qaScores.nodes).toHaveLength(1);
     expect((await h.gql(Q, {}, await h.token('agent-east-2'))).data.qaScores.nodes).toEqual([]);
+  });
+
+  it('qaQueue offers recorded calls of the reviewer\'s scope that nobody has scored', async () => {
+    const at = new Date().toISOString();
+    for (const id of ['r1', 'r2'])
+      await h.store.append(`call-${id}`, [
+        { type: 'CallDialAttempted', data: { callId: id, phone: '+8613800138010', agentId: 'agent-east', direction: 'outbound', attempt: 1, at, compliance: { allowed: true, reasons: [], inputs: {} } } },
+        { type: 'CallBridged', data: { callId: id, agentId: 'agent-east', at } },
+        { type: 'CallRecordingStarted', data: { callId: id, recordingId: `rec-${id}`, file: `${id}.wav`, at } },
+        { type: 'CallRecordingStopped', data: { callId: id, recordingId: `rec-${id}`, file: `${id}.wav`, sha256: 'ab', durationMs: 1000, at } },
+        { type: 'CallEnded', data: { callId: id, cause: 'NORMAL_CLEARING', hangupBy: 'agent', at } },
+      ]);
+    await h.gql('mutation { scoreCall(callId: "r2", scorecard: "std", items: { greeting: 40, compliance: 60 }) { position } }', {}, await h.token('qa-east'));
+    await rebuild('all', { pool: h.pool, store: h.store });
+    const Q = '{ qaQueue { nodes { id } } }';
+    const ids = (await h.gql(Q, {}, await h.token('qa-east'))).data.qaQueue.nodes.map((n: any) => n.id);
+    expect(ids).toContain('r1');
+    expect(ids).not.toContain('r2');
+    expect((await h.gql(Q, {}, await h.token('sup-west'))).data.qaQueue.nodes).toEqual([]);
+    expect((await h.gql(Q, {}, await h.token('agent-east'))).errors?.[0].extensions.code).toBe('FORBIDDEN');
   });
 });

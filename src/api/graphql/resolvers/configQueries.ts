@@ -108,6 +108,7 @@ export const configQueryResolvers = {
       return [...byId.values()].sort((x, y) => String(x.name).localeCompare(String(y.name), 'zh'));
     },
     qaScores: (...args: Parameters<typeof qaScores>) => qaScores(...args),
+    qaQueue: (...args: Parameters<typeof qaQueue>) => qaQueue(...args),
   },
 };
 
@@ -139,4 +140,35 @@ export async function qaScores(_: unknown, a: { filter?: A; first?: number; afte
   const nodes = rows.slice(offset, offset + first);
   const end = offset + nodes.length;
   return { nodes, pageInfo: { hasNextPage: end < rows.length, endCursor: nodes.length ? Buffer.from(`qa:${end}`).toString('base64url') : null, totalCount: rows.length } };
+}
+
+/**
+ * Calls waiting for QA: recorded calls of the caller's scope not yet scored, newest first, at most three per
+ * agent per page so one busy agent does not fill the reviewer's list.
+ */
+export async function qaQueue(_: unknown, a: { first?: number; after?: string }, ctx: ApiContext) {
+  const first = a.first ?? 50;
+  if (!Number.isInteger(first) || first < 1 || first > 200) throw badInput(`first must be 1..200, got ${first}`);
+  const calls = ctx.readModels.calls;
+  if (!calls) throw badInput('通话记录未接入 / the calls read model is not wired into this server');
+  const scored = new Set((await eventsOfTypes(ctx, ['CallScored'])).map((e) => (e.data as A).callId));
+  const scope = await ctx.scope();
+  const perAgent = new Map<string, number>();
+  const nodes: A[] = [];
+  let after = a.after ?? null;
+  let hasNextPage = false;
+  while (nodes.length < first) {
+    const page = await calls({ filter: { hasRecording: true }, first: 200, after }, scope);
+    for (const c of page.nodes) {
+      if (scored.has(c.id) || nodes.length >= first) continue;
+      const agent = String(c.agentId ?? '');
+      if ((perAgent.get(agent) ?? 0) >= 3) continue;
+      perAgent.set(agent, (perAgent.get(agent) ?? 0) + 1);
+      nodes.push(c);
+    }
+    hasNextPage = page.pageInfo.hasNextPage;
+    after = page.pageInfo.endCursor;
+    if (!hasNextPage || !after) break;
+  }
+  return { nodes, pageInfo: { hasNextPage, endCursor: after } };
 }
