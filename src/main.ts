@@ -59,6 +59,7 @@ export async function startSystem(config: Config = loadConfig(), opts: StartOpti
     stops.push(() => runner.stop());
 
     let esl = config.esl;
+    let simulator: FreeSwitchSimulator | undefined;
     if (!esl) {
       // Short demo conversations keep the floor lively: a newcomer sees calls within a minute.
       const sim = await FreeSwitchSimulator.start({
@@ -69,6 +70,7 @@ export async function startSystem(config: Config = loadConfig(), opts: StartOpti
         customers: { answerProbability: 0.4, ringMs: [3_000, 12_000], talkMs: [15_000, 90_000] },
       });
       stops.push(() => sim.stop());
+      simulator = sim;
       esl = { host: '127.0.0.1', port: sim.port, password: 'ClueCon' };
       log(`FreeSWITCH simulator on 127.0.0.1:${sim.port}`);
     }
@@ -87,7 +89,7 @@ export async function startSystem(config: Config = loadConfig(), opts: StartOpti
 
     let floor: Floor | undefined;
     if (opts.demo ?? !config.esl) {
-      floor = await startFloor({ store, pool: db.pool, media: telephony.media, config, log, bots: opts.bots, leads: opts.leads });
+      floor = await startFloor({ store, pool: db.pool, media: telephony.media, config, log, bots: opts.bots, leads: opts.leads, simulator });
       stops.push(() => floor!.stop());
     }
     return { url, config, floor, stop };

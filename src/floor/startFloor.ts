@@ -3,8 +3,10 @@ import type { Config } from '../config.ts';
 import { createPacer } from '../dialer/pacing/index.ts';
 import type { EventStore } from '../eventstore/types.ts';
 import type { MediaServer } from '../telephony/session/mediaServer.ts';
+import type { FreeSwitchSimulator } from '../telephony/simulator/server.ts';
 import { BotAgents } from './botAgents.ts';
 import { CampaignLeads } from './campaignLeads.ts';
+import { startInboundFloor } from './inboundFloor.ts';
 import { LiveDialer } from './liveDialer.ts';
 import { peopleFirst } from './peopleFirst.ts';
 import { DEMO_CAMPAIGN, seedDemo, type DemoLogin } from './seedDemo.ts';
@@ -24,6 +26,8 @@ export interface FloorDeps {
   config: Config;
   log: (line: string) => void;
   bots?: number;
+  /** The simulator, when the floor runs on it: simulated callers ring the service line. */
+  simulator?: FreeSwitchSimulator;
   leads?: number;
 }
 
@@ -61,6 +65,8 @@ export async function startFloor(deps: FloorDeps): Promise<Floor> {
   const bots = new BotAgents(store, media, seed.botAgentIds);
   bots.onError = (e) => log(`bot: ${(e as Error).message}`);
   await bots.start();
+  // Callers of the service line are queued for the same agents (blended); the dialer holds back for them.
+  const inbound = startInboundFloor({ store, media, simulator: deps.simulator, log });
   log(`demo floor: ${seed.botAgentIds.length} bot agents, ${seed.leads.length} leads, predictive campaign ${DEMO_CAMPAIGN}`);
 
   return {
@@ -69,6 +75,7 @@ export async function startFloor(deps: FloorDeps): Promise<Floor> {
     dialer,
     bots,
     stop: async () => {
+      inbound.stop();
       await dialer.stop();
       await bots.stop();
       undoPeopleFirst();
