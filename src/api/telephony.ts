@@ -13,4 +13,6 @@ export interface CallControlPort {
   /** Connects the supervisor's own phone to the call in the given mode. */
   monitor(callId: string, supervisorId: string, mode: 'listen' | 'whisper' | 'barge'): Promise<void>;
   stopMonitoring(callId: string, supervisorId: string): Promise<void>;
+  /** Ends the agent's wrap-up now (the live agent machine owns wrap-up); optional until the session offers it. */
+  finishWrapUp?(agentId: string): Promise<void>;
 }

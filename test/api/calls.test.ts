@@ -29,6 +29,9 @@ class SwitchRequests implements CallControlPort {
   async stopMonitoring(callId: string, supervisorId: string) {
     this.log.push(`stop monitoring ${callId} by ${supervisorId}`);
   }
+  async finishWrapUp(agentId: string) {
+    this.log.push(`finish wrap-up of ${agentId}`);
+  }
 }
 
 let h: Harness;
@@ -87,5 +90,16 @@ describe('call control', () => {
     expect(r.errors).toBeUndefined();
     expect(r.data.scoreCall.events).toEqual([{ type: 'CallScored' }]);
     expect((await h.store.readStream('evaluation-k1'))[0].data).toMatchObject({ total: 90, evaluatorId: 'qa-east', agentId: 'agent-east', scorecardVersion: 1 });
+  });
+});
+
+describe('wrap-up', () => {
+  it('asks the session to end the calling agent’s own wrap-up, never someone else’s', async () => {
+    const before = sw.log.length;
+    const r = await h.gql('mutation { finishWrapUp { streamId } }', {}, await h.token('agent-west'));
+    expect(r.data.finishWrapUp.streamId).toBe('agent-agent-west');
+    expect(sw.log.slice(before)).toEqual(['finish wrap-up of agent-west']);
+    expect(code(await h.gql('mutation { finishWrapUp { streamId } }', {}, await h.token('auditor')))).toBe('FORBIDDEN');
+    expect(sw.log.slice(before)).toHaveLength(1);
   });
 });

@@ -26,8 +26,8 @@ const STILL_NOT_AVAILABLE = [
   'Mutation.stopMonitoring',
   'Mutation.forceHangUp',
   'Mutation.forceTransfer',
-  // Not yet: each needs a read model or a domain command the API cannot supply on its own.
-  'Mutation.finishWrapUp',
+  'Mutation.finishWrapUp', // the live agent machine owns wrap-up: CallControlPort.finishWrapUp
+  // Not yet: no domain command to record them (lead CancelCallback, order CancelOrder, IVR RemoveIvrMenu).
   'Mutation.cancelCallback',
   'Mutation.cancelOrder',
   'Mutation.removeIvrMenu',

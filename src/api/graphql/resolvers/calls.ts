@@ -40,6 +40,13 @@ export function callResolvers(telephony: CallControlPort | undefined) {
   };
   return {
     Mutation: {
+      finishWrapUp: async (_: unknown, _a: A, ctx: ApiContext) => {
+        const p = port();
+        if (!p.finishWrapUp) throw apiError('NOT_AVAILABLE', '本系统暂不支持提前结束话后处理 / this switch session cannot end wrap-up early yet');
+        const agentId = ctx.principal!.userId;
+        await p.finishWrapUp(agentId);
+        return { streamId: `agent-${agentId}`, events: [], position: await ctx.store.headPosition(), repeated: false };
+      },
       dial: async (_: unknown, a: A, ctx: ApiContext) => {
         const p = port();
         const callId = newIdFor(ctx, 'call', a.commandId);
