@@ -80,14 +80,14 @@ describe('agent desk (scenario API)', () => {
     // Nothing of the previous call carries over: no "saved" note on the new call's disposition form.
     expect(await page.getByTestId('disposition').getByText('结果已保存').count()).toBe(0);
     await form.getByRole('button', { name: '保存' }).click();
-    expect(server.scenario.uploads).toEqual([]); // the name is required: nothing sent
+    expect(server.scenario.createdLeads).toEqual([]); // the name is required: nothing sent
     await form.getByLabel('姓名').fill('刘洋');
     await form.getByRole('button', { name: '添加字段' }).click();
     await form.getByPlaceholder('字段名').fill('城市');
     await form.getByPlaceholder('值').fill('上海');
     await form.getByRole('button', { name: '保存' }).click();
     await form.getByText('客户已添加').waitFor();
-    expect(server.scenario.uploads).toMatchObject([{ params: { campaignId: 'c-spring', phoneColumn: 'phone' }, rows: [['phone', 'name', '城市'], ['+8613912345678', '刘洋', '上海']] }]);
+    expect(server.scenario.createdLeads).toEqual([{ phone: '+8613912345678', name: '刘洋', campaignId: 'c-spring', customFields: { 城市: '上海' } }]);
     await screenshot(page, 'agent-add-customer');
   });
 });

@@ -45,11 +45,12 @@ describe('MyWork', () => {
     expect(api.calls).toHaveLength(0);
   });
 
-  it('adds an unknown caller as a one-row import into the call’s campaign, fields included', async () => {
-    const api = new FakeApi();
+  it('adds an unknown caller as a lead of the call’s campaign, fields included, with a command id', async () => {
+    const api = new FakeApi().on('CreateLead', () => ({ createLead: { position: 7 } }));
     const work = new MyWork(api, 'u1');
-    expect(await work.addCustomer('+8613900000000', '赵敏, 女士', 'c1', { 城市: '苏州' })).toBe(true);
-    expect(api.uploads[0]).toEqual({ path: '/imports', params: { filename: 'screen-pop.csv', campaignId: 'c1', phoneColumn: 'phone' }, body: 'phone,name,城市\n+8613900000000,"赵敏, 女士",苏州\n' });
+    expect(await work.addCustomer('+8613900000000', '赵敏, 女士', 'c1', { 城市: '苏州', ' ': 'x' })).toBe(true);
+    expect(api.named('CreateLead')[0].variables).toMatchObject({ phone: '+8613900000000', name: '赵敏, 女士', campaignId: 'c1', customFields: { 城市: '苏州' } });
+    expect(api.named('CreateLead')[0].variables.commandId).toEqual(expect.any(String));
     expect(await work.addCustomer('+8613900000000', '赵敏', null)).toBe(false);
     expect(work.error).toBe('customer.needCampaign');
   });

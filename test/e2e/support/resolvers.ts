@@ -80,6 +80,11 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
         if (s.agents.get(ctx.user!.id)?.status === 'WRAP_UP') s.setAgent(ctx.user!.id, 'AVAILABLE');
         return r;
       },
+      createLead: ({ phone, name, campaignId, customFields }, ctx) => {
+        const u = need(ctx, 'AGENT');
+        s.createdLeads.push({ phone, name, campaignId, customFields: customFields ?? {} });
+        return result(s, `lead-${phone}`, s.record(`lead-${phone}`, 'LeadCreated', { phone, name, campaignId, customFields }, u.id));
+      },
       placeOrder: ({ leadId, callId, lines }, ctx) => {
         const u = need(ctx, 'AGENT');
         if (leadId !== s.lead.id) throw fail('NOT_FOUND', '客户不存在');

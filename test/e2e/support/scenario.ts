@@ -33,6 +33,7 @@ export class Scenario {
   prompts: any[] = [];
   uploads: { path: string; params: Record<string, string>; body: string; rows: string[][] }[] = [];
   calls: any[] = [];
+  createdLeads: { phone: string; name: string | null; campaignId: string; customFields: Record<string, string> }[] = [];
   orders: any[] = [];
   events: any[] = [];
   interventions: { callId: string; mode: string; by: string }[] = [];

@@ -65,8 +65,8 @@ export async function startScenarioServer(): Promise<ScenarioServer> {
       return;
     }
     if (req.method === 'POST' && url.pathname === '/imports') {
-      // Agents file unknown callers as one-row imports (the schema has no createLead yet), so they may upload too.
-      if (!['ADMIN', 'AGENT'].includes(userOf(req.headers.authorization)?.role ?? '')) return void res.writeHead(403, { 'content-type': 'application/json' }).end('{"code":"FORBIDDEN"}');
+      // As the real route: admins and supervisors import; agents add single customers with createLead.
+      if (!['ADMIN', 'SUPERVISOR'].includes(userOf(req.headers.authorization)?.role ?? '')) return void res.writeHead(403, { 'content-type': 'application/json' }).end('{"code":"FORBIDDEN"}');
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       try {

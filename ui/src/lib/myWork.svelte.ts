@@ -27,6 +27,8 @@ const SCHEDULE = `mutation Schedule($leadId: ID!, $dueAt: DateTime!, $note: Stri
 const COMPLETE = `mutation Complete($id: ID!, $commandId: ID) { completeCallback(callbackId: $id, commandId: $commandId) { position } }`;
 const ORDER = `mutation Order($leadId: ID!, $callId: ID, $lines: [OrderLineInput!]!, $note: String, $commandId: ID) {
   placeOrder(leadId: $leadId, callId: $callId, lines: $lines, note: $note, commandId: $commandId) { streamId position } }`;
+const CREATE_LEAD = `mutation CreateLead($phone: String!, $name: String, $campaignId: ID!, $customFields: JSON, $commandId: ID) {
+  createLead(phone: $phone, name: $name, campaignId: $campaignId, customFields: $customFields, commandId: $commandId) { position } }`;
 const UPDATE_LEAD = `mutation UpdateLead($leadId: ID!, $name: String, $customFields: JSON, $commandId: ID) {
   updateLead(leadId: $leadId, name: $name, customFields: $customFields, commandId: $commandId) { position } }`;
 
@@ -123,23 +125,12 @@ export class MyWork {
     return d != null;
   }
 
-  /**
-   * A number nobody knows yet: the API has no createLead mutation, so the customer goes in as a
-   * one-row import into the call's campaign (same validation and DNC checks as any import).
-   */
+  /** A number nobody knows yet becomes a lead of the call's campaign (same validation and DNC checks as an import). */
   async addCustomer(phone: string, name: string, campaignId: string | null, fields: Record<string, string> = {}) {
     if (!campaignId) return this.fail('customer.needCampaign');
-    const keys = Object.keys(fields).filter((k) => k.trim() && k !== 'phone' && k !== 'name');
-    const header = ['phone', 'name', ...keys].map(csvCell).join(',');
-    const row = [phone, name, ...keys.map((k) => fields[k])].map(csvCell).join(',');
-    const csv = `${header}\n${row}\n`;
-    try {
-      await this.api.upload('/imports', csv, { filename: 'screen-pop.csv', campaignId, phoneColumn: 'phone' });
-      return true;
-    } catch (e) {
-      this.error = (e as Error).message;
-      return false;
-    }
+    const customFields = Object.fromEntries(Object.entries(fields).filter(([k]) => k.trim() && k !== 'phone' && k !== 'name'));
+    const ok = await this.guard(() => this.api.request(CREATE_LEAD, { phone, name: name || null, campaignId, customFields, commandId: commandId() }));
+    return ok !== null;
   }
 
   private fail(code: string) {
@@ -156,8 +147,4 @@ export class MyWork {
       return null;
     }
   }
-}
-
-function csvCell(v: string): string {
-  return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
