@@ -4,8 +4,9 @@ import { callDecider } from '../domain/call/decider.ts';
 import { campaignDecider } from '../domain/campaign/decider.ts';
 import type { CallingHours } from '../domain/campaign/events.ts';
 import { DomainError, fold } from '../domain/decider.ts';
-import { checkDial, numberList } from '../dialer/compliance/checkDial.ts';
+import { checkDial } from '../dialer/compliance/checkDial.ts';
 import type { EventStore } from '../eventstore/types.ts';
+import { DialHistory } from '../floor/dialHistory.ts';
 import { dialAttemptsFor } from '../projections/readModels/dialAttempts/queries.ts';
 import type { Db } from '../projections/readModels/shared/query.ts';
 import { supervisorLegId } from './session/callEndpoint.ts';
@@ -32,6 +33,8 @@ export interface CallControlPortOptions {
  */
 export function callControlPort(o: CallControlPortOptions): CallControlPort {
   const { store, media } = o;
+  // The do-not-call list (and its version) from the log, read up to date before every manual dial.
+  const history = new DialHistory(store);
   const supervisorDial = o.supervisorDial ?? ((id: string) => `user/${id}`);
   const live = (callId: string) => {
     const ep = media.endpoint(callId);
@@ -44,10 +47,11 @@ export function callControlPort(o: CallControlPortOptions): CallControlPort {
       const config = (campaign as any)?.config;
       const now = new Date().toISOString();
       const seen = await dialAttemptsFor(o.pool, { phone, campaignId });
+      await history.catchUp();
       const compliance = checkDial(
         { phone, now, attempts: seen.attempts, recentDials: seen.recentDialsAnyCampaign, predictive: false, campaignAbandons: { answers: 0, abandons: 0, window: 'n/a (preview)' } },
         { version: campaignId ? `campaign-${campaignId}@${(campaign as any)?.version ?? 0}` : 'manual-1', callingHours: config?.callingHours ?? MANUAL_HOURS, maxAttempts: config?.maxAttempts ?? 10, abandonRateTarget: config?.abandonRateTarget ?? 0.03 },
-        { doNotCall: numberList('dnc-none', []), blacklist: numberList('blacklist-none', []) },
+        history.lists(),
       );
       await handleCommand(store, callDecider, callId, {
         type: 'DialCall',

@@ -48,6 +48,17 @@ describe('click-to-dial compliance uses the dial attempts read model', () => {
     expect(switchDials).toHaveLength(0);
   });
 
+  it('refuses a manual dial to a number on the do-not-call list, naming the list version in the receipt', async () => {
+    const DNC = '+8613700137000';
+    const { position } = await store.append('lead-dnc-1', [{ type: 'LeadDoNotCallAdded', data: { leadId: 'dnc-1', phone: DNC, reason: 'customer asked' } }]);
+    const port = callControlPort({ store, pool: db.pool, media, customerDial: (n) => `sofia/gateway/demo/${n}` });
+    await expect(port.dial({ callId: 'manual-3', phone: DNC, agentId: 'a1' })).rejects.toMatchObject({ code: 'DIAL_REFUSED' });
+    const receipt = (await store.readStream('call-manual-3')).map((e) => e.data as { compliance?: { reasons: string[]; inputs?: unknown } }).find((d) => d.compliance)?.compliance;
+    expect(receipt?.reasons).toContain('DO_NOT_CALL');
+    expect(JSON.stringify(receipt)).toContain(`dnc@${position}`);
+    expect(switchDials).toHaveLength(0);
+  });
+
   it('a number never dialed is not refused for attempts', async () => {
     const port = callControlPort({ store, pool: db.pool, media, customerDial: (n) => `sofia/gateway/demo/${n}` });
     await port.dial({ callId: 'manual-2', phone: FRESH, agentId: 'a1' }).catch(() => undefined);
