@@ -78,7 +78,7 @@ export async function startSystem(config: Config = loadConfig(), opts: StartOpti
     const telephony = await startTelephony({ store, esl, dataDir: config.dataDir, log });
     stops.push(() => telephony.stop());
     const gateway = process.env.CALLSTREAM_GATEWAY ?? 'demo';
-    const telephonyPort = callControlPort({ store, pool: db.pool, media: telephony.media, customerDial: (e164) => `sofia/gateway/${gateway}/${e164.replace(/^\+/, '')}` });
+    const telephonyPort = callControlPort({ store, media: telephony.media, customerDial: (e164) => `sofia/gateway/${gateway}/${e164.replace(/^\+/, '')}` });
 
     const app = await buildServer({ telephony: telephonyPort, eventStore: store, pool: db.pool, config, pubsub, metricsRegistry, readModels: projectionReadModels(db.pool, store), uiDir: path.join(ROOT, 'ui', 'dist') });
     await app.listen({ port: config.port, host: config.host });

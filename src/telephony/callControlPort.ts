@@ -7,8 +7,6 @@ import { DomainError, fold } from '../domain/decider.ts';
 import { checkDial } from '../dialer/compliance/checkDial.ts';
 import type { EventStore } from '../eventstore/types.ts';
 import { DialHistory } from '../floor/dialHistory.ts';
-import { dialAttemptsFor } from '../projections/readModels/dialAttempts/queries.ts';
-import type { Db } from '../projections/readModels/shared/query.ts';
 import { supervisorLegId } from './session/callEndpoint.ts';
 import type { MediaServer } from './session/mediaServer.ts';
 
@@ -18,8 +16,6 @@ const MANUAL_HOURS: CallingHours = { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], st
 export interface CallControlPortOptions {
   store: EventStore;
   media: MediaServer;
-  /** Read models: attempts and recent dials of a number come from the dialAttempts projection, not a log scan. */
-  pool: Db;
   /** Dial string of a customer number (E.164). */
   customerDial: (e164: string) => string;
   /** Dial string of a supervisor's phone. */
@@ -33,7 +29,8 @@ export interface CallControlPortOptions {
  */
 export function callControlPort(o: CallControlPortOptions): CallControlPort {
   const { store, media } = o;
-  // The do-not-call list (and its version) from the log, read up to date before every manual dial.
+  // Compliance inputs (do-not-call list and version, attempts, recent dials) from the log, read up to date
+  // before every manual dial: the same source the live dialer uses, with no read-model lag between two clicks.
   const history = new DialHistory(store);
   const supervisorDial = o.supervisorDial ?? ((id: string) => `user/${id}`);
   const live = (callId: string) => {
@@ -46,10 +43,9 @@ export function callControlPort(o: CallControlPortOptions): CallControlPort {
       const campaign = campaignId ? fold(campaignDecider, (await store.readStream(`campaign-${campaignId}`)) as any) : undefined;
       const config = (campaign as any)?.config;
       const now = new Date().toISOString();
-      const seen = await dialAttemptsFor(o.pool, { phone, campaignId });
       await history.catchUp();
       const compliance = checkDial(
-        { phone, now, attempts: seen.attempts, recentDials: seen.recentDialsAnyCampaign, predictive: false, campaignAbandons: { answers: 0, abandons: 0, window: 'n/a (preview)' } },
+        { phone, now, attempts: history.attemptsOf(phone, campaignId ?? ''), recentDials: history.recentDials(phone), predictive: false, campaignAbandons: { answers: 0, abandons: 0, window: 'n/a (preview)' } },
         { version: campaignId ? `campaign-${campaignId}@${(campaign as any)?.version ?? 0}` : 'manual-1', callingHours: config?.callingHours ?? MANUAL_HOURS, maxAttempts: config?.maxAttempts ?? 10, abandonRateTarget: config?.abandonRateTarget ?? 0.03 },
         history.lists(),
       );

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.ts';
-import { dialAttemptsProjection } from '../../src/projections/readModels/dialAttempts/projection.ts';
-import { ProjectionRunner } from '../../src/projections/runtime/runner.ts';
 import { callControlPort } from '../../src/telephony/callControlPort.ts';
 import type { MediaServer } from '../../src/telephony/session/mediaServer.ts';
 import { createTestDatabase } from '../support/db.ts';
@@ -9,12 +7,11 @@ import { createTestDatabase } from '../support/db.ts';
 const P = '+8613800138000';
 const FRESH = '+8613900139000';
 
-// Click-to-dial counts a number's attempts from the dialAttempts read model, so a number dialed long ago
-// (beyond any log window) still counts against its cap.
-describe('click-to-dial compliance uses the dial attempts read model', () => {
+// Click-to-dial counts a number's attempts from the whole log, so a number dialed long ago still counts
+// against its cap.
+describe('click-to-dial compliance reads its inputs from the log', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let store: PostgresEventStore;
-  let runner: ProjectionRunner;
   const switchDials: unknown[] = [];
   // Only the switch side is a double: the refusal must happen before it is asked to dial.
   const media = { clickToDial: async (r: unknown) => void switchDials.push(r) } as unknown as MediaServer;
@@ -22,24 +19,18 @@ describe('click-to-dial compliance uses the dial attempts read model', () => {
   beforeAll(async () => {
     db = await createTestDatabase('call_control_port');
     store = await PostgresEventStore.connect(db.url, { pollIntervalMs: 50 });
-    runner = new ProjectionRunner({ pool: db.pool, store, projections: [dialAttemptsProjection] });
-    await runner.start();
-    let last = 0;
     for (let i = 0; i < 10; i++) {
       const at = new Date(Date.UTC(2026, 0, 1 + i, 2)).toISOString();
-      const r = await store.append(`call-old-${i}`, [{ type: 'CallDialAttempted', data: { callId: `old-${i}`, at, phone: P, direction: 'outbound', attempt: 1, compliance: { allowed: true, reasons: [] } }, metadata: { occurredAt: at } }]);
-      last = Number(r.position);
+      await store.append(`call-old-${i}`, [{ type: 'CallDialAttempted', data: { callId: `old-${i}`, at, phone: P, direction: 'outbound', attempt: 1, compliance: { allowed: true, reasons: [] } }, metadata: { occurredAt: at } }]);
     }
-    await runner.waitFor(last);
   });
   afterAll(async () => {
-    await runner.stop();
     await store.close();
     await db.close();
   });
 
   it('refuses a manual dial to a number at its attempt cap, records the refusal, and never reaches the switch', async () => {
-    const port = callControlPort({ store, pool: db.pool, media, customerDial: (n) => `sofia/gateway/demo/${n}` });
+    const port = callControlPort({ store, media, customerDial: (n) => `sofia/gateway/demo/${n}` });
     await expect(port.dial({ callId: 'manual-1', phone: P, agentId: 'a1' })).rejects.toMatchObject({ code: 'DIAL_REFUSED' });
     const events = await store.readStream('call-manual-1');
     const receipt = events.map((e) => e.data as { compliance?: { allowed: boolean; reasons: string[] } }).find((d) => d.compliance)?.compliance;
@@ -51,7 +42,7 @@ describe('click-to-dial compliance uses the dial attempts read model', () => {
   it('refuses a manual dial to a number on the do-not-call list, naming the list version in the receipt', async () => {
     const DNC = '+8613700137000';
     const { position } = await store.append('lead-dnc-1', [{ type: 'LeadDoNotCallAdded', data: { leadId: 'dnc-1', phone: DNC, reason: 'customer asked' } }]);
-    const port = callControlPort({ store, pool: db.pool, media, customerDial: (n) => `sofia/gateway/demo/${n}` });
+    const port = callControlPort({ store, media, customerDial: (n) => `sofia/gateway/demo/${n}` });
     await expect(port.dial({ callId: 'manual-3', phone: DNC, agentId: 'a1' })).rejects.toMatchObject({ code: 'DIAL_REFUSED' });
     const receipt = (await store.readStream('call-manual-3')).map((e) => e.data as { compliance?: { reasons: string[]; inputs?: unknown } }).find((d) => d.compliance)?.compliance;
     expect(receipt?.reasons).toContain('DO_NOT_CALL');
@@ -60,7 +51,7 @@ describe('click-to-dial compliance uses the dial attempts read model', () => {
   });
 
   it('a number never dialed is not refused for attempts', async () => {
-    const port = callControlPort({ store, pool: db.pool, media, customerDial: (n) => `sofia/gateway/demo/${n}` });
+    const port = callControlPort({ store, media, customerDial: (n) => `sofia/gateway/demo/${n}` });
     await port.dial({ callId: 'manual-2', phone: FRESH, agentId: 'a1' }).catch(() => undefined);
     const events = await store.readStream('call-manual-2');
     const receipt = events.map((e) => e.data as { compliance?: { reasons: string[] } }).find((d) => d.compliance)?.compliance;
