@@ -4,16 +4,9 @@ import type { AgentDesk } from '../telephony/session/agentDesk.ts';
  * On the demo floor the bots are there to keep it busy, not to compete with the person trying it out:
  * with plain longest-idle routing a person who just went ready queued behind every idle bot and waited
  * 45-110 s for a first call. This puts ready people before ready bots (longest-idle within each group).
- * Stand-in until the session takes a dispatch order as an option; returns the undo.
+ * Returns the undo.
  */
 export function peopleFirst(desk: AgentDesk, botIds: Iterable<string>): () => void {
   const bots = new Set(botIds);
-  const longestIdle = desk.readyAgents;
-  desk.readyAgents = function readyPeopleFirst() {
-    const ready = longestIdle.call(desk);
-    return [...ready.filter((a) => !bots.has(a.agentId)), ...ready.filter((a) => bots.has(a.agentId))];
-  };
-  return () => {
-    desk.readyAgents = longestIdle;
-  };
+  return desk.orderReadyBy((ready) => [...ready.filter((a) => !bots.has(a.agentId)), ...ready.filter((a) => bots.has(a.agentId))]);
 }

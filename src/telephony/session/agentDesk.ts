@@ -19,6 +19,7 @@ export class AgentDesk {
   private readonly agents = new Map<string, LiveAgent>();
   private readonly recorder: Recorder;
   private readonly now: () => number;
+  private readyOrder?: (longestIdleFirst: LiveAgent[]) => LiveAgent[];
 
   constructor(recorder: Recorder, now: () => number) {
     this.recorder = recorder;
@@ -63,10 +64,19 @@ export class AgentDesk {
     return r.snapshot;
   }
 
-  /** Ready agents, longest idle first. */
+  /** Ready agents in the order calls are offered to them: longest idle first, unless a floor set its own order. */
   readyAgents(): LiveAgent[] {
-    return this.all()
+    const ready = this.all()
       .filter((a) => agentStatus(a.actor.getSnapshot()) === 'ready')
       .sort((a, b) => a.readySinceMs - b.readySinceMs);
+    return this.readyOrder ? this.readyOrder(ready) : ready;
+  }
+
+  /** Reorders the ready agents the dispatcher offers calls to (given longest idle first); returns the undo. */
+  orderReadyBy(order: (longestIdleFirst: LiveAgent[]) => LiveAgent[]): () => void {
+    this.readyOrder = order;
+    return () => {
+      if (this.readyOrder === order) this.readyOrder = undefined;
+    };
   }
 }
