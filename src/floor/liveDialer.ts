@@ -6,7 +6,7 @@ import { checkDial, type ComplianceRules } from '../dialer/compliance/checkDial.
 import type { Pacer } from '../dialer/pacing/types.ts';
 import type { EventStore, RecordedEvent, Subscription } from '../eventstore/types.ts';
 import type { MediaServer } from '../telephony/session/mediaServer.ts';
-import { DialHistory } from './dialHistory.ts';
+import { DialHistory } from '../dialer/compliance/dialHistory.ts';
 
 export interface LiveDialerOptions {
   store: EventStore;

@@ -6,7 +6,7 @@ import type { CallingHours } from '../domain/campaign/events.ts';
 import { DomainError, fold } from '../domain/decider.ts';
 import { checkDial } from '../dialer/compliance/checkDial.ts';
 import type { EventStore } from '../eventstore/types.ts';
-import { DialHistory } from '../floor/dialHistory.ts';
+import { DialHistory } from '../dialer/compliance/dialHistory.ts';
 import { supervisorLegId } from './session/callEndpoint.ts';
 import type { MediaServer } from './session/mediaServer.ts';
 
@@ -44,14 +44,15 @@ export function callControlPort(o: CallControlPortOptions): CallControlPort {
       const config = (campaign as any)?.config;
       const now = new Date().toISOString();
       await history.catchUp();
+      const attempts = history.attemptsOf(phone, campaignId ?? '');
       const compliance = checkDial(
-        { phone, now, attempts: history.attemptsOf(phone, campaignId ?? ''), recentDials: history.recentDials(phone), predictive: false, campaignAbandons: { answers: 0, abandons: 0, window: 'n/a (preview)' } },
+        { phone, now, attempts, recentDials: history.recentDials(phone), predictive: false, campaignAbandons: { answers: 0, abandons: 0, window: 'n/a (preview)' } },
         { version: campaignId ? `campaign-${campaignId}@${(campaign as any)?.version ?? 0}` : 'manual-1', callingHours: config?.callingHours ?? MANUAL_HOURS, maxAttempts: config?.maxAttempts ?? 10, abandonRateTarget: config?.abandonRateTarget ?? 0.03 },
         history.lists(),
       );
       await handleCommand(store, callDecider, callId, {
         type: 'DialCall',
-        data: { callId, phone, direction: 'outbound', campaignId, agentId, attempt: 1, compliance },
+        data: { callId, phone, direction: 'outbound', campaignId, agentId, attempt: attempts + 1, compliance },
         meta: { now, commandId: `click-to-dial:${callId}`, actorId: agentId, actorRole: 'agent' },
       });
       if (!compliance.allowed) throw new DomainError('DIAL_REFUSED', `拨号被合规规则拒绝 / the dial was refused: ${compliance.reasons.join(', ')}`, { reasons: compliance.reasons });

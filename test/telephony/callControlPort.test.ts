@@ -58,4 +58,15 @@ describe('click-to-dial compliance reads its inputs from the log', () => {
     expect(receipt).toBeDefined();
     expect(receipt?.reasons).not.toContain('MAX_ATTEMPTS');
   });
+
+  it('numbers each manual dial to a number after the dials before it (attempt n + 1)', async () => {
+    const NUM = '+8613600136000';
+    const port = callControlPort({ store, media, customerDial: (n) => `sofia/gateway/demo/${n}` });
+    const attemptOf = async (callId: string) =>
+      (await store.readStream(`call-${callId}`)).map((e) => e.data as { attempt?: number }).find((d) => d.attempt !== undefined)?.attempt;
+    await port.dial({ callId: 'manual-n1', phone: NUM, agentId: 'a1' }).catch(() => undefined);
+    await port.dial({ callId: 'manual-n2', phone: NUM, agentId: 'a1' }).catch(() => undefined);
+    expect(await attemptOf('manual-n1')).toBe(1);
+    expect(await attemptOf('manual-n2')).toBe(2);
+  });
 });

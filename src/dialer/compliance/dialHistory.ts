@@ -1,5 +1,5 @@
-import { numberList, type DialLists, type NumberList } from '../dialer/compliance/checkDial.ts';
-import type { EventStore, RecordedEvent } from '../eventstore/types.ts';
+import { numberList, type DialLists, type NumberList } from './checkDial.ts';
+import type { EventStore, RecordedEvent } from '../../eventstore/types.ts';
 
 const TYPES = ['LeadDoNotCallAdded', 'LeadDoNotCallRemoved', 'CallDialAttempted', 'CallAnswered', 'CallAbandoned', 'CallEnded'];
 const RECENT_DIALS = 20;
