@@ -3,23 +3,45 @@
  * so answering it on the switch runs the same answered -> queued -> dispatch path and one
  * ready agent serves both inbound and outbound calls (blended).
  */
+import { callStreamId } from '../domain/call/streams.ts';
+import { replayCall } from '../domain/machines/callEvents.ts';
 import { CallEndpoint } from '../telephony/session/callEndpoint.ts';
+import { queueAnswered } from '../telephony/session/facts.ts';
 import type { MediaServer } from '../telephony/session/mediaServer.ts';
 
 export interface QueueEntry {
   queueId: string;
   /** How long the caller may wait for an agent before the call counts as abandoned (default 5 min). */
   maxWaitMs?: number;
+  /** The IVR already answered the channel: queue it without a second answer on the switch. */
+  alreadyAnswered?: boolean;
+  /** Higher waits less: VIP callers (10) are offered before others (0), then the oldest first. */
+  priority?: number;
 }
 
 /** Call inside the media server's queue (e.g. from receiveInbound's onRouted). */
 export async function enterQueue(server: MediaServer, callId: string, entry: QueueEntry): Promise<CallEndpoint> {
-  const ep = new CallEndpoint(callId, { inbound: true, queueId: entry.queueId, connectRuleMs: entry.maxWaitMs ?? 300_000 });
-  server.endpoints.set(callId, ep);
-  server.legs.set(callId, { legId: callId, callId, role: 'customer' });
+  const options = { inbound: true, queueId: entry.queueId, connectRuleMs: entry.maxWaitMs ?? 300_000, priority: entry.priority ?? 0 };
+  if (entry.alreadyAnswered) {
+    // Start from what the call stream already says (the IVR may have recorded CallAnswered).
+    const snapshot = replayCall(callId, await server.store.readStream(callStreamId(callId)));
+    const ep = new CallEndpoint(callId, options, snapshot);
+    host(server, ep);
+    ep.answeredAtMs ??= server.clock.now();
+    if (ep.status !== 'answered' && (await server.callEvent(ep, { type: 'ANSWERED', answeredBy: 'human' }))) return ep;
+    await queueAnswered(server, ep);
+    return ep;
+  }
+  const ep = new CallEndpoint(callId, options);
+  host(server, ep);
   // The answer fact drives CallAnswered, CallQueued and the offer to an agent.
   await server.esl.execute(callId, 'answer', '', false);
   return ep;
+}
+
+function host(server: MediaServer, ep: CallEndpoint): void {
+  server.endpoints.set(ep.callId, ep);
+  server.legs.set(ep.callId, { legId: ep.callId, callId: ep.callId, role: 'customer' });
 }
 
 /** Inbound callers waiting for an agent right now. */

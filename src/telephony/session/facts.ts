@@ -85,6 +85,11 @@ async function answered(server: MediaServer, ep: CallEndpoint, by: 'human' | 'ma
     await server.calls.hangup(ep.callId).catch(() => {});
     return;
   }
+  await queueAnswered(server, ep);
+}
+
+/** An answered human call waits for an agent: CallQueued, the connect-rule timer, then dispatch. */
+export async function queueAnswered(server: MediaServer, ep: CallEndpoint): Promise<void> {
   if (await server.callEvent(ep, { type: 'QUEUE', queueId: ep.options.queueId })) return;
   ep.queuedAtMs = server.clock.now();
   await server.scheduler.schedule({

@@ -195,9 +195,11 @@ export class MediaServer {
       });
   }
 
-  /** Give queued calls to ready agents, oldest call first, longest-idle agent first. */
+  /** Give queued calls to ready agents, highest priority (VIP) first, then oldest call first, longest-idle agent first. */
   async dispatch(): Promise<void> {
-    const waiting = [...this.endpoints.values()].filter((ep) => ep.status === 'queued' && !ep.agentId).sort((a, b) => (a.queuedAtMs ?? 0) - (b.queuedAtMs ?? 0));
+    const waiting = [...this.endpoints.values()]
+      .filter((ep) => ep.status === 'queued' && !ep.agentId)
+      .sort((a, b) => (b.options.priority ?? 0) - (a.options.priority ?? 0) || (a.queuedAtMs ?? 0) - (b.queuedAtMs ?? 0));
     for (const ep of waiting) {
       const agent = this.agents.readyAgents()[0];
       if (!agent) return;
