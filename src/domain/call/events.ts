@@ -2,7 +2,7 @@ import type { DomainEvent } from '../decider.ts';
 
 export type CallDirection = 'outbound' | 'inbound';
 export type MonitorMode = 'listen' | 'whisper' | 'barge';
-export type RoutingStrategy = 'longest_idle' | 'skills' | 'round_robin' | 'ring_all' | 'fewest_calls' | 'random';
+export type RoutingStrategy = 'longest_idle' | 'skills' | 'round_robin' | 'ring_all' | 'fewest_calls' | 'random' | 'least_talk_time' | 'sticky';
 export type TransferTarget = { kind: 'agent' | 'queue' | 'number'; id: string };
 
 /** What the compliance check saw, so an auditor can replay why a number was or was not dialed. */
@@ -48,10 +48,51 @@ export type CallDialBlocked = DomainEvent<
 export type CallReceived = DomainEvent<'CallReceived', Base & { phone: string; did: string; direction: 'inbound' }>;
 export type CallRinging = DomainEvent<'CallRinging', Base>;
 export type CallAnswered = DomainEvent<'CallAnswered', Base & { answeredBy: 'human' | 'machine'; amdResult?: string }>;
+/** One logged-in agent as routing saw it: could they take the call, and why not (NOT_AVAILABLE, MISSING_SKILL:x, LOW_SKILL:x). */
+export interface RoutingCandidate {
+  agentId: string;
+  eligible: boolean;
+  why?: string;
+  skillScore: number;
+}
+
+/**
+ * Explainable routing: `candidates` are the logged-in agents considered; `eligibility` says why each could
+ * or could not take the call, `reason` why the winner won. A re-offer after a decline is a new CallOffered.
+ */
 export type CallOffered = DomainEvent<
   'CallOffered',
-  Base & { candidates: string[]; strategy: RoutingStrategy; winner?: string; queueId?: string }
+  Base & {
+    candidates: string[];
+    strategy: RoutingStrategy;
+    winner?: string;
+    queueId?: string;
+    reason?: string;
+    eligibility?: RoutingCandidate[];
+    priority?: number;
+    waitedMs?: number;
+  }
 >;
+/** Routing found nobody to offer the call to yet (recorded when the reason changes, not on every attempt). */
+export type CallRoutingDeferred = DomainEvent<
+  'CallRoutingDeferred',
+  Base & { queueId: string; strategy: RoutingStrategy; candidates: string[]; eligibility: RoutingCandidate[]; reason: string }
+>;
+export type OverflowTarget = { kind: 'queue' | 'voicemail' | 'callback' | 'number'; id?: string };
+/** The caller left a queue without an agent: overflow after the queue's wait, or its maximum wait reached. */
+export type CallOverflowed = DomainEvent<
+  'CallOverflowed',
+  Base & { from: string; to: OverflowTarget; waitedMs: number; reason: 'OVERFLOW_AFTER_WAIT' | 'MAX_WAIT_REACHED' | 'NO_QUALIFIED_AGENT' }
+>;
+export type VoicemailLeft = DomainEvent<
+  'VoicemailLeft',
+  Base & { queueId?: string; phone: string; file: string; sha256: string; durationMs: number }
+>;
+/** The caller's number is kept; the session calls back (agent first) when an agent of the queue is free. */
+export type CallbackQueued = DomainEvent<'CallbackQueued', Base & { phone: string; queueId: string }>;
+/** A free agent took the kept callback: `callbackCallId` is the new outbound call, agent first. */
+export type CallbackStarted = DomainEvent<'CallbackStarted', Base & { phone: string; queueId: string; agentId: string; callbackCallId: string }>;
+export type QueuePositionAnnounced = DomainEvent<'QueuePositionAnnounced', Base & { queueId: string; position: number; waitedMs: number }>;
 export type CallBridged = DomainEvent<'CallBridged', Base & { agentId: string }>;
 export type CallHeld = DomainEvent<'CallHeld', Base & { by?: string }>;
 export type CallResumed = DomainEvent<'CallResumed', Base & { by?: string }>;
@@ -96,4 +137,10 @@ export type CallEvent =
   | CallMonitorEnded
   | CallForceHungUp
   | CallEnded
-  | CallAbandoned;
+  | CallAbandoned
+  | CallRoutingDeferred
+  | CallOverflowed
+  | VoicemailLeft
+  | CallbackQueued
+  | CallbackStarted
+  | QueuePositionAnnounced;
