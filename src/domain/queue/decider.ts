@@ -12,6 +12,8 @@ const STRATEGIES: readonly RoutingStrategy[] = [
   'ring_all',
   'fewest_calls',
   'random',
+  'least_talk_time',
+  'sticky',
 ];
 
 export const DEFAULT_QUEUE_CONFIG: QueueConfig = {
@@ -53,8 +55,8 @@ function mergeQueueConfig(
     const { afterSeconds, target } = c.overflow;
     if (!whole(afterSeconds, 1, c.maxWaitSeconds))
       return reject('OVERFLOW_INVALID', `Overflow happens between 1 and ${c.maxWaitSeconds} seconds`);
-    if (!target || !['queue', 'voicemail', 'number'].includes(target.kind) || !isNonEmpty(target.id)) {
-      return reject('OVERFLOW_INVALID', 'Overflow goes to a queue, voicemail or a number');
+    if (!target || !['queue', 'voicemail', 'number', 'callback'].includes(target.kind) || !isNonEmpty(target.id)) {
+      return reject('OVERFLOW_INVALID', 'Overflow goes to a queue, voicemail, a callback or a number');
     }
     if (target.kind === 'queue' && target.id === queueId)
       return reject('OVERFLOW_INVALID', 'A queue cannot overflow into itself');

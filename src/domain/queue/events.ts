@@ -10,8 +10,11 @@ export interface SkillRequirement {
 export interface QueueConfig {
   strategy: RoutingStrategy;
   skills: SkillRequirement[];
-  /** Where waiting callers go after `afterSeconds`; omitted: they keep waiting until maxWaitSeconds. */
-  overflow?: { afterSeconds: number; target: { kind: 'queue' | 'voicemail' | 'number'; id: string } };
+  /**
+   * Where waiting callers go after `afterSeconds`; omitted: they keep waiting until maxWaitSeconds.
+   * 'callback' keeps the caller's number and calls back when an agent of queue `id` is free.
+   */
+  overflow?: { afterSeconds: number; target: { kind: 'queue' | 'voicemail' | 'number' | 'callback'; id: string } };
   /** e.g. 80% of calls answered within 20 seconds. */
   serviceLevel: { percent: number; withinSeconds: number };
   maxWaitSeconds: number;
