@@ -13,7 +13,10 @@ export interface LiveDialerOptions {
   media: MediaServer;
   pacer: Pacer;
   campaignId: string;
-  rules: ComplianceRules;
+  /** The campaign's dial rules; a function is read at every dial, so a reconfigured campaign applies at once. */
+  rules: ComplianceRules | (() => ComplianceRules);
+  /** Agents whose readiness this campaign paces for (default: every agent on the floor). */
+  servesAgent?: (agentId: string) => boolean;
   /** The next lead to try (E.164), or undefined when the list is worked through. */
   nextLead: (busy: ReadonlySet<string>) => string | undefined | Promise<string | undefined>;
   /** Dial string of a customer number, e.g. sofia/gateway/trunk1/<digits>. */
@@ -57,6 +60,8 @@ export class LiveDialer {
   private timer?: NodeJS.Timeout;
   private sub?: Subscription;
   private busy = false;
+  /** Set by stop(): a tick already under way places no further dial (a paused campaign dials nothing more). */
+  private stopped = false;
   dialed = 0;
   blocked = 0;
 
@@ -74,6 +79,7 @@ export class LiveDialer {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     await this.sub?.stop();
   }
@@ -84,6 +90,7 @@ export class LiveDialer {
     for (const e of events) {
       const d = e.data as Record<string, any>;
       const mine = d.callId && this.inFlight.has(d.callId);
+      if (e.type.startsWith('Agent') && this.o.servesAgent && !this.o.servesAgent(d.agentId)) continue;
       switch (e.type) {
         // The session puts an agent back to ready when wrap-up ends (AgentWrapUpEnded, no AgentReady): without
         // it the pacer kept every agent who had taken a call in wrap-up and stopped dialing for them.
@@ -132,13 +139,13 @@ export class LiveDialer {
     this.busy = true;
     try {
       let n = this.o.pacer.dialsToPlace() - Math.max(0, this.o.holdBack?.() ?? 0);
-      while (n-- > 0) {
+      while (n-- > 0 && !this.stopped) {
         await this.history.catchUp();
         // Never two dials to one number at once: ours, and calls other dialers (or a previous run) have live.
         const busy = this.history.livePhones(Date.now());
         for (const phone of this.phonesInFlight) busy.add(phone);
         const phone = await this.o.nextLead(busy);
-        if (!phone) break;
+        if (!phone || this.stopped) break;
         await this.dial(phone);
       }
     } catch (e) {
@@ -163,7 +170,7 @@ export class LiveDialer {
         predictive: this.o.pacer.mode !== 'progressive',
         campaignAbandons: { ...h.abandonCounts(this.o.campaignId, Date.parse(now), hours * 3600_000), window: `rolling ${hours}h` },
       },
-      this.o.rules,
+      typeof this.o.rules === 'function' ? this.o.rules() : this.o.rules,
       h.lists(),
     );
     const meta = { now, commandId: `dial:${callId}`, actorId: 'dialer', actorRole: 'system' };

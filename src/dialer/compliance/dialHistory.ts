@@ -35,7 +35,16 @@ export class DialHistory {
     this.blacklist = opts.blacklist ?? numberList('blacklist-none', []);
   }
 
-  async catchUp(): Promise<void> {
+  private reading: Promise<void> = Promise.resolve();
+
+  /** Read the log up to its head. Calls queue behind each other: one history may serve several dialers. */
+  catchUp(): Promise<void> {
+    const run = this.reading.then(() => this.readToHead());
+    this.reading = run.catch(() => {});
+    return run;
+  }
+
+  private async readToHead(): Promise<void> {
     for (;;) {
       const batch = await this.store.readAll({ after: this.position, maxCount: 5000, filter: { eventTypes: TYPES } });
       for (const e of batch) this.apply(e);
