@@ -21,11 +21,13 @@ export interface QueueEntry {
 
 /** Call inside the media server's queue (e.g. from receiveInbound's onRouted). */
 export async function enterQueue(server: MediaServer, callId: string, entry: QueueEntry): Promise<CallEndpoint> {
-  const options = { inbound: true, queueId: entry.queueId, connectRuleMs: entry.maxWaitMs ?? 300_000, priority: entry.priority ?? 0 };
+  await server.queues.start();
+  const stream = await server.store.readStream(callStreamId(callId));
+  const phone = stream.find((e) => e.type === 'CallReceived')?.data.phone as string | undefined;
+  const options = { inbound: true, queueId: entry.queueId, connectRuleMs: entry.maxWaitMs ?? 300_000, priority: entry.priority ?? 0, phone };
   if (entry.alreadyAnswered) {
     // Start from what the call stream already says (the IVR may have recorded CallAnswered).
-    const snapshot = replayCall(callId, await server.store.readStream(callStreamId(callId)));
-    const ep = new CallEndpoint(callId, options, snapshot);
+    const ep = new CallEndpoint(callId, options, replayCall(callId, stream));
     host(server, ep);
     ep.answeredAtMs ??= server.clock.now();
     if (ep.status !== 'answered' && (await server.callEvent(ep, { type: 'ANSWERED', answeredBy: 'human' }))) return ep;

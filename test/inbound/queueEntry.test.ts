@@ -35,7 +35,7 @@ describe('a caller the IVR already answered enters the queue', () => {
     await floor.server.enqueue(() => enterQueue(floor.server, id, { queueId: 'q-sales', alreadyAnswered: true }));
     expect(floor.server.endpoint(id)?.status).toBe('queued');
     const events = await floor.events(callStreamId(id));
-    expect(events.map((e) => e.type)).toEqual(['CallAnswered', 'CallQueued']);
+    expect(events.map((e) => e.type)).toEqual(['CallAnswered', 'CallQueued', 'CallRoutingDeferred']);
     expect(events[1].data).toMatchObject({ queueId: 'q-sales' });
     await readyAgent('1001');
     await until('bridged', () => floor.server.endpoint(id)?.status === 'bridged');
@@ -46,7 +46,7 @@ describe('a caller the IVR already answered enters the queue', () => {
     const id = await answeredByIvr('13800138011');
     await floor.server.recorder.call(id, { type: 'ANSWERED', answeredBy: 'human' });
     await floor.server.enqueue(() => enterQueue(floor.server, id, { queueId: 'q-sales', alreadyAnswered: true }));
-    expect(await floor.types(callStreamId(id))).toEqual(['CallAnswered', 'CallQueued']);
+    expect((await floor.types(callStreamId(id))).slice(0, 2)).toEqual(['CallAnswered', 'CallQueued']);
   });
 });
 

@@ -13,7 +13,12 @@ export interface LiveAgent {
   actor: XActor<typeof agentMachine>;
   /** When the agent last became ready: longest-idle routing picks the smallest. */
   readySinceMs: number;
+  /** Today's figures for fewest-calls and least-talk-time routing (this process's memory; a restart starts at zero). */
+  today: { day: string; calls: number; talkMs: number };
+  talkStartMs?: number;
 }
+
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 export class AgentDesk {
   private readonly agents = new Map<string, LiveAgent>();
@@ -42,7 +47,8 @@ export class AgentDesk {
   /** Put a restored snapshot back on the desk (restart recovery). */
   restore(agentId: string, snapshot: AgentSnapshot): LiveAgent {
     this.agents.get(agentId)?.actor.stop();
-    const live = { agentId, actor: createActor(agentMachine, { snapshot, input: { agentId } }).start(), readySinceMs: this.now() };
+    const now = this.now();
+    const live: LiveAgent = { agentId, actor: createActor(agentMachine, { snapshot, input: { agentId } }).start(), readySinceMs: now, today: { day: dayOf(now), calls: 0, talkMs: 0 } };
     this.agents.set(agentId, live);
     return live;
   }
@@ -61,7 +67,33 @@ export class AgentDesk {
       }
     }
     if (agentStatus(r.snapshot) === 'ready' && r.events.length > 0) live.readySinceMs = this.now();
+    this.count(live, r.events);
     return r.snapshot;
+  }
+
+  /** Calls and talk time today, as of now (a call in progress counts its talk so far). */
+  figures(agentId: string): { callsToday: number; talkSecondsToday: number } {
+    const live = this.agents.get(agentId);
+    if (!live) return { callsToday: 0, talkSecondsToday: 0 };
+    const now = this.now();
+    if (live.today.day !== dayOf(now)) return { callsToday: 0, talkSecondsToday: 0 };
+    const talking = live.talkStartMs === undefined ? 0 : now - live.talkStartMs;
+    return { callsToday: live.today.calls, talkSecondsToday: Math.floor((live.today.talkMs + talking) / 1000) };
+  }
+
+  private count(live: LiveAgent, events: Array<{ type: string }>): void {
+    const now = this.now();
+    for (const e of events) {
+      if (e.type !== 'AgentCallConnected' && e.type !== 'AgentCallEnded') continue;
+      if (live.today.day !== dayOf(now)) live.today = { day: dayOf(now), calls: 0, talkMs: 0 };
+      if (e.type === 'AgentCallConnected') {
+        live.today.calls++;
+        live.talkStartMs = now;
+      } else if (live.talkStartMs !== undefined) {
+        live.today.talkMs += now - live.talkStartMs;
+        live.talkStartMs = undefined;
+      }
+    }
   }
 
   /** Ready agents in the order calls are offered to them: longest idle first, unless a floor set its own order. */

@@ -29,6 +29,8 @@ export interface EndpointOptions {
   leadId?: string;
   attemptId?: string;
   queueId?: string;
+  /** The caller's number (inbound): sticky routing and callbacks use it. */
+  phone?: string;
   /** Waiting callers with a higher priority are offered first (VIP 10, others 0); then the oldest. */
   priority?: number;
   /** A caller who rang us: hanging up while queued is recorded as CallAbandoned with the wait. */
@@ -66,6 +68,8 @@ export class CallEndpoint {
   answeredAtMs?: number;
   queuedAtMs?: number;
   awaitingAmd = false;
+  /** Why routing last found nobody for this waiting call (recorded once per change, not per attempt). */
+  deferredReason?: string;
 
   constructor(callId: string, options: EndpointOptions, snapshot?: CallSnapshot) {
     this.callId = callId;

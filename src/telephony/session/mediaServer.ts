@@ -4,8 +4,12 @@
  * into machine events, records each transition as a domain event, and sends the switch commands.
  * Everything runs through one queue so facts of one call apply in arrival order.
  */
+import { remember, routeCall } from '../../acd/route.ts';
+import type { AgentView, QueueMemory, QueuedCall } from '../../acd/types.ts';
+import { callStreamId } from '../../domain/call/streams.ts';
 import { DomainError } from '../../domain/decider.ts';
-import type { AgentMachineEvent } from '../../domain/machines/agentMachine.ts';
+import { QueueConfigs } from '../../inbound/queueConfigs.ts';
+import { agentStatus, type AgentMachineEvent } from '../../domain/machines/agentMachine.ts';
 import type { CallMachineEvent } from '../../domain/machines/callMachine.ts';
 import { DEFAULT_CONNECT_RULE_MS } from '../../domain/machines/callEvents.ts';
 import type { EventStore } from '../../eventstore/types.ts';
@@ -57,6 +61,10 @@ export class MediaServer {
   readonly wrapUpMs: number;
   readonly recordingsDir: string;
   readonly agentDial: (extension: string) => string;
+  /** Queue settings and agent skills from the log, for inbound routing (started by the first inbound caller). */
+  readonly queues: QueueConfigs;
+  /** Per queue: round-robin position and each caller's last agent. */
+  private readonly memory = new Map<string, QueueMemory>();
   /** Errors of fact handling; the session keeps going (a bad fact must not stop the floor). */
   onError: (error: unknown) => void = () => {};
   private queue: Promise<unknown> = Promise.resolve();
@@ -75,6 +83,7 @@ export class MediaServer {
     this.wrapUpMs = options.wrapUpMs ?? 10_000;
     this.recordingsDir = options.recordingsDir ?? '/tmp/callstream-recordings';
     this.agentDial = options.agentDial ?? ((ext) => `user/${ext}`);
+    this.queues = new QueueConfigs(options.store);
     this.scheduler.setHandler((t) => this.enqueue(() => fireTimer(this, t)));
     this.esl.on('fact', this.onFact);
   }
@@ -83,6 +92,7 @@ export class MediaServer {
   detach(): void {
     this.detached = true;
     this.esl.off('fact', this.onFact);
+    this.queues.stop();
   }
 
   /** Run `fn` after everything queued before it; the result (or error) is returned to the caller. */
@@ -195,16 +205,89 @@ export class MediaServer {
       });
   }
 
-  /** Give queued calls to ready agents, highest priority (VIP) first, then oldest call first, longest-idle agent first. */
+  /**
+   * Give queued calls to ready agents. Inbound callers first (blended: a person waiting on the line
+   * before a dialer call), highest priority then oldest, each routed by its queue's strategy and skills;
+   * then dialer calls, oldest first, to the first ready agent (longest idle).
+   */
   async dispatch(): Promise<void> {
-    const waiting = [...this.endpoints.values()]
-      .filter((ep) => ep.status === 'queued' && !ep.agentId)
+    const waiting = [...this.endpoints.values()].filter((ep) => ep.status === 'queued' && !ep.agentId);
+    const inbound = waiting
+      .filter((ep) => ep.options.inbound)
       .sort((a, b) => (b.options.priority ?? 0) - (a.options.priority ?? 0) || (a.queuedAtMs ?? 0) - (b.queuedAtMs ?? 0));
-    for (const ep of waiting) {
+    for (const ep of inbound) await this.route(ep);
+    const dialed = waiting.filter((ep) => !ep.options.inbound).sort((a, b) => (a.queuedAtMs ?? 0) - (b.queuedAtMs ?? 0));
+    for (const ep of dialed) {
+      if (ep.agentId) continue;
       const agent = this.agents.readyAgents()[0];
       if (!agent) return;
       await this.offer(ep, agent.agentId);
     }
+  }
+
+  /** Agents as routing sees them: live state from the desk, skills from the log, today's figures from memory. */
+  agentViews(): AgentView[] {
+    return this.agents
+      .all()
+      .sort((a, b) => a.readySinceMs - b.readySinceMs)
+      .map((a) => {
+        const status = agentStatus(a.actor.getSnapshot());
+        return {
+          agentId: a.agentId,
+          loggedIn: status !== 'logged-out',
+          available: status === 'ready',
+          skills: this.queues.agentSkills(a.agentId),
+          idleSince: status === 'ready' ? new Date(a.readySinceMs).toISOString() : undefined,
+          ...this.agents.figures(a.agentId),
+        };
+      });
+  }
+
+  /** One routing decision for a waiting inbound caller, recorded on the call stream (explainable routing). */
+  private async route(ep: CallEndpoint): Promise<void> {
+    const queueId = ep.options.queueId ?? 'default';
+    const queue = this.queues.queue(queueId).routing;
+    const now = this.clock.now();
+    const call: QueuedCall = {
+      callId: ep.callId,
+      phone: ep.options.phone ?? '',
+      enqueuedAt: new Date(ep.queuedAtMs ?? now).toISOString(),
+      priority: ep.options.priority ?? 0,
+    };
+    const d = routeCall(call, queue, this.agentViews(), this.memoryOf(queueId));
+    const agentIds = d.candidates.map((c) => c.agentId);
+    // ring_all: this session rings one phone per call, so the first free agent (longest idle) is rung.
+    const target = d.winner ?? d.ring[0];
+    if (!target) {
+      if (ep.deferredReason === d.reason) return;
+      ep.deferredReason = d.reason;
+      await this.recorder.note(callStreamId(ep.callId), 'CallRoutingDeferred', {
+        callId: ep.callId, queueId, strategy: d.strategy, candidates: agentIds, eligibility: d.candidates, reason: d.reason,
+      });
+      return;
+    }
+    if (await this.offer(ep, target)) return;
+    ep.deferredReason = undefined;
+    const reason = d.winner ? d.reason : `${d.reason}; this session rings one phone at a time, longest idle first`;
+    await this.recorder.note(callStreamId(ep.callId), 'CallOffered', {
+      callId: ep.callId, queueId, strategy: d.strategy, candidates: agentIds, winner: target, reason,
+      eligibility: d.candidates, priority: call.priority, waitedMs: now - (ep.queuedAtMs ?? now),
+    });
+  }
+
+  private memoryOf(queueId: string): QueueMemory {
+    return this.memory.get(queueId) ?? { lastAgentByPhone: {} };
+  }
+
+  /** An inbound caller reached an agent: round-robin moves on, sticky routing remembers the pair. */
+  rememberAnswered(ep: CallEndpoint, agentId: string): void {
+    const queueId = ep.options.queueId ?? 'default';
+    const queue = this.queues.queue(queueId).routing;
+    const call = { callId: ep.callId, phone: ep.options.phone ?? '', enqueuedAt: '', priority: 0 };
+    const before = this.memoryOf(queueId);
+    const after = remember(before, call, agentId, queue.strategy);
+    // Without the caller's number there is nothing to be sticky to.
+    this.memory.set(queueId, ep.options.phone ? after : { ...after, lastAgentByPhone: before.lastAgentByPhone });
   }
 
   /** Inbound callers waiting for an agent right now (not yet offered). */

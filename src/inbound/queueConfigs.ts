@@ -1,0 +1,96 @@
+/**
+ * Queue settings and agent skills as the live session routes by them: folded from the log
+ * (QueueCreated / QueueConfigured, AgentRegistered / AgentSkillsSet) and kept live by a subscription,
+ * so a supervisor's change applies to the next routing decision without a restart.
+ */
+import type { QueueConfig as RoutingConfig, QueueStrategy } from '../acd/types.ts';
+import type { Skill } from '../domain/agent/events.ts';
+import { DEFAULT_QUEUE_CONFIG } from '../domain/queue/decider.ts';
+import type { QueueConfig } from '../domain/queue/events.ts';
+import type { EventStore, RecordedEvent, Subscription } from '../eventstore/types.ts';
+
+export const ROUTING_EVENT_TYPES = ['QueueCreated', 'QueueConfigured', 'AgentRegistered', 'AgentSkillsSet'];
+
+/** One queue as routing and the waiting caller see it. */
+export interface QueueSettings {
+  queueId: string;
+  routing: RoutingConfig;
+  /** The caller's wait ends here (overflow target, or voicemail when none). */
+  maxWaitSeconds: number;
+  /** False when no QueueCreated is in the log: the defaults apply. */
+  known: boolean;
+}
+
+/** The queue's stored config in the router's terms ('skills' is longest-idle among the highest skill levels). */
+export function routingSettings(queueId: string, config: QueueConfig, known = true): QueueSettings {
+  const strategy: QueueStrategy = config.strategy === 'skills' ? 'longest_idle' : config.strategy;
+  const routing: RoutingConfig = {
+    queueId,
+    strategy,
+    preferSkillLevel: config.strategy === 'skills' || undefined,
+    requiredSkills: Object.fromEntries(config.skills.map((s) => [s.skill, s.minLevel])),
+    serviceLevel: { answerWithinSeconds: config.serviceLevel.withinSeconds, target: config.serviceLevel.percent / 100 },
+  };
+  const o = config.overflow;
+  if (o && o.target.kind !== 'number') routing.overflow = { afterSeconds: o.afterSeconds, to: { kind: o.target.kind, id: o.target.id } };
+  return { queueId, routing, maxWaitSeconds: config.maxWaitSeconds, known };
+}
+
+export class QueueConfigs {
+  private readonly store: EventStore;
+  private readonly queues = new Map<string, QueueConfig>();
+  private readonly skills = new Map<string, Record<string, number>>();
+  private position = 0;
+  private starting?: Promise<void>;
+  private sub?: Subscription;
+  private stopped = false;
+
+  constructor(store: EventStore) {
+    this.store = store;
+  }
+
+  /** Catch up with the log once, then follow it; later calls return the same promise. */
+  start(): Promise<void> {
+    this.starting ??= (async () => {
+      await this.sync();
+      if (this.stopped) return;
+      this.sub = this.store.subscribe((events) => this.apply(events), { after: this.position, filter: { eventTypes: ROUTING_EVENT_TYPES } });
+    })();
+    return this.starting;
+  }
+
+  /** Read what the log holds beyond what this copy has seen (a config written a moment ago). */
+  async sync(): Promise<void> {
+    for (;;) {
+      const page = await this.store.readAll({ after: this.position, maxCount: 1000, filter: { eventTypes: ROUTING_EVENT_TYPES } });
+      this.apply(page);
+      if (page.length < 1000) return;
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    void this.sub?.stop();
+  }
+
+  apply(events: RecordedEvent[]): void {
+    for (const e of events) {
+      if (e.position <= this.position) continue;
+      this.position = e.position;
+      const d = e.data as Record<string, any>;
+      if (e.type === 'QueueCreated' || e.type === 'QueueConfigured') this.queues.set(d.queueId, d.config);
+      else if (e.type === 'AgentRegistered' || e.type === 'AgentSkillsSet') {
+        this.skills.set(d.agentId, Object.fromEntries((d.skills as Skill[]).map((s) => [s.skill, s.level])));
+      }
+    }
+  }
+
+  queue(queueId: string): QueueSettings {
+    const config = this.queues.get(queueId);
+    return routingSettings(queueId, config ?? DEFAULT_QUEUE_CONFIG, config !== undefined);
+  }
+
+  agentSkills(agentId: string): Record<string, number> {
+    return this.skills.get(agentId) ?? {};
+  }
+}
