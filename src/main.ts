@@ -14,6 +14,7 @@ import { allProjections } from './projections/readModels/index.ts';
 import { createProjectionMetrics } from './projections/runtime/metrics.ts';
 import { ProjectionRunner } from './projections/runtime/runner.ts';
 import { FreeSwitchSimulator } from './telephony/simulator/server.ts';
+import { CampaignDialers } from './floor/campaignDialers.ts';
 import { startFloor, type Floor } from './floor/startFloor.ts';
 import { Registry } from 'prom-client';
 import { callControlPort } from './telephony/callControlPort.ts';
@@ -23,6 +24,8 @@ export interface RunningSystem {
   url: string;
   config: Config;
   floor?: Floor;
+  /** The live dialers of the started campaigns. */
+  dialers: CampaignDialers;
   stop(): Promise<void>;
 }
 
@@ -78,7 +81,13 @@ export async function startSystem(config: Config = loadConfig(), opts: StartOpti
     const telephony = await startTelephony({ store, esl, dataDir: config.dataDir, log });
     stops.push(() => telephony.stop());
     const gateway = process.env.CALLSTREAM_GATEWAY ?? 'demo';
-    const telephonyPort = callControlPort({ store, media: telephony.media, customerDial: (e164) => `sofia/gateway/${gateway}/${e164.replace(/^\+/, '')}` });
+    const customerDial = (e164: string) => `sofia/gateway/${gateway}/${e164.replace(/^\+/, '')}`;
+    const telephonyPort = callControlPort({ store, media: telephony.media, customerDial });
+    // Every started progressive/predictive campaign dials, with or without the demo floor; inbound callers
+    // already waiting take the next free agents first (blended).
+    const dialers = new CampaignDialers({ store, media: telephony.media, dialString: customerDial, holdBack: () => telephony.media.inboundWaiting(), log });
+    await dialers.start();
+    stops.push(() => dialers.stop());
 
     const app = await buildServer({ telephony: telephonyPort, eventStore: store, pool: db.pool, config, pubsub, metricsRegistry, readModels: projectionReadModels(db.pool, store), uiDir: path.join(ROOT, 'ui', 'dist') });
     await app.listen({ port: config.port, host: config.host });
@@ -92,7 +101,7 @@ export async function startSystem(config: Config = loadConfig(), opts: StartOpti
       floor = await startFloor({ store, pool: db.pool, media: telephony.media, config, log, bots: opts.bots, leads: opts.leads, simulator });
       stops.push(() => floor!.stop());
     }
-    return { url, config, floor, stop };
+    return { url, config, floor, dialers, stop };
   } catch (e) {
     await stop();
     throw e;

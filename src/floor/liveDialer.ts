@@ -15,6 +15,8 @@ export interface LiveDialerOptions {
   campaignId: string;
   /** The campaign's dial rules; a function is read at every dial, so a reconfigured campaign applies at once. */
   rules: ComplianceRules | (() => ComplianceRules);
+  /** Agents ready at the moment the dialer starts: a campaign started while people wait in ready dials for them at once. */
+  readyNow?: () => string[];
   /** Agents whose readiness this campaign paces for (default: every agent on the floor). */
   servesAgent?: (agentId: string) => boolean;
   /** The next lead to try (E.164), or undefined when the list is worked through. */
@@ -73,6 +75,7 @@ export class LiveDialer {
   async start(): Promise<void> {
     await this.history.catchUp();
     const after = await this.o.store.headPosition();
+    for (const agentId of this.o.readyNow?.() ?? []) if (this.o.servesAgent?.(agentId) ?? true) this.o.pacer.onAgentReady(agentId);
     this.sub = this.o.store.subscribe((events) => this.observe(events), { after, filter: { eventTypes: FLOOR_EVENTS } });
     this.sub.done.catch((e) => this.o.onError?.(e));
     this.timer = setInterval(() => void this.tick(), this.o.tickMs ?? 250);

@@ -19,7 +19,8 @@ describe('campaign dialers follow the campaigns in the log', () => {
   let dialers: CampaignDialers;
   const placed: { callId: string; campaignId?: string }[] = [];
   // Only the switch is a double: receipts go to the real store, then the switch is asked to originate.
-  const media = { dial: async (r: { callId: string; campaignId?: string }) => void placed.push(r) } as unknown as MediaServer;
+  const readyOnDesk: string[] = [];
+  const media = { dial: async (r: { callId: string; campaignId?: string }) => void placed.push(r), agents: { readyAgents: () => readyOnDesk.map((agentId) => ({ agentId })) } } as unknown as MediaServer;
   let seq = 0;
   const campaign = (id: string, command: Record<string, unknown>) => handleCommand(store, campaignDecider, id, { ...command, meta: meta(`c-${++seq}`) } as never);
   const agent = (agentId: string, type: string, data: Record<string, unknown> = {}) => store.append(`agent-${agentId}`, [{ type, data: { agentId, ...data } }]);
@@ -64,6 +65,7 @@ describe('campaign dialers follow the campaigns in the log', () => {
 
   it('dials nothing for a draft campaign or a preview campaign', async () => {
     await agent('u1', 'AgentReady');
+    readyOnDesk.push('u1');
     await settle(() => placed.length > 0, true);
     expect(placed).toHaveLength(0);
     expect(dialers.dialing()).toEqual([]);
@@ -71,8 +73,7 @@ describe('campaign dialers follow the campaigns in the log', () => {
 
   it('starts dialing once the campaign is started, for its own department’s agents only, with the campaign revision on the receipt', async () => {
     await campaign('c1', { type: 'StartCampaign', data: {} });
-    await settle(() => dialers.dialing().includes('c1'));
-    await agent('u1', 'AgentReady'); // the dialer follows the log from its start: u1 goes ready again
+    // u1 has been waiting in ready since before the start: the campaign dials for them at once.
     await settle(() => dialsOf('c1') >= 1);
     expect(dialsOf('c1')).toBe(1);
     await agent('u2', 'AgentReady'); // another department: not this campaign's agent
