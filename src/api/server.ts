@@ -32,6 +32,8 @@ import { ImportJobs } from './imports/importJobs.ts';
 import { liveResolvers } from './graphql/resolvers/live.ts';
 import { readModelLoaders, readModelResolvers } from './graphql/resolvers/readModels.ts';
 import { recordingResolvers } from './graphql/resolvers/recordings.ts';
+import { previewResolvers } from './graphql/resolvers/preview.ts';
+import { PreviewLeads } from '../floor/previewLeads.ts';
 import { scalars } from './graphql/scalars.ts';
 import { ApiProjector } from './readModel/apiProjector.ts';
 import type { ReadModels } from './readModels.ts';
@@ -112,6 +114,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   const metrics = createMetrics(deps.metricsRegistry);
   const imports = new ImportJobs(store, pool);
   const importApi = importResolvers(imports);
+  const previewApi = previewResolvers(new PreviewLeads(store));
   let ready = false;
 
   const app = Fastify({ logger: deps.logger ?? false, bodyLimit: deps.bodyLimit ?? 1024 * 1024, trustProxy: false });
@@ -147,7 +150,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   const sdl = loadSchemaSdl();
   const resolvers = guardResolvers(
     {
-      Query: { ...readModelResolvers.Query, ...auditResolvers.Query, ...identityResolvers.Query, ...recordingResolvers.Query, ...importApi.Query, ...floorAdminResolvers.Query, ...configQueryResolvers.Query },
+      Query: { ...readModelResolvers.Query, ...auditResolvers.Query, ...identityResolvers.Query, ...recordingResolvers.Query, ...importApi.Query, ...floorAdminResolvers.Query, ...configQueryResolvers.Query, ...previewApi.Query },
       Mutation: {
         ...callResolvers(deps.telephony).Mutation,
         ...commandResolvers.Mutation,

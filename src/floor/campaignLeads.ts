@@ -1,4 +1,4 @@
-import { selectLead, type LeadView, type SelectionPolicy } from '../dialer/selection/index.ts';
+import { selectLead, type AgentRef, type LeadView, type Selection, type SelectionPolicy } from '../dialer/selection/index.ts';
 import type { CampaignConfig, RetryDisposition } from '../domain/campaign/events.ts';
 import type { EventStore, RecordedEvent } from '../eventstore/types.ts';
 
@@ -54,6 +54,14 @@ export class CampaignLeads {
 
   /** The number to dial next for the campaign (any agent: predictive), or undefined when none is due. */
   next(now: string, busy: ReadonlySet<string>): string | undefined {
+    return this.select(now, busy)?.lead.phone;
+  }
+
+  /**
+   * The lead to offer next and why: for one agent (preview: their callbacks, leads assigned to them or their
+   * team first), or for the campaign when `agent` is undefined.
+   */
+  select(now: string, busy: ReadonlySet<string>, agent?: AgentRef): Selection | undefined {
     const at = Date.parse(now);
     const skip = new Set(busy);
     const open: LeadView[] = [];
@@ -63,7 +71,7 @@ export class CampaignLeads {
       const due = [...l.callbacks.values()].sort((a, b) => a.dueAt.localeCompare(b.dueAt))[0];
       open.push({ ...l, status: l.dnc || l.finalCode ? 'closed' : 'open', callback: due });
     }
-    return selectLead(open, this.policy(), now, undefined, skip)?.lead.phone;
+    return selectLead(open, this.policy(), now, agent, skip);
   }
 
   private apply(e: RecordedEvent): void {

@@ -17,6 +17,7 @@ export const PERMISSIONS: Record<string, readonly Role[]> = {
   'Query.agentRanking': ['team_leader', 'supervisor', 'qa', 'admin', 'auditor'],
   'Query.qaQueue': ['qa', 'supervisor', 'admin'],
   'Query.importJobs': ['supervisor', 'admin', 'auditor'],
+  'Query.nextPreviewLead': FLOOR,
 
   'Mutation.logout': READ_ALL,
   'Mutation.changePassword': ['agent', 'team_leader', 'supervisor', 'qa', 'admin'],
