@@ -9,7 +9,15 @@ import { DEFAULT_QUEUE_CONFIG } from '../domain/queue/decider.ts';
 import type { QueueConfig } from '../domain/queue/events.ts';
 import type { EventStore, RecordedEvent, Subscription } from '../eventstore/types.ts';
 
-export const ROUTING_EVENT_TYPES = ['QueueCreated', 'QueueConfigured', 'AgentRegistered', 'AgentSkillsSet'];
+export const ROUTING_EVENT_TYPES = ['QueueCreated', 'QueueConfigured', 'AgentRegistered', 'AgentSkillsSet', 'CallbackQueued', 'CallbackStarted'];
+
+/** A caller's number kept for a callback by an agent of `queueId`. */
+export interface PendingCallback {
+  callId: string;
+  phone: string;
+  queueId: string;
+  sinceMs: number;
+}
 
 /** One queue as routing and the waiting caller see it. */
 export interface QueueSettings {
@@ -40,6 +48,9 @@ export class QueueConfigs {
   private readonly store: EventStore;
   private readonly queues = new Map<string, QueueConfig>();
   private readonly skills = new Map<string, Record<string, number>>();
+  private readonly callbacks = new Map<string, PendingCallback>();
+  /** Callbacks started here: a CallbackQueued the subscription delivers late must not bring them back. */
+  private readonly started = new Set<string>();
   private position = 0;
   private starting?: Promise<void>;
   private sub?: Subscription;
@@ -81,6 +92,10 @@ export class QueueConfigs {
       if (e.type === 'QueueCreated' || e.type === 'QueueConfigured') this.queues.set(d.queueId, d.config);
       else if (e.type === 'AgentRegistered' || e.type === 'AgentSkillsSet') {
         this.skills.set(d.agentId, Object.fromEntries((d.skills as Skill[]).map((s) => [s.skill, s.level])));
+      } else if (e.type === 'CallbackQueued') {
+        this.keepCallback({ callId: d.callId, phone: d.phone, queueId: d.queueId, sinceMs: Date.parse(d.at ?? e.recordedAt) });
+      } else if (e.type === 'CallbackStarted') {
+        this.callbackStarted(d.callId);
       }
     }
   }
@@ -88,6 +103,20 @@ export class QueueConfigs {
   queue(queueId: string): QueueSettings {
     const config = this.queues.get(queueId);
     return routingSettings(queueId, config ?? DEFAULT_QUEUE_CONFIG, config !== undefined);
+  }
+
+  keepCallback(cb: PendingCallback): void {
+    if (!this.started.has(cb.callId) && !this.callbacks.has(cb.callId)) this.callbacks.set(cb.callId, cb);
+  }
+
+  callbackStarted(callId: string): void {
+    this.started.add(callId);
+    this.callbacks.delete(callId);
+  }
+
+  /** Kept callbacks not yet started, oldest first. */
+  pendingCallbacks(): PendingCallback[] {
+    return [...this.callbacks.values()].sort((a, b) => a.sinceMs - b.sinceMs);
   }
 
   agentSkills(agentId: string): Record<string, number> {

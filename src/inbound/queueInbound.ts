@@ -11,7 +11,7 @@ import type { MediaServer } from '../telephony/session/mediaServer.ts';
 
 export interface QueueEntry {
   queueId: string;
-  /** How long the caller may wait for an agent before the call counts as abandoned (default 5 min). */
+  /** How long the caller may wait for an agent before voicemail or the overflow target (default: the queue's maxWaitSeconds). */
   maxWaitMs?: number;
   /** The IVR already answered the channel: queue it without a second answer on the switch. */
   alreadyAnswered?: boolean;
@@ -24,7 +24,8 @@ export async function enterQueue(server: MediaServer, callId: string, entry: Que
   await server.queues.start();
   const stream = await server.store.readStream(callStreamId(callId));
   const phone = stream.find((e) => e.type === 'CallReceived')?.data.phone as string | undefined;
-  const options = { inbound: true, queueId: entry.queueId, connectRuleMs: entry.maxWaitMs ?? 300_000, priority: entry.priority ?? 0, phone };
+  const maxWaitMs = entry.maxWaitMs ?? server.queues.queue(entry.queueId).maxWaitSeconds * 1000;
+  const options = { inbound: true, queueId: entry.queueId, connectRuleMs: maxWaitMs, priority: entry.priority ?? 0, phone };
   if (entry.alreadyAnswered) {
     // Start from what the call stream already says (the IVR may have recorded CallAnswered).
     const ep = new CallEndpoint(callId, options, replayCall(callId, stream));

@@ -37,10 +37,18 @@ export async function readyAgent(floor: Floor, agentId: string, extension: strin
   expect(await floor.server.agentCommand(agentId, { type: 'READY' })).toBeUndefined();
 }
 
-/** A caller rings, the queue answers them and they wait (CallAnswered, CallQueued). */
-export async function callerWaits(floor: Floor, entry: QueueEntry, from = `138${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`): Promise<string> {
+/** A caller rings and is received (CallReceived with their number, as the inbound reception records it). */
+export async function callerRings(floor: Floor, from = `138${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`): Promise<string> {
   const id = floor.sim.inboundCall(from, '+862180000001');
   await until('parked', () => floor.facts.some((f) => f.kind === 'parked' && 'callId' in f && f.callId === id));
+  const at = new Date(floor.clock.now()).toISOString();
+  await floor.store.append(callStreamId(id), [{ type: 'CallReceived', data: { callId: id, at, phone: `+86${from}`, did: '+862180000001', direction: 'inbound' } }], 'no-stream');
+  return id;
+}
+
+/** A caller rings, the queue answers them and they wait (CallAnswered, CallQueued). */
+export async function callerWaits(floor: Floor, entry: QueueEntry, from?: string): Promise<string> {
+  const id = await callerRings(floor, from);
   await floor.server.enqueue(() => enterQueue(floor.server, id, entry));
   await until('queued', () => ['queued', 'bridged'].includes(floor.server.endpoint(id)?.status ?? '') || floor.server.endpoint(id)?.agentId);
   await floor.server.idle();

@@ -68,6 +68,14 @@ export class CallEndpoint {
   answeredAtMs?: number;
   queuedAtMs?: number;
   awaitingAmd = false;
+  /** The caller left the queue without an agent (overflow): no longer routed, and hanging up is not an abandon. */
+  leftQueue?: 'voicemail' | 'callback';
+  /** Voicemail in progress: the prompt plays, then the message is recorded to `file`. */
+  voicemail?: { file: string; prompt: string; queueId?: string; phone: string; stage: 'prompt' | 'recording'; startedAtMs?: number };
+  /** Callback kept: the polite goodbye plays, then the call is hung up. */
+  goodbye?: string;
+  /** When the caller started waiting in their current queue (after an overflow: the new queue). */
+  queueSinceMs?: number;
   /** Why routing last found nobody for this waiting call (recorded once per change, not per attempt). */
   deferredReason?: string;
 

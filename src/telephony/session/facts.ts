@@ -7,6 +7,9 @@ import { timerIds } from '../../scheduler/timers.ts';
 import { isChannelFact, type TelephonyFact } from '../esl/facts.ts';
 import type { CallEndpoint, Leg } from './callEndpoint.ts';
 import type { MediaServer } from './mediaServer.ts';
+import { onGoodbyePlayed } from '../../inbound/callbackWhenFree.ts';
+import { cancelQueueTimers, scheduleQueueTimers } from '../../inbound/overflow.ts';
+import { onVoicemailPromptDone, onVoicemailStopped, samePrompt } from '../../inbound/voicemail.ts';
 import { onRecordingStopped, startRecordingIfPolicy } from './recording.ts';
 
 export async function handleLegFact(server: MediaServer, f: TelephonyFact): Promise<void> {
@@ -63,7 +66,12 @@ async function customerFact(server: MediaServer, ep: CallEndpoint, f: ChannelFac
       if ((await server.callEvent(ep, { type: 'UNHOLD' })) === undefined && ep.agentId) await server.agentEvent(ep.agentId, { type: 'UNHOLD' });
       return;
     case 'recording-stopped':
-      await onRecordingStopped(server, ep, f.path, f.ms);
+      if (ep.voicemail?.file === f.path) await onVoicemailStopped(server, ep, f.ms);
+      else await onRecordingStopped(server, ep, f.path, f.ms);
+      return;
+    case 'playback-stopped':
+      if (samePrompt(f.path, ep.voicemail?.prompt)) await onVoicemailPromptDone(server, ep);
+      else if (samePrompt(f.path, ep.goodbye)) await onGoodbyePlayed(server, ep);
       return;
     case 'hung-up':
       await customerGone(server, ep, f.cause);
@@ -75,6 +83,7 @@ async function customerFact(server: MediaServer, ep: CallEndpoint, f: ChannelFac
 
 async function answered(server: MediaServer, ep: CallEndpoint, by: 'human' | 'machine'): Promise<void> {
   if (await server.callEvent(ep, { type: 'ANSWERED', answeredBy: by })) return;
+  if (ep.leftQueue) return; // answered for voicemail or a goodbye, not for an agent
   if (ep.options.preview) {
     if (ep.agentLeg) await server.calls.bridge(ep.callId, ep.agentLeg);
     return;
@@ -92,6 +101,12 @@ async function answered(server: MediaServer, ep: CallEndpoint, by: 'human' | 'ma
 export async function queueAnswered(server: MediaServer, ep: CallEndpoint): Promise<void> {
   if (await server.callEvent(ep, { type: 'QUEUE', queueId: ep.options.queueId })) return;
   ep.queuedAtMs = server.clock.now();
+  if (ep.options.inbound && ep.options.queueId) {
+    // The queue's own deadlines (overflow, maximum wait) end an inbound caller's wait, not the dialer's connect rule.
+    await scheduleQueueTimers(server, ep, ep.options.connectRuleMs);
+    await server.dispatch();
+    return;
+  }
   await server.scheduler.schedule({
     timerId: timerIds.connectRule(ep.callId),
     kind: 'connect-rule',
@@ -105,6 +120,7 @@ async function bridged(server: MediaServer, ep: CallEndpoint): Promise<void> {
   const agentId = ep.agentId!;
   if (await server.callEvent(ep, { type: 'BRIDGED', agentId })) return;
   await server.scheduler.cancel(timerIds.connectRule(ep.callId), 'bridged to an agent');
+  if (ep.options.inbound) await cancelQueueTimers(server, ep, 'bridged to an agent');
   await server.scheduler.cancel(timerIds.reservationExpiry(agentId, ep.callId), 'agent answered');
   await server.agentEvent(agentId, { type: 'CONNECTED', callId: ep.callId });
   await startRecordingIfPolicy(server, ep);
@@ -115,12 +131,13 @@ async function customerGone(server: MediaServer, ep: CallEndpoint, cause: string
   if (ep.status === 'ended') return;
   ep.awaitingAmd = false;
   const hangupBy = ep.hangupBy ?? 'callee';
-  if (ep.options.inbound && ep.status === 'queued' && !ep.agentId) {
+  if (ep.options.inbound && ep.status === 'queued' && !ep.agentId && !ep.leftQueue) {
     await server.callEvent(ep, { type: 'ABANDON', reason: 'CALLER_HUNG_UP' }, { waitedMs: server.clock.now() - (ep.queuedAtMs ?? server.clock.now()) });
   }
   await server.callEvent(ep, { type: 'HANGUP', cause, hangupBy });
   await server.scheduler.cancel(timerIds.connectRule(ep.callId), 'call ended');
   await server.scheduler.cancel(timerIds.ringTimeout(ep.callId), 'call ended');
+  if (ep.options.inbound) await cancelQueueTimers(server, ep, 'call ended');
   if (ep.agentId) {
     await endForAgent(server, ep.agentId, ep.callId, cause);
     if (ep.agentLeg) await server.calls.hangup(ep.agentLeg).catch(() => {});

@@ -8,6 +8,8 @@ import { remember, routeCall } from '../../acd/route.ts';
 import type { AgentView, QueueMemory, QueuedCall } from '../../acd/types.ts';
 import { callStreamId } from '../../domain/call/streams.ts';
 import { DomainError } from '../../domain/decider.ts';
+import { offerCallbacks } from '../../inbound/callbackWhenFree.ts';
+import { fireQueueTimer, isQueueTimer } from '../../inbound/overflow.ts';
 import { QueueConfigs } from '../../inbound/queueConfigs.ts';
 import { agentStatus, type AgentMachineEvent } from '../../domain/machines/agentMachine.ts';
 import type { CallMachineEvent } from '../../domain/machines/callMachine.ts';
@@ -38,6 +40,8 @@ export interface MediaServerOptions {
   recordingsDir?: string;
   /** Dial string of an agent's phone (default user/<extension>). */
   agentDial?: (extension: string) => string;
+  /** Dial string of a customer (E.164) for callbacks (default sofia/gateway/demo/<digits>, as the server's default gateway). */
+  customerDial?: (e164: string) => string;
 }
 
 export interface DialRequest extends EndpointOptions {
@@ -61,6 +65,7 @@ export class MediaServer {
   readonly wrapUpMs: number;
   readonly recordingsDir: string;
   readonly agentDial: (extension: string) => string;
+  readonly customerDial: (e164: string) => string;
   /** Queue settings and agent skills from the log, for inbound routing (started by the first inbound caller). */
   readonly queues: QueueConfigs;
   /** Per queue: round-robin position and each caller's last agent. */
@@ -83,8 +88,9 @@ export class MediaServer {
     this.wrapUpMs = options.wrapUpMs ?? 10_000;
     this.recordingsDir = options.recordingsDir ?? '/tmp/callstream-recordings';
     this.agentDial = options.agentDial ?? ((ext) => `user/${ext}`);
+    this.customerDial = options.customerDial ?? ((e164) => `sofia/gateway/demo/${e164.replace(/^\+/, '')}`);
     this.queues = new QueueConfigs(options.store);
-    this.scheduler.setHandler((t) => this.enqueue(() => fireTimer(this, t)));
+    this.scheduler.setHandler((t) => this.enqueue(() => (isQueueTimer(t) ? fireQueueTimer(this, t) : fireTimer(this, t))));
     this.esl.on('fact', this.onFact);
   }
 
@@ -211,11 +217,12 @@ export class MediaServer {
    * then dialer calls, oldest first, to the first ready agent (longest idle).
    */
   async dispatch(): Promise<void> {
-    const waiting = [...this.endpoints.values()].filter((ep) => ep.status === 'queued' && !ep.agentId);
+    const waiting = [...this.endpoints.values()].filter((ep) => ep.status === 'queued' && !ep.agentId && !ep.leftQueue);
     const inbound = waiting
       .filter((ep) => ep.options.inbound)
       .sort((a, b) => (b.options.priority ?? 0) - (a.options.priority ?? 0) || (a.queuedAtMs ?? 0) - (b.queuedAtMs ?? 0));
     for (const ep of inbound) await this.route(ep);
+    await offerCallbacks(this);
     const dialed = waiting.filter((ep) => !ep.options.inbound).sort((a, b) => (a.queuedAtMs ?? 0) - (b.queuedAtMs ?? 0));
     for (const ep of dialed) {
       if (ep.agentId) continue;
@@ -293,7 +300,7 @@ export class MediaServer {
   /** Inbound callers waiting for an agent right now (not yet offered). */
   inboundWaiting(): number {
     let n = 0;
-    for (const ep of this.endpoints.values()) if (ep.options.inbound && ep.status === 'queued' && !ep.agentId) n++;
+    for (const ep of this.endpoints.values()) if (ep.options.inbound && ep.status === 'queued' && !ep.agentId && !ep.leftQueue) n++;
     return n;
   }
 

@@ -1,0 +1,78 @@
+/**
+ * Voicemail: the caller hears a prompt, then their message is recorded until they hang up.
+ * The message is stored as VoicemailLeft with the file's SHA-256, like a call recording, so a
+ * later edit of the file is detectable. Used by queue overflow and by the IVR (helper A).
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { callStreamId } from '../domain/call/streams.ts';
+import { replayCall } from '../domain/machines/callEvents.ts';
+import { CallEndpoint } from '../telephony/session/callEndpoint.ts';
+import type { MediaServer } from '../telephony/session/mediaServer.ts';
+import { sha256Of } from '../telephony/session/recording.ts';
+
+/** FreeSWITCH's stock "record your message after the tone". */
+export const VOICEMAIL_PROMPT = 'voicemail/vm-record_message.wav';
+
+/** A real switch reports the played file by its full path; the simulator as given. */
+export function samePrompt(played: string, prompt: string | undefined): boolean {
+  return prompt !== undefined && (played === prompt || path.basename(played) === path.basename(prompt));
+}
+
+export interface VoicemailOptions {
+  /** The queue the caller was waiting in, if any. */
+  queueId?: string;
+  prompt?: string;
+}
+
+/**
+ * Take a message from a caller whose channel is answered (by the IVR or the queue).
+ * Call inside the media server's queue. The prompt's end starts the recording; the hangup ends it.
+ */
+export async function leaveVoicemail(server: MediaServer, callId: string, options: VoicemailOptions = {}): Promise<void> {
+  const ep = server.endpoint(callId) ?? (await host(server, callId));
+  ep.leftQueue = 'voicemail';
+  const dir = path.join(server.recordingsDir, 'voicemail');
+  await mkdir(dir, { recursive: true });
+  const prompt = options.prompt ?? VOICEMAIL_PROMPT;
+  ep.voicemail = { file: path.join(dir, `${callId}.wav`), prompt, queueId: options.queueId ?? ep.options.queueId, phone: ep.options.phone ?? '', stage: 'prompt' };
+  await server.calls.broadcast(callId, prompt);
+}
+
+/** A call the session did not host yet (e.g. straight from the IVR): host it from what its stream says. */
+async function host(server: MediaServer, callId: string): Promise<CallEndpoint> {
+  const stream = await server.store.readStream(callStreamId(callId));
+  const phone = stream.find((e) => e.type === 'CallReceived')?.data.phone as string | undefined;
+  const ep = new CallEndpoint(callId, { inbound: true, phone }, replayCall(callId, stream));
+  server.endpoints.set(callId, ep);
+  server.legs.set(callId, { legId: callId, callId, role: 'customer' });
+  if (ep.status === 'dialing' || ep.status === 'ringing' || ep.status === 'early-media') {
+    // Answering an answered channel changes nothing on the switch; the late answer fact is refused.
+    await server.esl.execute(callId, 'answer', '', false);
+    await server.callEvent(ep, { type: 'ANSWERED', answeredBy: 'human' });
+  }
+  return ep;
+}
+
+/** The prompt finished: record the message (the switch stops it when the caller hangs up). */
+export async function onVoicemailPromptDone(server: MediaServer, ep: CallEndpoint): Promise<void> {
+  const vm = ep.voicemail;
+  if (!vm || vm.stage !== 'prompt' || ep.status === 'ended') return;
+  vm.stage = 'recording';
+  vm.startedAtMs = server.clock.now();
+  await server.calls.record(ep.callId, 'start', vm.file);
+}
+
+/** The switch closed the message file: store it with its hash (or say the file could not be checked). */
+export async function onVoicemailStopped(server: MediaServer, ep: CallEndpoint, ms: number): Promise<void> {
+  const vm = ep.voicemail;
+  if (!vm || vm.stage !== 'recording') return;
+  ep.voicemail = undefined;
+  const data = { callId: ep.callId, queueId: vm.queueId, phone: vm.phone, file: vm.file, durationMs: ms };
+  try {
+    await server.recorder.note(callStreamId(ep.callId), 'VoicemailLeft', { ...data, sha256: await sha256Of(vm.file) });
+  } catch (e) {
+    // The file lives on the switch host and is not visible here: say so instead of inventing a hash.
+    await server.recorder.note(callStreamId(ep.callId), 'VoicemailUnverified', { ...data, error: (e as Error).message });
+  }
+}
