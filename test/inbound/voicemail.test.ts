@@ -1,0 +1,47 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { callStreamId } from '../../src/domain/call/streams.ts';
+import { leaveVoicemail, VOICEMAIL_PROMPT } from '../../src/inbound/voicemail.ts';
+import { sha256Of } from '../../src/telephony/session/recording.ts';
+import { callerRings } from '../acd/inboundSupport.ts';
+import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
+
+let floor: Floor;
+beforeEach(async () => {
+  floor = await openFloor();
+});
+afterEach(async () => {
+  await floor.close();
+});
+
+const factFor = (id: string, kind: string) => floor.facts.find((f) => f.kind === kind && 'callId' in f && f.callId === id);
+
+describe('voicemail from the IVR', () => {
+  it('plays the prompt, records the message until the caller hangs up and stores it with its hash', async () => {
+    const id = await callerRings(floor, '13800138055');
+    await floor.esl.execute(id, 'answer', '', false); // the IVR answered
+    await floor.server.enqueue(() => leaveVoicemail(floor.server, id));
+    await until('prompt played', () => factFor(id, 'playback-stopped'));
+    expect(factFor(id, 'playback-started')).toMatchObject({ path: VOICEMAIL_PROMPT });
+    await until('recording', () => factFor(id, 'recording-started'));
+    await new Promise((r) => setTimeout(r, 100));
+    floor.sim.remoteHangup(id);
+    await until('ended', async () => (await floor.types(callStreamId(id))).includes('CallEnded'));
+
+    const events = await floor.events(callStreamId(id));
+    expect(events.map((e) => e.type)).toEqual(['CallReceived', 'CallAnswered', 'VoicemailLeft', 'CallEnded']);
+    const vm = events[2].data;
+    expect(vm).toMatchObject({ callId: id, phone: '+8613800138055' });
+    expect(vm.durationMs).toBeGreaterThan(0);
+    expect(vm.sha256).toBe(await sha256Of(vm.file as string));
+  });
+
+  it('a caller who hangs up during the prompt leaves no message', async () => {
+    const id = await callerRings(floor, '13800138056');
+    await floor.esl.execute(id, 'answer', '', false);
+    await floor.server.enqueue(() => leaveVoicemail(floor.server, id));
+    await until('prompt started', () => factFor(id, 'playback-started'));
+    floor.sim.remoteHangup(id);
+    await until('ended', async () => (await floor.types(callStreamId(id))).includes('CallEnded'));
+    expect(await floor.types(callStreamId(id))).toEqual(['CallReceived', 'CallAnswered', 'CallEnded']);
+  });
+});
