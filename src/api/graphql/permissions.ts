@@ -59,6 +59,7 @@ export const PERMISSIONS: Record<string, readonly Role[]> = {
   'Mutation.setAgentAvailable': FLOOR,
   'Mutation.pauseAgent': FLOOR,
   'Mutation.finishWrapUp': FLOOR,
+  'Mutation.answerCall': FLOOR,
   'Mutation.forceAgentState': SUPERVISORS,
 
   'Mutation.createCampaign': MANAGERS,
