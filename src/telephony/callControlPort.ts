@@ -7,6 +7,7 @@ import { DomainError, fold } from '../domain/decider.ts';
 import { checkDial } from '../dialer/compliance/checkDial.ts';
 import type { EventStore } from '../eventstore/types.ts';
 import { DialHistory } from '../dialer/compliance/dialHistory.ts';
+import { timerIds } from '../scheduler/timers.ts';
 import { supervisorLegId } from './session/callEndpoint.ts';
 import type { MediaServer } from './session/mediaServer.ts';
 
@@ -27,7 +28,7 @@ export interface CallControlPortOptions {
  * for what (force hang-up, monitoring); this side does the switch work and the session records what the
  * switch then reports.
  */
-export function callControlPort(o: CallControlPortOptions): CallControlPort {
+export function callControlPort(o: CallControlPortOptions): Required<CallControlPort> {
   const { store, media } = o;
   // Compliance inputs (do-not-call list and version, attempts, recent dials) from the log, read up to date
   // before every manual dial: the same source the live dialer uses, with no read-model lag between two clicks.
@@ -84,6 +85,34 @@ export function callControlPort(o: CallControlPortOptions): CallControlPort {
       media.legs.set(legId, { legId, callId, role: 'supervisor', supervisorId });
       ep.monitors.set(legId, { supervisorId, mode });
       await media.calls.eavesdrop({ supervisorCallId: legId, supervisorDial: supervisorDial(supervisorId), targetCallId: ep.agentLeg, mode, tags: { campaignId: ep.options.campaignId } });
+    },
+    // The agent's own desk buttons act on the live agent machine, so the switch, the machine and the log agree.
+    finishWrapUp(agentId) {
+      return media.enqueue(async () => {
+        const status = media.agents.status(agentId);
+        if (status !== 'wrap-up') throw new DomainError('NOT_IN_WRAP_UP', `坐席不在话后整理中（当前：${status}）/ agent ${agentId} is ${status}, not in wrap-up`);
+        const callId = media.agents.get(agentId)!.actor.getSnapshot().context.callId;
+        const r = await media.agentEvent(agentId, { type: 'WRAP_UP_DONE', callId }, { actor: { actorId: agentId, actorRole: 'agent' } });
+        if (r instanceof DomainError) throw r;
+        if (callId) await media.scheduler.cancel(timerIds.wrapUpEnd(agentId, callId), 'agent finished wrap-up');
+        await media.dispatch();
+      });
+    },
+    answer(agentId, expectedCallId) {
+      return media.enqueue(async () => {
+        const status = media.agents.status(agentId);
+        const callId = media.agents.get(agentId)?.actor.getSnapshot().context.callId;
+        const ep = callId ? media.endpoint(callId) : undefined;
+        const offered = (status === 'reserved' || status === 'ringing') && callId && ep?.agentLeg && ep.agentId === agentId;
+        if (!offered || (expectedCallId && expectedCallId !== callId)) {
+          throw new DomainError('NOTHING_OFFERED', `没有呼入分配给您（当前：${status}）/ no call is offered to agent ${agentId} (${status})`);
+        }
+        // Answering the agent's ringing leg is what the phone would do; the answered fact then bridges the call.
+        await media.esl.api(`uuid_answer ${ep.agentLeg}`).catch(() => {
+          throw new DomainError('PHONE_NOT_RINGING', '话机尚未振铃，请稍后再试 / your phone is not ringing yet; try again in a moment');
+        });
+        return callId;
+      });
     },
     async stopMonitoring(callId, supervisorId) {
       const ep = media.endpoint(callId);

@@ -1,8 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agentStreamId } from '../../src/domain/agent/streams.ts';
 import { PostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.ts';
 import { callControlPort } from '../../src/telephony/callControlPort.ts';
 import type { MediaServer } from '../../src/telephony/session/mediaServer.ts';
+import { agentLegId } from '../../src/telephony/session/callEndpoint.ts';
 import { createTestDatabase } from '../support/db.ts';
+import { openFloor, until, type Floor } from './session/harness.ts';
 
 const P = '+8613800138000';
 const FRESH = '+8613900139000';
@@ -68,5 +72,59 @@ describe('click-to-dial compliance reads its inputs from the log', () => {
     await port.dial({ callId: 'manual-n2', phone: NUM, agentId: 'a1' }).catch(() => undefined);
     expect(await attemptOf('manual-n1')).toBe(1);
     expect(await attemptOf('manual-n2')).toBe(2);
+  });
+});
+
+describe('the agent’s console buttons act on the live agent and the switch', () => {
+  let floor: Floor;
+  let port: ReturnType<typeof callControlPort>;
+  beforeAll(async () => {
+    // A long reservation: the agent's phone keeps ringing until the console answers it.
+    floor = await openFloor({ reservationMs: 600_000 });
+    port = callControlPort({ store: floor.store, media: floor.server, customerDial: (n) => `sofia/gateway/trunk/${n}` });
+  });
+  afterAll(async () => {
+    await floor?.close();
+  });
+
+  async function offerCallTo(agentId: string, ext: string, number: string): Promise<string> {
+    floor.sim.switch.agents.set(ext, { answer: false });
+    expect(await floor.server.agentCommand(agentId, { type: 'LOGIN', extension: ext })).toBeUndefined();
+    expect(await floor.server.agentCommand(agentId, { type: 'READY' })).toBeUndefined();
+    const callId = randomUUID();
+    floor.sim.switch.customers.script(number, { kind: 'answer', ringMs: 300, talkMs: 600_000, machine: false, earlyMedia: false });
+    await floor.server.dial({ callId, dial: `sofia/gateway/trunk/${number}` });
+    await until('agent phone ringing', () => floor.server.agents.status(agentId) === 'ringing');
+    return callId;
+  }
+
+  it('answers the call ringing at the agent, refuses when nothing is offered, and finishes wrap-up early', async () => {
+    const agentId = `a-${randomUUID()}`;
+    const other = `a-${randomUUID()}`;
+    await expect(port.answer(agentId)).rejects.toMatchObject({ code: 'NOTHING_OFFERED' });
+    const callId = await offerCallTo(agentId, '2001', '8613800138101');
+    // Another logged-in agent cannot answer a call that is not offered to them.
+    expect(await floor.server.agentCommand(other, { type: 'LOGIN', extension: '2002' })).toBeUndefined();
+    await expect(port.answer(other)).rejects.toMatchObject({ code: 'NOTHING_OFFERED' });
+    await expect(port.answer(agentId, 'some-other-call')).rejects.toMatchObject({ code: 'NOTHING_OFFERED' });
+    // Wrap-up cannot be finished while the phone rings.
+    await expect(port.finishWrapUp(agentId)).rejects.toMatchObject({ code: 'NOT_IN_WRAP_UP' });
+
+    expect(await port.answer(agentId, callId)).toBe(callId);
+    await until('bridged', () => floor.server.endpoint(callId)?.status === 'bridged');
+    await floor.server.idle();
+    expect(floor.sim.hears(callId)).toContain(agentLegId(callId, agentId));
+    expect(floor.server.agents.status(agentId)).toBe('on-call');
+
+    floor.sim.remoteHangup(callId, 'NORMAL_CLEARING');
+    await until('wrap-up', () => floor.server.agents.status(agentId) === 'wrap-up');
+    await floor.server.idle();
+    await port.finishWrapUp(agentId);
+    expect(floor.server.agents.status(agentId)).toBe('ready');
+    const last = (await floor.events(agentStreamId(agentId))).at(-1)!;
+    expect(last).toMatchObject({ type: 'AgentWrapUpEnded', metadata: { actorId: agentId, actorRole: 'agent' } });
+    // The wrap-up timer is gone: it will not end a later wrap-up.
+    expect(floor.scheduler.pendingTimers().filter((t) => t.kind === 'wrap-up-end')).toEqual([]);
+    await expect(port.finishWrapUp(agentId)).rejects.toMatchObject({ code: 'NOT_IN_WRAP_UP' });
   });
 });

@@ -47,6 +47,12 @@ export function callResolvers(telephony: CallControlPort | undefined) {
         await p.finishWrapUp(agentId);
         return { streamId: `agent-${agentId}`, events: [], position: await ctx.store.headPosition(), repeated: false };
       },
+      answerCall: async (_: unknown, a: A, ctx: ApiContext) => {
+        const p = port();
+        if (!p.answer) throw apiError('NOT_AVAILABLE', '本系统暂不支持在控制台接听 / this switch session cannot answer from the console');
+        const callId = await p.answer(ctx.principal!.userId, a.callId ?? undefined);
+        return requested(ctx, callId);
+      },
       dial: async (_: unknown, a: A, ctx: ApiContext) => {
         const p = port();
         const callId = newIdFor(ctx, 'call', a.commandId);
