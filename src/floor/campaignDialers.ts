@@ -135,7 +135,10 @@ export class CampaignDialers {
       history: this.history,
       nextLead: async (busy) => {
         await leads.catchUp();
-        return leads.next(new Date().toISOString(), busy);
+        const picked = leads.select(new Date().toISOString(), busy);
+        if (!picked) return undefined;
+        // A recycled lead starts its next pass over the list: recorded on the dial, so attempts count from 0 again.
+        return { phone: picked.lead.phone, reason: picked.reason, pass: picked.recycle ? picked.lead.passes + 1 : picked.lead.passes || undefined };
       },
       dialString: this.o.dialString,
       holdBack: this.o.holdBack,

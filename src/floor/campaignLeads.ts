@@ -5,7 +5,7 @@ import type { EventStore, RecordedEvent } from '../eventstore/types.ts';
 const TYPES = [
   'CampaignCreated', 'CampaignConfigured', 'CampaignListAttached', 'CampaignListDetached',
   'LeadImported', 'LeadDuplicateMerged', 'LeadAssigned', 'LeadClaimed', 'LeadReleased', 'LeadDoNotCallAdded', 'LeadDoNotCallRemoved',
-  'LeadCallbackScheduled', 'LeadCallbackDone', 'LeadCallbackMissed', 'LeadDispositionRecorded', 'LeadDispositionCorrected',
+  'LeadCallbackScheduled', 'LeadCallbackDone', 'LeadCallbackMissed', 'LeadCallbackCancelled', 'LeadDispositionRecorded', 'LeadDispositionCorrected',
   'CallDialAttempted', 'CallDialBlocked', 'CallAnswered', 'CallEnded',
 ];
 /** Dispositions after which the lead is not dialed again in this campaign. */
@@ -49,7 +49,7 @@ export class CampaignLeads {
   }
 
   policy(): SelectionPolicy {
-    return { maxAttempts: this.config.maxAttempts ?? 3, retryRules: this.config.retryRules ?? {} };
+    return { maxAttempts: this.config.maxAttempts ?? 3, retryRules: this.config.retryRules ?? {}, recycle: this.config.recycle };
   }
 
   /** The number to dial next for the campaign (any agent: predictive), or undefined when none is due. */
@@ -109,6 +109,7 @@ export class CampaignLeads {
         break;
       case 'LeadCallbackDone':
       case 'LeadCallbackMissed':
+      case 'LeadCallbackCancelled':
         lead.callbacks.delete(d.callbackId);
         break;
       case 'LeadDispositionRecorded':
@@ -129,6 +130,9 @@ export class CampaignLeads {
         return;
       }
       this.callOf.set(d.callId, d.phone);
+      // A dial in a later pass (list recycling) starts that pass's attempt count.
+      const pass = Number(d.pass ?? 0);
+      if (pass > lead.passes) Object.assign(lead, { passes: pass, attempts: 0 });
       Object.assign(lead, { attempts: lead.attempts + 1, lastDialAt: d.at ?? e.recordedAt, lastDisposition: 'no_answer' as RetryDisposition });
       return;
     }

@@ -19,8 +19,8 @@ export interface LiveDialerOptions {
   readyNow?: () => string[];
   /** Agents whose readiness this campaign paces for (default: every agent on the floor). */
   servesAgent?: (agentId: string) => boolean;
-  /** The next lead to try (E.164), or undefined when the list is worked through. */
-  nextLead: (busy: ReadonlySet<string>) => string | undefined | Promise<string | undefined>;
+  /** The next lead to try (E.164, or with the pass over the list and why it was picked), or undefined when none is due. */
+  nextLead: (busy: ReadonlySet<string>) => string | LeadPick | undefined | Promise<string | LeadPick | undefined>;
   /** Dial string of a customer number, e.g. sofia/gateway/trunk1/<digits>. */
   dialString: (e164: string) => string;
   tickMs?: number;
@@ -31,6 +31,13 @@ export interface LiveDialerOptions {
   /** Agents the pacer must leave free, e.g. for inbound callers waiting: that many fewer dials. */
   holdBack?: () => number;
   onError?: (e: unknown) => void;
+}
+
+export interface LeadPick {
+  phone: string;
+  /** Pass over the list: above the lead's last one when it is recycled. */
+  pass?: number;
+  reason?: string;
 }
 
 const FLOOR_EVENTS = [
@@ -147,9 +154,9 @@ export class LiveDialer {
         // Never two dials to one number at once: ours, and calls other dialers (or a previous run) have live.
         const busy = this.history.livePhones(Date.now());
         for (const phone of this.phonesInFlight) busy.add(phone);
-        const phone = await this.o.nextLead(busy);
-        if (!phone || this.stopped) break;
-        await this.dial(phone);
+        const next = await this.o.nextLead(busy);
+        if (!next || this.stopped) break;
+        await this.dial(typeof next === 'string' ? { phone: next } : next);
       }
     } catch (e) {
       this.o.onError?.(e);
@@ -158,11 +165,11 @@ export class LiveDialer {
     }
   }
 
-  private async dial(phone: string): Promise<void> {
+  private async dial({ phone, pass, reason }: LeadPick): Promise<void> {
     const now = new Date().toISOString();
     const callId = randomUUID();
     const h = this.history;
-    const attempts = h.attemptsOf(phone, this.o.campaignId);
+    const attempts = h.attemptsOf(phone, this.o.campaignId, pass);
     const hours = this.o.abandonWindowHours ?? 24;
     const compliance = checkDial(
       {
@@ -179,7 +186,7 @@ export class LiveDialer {
     const meta = { now, commandId: `dial:${callId}`, actorId: 'dialer', actorRole: 'system' };
     const recorded = await handleCommand(this.o.store, callDecider, callId, {
       type: 'DialCall',
-      data: { callId, phone, direction: 'outbound', campaignId: this.o.campaignId, attempt: attempts + 1, compliance },
+      data: { callId, phone, direction: 'outbound', campaignId: this.o.campaignId, attempt: attempts + 1, pass, selection: reason, compliance },
       meta,
     }).catch((e) => e);
     if (recorded instanceof DomainError || recorded instanceof Error) throw recorded;

@@ -24,7 +24,7 @@ export class DialHistory {
   private dncPosition = 0;
   private readonly dnc = new Set<string>();
   private readonly dials = new Map<string, number[]>(); // phone -> dial times, newest last
-  private readonly attempts = new Map<string, number>(); // phone|campaign -> dials
+  private readonly attempts = new Map<string, { pass: number; dials: number }>(); // phone|campaign -> dials in its current pass
   private readonly live = new Map<string, { phone: string; campaignId: string; at: number }>(); // callId
   private readonly outcomes = new Map<string, { answers: number[]; abandons: number[] }>(); // campaign
   private readonly blacklist: NumberList;
@@ -57,8 +57,10 @@ export class DialHistory {
     return { doNotCall: { version: `dnc@${this.dncPosition}`, has: (phone) => dnc.has(phone) }, blacklist: this.blacklist };
   }
 
-  attemptsOf(phone: string, campaignId: string): number {
-    return this.attempts.get(`${phone}|${campaignId}`) ?? 0;
+  /** Dials to the number in this campaign in its current pass over the list; a later `pass` (list recycling) starts at 0. */
+  attemptsOf(phone: string, campaignId: string, pass = 0): number {
+    const a = this.attempts.get(`${phone}|${campaignId}`);
+    return !a || pass > a.pass ? 0 : a.dials;
   }
 
   recentDials(phone: string): string[] {
@@ -94,7 +96,8 @@ export class DialHistory {
         const at = timeOf(e);
         const campaignId = String(d.campaignId ?? '');
         this.dials.set(d.phone, [...(this.dials.get(d.phone) ?? []), at].slice(-RECENT_DIALS));
-        this.attempts.set(`${d.phone}|${campaignId}`, this.attemptsOf(d.phone, campaignId) + 1);
+        const pass = Number(d.pass ?? 0);
+        this.attempts.set(`${d.phone}|${campaignId}`, { pass, dials: this.attemptsOf(d.phone, campaignId, pass) + 1 });
         this.live.set(d.callId, { phone: d.phone, campaignId, at });
         break;
       }

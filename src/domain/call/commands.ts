@@ -11,6 +11,10 @@ export type DialCall = Command<
     campaignId?: string;
     agentId?: string;
     attempt?: number;
+    /** Pass over the campaign's list (list recycling): 0 first, then 1, 2... */
+    pass?: number;
+    /** Why the dialer picked this lead (callback_owner, retry_due, new, recycled...). */
+    selection?: string;
     compliance: ComplianceDecision;
   }
 >;

@@ -32,6 +32,8 @@ function dial(c: DialCall, s: CallState): Decision<CallEvent> {
     phone: d.phone,
     campaignId: d.campaignId,
     agentId: d.agentId,
+    ...(d.pass ? { pass: d.pass } : {}),
+    ...(d.selection ? { selection: d.selection } : {}),
     compliance: cd,
   };
   if (!cd.allowed) return [{ type: 'CallDialBlocked', data: base }];

@@ -35,14 +35,19 @@ export type CallDialAttempted = DomainEvent<
     direction: CallDirection;
     campaignId?: string;
     agentId?: string;
+    /** Attempt within the current pass over the list. */
     attempt: number;
+    /** Pass over the campaign's list when the lead was recycled (absent: the first pass). */
+    pass?: number;
+    /** Why the dialer picked this lead: callback_owner, retry_due, new, recycled... */
+    selection?: string;
     compliance: ComplianceDecision;
   }
 >;
 /** The compliance check refused the dial: recorded so the refusal is auditable; nothing was dialed. */
 export type CallDialBlocked = DomainEvent<
   'CallDialBlocked',
-  Base & { phone: string; campaignId?: string; agentId?: string; compliance: ComplianceDecision }
+  Base & { phone: string; campaignId?: string; agentId?: string; pass?: number; selection?: string; compliance: ComplianceDecision }
 >;
 /** An inbound call reached us: `phone` is the caller (E.164), `did` the number they dialed. */
 export type CallReceived = DomainEvent<'CallReceived', Base & { phone: string; did: string; direction: 'inbound' }>;

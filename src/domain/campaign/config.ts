@@ -88,6 +88,14 @@ export function mergeConfig(
       return reject('RETRY_RULE_INVALID', `Attempts for ${key} must be from 1 to the campaign's ${c.maxAttempts}`);
     }
   }
+  const r = c.recycle;
+  if (r !== undefined) {
+    if (!Number.isInteger(r.afterMinutes) || r.afterMinutes < 0) return reject('RECYCLE_RULE_INVALID', 'Recycling waits whole minutes, 0 or more');
+    if (!Number.isInteger(r.maxPasses) || r.maxPasses < 1 || r.maxPasses > 20) return reject('RECYCLE_RULE_INVALID', 'Recycling passes must be a whole number from 1 to 20');
+    if (!Array.isArray(r.dispositions) || r.dispositions.length === 0 || r.dispositions.some((d) => !RETRY_DISPOSITIONS.includes(d))) {
+      return reject('RECYCLE_RULE_INVALID', `Recycle after ${RETRY_DISPOSITIONS.join(', ')} outcomes only`);
+    }
+  }
   if (!Array.isArray(c.productIds) || c.productIds.some((p) => !isNonEmpty(p)))
     return reject('PRODUCTS_INVALID', 'Products are given by id');
   for (const key of ['questionnaireId', 'scriptId', 'queueId'] as const) {

@@ -23,6 +23,13 @@ export interface RetryRule {
   maxAttempts?: number;
 }
 
+/** List recycling: leads out of attempts after these outcomes get a new pass over the list after a pause. */
+export interface RecycleRule {
+  afterMinutes: number;
+  maxPasses: number;
+  dispositions: RetryDisposition[];
+}
+
 export interface CampaignConfig {
   mode: DialMode;
   /** Fraction of answered calls that may be abandoned, 0.03 = 3% (the usual regulatory ceiling). */
@@ -30,6 +37,7 @@ export interface CampaignConfig {
   callingHours: CallingHours;
   maxAttempts: number;
   retryRules: Partial<Record<RetryDisposition, RetryRule>>;
+  recycle?: RecycleRule;
   productIds: string[];
   questionnaireId?: string;
   scriptId?: string;
