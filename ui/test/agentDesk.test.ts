@@ -192,6 +192,45 @@ describe('AgentDesk: commands', () => {
     expect(desk.status).toBe('PAUSED');
   });
 
+  it('answers the ringing call by its id, and only while it rings', async () => {
+    const { api, desk } = floor();
+    api.on('AnswerCall', () => ({ answerCall: { position: 30, events: [] } }));
+    expect(await desk.answer()).toBe(false);
+    api.push('MyCalls', callEvent(11, 'CallOffered'));
+    expect(await desk.answer()).toBe(true);
+    expect(api.named('AnswerCall')[0].variables).toMatchObject({ callId: 'call-9' });
+    api.push('MyCalls', callEvent(12, 'CallBridged'));
+    expect(await desk.answer()).toBe(false);
+    expect(api.named('AnswerCall')).toHaveLength(1);
+  });
+
+  it('shows why answering was refused (the offer moved on)', async () => {
+    const { api, desk } = floor();
+    api.on('AnswerCall', () => { throw new ApiError('NOTHING_OFFERED', '没有呼入分配给您'); });
+    api.push('MyCalls', callEvent(11, 'CallOffered'));
+    expect(await desk.answer()).toBe(false);
+    expect(desk.error).toBe('没有呼入分配给您');
+  });
+
+  it('is ready again once wrap-up is finished, even before the state read model has it', async () => {
+    const { api, desk } = floor();
+    api.on('AgentState', () => ({ agentState: { status: 'WRAP_UP', pauseReason: null, since: '2026-03-01T01:00:00Z', extension: '8001', currentCall: null } }));
+    api.on('FinishWrapUp', () => ({ finishWrapUp: { position: 31, events: [] } }));
+    api.push('MyCalls', callEvent(11, 'CallBridged'));
+    api.push('MyCalls', callEvent(12, 'CallEnded'));
+    expect(desk.status).toBe('WRAP_UP');
+    expect(await desk.finishWrapUp()).toBe(true);
+    expect(desk.status).toBe('AVAILABLE');
+  });
+
+  it('stays in wrap-up when finishing it is refused, with the reason', async () => {
+    const { api, desk } = floor();
+    api.on('FinishWrapUp', () => { throw new ApiError('NOT_IN_WRAP_UP', '坐席不在话后整理中'); });
+    api.push('MyCalls', callEvent(12, 'CallEnded'));
+    expect(await desk.finishWrapUp()).toBe(false);
+    expect([desk.status, desk.error]).toEqual(['WRAP_UP', '坐席不在话后整理中']);
+  });
+
   it('reads the resulting state from the appended events, last one wins', () => {
     expect(statusAfter([{ type: 'AgentLoggedIn' }, { type: 'AgentReady' }])).toBe('AVAILABLE');
     expect(statusAfter([{ type: 'AgentCallEnded' }, { type: 'AgentLoggedOut' }])).toBe('LOGGED_OUT');

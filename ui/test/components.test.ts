@@ -6,6 +6,7 @@ import AgentTable from '../src/components/supervisor/AgentTable.svelte';
 import WallboardPanel from '../src/components/supervisor/WallboardPanel.svelte';
 import WallboardTiles from '../src/components/supervisor/WallboardTiles.svelte';
 import ScreenPop from '../src/components/agent/ScreenPop.svelte';
+import Softphone from '../src/components/agent/Softphone.svelte';
 import StatusBar from '../src/components/agent/StatusBar.svelte';
 import Timeline from '../src/components/auditor/Timeline.svelte';
 import App from '../src/App.svelte';
@@ -118,6 +119,29 @@ describe('agent status bar', () => {
     expect(t).toContain('Ready');
     expect(t).toContain('for 5:00');
     expect(t).toContain('Meal');
+  });
+
+  it('offers 完成整理 / Finish wrap-up only in wrap-up', () => {
+    const desk = new AgentDesk(new FakeApi(), 'u1');
+    desk.status = 'ON_CALL';
+    expect(text(render(StatusBar, { props: { i18n: zh(), desk, now: Date.now() } }).body)).not.toContain('完成整理');
+    desk.status = 'WRAP_UP';
+    expect(text(render(StatusBar, { props: { i18n: zh(), desk, now: Date.now() } }).body)).toContain('完成整理');
+    expect(text(render(StatusBar, { props: { i18n: en(), desk, now: Date.now() } }).body)).toContain('Finish wrap-up');
+  });
+});
+
+describe('softphone', () => {
+  it('shows the Answer button while the call rings, and hold once it is answered', () => {
+    const desk = new AgentDesk(new FakeApi(), 'u1');
+    desk.call = { id: 'call-9', phone: '+8613800138000', leadId: null, campaignId: null, direction: 'INBOUND', stage: 'ringing', startedAt: '2026-03-01T02:00:00Z' };
+    const now = Date.parse('2026-03-01T02:00:05Z');
+    expect(text(render(Softphone, { props: { i18n: zh(), desk, now } }).body)).toContain('接听');
+    expect(text(render(Softphone, { props: { i18n: en(), desk, now } }).body)).toContain('Answer');
+    desk.call = { ...desk.call, stage: 'talking' };
+    const t = text(render(Softphone, { props: { i18n: en(), desk, now } }).body);
+    expect(t).not.toMatch(/\bAnswer\b/);
+    expect(t).toContain('Hold');
   });
 });
 

@@ -204,7 +204,14 @@ export class AgentDesk {
   logout() { return this.run(mutation('agentLogout', '', ''), {}); }
   ready() { return this.run(mutation('setAgentAvailable', '', ''), {}); }
   pause(reason: string) { return this.run(mutation('pauseAgent', '$reason: String!', 'reason: $reason'), { reason }, reason); }
-  finishWrapUp() { return this.run(mutation('finishWrapUp', '', ''), {}); }
+  /** The live agent leaves wrap-up at once; the session records it, so the desk moves to ready on success. */
+  finishWrapUp() { return this.run(mutation('finishWrapUp', '', ''), {}, null, 'AVAILABLE'); }
+
+  /** Answer the call ringing on this desk; the bridge then arrives on myCalls like any other. */
+  answer() {
+    if (!this.call || this.call.stage !== 'ringing') return Promise.resolve(false);
+    return this.run(mutation('answerCall', '$callId: ID', 'callId: $callId'), { callId: this.call.id });
+  }
 
   hangUp() { return this.onCall('hangUp'); }
   hold() { return this.onCall('hold'); }
@@ -237,12 +244,15 @@ export class AgentDesk {
     return this.run(mutation(name, '$callId: ID!', 'callId: $callId'), { callId: this.call.id });
   }
 
-  /** Run a command, apply the state its events imply, then re-read the phone state (the server is the authority). */
-  async run(query: string, variables: Record<string, unknown>, pauseReason: string | null = null): Promise<boolean> {
+  /**
+   * Run a command, apply the state its events imply (or `implied`, for commands the switch session records
+   * after answering), then re-read the phone state (the server is the authority).
+   */
+  async run(query: string, variables: Record<string, unknown>, pauseReason: string | null = null, implied: AgentStatus | null = null): Promise<boolean> {
     const ok = await this.guard(() => this.api.request(query, { ...variables, commandId: commandId() }));
     if (!ok) return false;
     const result = Object.values(ok as Record<string, { events?: { type: string }[] }>)[0];
-    const status = statusAfter(result?.events ?? []);
+    const status = statusAfter(result?.events ?? []) ?? implied;
     if (status) {
       this.setStatus(status, new Date().toISOString());
       this.ownCommandAt = Date.now();
