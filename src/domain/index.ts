@@ -3,6 +3,7 @@
  * the stream is `${decider.category}-${id}` (see each folder's streams.ts for the id).
  */
 import { agentDecider } from './agent/decider.ts';
+import { blacklistDecider } from './blacklist/decider.ts';
 import { callDecider } from './call/decider.ts';
 import { ivrDecider } from './ivr/decider.ts';
 import { campaignDecider } from './campaign/decider.ts';
@@ -18,6 +19,7 @@ import { scriptDecider } from './script/decider.ts';
 export {
   agentDecider,
   answersDecider,
+  blacklistDecider,
   callDecider,
   campaignDecider,
   evaluationDecider,

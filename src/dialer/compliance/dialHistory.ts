@@ -1,7 +1,7 @@
-import { numberList, type DialLists, type NumberList } from './checkDial.ts';
+import type { DialLists } from './checkDial.ts';
 import type { EventStore, RecordedEvent } from '../../eventstore/types.ts';
 
-const TYPES = ['LeadDoNotCallAdded', 'LeadDoNotCallRemoved', 'CallDialAttempted', 'CallAnswered', 'CallAbandoned', 'CallEnded'];
+const TYPES = ['LeadDoNotCallAdded', 'LeadDoNotCallRemoved', 'NumberBlacklisted', 'NumberUnblacklisted', 'CallDialAttempted', 'CallAnswered', 'CallAbandoned', 'CallEnded'];
 const RECENT_DIALS = 20;
 /** A dial the log still shows live after this long lost its end (a crash): it no longer blocks the number. */
 const STALE_LIVE_MS = 2 * 3600_000;
@@ -27,12 +27,11 @@ export class DialHistory {
   private readonly attempts = new Map<string, { pass: number; dials: number }>(); // phone|campaign -> dials in its current pass
   private readonly live = new Map<string, { phone: string; campaignId: string; at: number }>(); // callId
   private readonly outcomes = new Map<string, { answers: number[]; abandons: number[] }>(); // campaign
-  private readonly blacklist: NumberList;
+  private readonly blacklisted = new Set<string>();
+  private blacklistPosition = 0;
 
-  constructor(store: EventStore, opts: { blacklist?: NumberList } = {}) {
+  constructor(store: EventStore) {
     this.store = store;
-    // No outbound blacklist is kept in the log yet; an empty one is still named on every receipt.
-    this.blacklist = opts.blacklist ?? numberList('blacklist-none', []);
   }
 
   private reading: Promise<void> = Promise.resolve();
@@ -54,7 +53,11 @@ export class DialHistory {
 
   lists(): DialLists {
     const dnc = this.dnc;
-    return { doNotCall: { version: `dnc@${this.dncPosition}`, has: (phone) => dnc.has(phone) }, blacklist: this.blacklist };
+    const black = this.blacklisted;
+    return {
+      doNotCall: { version: `dnc@${this.dncPosition}`, has: (phone) => dnc.has(phone) },
+      blacklist: { version: `blacklist@${this.blacklistPosition}`, has: (phone) => black.has(phone) },
+    };
   }
 
   /** Dials to the number in this campaign in its current pass over the list; a later `pass` (list recycling) starts at 0. */
@@ -91,6 +94,12 @@ export class DialHistory {
         if (e.type === 'LeadDoNotCallAdded') this.dnc.add(d.phone);
         else this.dnc.delete(d.phone);
         this.dncPosition = e.position;
+        break;
+      case 'NumberBlacklisted':
+      case 'NumberUnblacklisted':
+        if (e.type === 'NumberBlacklisted') this.blacklisted.add(d.phone);
+        else this.blacklisted.delete(d.phone);
+        this.blacklistPosition = e.position;
         break;
       case 'CallDialAttempted': {
         const at = timeOf(e);
