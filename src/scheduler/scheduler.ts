@@ -53,6 +53,12 @@ export class Scheduler {
     this.handler = handler;
   }
 
+  /** Another module runs its own kinds of timer; every other timer still goes to the handler set before. */
+  handleKinds(kinds: string[], handler: TimerHandler): void {
+    const before = this.handler;
+    this.handler = (t) => (kinds.includes(t.kind) ? handler(t) : before(t));
+  }
+
   /** Rebuild the pending set from the event store (at start and after a restart). */
   async load(): Promise<number> {
     const events = [];
