@@ -2,7 +2,8 @@ import type { DomainEvent } from '../decider.ts';
 
 export type IvrTarget =
   | { kind: 'node'; id: string }
-  | { kind: 'queue'; id: string }
+  /** priority: queue the caller ahead of others (e.g. 10 for a key reserved to VIPs); default the call's own. */
+  | { kind: 'queue'; id: string; priority?: number }
   | { kind: 'agent'; id: string }
   | { kind: 'voicemail'; id: string }
   | { kind: 'hangup' };
