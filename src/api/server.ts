@@ -33,6 +33,7 @@ import { liveResolvers } from './graphql/resolvers/live.ts';
 import { readModelLoaders, readModelResolvers } from './graphql/resolvers/readModels.ts';
 import { recordingResolvers } from './graphql/resolvers/recordings.ts';
 import { previewResolvers } from './graphql/resolvers/preview.ts';
+import { blacklistResolvers } from './graphql/resolvers/blacklist.ts';
 import { PreviewLeads } from '../floor/previewLeads.ts';
 import { scalars } from './graphql/scalars.ts';
 import { ApiProjector } from './readModel/apiProjector.ts';
@@ -150,7 +151,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   const sdl = loadSchemaSdl();
   const resolvers = guardResolvers(
     {
-      Query: { ...readModelResolvers.Query, ...auditResolvers.Query, ...identityResolvers.Query, ...recordingResolvers.Query, ...importApi.Query, ...floorAdminResolvers.Query, ...configQueryResolvers.Query, ...previewApi.Query },
+      Query: { ...readModelResolvers.Query, ...auditResolvers.Query, ...identityResolvers.Query, ...recordingResolvers.Query, ...importApi.Query, ...floorAdminResolvers.Query, ...configQueryResolvers.Query, ...previewApi.Query, ...liveResolvers.Query, ...blacklistResolvers.Query },
       Mutation: {
         ...callResolvers(deps.telephony).Mutation,
         ...commandResolvers.Mutation,
@@ -158,6 +159,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
         ...importApi.Mutation,
         ...floorAdminResolvers.Mutation,
         ...followUpResolvers.Mutation,
+        ...blacklistResolvers.Mutation,
         createLead,
         login: async (root: unknown, args: any, ctx: any) => {
           const retryAfterMs = await loginLimiter(ctx.request, args.username);

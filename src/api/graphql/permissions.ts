@@ -18,6 +18,9 @@ export const PERMISSIONS: Record<string, readonly Role[]> = {
   'Query.qaQueue': ['qa', 'supervisor', 'admin'],
   'Query.importJobs': ['supervisor', 'admin', 'auditor'],
   'Query.nextPreviewLead': FLOOR,
+  'Query.blacklist': ['supervisor', 'admin', 'auditor'],
+  'Mutation.blacklistNumber': MANAGERS,
+  'Mutation.unblacklistNumber': ADMIN,
 
   'Mutation.logout': READ_ALL,
   'Mutation.changePassword': ['agent', 'team_leader', 'supervisor', 'qa', 'admin'],
@@ -84,6 +87,7 @@ export const PERMISSIONS: Record<string, readonly Role[]> = {
 
   'Subscription.events': ['admin', 'auditor'],
   'Subscription.wallboard': ['team_leader', 'supervisor', 'qa', 'admin', 'auditor'],
+  'Query.wallboard': ['team_leader', 'supervisor', 'qa', 'admin', 'auditor'],
   'Subscription.campaignProgress': ['team_leader', 'supervisor', 'admin', 'auditor'],
   'Subscription.importProgress': ['supervisor', 'admin', 'auditor'],
 };
