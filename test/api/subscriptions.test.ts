@@ -120,6 +120,33 @@ describe('subscriptions over graphql-ws', () => {
     expect(board.agentsOnCall).toBe(2);
   });
 
+  it('answers the wallboard now, with day totals, and as of an earlier position (what the page shows before a live update)', async () => {
+    const token = await h.login('sup-east');
+    const at = new Date().toISOString();
+    const Q = 'query($asOf: AsOf) { wallboard(asOf: $asOf) { position callsToday connectsToday ordersToday ordersAmountToday agentsOnCall cause { type } } }';
+    const before = (await h.gql(Q, {}, token)).data.wallboard;
+    await h.store.append('call-t1', [{ type: 'CallDialAttempted', data: { callId: 't1', agentId: 'agent-east', phone: '+8613800138001', direction: 'outbound', attempt: 1, at } }]);
+    const mark = await h.store.headPosition();
+    await h.store.append('order-t1', [{ type: 'OrderPlaced', data: { orderId: 't1', agentId: 'agent-east', totalFen: 19900, at } }]);
+    // Another department's order is not on this supervisor's board.
+    await h.store.append('order-t2', [{ type: 'OrderPlaced', data: { orderId: 't2', agentId: 'agent-west', totalFen: 50000, at } }]);
+    const now = await h.gql(Q, {}, token);
+    expect(now.errors).toBeUndefined();
+    expect(now.data.wallboard).toMatchObject({
+      position: await h.store.headPosition(), cause: null,
+      callsToday: before.callsToday + 1, ordersToday: before.ordersToday + 1, ordersAmountToday: before.ordersAmountToday + 19900,
+    });
+    const then = (await h.gql(Q, { asOf: { position: mark } }, token)).data.wallboard;
+    expect(then).toMatchObject({ position: mark, callsToday: before.callsToday + 1, ordersToday: before.ordersToday });
+    // As of an instant before anything happened: an empty floor, zero totals.
+    expect((await h.gql(Q, { asOf: { at: '2020-01-01T00:00:00Z' } }, token)).data.wallboard).toMatchObject({ callsToday: 0, ordersToday: 0, agentsOnCall: 0 });
+    // Subscribing after the query's position continues exactly from it.
+    const feed = take<any>(connect(token), 'subscription($a: Position) { wallboard(afterPosition: $a) { ordersToday cause { type } } }', { a: now.data.wallboard.position }, 1);
+    await h.store.append('order-t3', [{ type: 'OrderPlaced', data: { orderId: 't3', agentId: 'agent-east', totalFen: 100, at } }]);
+    expect((await feed)[0]).toEqual({ ordersToday: before.ordersToday + 2, cause: { type: 'OrderPlaced' } });
+    expect((await h.gql(Q, {}, await h.login('agent-east'))).errors?.[0].extensions.code).toBe('FORBIDDEN');
+  });
+
   it('denies the wallboard to agents with a typed error', async () => {
     const agent = connect(await h.login('agent-west'));
     const err = await take(agent, 'subscription { wallboard { position } }', {}, 1).catch((e) => e);

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../eventstore/types.ts';
+import type { EventStore, RecordedEvent } from '../../eventstore/types.ts';
 
 export type AgentStatus = 'LOGGED_OUT' | 'AVAILABLE' | 'PAUSED' | 'RINGING' | 'ON_CALL' | 'ON_HOLD' | 'WRAP_UP';
 
@@ -98,6 +98,8 @@ export class WallboardFold {
   }
 
   snapshot(now = Date.now()) {
+    // A board read after midnight with no event yet today shows today's zeros, not yesterday's totals.
+    const counters = dayOf(new Date(now).toISOString()) > this.day ? { calls: 0, connects: 0, abandoned: 0, orders: 0, ordersAmount: 0 } : this.counters;
     const count = (s: AgentStatus[]) => [...this.agents].filter(([id, a]) => this.visible(id) && s.includes(a.status)).length;
     const oldest = Math.min(...this.waiting.values());
     return {
@@ -110,11 +112,26 @@ export class WallboardFold {
       agentsWrapUp: count(['WRAP_UP']),
       callsWaiting: this.waiting.size,
       longestWaitSeconds: this.waiting.size ? Math.max(0, Math.round((now - oldest) / 1000)) : 0,
-      callsToday: this.counters.calls,
-      connectsToday: this.counters.connects,
-      abandonedToday: this.counters.abandoned,
-      ordersToday: this.counters.orders,
-      ordersAmountToday: this.counters.ordersAmount,
+      callsToday: counters.calls,
+      connectsToday: counters.connects,
+      abandonedToday: counters.abandoned,
+      ordersToday: counters.orders,
+      ordersAmountToday: counters.ordersAmount,
     };
+  }
+}
+
+/**
+ * Folds the log into `fold` up to a position (inclusive) or an instant (events recorded at or before it):
+ * the board as it was then, for a page that opens before the first live update or an auditor's past instant.
+ */
+export async function foldWallboard(store: EventStore, fold: WallboardFold, upto: { position: number } | { at: string }): Promise<void> {
+  const within = (e: RecordedEvent) => ('position' in upto ? e.position <= upto.position : Date.parse(e.recordedAt) <= Date.parse(upto.at));
+  for (let from = 0; ; ) {
+    const page = await store.readAll({ after: from, maxCount: 5000, filter: { eventTypes: WALLBOARD_EVENTS } });
+    const taken = page.filter(within);
+    for (const e of taken) fold.apply(e);
+    if (taken.length < page.length || page.length === 0) return;
+    from = page[page.length - 1].position;
   }
 }

@@ -4,8 +4,8 @@ import type { RecordedEvent } from '../../../eventstore/types.ts';
 import { inScope } from '../../auth/principal.ts';
 import type { ApiContext } from '../context.ts';
 import { eventFeed } from '../feed.ts';
-import { WALLBOARD_EVENTS, WallboardFold } from '../wallboard.ts';
-import { forbidden } from '../errors.ts';
+import { foldWallboard, WALLBOARD_EVENTS, WallboardFold } from '../wallboard.ts';
+import { badInput, forbidden } from '../errors.ts';
 
 const ref = (e: RecordedEvent) => ({ id: e.id, streamId: e.streamId, revision: e.revision, position: e.position, type: e.type });
 const at = (e: RecordedEvent) => (e.data as any).at ?? e.recordedAt;
@@ -35,6 +35,23 @@ function callAgents(ctx: ApiContext) {
 const AGENT_EVENTS = ['AgentLoggedIn', 'AgentLoggedOut', 'AgentReady', 'AgentNotReady', 'CallBridged', 'CallHeld', 'CallResumed', 'CallEnded', 'CallDialAttempted', 'CallOffered'];
 
 export const liveResolvers = {
+  Query: {
+    // The board now (or as of a position / instant), so the page has day totals before the first live update.
+    wallboard: async (_: unknown, a: { asOf?: { at?: string | null; position?: number | null } | null }, ctx: ApiContext) => {
+      const p = ctx.principal!;
+      if (p.role === 'agent') throw forbidden('the wallboard');
+      const asOf = a.asOf ?? {};
+      if (asOf.at != null && asOf.position != null) throw badInput('请只给出 asOf.at 或 asOf.position 之一 / give asOf.at or asOf.position, not both');
+      const scope = await ctx.scope();
+      const fold = new WallboardFold((agentId) => inScope(scope, agentId));
+      if (asOf.at != null) {
+        await foldWallboard(ctx.store, fold, { at: asOf.at });
+        return { ...fold.snapshot(Date.parse(asOf.at)), cause: null };
+      }
+      await foldWallboard(ctx.store, fold, { position: asOf.position ?? (await ctx.store.headPosition()) });
+      return { ...fold.snapshot(), cause: null };
+    },
+  },
   Subscription: {
     events: {
       subscribe: async (_: unknown, a: { afterPosition?: number; streamPrefix?: string; eventTypes?: string[] }, ctx: ApiContext) => {
@@ -56,13 +73,7 @@ export const liveResolvers = {
         const fold = new WallboardFold((agentId) => inScope(scope, agentId));
         const after = a.afterPosition ?? (await ctx.store.headPosition());
         // Rebuild the board as it was at `after`, then stream changes from there: resuming is exact.
-        for (let from = 0; from < after; ) {
-          const page = await ctx.store.readAll({ after: from, maxCount: 5000, filter: { eventTypes: WALLBOARD_EVENTS } });
-          const upto = page.filter((e) => e.position <= after);
-          for (const e of upto) fold.apply(e);
-          if (upto.length < page.length || page.length === 0) break;
-          from = page[page.length - 1].position;
-        }
+        await foldWallboard(ctx.store, fold, { position: after });
         return eventFeed(ctx.store, {
           after,
           filter: { eventTypes: WALLBOARD_EVENTS },
@@ -123,7 +134,7 @@ export const liveResolvers = {
         const owners = new Map<string, string>();
         return eventFeed(ctx.store, {
           after: a.afterPosition ?? undefined,
-          filter: { eventTypes: ['LeadCallbackScheduled', 'LeadCallbackDone', 'LeadCallbackMissed'] },
+          filter: { eventTypes: ['LeadCallbackScheduled', 'LeadCallbackDone', 'LeadCallbackMissed', 'LeadCallbackCancelled'] },
           field: 'myCallbacks',
           select: async (e) => {
             const d = data(e);
