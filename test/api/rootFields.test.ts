@@ -27,8 +27,7 @@ const STILL_NOT_AVAILABLE = [
   'Mutation.forceHangUp',
   'Mutation.forceTransfer',
   'Mutation.finishWrapUp', // the live agent machine owns wrap-up: CallControlPort.finishWrapUp
-  // Not yet: no domain command to record them (lead CancelCallback, order CancelOrder, IVR RemoveIvrMenu).
-  'Mutation.cancelCallback',
+  // Not yet: no domain command to record them (order CancelOrder, IVR RemoveIvrMenu).
   'Mutation.cancelOrder',
   'Mutation.removeIvrMenu',
 ].sort();

@@ -32,6 +32,8 @@ export type ScheduleCallback = Command<
 >;
 export type CompleteCallback = Command<'CompleteCallback', { callbackId: string; callId?: string }>;
 export type MarkCallbackMissed = Command<'MarkCallbackMissed', { callbackId: string }>;
+/** The owner (or a supervisor) withdraws a promise to call back; the reason is what the customer was told. */
+export type CancelCallback = Command<'CancelCallback', { callbackId: string; reason: string }>;
 export type RecordDisposition = Command<
   'RecordDisposition',
   { dispositionId: string; code: string; notes?: string; callId?: string; agentId: string; campaignId?: string }
@@ -53,5 +55,6 @@ export type LeadCommand =
   | ScheduleCallback
   | CompleteCallback
   | MarkCallbackMissed
+  | CancelCallback
   | RecordDisposition
   | CorrectDisposition;

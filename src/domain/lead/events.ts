@@ -52,6 +52,10 @@ export type LeadCallbackDone = DomainEvent<
   Base & { callbackId: string; callId?: string; doneBy?: string }
 >;
 export type LeadCallbackMissed = DomainEvent<'LeadCallbackMissed', Base & { callbackId: string; dueAt: string }>;
+export type LeadCallbackCancelled = DomainEvent<
+  'LeadCallbackCancelled',
+  Base & { callbackId: string; dueAt: string; owner: string; reason: string; cancelledBy?: string }
+>;
 export type LeadDispositionRecorded = DomainEvent<
   'LeadDispositionRecorded',
   Base & { dispositionId: string; code: string; notes: string; callId?: string; agentId: string; campaignId?: string }
@@ -84,5 +88,6 @@ export type LeadEvent =
   | LeadCallbackScheduled
   | LeadCallbackDone
   | LeadCallbackMissed
+  | LeadCallbackCancelled
   | LeadDispositionRecorded
   | LeadDispositionCorrected;

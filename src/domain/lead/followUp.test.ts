@@ -114,6 +114,47 @@ describe('lead: callbacks', () => {
       .thenRejects('CALLBACK_EXISTS');
   });
 
+  it('cancels a scheduled callback by its owner or a supervisor, with a reason, once', () => {
+    const cancelled: LeadEvent = {
+      type: 'LeadCallbackCancelled',
+      data: { phone, at: now, callbackId: 'cb1', dueAt: '2026-03-02T06:00:00.000Z', owner: 'a1', reason: '客户已下单', cancelledBy: 'a1' },
+    };
+    given(leadDecider, [imported, scheduled])
+      .when(cmd('CancelCallback', { callbackId: 'cb1', reason: ' 客户已下单 ' }, { actorId: 'a1', actorRole: 'agent' }))
+      .then([cancelled]);
+    given(leadDecider, [imported, scheduled])
+      .when(cmd('CancelCallback', { callbackId: 'cb1', reason: '客户已下单' }, { actorId: 's1', actorRole: 'supervisor' }))
+      .then((e) => expect(e[0].data).toMatchObject({ cancelledBy: 's1', owner: 'a1' }));
+    given(leadDecider, [imported, scheduled])
+      .when(cmd('CancelCallback', { callbackId: 'cb1', reason: '抢单' }, { actorId: 'a2', actorRole: 'agent' }))
+      .thenRejects('CALLBACK_NOT_YOURS', /a1/);
+    given(leadDecider, [imported, scheduled])
+      .when(cmd('CancelCallback', { callbackId: 'cb1', reason: ' ' }, { actorId: 'a1', actorRole: 'agent' }))
+      .thenRejects('REASON_REQUIRED');
+    given(leadDecider, [imported])
+      .when(cmd('CancelCallback', { callbackId: 'cb1', reason: 'x' }, { actorId: 'a1' }))
+      .thenRejects('CALLBACK_NOT_FOUND');
+  });
+
+  it('refuses to cancel a callback that is done, missed or already cancelled; a cancelled one cannot be completed', () => {
+    const done: LeadEvent = { type: 'LeadCallbackDone', data: { phone, at: now, callbackId: 'cb1' } };
+    const missed: LeadEvent = { type: 'LeadCallbackMissed', data: { phone, at: later, callbackId: 'cb1', dueAt: later } };
+    const cancelled: LeadEvent = {
+      type: 'LeadCallbackCancelled',
+      data: { phone, at: now, callbackId: 'cb1', dueAt: later, owner: 'a1', reason: 'x', cancelledBy: 'a1' },
+    };
+    for (const closed of [done, missed, cancelled])
+      given(leadDecider, [imported, scheduled, closed])
+        .when(cmd('CancelCallback', { callbackId: 'cb1', reason: '再取消' }, { actorId: 'a1' }))
+        .thenRejects('CALLBACK_NOT_OPEN');
+    given(leadDecider, [imported, scheduled, cancelled])
+      .when(cmd('CompleteCallback', { callbackId: 'cb1' }, { actorId: 'a1' }))
+      .thenRejects('CALLBACK_NOT_OPEN', /cancelled/);
+    given(leadDecider, [imported, scheduled, cancelled])
+      .when({ type: 'MarkCallbackMissed', data: { callbackId: 'cb1' }, meta: { now: later } })
+      .thenRejects('CALLBACK_NOT_OPEN');
+  });
+
   it('marks missed only after the due time', () => {
     given(leadDecider, [imported, scheduled])
       .when(cmd('MarkCallbackMissed', { callbackId: 'cb1' }))

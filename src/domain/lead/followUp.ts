@@ -2,6 +2,7 @@ import type { Decision } from '../decider.ts';
 import { isInstant, isNonEmpty, isSupervisor, ms, reject } from '../rules.ts';
 import type {
   AddDoNotCall,
+  CancelCallback,
   CompleteCallback,
   CorrectDisposition,
   MarkCallbackMissed,
@@ -18,6 +19,7 @@ type FollowUp =
   | ScheduleCallback
   | CompleteCallback
   | MarkCallbackMissed
+  | CancelCallback
   | RecordDisposition
   | CorrectDisposition;
 
@@ -67,6 +69,8 @@ export function decideFollowUp(c: FollowUp, s: LeadState, phone: string): Decisi
         },
       ];
     }
+    case 'CancelCallback':
+      return cancelCallback(c, s, phone);
     case 'CompleteCallback':
     case 'MarkCallbackMissed': {
       const id = c.data.callbackId;
@@ -145,4 +149,26 @@ export function decideFollowUp(c: FollowUp, s: LeadState, phone: string): Decisi
       ];
     }
   }
+}
+
+/**
+ * A callback is the owner's promise; only they, or a supervisor, withdraw it, and say why. A done, missed or
+ * already cancelled callback has nothing left to cancel.
+ */
+function cancelCallback(c: CancelCallback, s: LeadState, phone: string): Decision<LeadEvent> {
+  const id = c.data.callbackId;
+  const cb = s.callbacks[id];
+  if (!cb) return reject('CALLBACK_NOT_FOUND', `没有回访 ${id} / No callback ${id} on this lead`);
+  if (cb.status !== 'scheduled')
+    return reject('CALLBACK_NOT_OPEN', `回访 ${id} 已${cb.status} / Callback ${id} is already ${cb.status}`, { status: cb.status });
+  const actor = c.meta.actorId;
+  if (actor !== cb.owner && !isSupervisor(c.meta.actorRole))
+    return reject('CALLBACK_NOT_YOURS', `回访 ${id} 属于 ${cb.owner} / Only ${cb.owner} or a supervisor may cancel callback ${id}`, { owner: cb.owner });
+  if (!isNonEmpty(c.data.reason)) return reject('REASON_REQUIRED', '请填写取消原因 / Give a reason for cancelling the callback');
+  return [
+    {
+      type: 'LeadCallbackCancelled',
+      data: { phone, at: c.meta.now, callbackId: id, dueAt: cb.dueAt, owner: cb.owner, reason: c.data.reason.trim(), cancelledBy: actor },
+    },
+  ];
 }

@@ -4,7 +4,7 @@ export interface LeadCallback {
   owner: string;
   dueAt: string;
   visibility: CallbackVisibility;
-  status: 'scheduled' | 'done' | 'missed';
+  status: 'scheduled' | 'done' | 'missed' | 'cancelled';
 }
 
 export interface LeadDisposition {
@@ -74,10 +74,11 @@ export function evolveLead(state: LeadState, event: LeadEvent): LeadState {
       return { ...state, callbacks: { ...state.callbacks, [d.callbackId]: cb } };
     }
     case 'LeadCallbackDone':
-    case 'LeadCallbackMissed': {
+    case 'LeadCallbackMissed':
+    case 'LeadCallbackCancelled': {
       const cb = state.callbacks[event.data.callbackId];
       if (!cb) return state;
-      const status = event.type === 'LeadCallbackDone' ? 'done' : 'missed';
+      const status = event.type === 'LeadCallbackDone' ? 'done' : event.type === 'LeadCallbackMissed' ? 'missed' : 'cancelled';
       return { ...state, callbacks: { ...state.callbacks, [event.data.callbackId]: { ...cb, status } } };
     }
     case 'LeadDispositionRecorded': {

@@ -6,7 +6,7 @@ import { leadDecider } from '../../../domain/lead/decider.ts';
 import type { CallbackDoc } from '../../../projections/readModels/leads/evolve.ts';
 import { tableIn } from '../../../projections/readModels/shared/query.ts';
 import { DocRow } from '../../../projections/readModels/shared/rows.ts';
-import { inScope } from '../../auth/principal.ts';
+import { departmentInScope, inScope } from '../../auth/principal.ts';
 import type { ApiContext } from '../context.ts';
 import { badInput, forbidden, notFound } from '../errors.ts';
 import { run } from '../run.ts';
@@ -41,6 +41,22 @@ export const followUpResolvers = {
       if (!cb) throw notFound(`callback ${a.callbackId}`);
       if (cb.visibility !== 'public' && !inScope(await ctx.scope(), cb.owner)) throw forbidden(`callback ${a.callbackId}`);
       return run(ctx, leadDecider, cb.phone, 'CompleteCallback', { callbackId: a.callbackId, callId: a.callId ?? undefined }, a.commandId);
+    },
+    /**
+     * The owner cancels their own callback; anyone else must have the lead's department in scope (the owner's
+     * people when the lead has no department). The decider then keeps it to the owner or a supervisor.
+     */
+    cancelCallback: async (_: unknown, a: { callbackId: string; reason?: string; commandId?: string }, ctx: ApiContext) => {
+      const row = await ctx.pool.maybeOne(sql.type(DocRow)`SELECT key, doc FROM ${tableIn({}, 'callback')} WHERE key = ${a.callbackId}`);
+      const cb = row?.doc as CallbackDoc | undefined;
+      if (!cb) throw notFound(`callback ${a.callbackId}`);
+      if (cb.owner !== ctx.principal!.userId) {
+        const imported = (await ctx.store.readStream(`lead-${cb.phone}`, { maxCount: 1 }))[0];
+        const departmentId = (imported?.data as A | undefined)?.departmentId as string | undefined;
+        const scope = await ctx.scope();
+        if (departmentId ? !departmentInScope(scope, departmentId) : !inScope(scope, cb.owner)) throw forbidden(`callback ${a.callbackId}`);
+      }
+      return run(ctx, leadDecider, cb.phone, 'CancelCallback', { callbackId: a.callbackId, reason: a.reason ?? '' }, a.commandId);
     },
     /** Publishes the menu as its next version (the decider refuses an edit of a stale version). */
     setIvrMenu: async (_: unknown, a: { id: string; input: A; commandId?: string }, ctx: ApiContext) => {

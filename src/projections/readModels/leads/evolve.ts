@@ -170,10 +170,13 @@ export interface CallbackDoc {
   dueAt: string;
   visibility: 'public' | 'private';
   note?: string;
-  status: 'scheduled' | 'done' | 'missed';
+  status: 'scheduled' | 'done' | 'missed' | 'cancelled';
   scheduledAt: string;
   closedAt?: string;
   callId?: string;
+  /** Why it was cancelled, and by whom. */
+  cancelReason?: string;
+  cancelledBy?: string;
 }
 
 export function evolveCallback(current: CallbackDoc | undefined, event: LeadEvent): CallbackDoc | undefined {
@@ -186,6 +189,8 @@ export function evolveCallback(current: CallbackDoc | undefined, event: LeadEven
       return current && { ...current, status: 'done', closedAt: event.data.at, callId: event.data.callId };
     case 'LeadCallbackMissed':
       return current && { ...current, status: 'missed', closedAt: event.data.at };
+    case 'LeadCallbackCancelled':
+      return current && { ...current, status: 'cancelled', closedAt: event.data.at, cancelReason: event.data.reason, cancelledBy: event.data.cancelledBy };
     default:
       return current;
   }

@@ -4,7 +4,7 @@ import { loadDocs, saveDocs } from '../../runtime/docs.ts';
 import type { Projection } from '../../runtime/types.ts';
 import { evolveCallback, evolveLeadDoc, type CallbackDoc, type LeadDoc, type LeadsEvent } from './evolve.ts';
 
-const CALLBACK_TYPES = new Set(['LeadCallbackScheduled', 'LeadCallbackDone', 'LeadCallbackMissed']);
+const CALLBACK_TYPES = new Set(['LeadCallbackScheduled', 'LeadCallbackDone', 'LeadCallbackMissed', 'LeadCallbackCancelled']);
 
 /** Leads (ownership, customer data, do-not-call, dispositions, attempts) and callbacks. */
 export const leadsProjection: Projection = {
@@ -12,7 +12,7 @@ export const leadsProjection: Projection = {
   version: 1,
   eventTypes: [
     'LeadImported', 'LeadDuplicateMerged', 'LeadFieldsSet', 'LeadAssigned', 'LeadClaimed', 'LeadReleased', 'LeadRecycled',
-    'LeadDoNotCallAdded', 'LeadDoNotCallRemoved', 'LeadCallbackScheduled', 'LeadCallbackDone', 'LeadCallbackMissed',
+    'LeadDoNotCallAdded', 'LeadDoNotCallRemoved', 'LeadCallbackScheduled', 'LeadCallbackDone', 'LeadCallbackMissed', 'LeadCallbackCancelled',
     'LeadDispositionRecorded', 'LeadDispositionCorrected', 'CallDialAttempted', 'CallDialBlocked',
   ],
   tables: ['lead', 'callback'],
