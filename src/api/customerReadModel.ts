@@ -42,7 +42,7 @@ const callbackOut = (cb: CallbackDoc, lead: unknown) => ({
   scope: cb.visibility === 'public' ? 'ANYONE' : 'AGENT',
   dueAt: cb.dueAt,
   note: cb.note,
-  status: cb.status === 'scheduled' ? (Date.parse(cb.dueAt) <= Date.now() ? 'DUE' : 'SCHEDULED') : cb.status === 'done' ? 'DONE' : 'MISSED',
+  status: cb.status === 'scheduled' ? (Date.parse(cb.dueAt) <= Date.now() ? 'DUE' : 'SCHEDULED') : cb.status === 'done' ? 'DONE' : cb.status === 'cancelled' ? 'CANCELLED' : 'MISSED',
 });
 
 /**
