@@ -50,7 +50,7 @@ export class QueueConfigs {
   private readonly skills = new Map<string, Record<string, number>>();
   private readonly callbacks = new Map<string, PendingCallback>();
   /** Callbacks started here: a CallbackQueued the subscription delivers late must not bring them back. */
-  private readonly started = new Set<string>();
+  private readonly startedCallbacks = new Set<string>();
   private position = 0;
   private starting?: Promise<void>;
   private sub?: Subscription;
@@ -58,6 +58,10 @@ export class QueueConfigs {
 
   constructor(store: EventStore) {
     this.store = store;
+  }
+
+  get started(): boolean {
+    return this.starting !== undefined;
   }
 
   /** Catch up with the log once, then follow it; later calls return the same promise. */
@@ -106,11 +110,11 @@ export class QueueConfigs {
   }
 
   keepCallback(cb: PendingCallback): void {
-    if (!this.started.has(cb.callId) && !this.callbacks.has(cb.callId)) this.callbacks.set(cb.callId, cb);
+    if (!this.startedCallbacks.has(cb.callId) && !this.callbacks.has(cb.callId)) this.callbacks.set(cb.callId, cb);
   }
 
   callbackStarted(callId: string): void {
-    this.started.add(callId);
+    this.startedCallbacks.add(callId);
     this.callbacks.delete(callId);
   }
 

@@ -217,6 +217,13 @@ export class MediaServer {
    * then dialer calls, oldest first, to the first ready agent (longest idle).
    */
   async dispatch(): Promise<void> {
+    if (!this.queues.started) {
+      // First dispatch of this process (also after a restart): load queues, skills and kept callbacks, then look again.
+      void this.queues
+        .start()
+        .then(() => (this.detached ? undefined : this.enqueue(() => this.dispatch())))
+        .catch((e) => this.onError(e));
+    }
     const waiting = [...this.endpoints.values()].filter((ep) => ep.status === 'queued' && !ep.agentId && !ep.leftQueue);
     const inbound = waiting
       .filter((ep) => ep.options.inbound)
