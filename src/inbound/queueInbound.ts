@@ -17,6 +17,8 @@ export interface QueueEntry {
   alreadyAnswered?: boolean;
   /** Higher waits less: VIP callers (10) are offered before others (0), then the oldest first. */
   priority?: number;
+  /** Tell the caller their place in line every N seconds while they wait (off when unset). */
+  announceEverySeconds?: number;
 }
 
 /** Call inside the media server's queue (e.g. from receiveInbound's onRouted). */
@@ -25,7 +27,7 @@ export async function enterQueue(server: MediaServer, callId: string, entry: Que
   const stream = await server.store.readStream(callStreamId(callId));
   const phone = stream.find((e) => e.type === 'CallReceived')?.data.phone as string | undefined;
   const maxWaitMs = entry.maxWaitMs ?? server.queues.queue(entry.queueId).maxWaitSeconds * 1000;
-  const options = { inbound: true, queueId: entry.queueId, connectRuleMs: maxWaitMs, priority: entry.priority ?? 0, phone };
+  const options = { inbound: true, queueId: entry.queueId, connectRuleMs: maxWaitMs, priority: entry.priority ?? 0, phone, announceEverySeconds: entry.announceEverySeconds };
   if (entry.alreadyAnswered) {
     // Start from what the call stream already says (the IVR may have recorded CallAnswered).
     const ep = new CallEndpoint(callId, options, replayCall(callId, stream));

@@ -33,6 +33,8 @@ export interface EndpointOptions {
   phone?: string;
   /** Waiting callers with a higher priority are offered first (VIP 10, others 0); then the oldest. */
   priority?: number;
+  /** Tell a waiting caller their place in line every N seconds (off when unset). */
+  announceEverySeconds?: number;
   /** A caller who rang us: hanging up while queued is recorded as CallAbandoned with the wait. */
   inbound?: boolean;
   /** Run answering-machine detection before queueing (the call waits for the verdict). */

@@ -7,6 +7,7 @@ import { timerIds } from '../../scheduler/timers.ts';
 import { isChannelFact, type TelephonyFact } from '../esl/facts.ts';
 import type { CallEndpoint, Leg } from './callEndpoint.ts';
 import type { MediaServer } from './mediaServer.ts';
+import { scheduleAnnouncement } from '../../inbound/announcements.ts';
 import { onGoodbyePlayed } from '../../inbound/callbackWhenFree.ts';
 import { cancelQueueTimers, scheduleQueueTimers } from '../../inbound/overflow.ts';
 import { onVoicemailPromptDone, onVoicemailStopped, samePrompt } from '../../inbound/voicemail.ts';
@@ -105,6 +106,7 @@ export async function queueAnswered(server: MediaServer, ep: CallEndpoint): Prom
     // The queue's own deadlines (overflow, maximum wait) end an inbound caller's wait, not the dialer's connect rule.
     await scheduleQueueTimers(server, ep, ep.options.connectRuleMs);
     await server.dispatch();
+    if (!ep.agentId) await scheduleAnnouncement(server, ep);
     return;
   }
   await server.scheduler.schedule({

@@ -8,6 +8,7 @@ import { remember, routeCall } from '../../acd/route.ts';
 import type { AgentView, QueueMemory, QueuedCall } from '../../acd/types.ts';
 import { callStreamId } from '../../domain/call/streams.ts';
 import { DomainError } from '../../domain/decider.ts';
+import { fireAnnouncement, isAnnounceTimer } from '../../inbound/announcements.ts';
 import { offerCallbacks } from '../../inbound/callbackWhenFree.ts';
 import { fireQueueTimer, isQueueTimer } from '../../inbound/overflow.ts';
 import { QueueConfigs } from '../../inbound/queueConfigs.ts';
@@ -90,7 +91,7 @@ export class MediaServer {
     this.agentDial = options.agentDial ?? ((ext) => `user/${ext}`);
     this.customerDial = options.customerDial ?? ((e164) => `sofia/gateway/demo/${e164.replace(/^\+/, '')}`);
     this.queues = new QueueConfigs(options.store);
-    this.scheduler.setHandler((t) => this.enqueue(() => (isQueueTimer(t) ? fireQueueTimer(this, t) : fireTimer(this, t))));
+    this.scheduler.setHandler((t) => this.enqueue(() => (isQueueTimer(t) ? fireQueueTimer(this, t) : isAnnounceTimer(t) ? fireAnnouncement(this, t) : fireTimer(this, t))));
     this.esl.on('fact', this.onFact);
   }
 

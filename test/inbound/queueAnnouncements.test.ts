@@ -1,0 +1,49 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { callStreamId } from '../../src/domain/call/streams.ts';
+import { positionPrompt } from '../../src/inbound/announcements.ts';
+import { callerWaits, createQueue, readyAgent, registerAgent, uniqueAgents } from '../acd/inboundSupport.ts';
+import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
+
+let floor: Floor;
+beforeEach(async () => {
+  floor = await openFloor();
+});
+afterEach(async () => {
+  await floor.close();
+});
+
+const announced = async (id: string) =>
+  (await floor.events(callStreamId(id))).filter((e) => e.type === 'QueuePositionAnnounced').map((e) => e.data.position);
+
+describe('queue position announcements', () => {
+  it('tell each waiting caller their place every N seconds, VIP callers ahead, and stop once served', async () => {
+    const [agent] = uniqueAgents('agent');
+    const skill = `care-${agent}`;
+    const queueId = await createQueue(floor, { strategy: 'longest_idle', skills: [{ skill, minLevel: 1 }] });
+    await registerAgent(floor, agent, [{ skill, level: 5 }]);
+    const regular = await callerWaits(floor, { queueId, announceEverySeconds: 30 });
+    floor.clock.t += 5_000;
+    const vip = await callerWaits(floor, { queueId, announceEverySeconds: 30, priority: 10 });
+
+    await floor.advance(25_000); // 30 s for the regular caller: the VIP is ahead
+    expect(await announced(regular)).toEqual([2]);
+    await until('position prompt played', () => floor.facts.some((f) => f.kind === 'playback-started' && f.callId === regular && f.path === positionPrompt(2)));
+    await floor.advance(5_000); // 30 s for the VIP
+    expect(await announced(vip)).toEqual([1]);
+
+    await readyAgent(floor, agent, '1001');
+    expect(floor.server.endpoint(vip)?.agentId).toBe(agent);
+    await floor.advance(30_000);
+    expect(await announced(regular)).toEqual([2, 1]);
+    await floor.advance(30_000);
+    expect(await announced(vip)).toEqual([1]);
+    expect(await announced(regular)).toEqual([2, 1, 1]);
+  });
+
+  it('are off unless the queue entry asks for them', async () => {
+    const queueId = await createQueue(floor, { strategy: 'longest_idle', skills: [{ skill: `none-${uniqueAgents('x')[0]}`, minLevel: 1 }] });
+    const id = await callerWaits(floor, { queueId });
+    await floor.advance(60_000);
+    expect(await announced(id)).toEqual([]);
+  });
+});
