@@ -1,72 +1,88 @@
 /**
- * Inbound side of the live floor: callers ringing the service line are routed (routeInbound),
- * answered into the service queue and served by the same ready agents as the dialer (blended).
- * With a simulator, a simulated caller rings every 20–40 s.
+ * Simulated callers of the demo floor. Receiving, routing and the IVR belong to the call session
+ * (startInbound, started by startTelephony); the floor only makes the simulator's customers ring the
+ * service line every 20–40 s and press keys when the menu speaks: mostly 1 (sales) or 2 (service),
+ * some a wrong key first, some nothing at all (the menu's timeout and retries take over).
  */
-import type { InboundRules } from '../acd/inboundRouting.ts';
-import type { EventStore } from '../eventstore/types.ts';
-import { enterQueue, inboundWaiting } from '../inbound/queueInbound.ts';
-import { receiveInbound } from '../inbound/receiveInbound.ts';
+import type { TelephonyFact } from '../telephony/esl/facts.ts';
 import type { MediaServer } from '../telephony/session/mediaServer.ts';
 import type { FreeSwitchSimulator } from '../telephony/simulator/server.ts';
+import { SERVICE_DID } from '../inbound/startInbound.ts';
 
-export const SERVICE_DID = '+862180000000';
-export const SERVICE_QUEUE_ID = 'q-service-line';
+export { SALES_QUEUE_ID, SERVICE_DID, SERVICE_IVR_ID, SERVICE_QUEUE_ID } from '../inbound/startInbound.ts';
 
-export const inboundRules: InboundRules = {
-  version: 'floor-1',
-  timeZone: 'Asia/Shanghai',
-  blacklist: [],
-  whitelist: [],
-  holidays: [],
-  openHours: [{ days: [0, 1, 2, 3, 4, 5, 6], start: '00:00', end: '23:59' }],
-  closed: { kind: 'queue', id: SERVICE_QUEUE_ID },
-  // The IVR step is not built yet: the service line goes straight to its queue.
-  byDid: { [SERVICE_DID]: { kind: 'queue', id: SERVICE_QUEUE_ID } },
-  byCallerPrefix: [],
-  defaultDestination: { kind: 'queue', id: SERVICE_QUEUE_ID },
-  stickyToLastAgent: false,
-};
+/** What one simulated caller keys at each prompt they hear (undefined: stays silent). */
+export type CallerKeys = (string | undefined)[];
+
+/** 45 % press 1, 35 % press 2, 10 % press a wrong key then 2, 10 % never press anything. */
+export function randomCallerKeys(r = Math.random()): CallerKeys {
+  if (r < 0.45) return ['1'];
+  if (r < 0.8) return ['2'];
+  if (r < 0.9) return ['7', '2'];
+  return [];
+}
 
 export interface InboundFloorOptions {
-  store: EventStore;
   media: MediaServer;
-  simulator?: FreeSwitchSimulator;
+  simulator: FreeSwitchSimulator;
   log: (line: string) => void;
   /** Gap between simulated callers (default 20–40 s). */
   gapMs?: [number, number];
-  rules?: InboundRules;
+  /** How long after a prompt starts a caller keys (default 0.3–1.5 s). */
+  keyDelayMs?: [number, number];
+  /** The keys of the next caller (tests pin them). */
+  keys?: () => CallerKeys;
 }
 
-export function startInboundFloor(o: InboundFloorOptions): { stop(): void; waiting(): number } {
-  const rules = o.rules ?? inboundRules;
-  const detach = receiveInbound(o.media, {
-    rules: () => rules,
-    onRouted: async (callId, d) => {
-      o.log(`inbound ${callId}: ${d.rule} -> ${d.destination.kind} ${d.destination.id ?? ''}`);
-      if (d.destination.kind === 'queue' && d.destination.id) await enterQueue(o.media, callId, { queueId: d.destination.id });
-    },
-  });
-  let timer: NodeJS.Timeout | undefined;
-  const [lo, hi] = o.gapMs ?? [20_000, 40_000];
+export function startInboundFloor(o: InboundFloorOptions): { stop(): void } {
   const sim = o.simulator;
+  const [lo, hi] = o.gapMs ?? [20_000, 40_000];
+  const [klo, khi] = o.keyDelayMs ?? [300, 1_500];
+  const callers = new Map<string, CallerKeys>();
+  const timers = new Set<NodeJS.Timeout>();
+  const later = (ms: number, fn: () => void) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
+    timers.add(t);
+  };
+  // Each prompt the caller hears takes the next of their keys.
+  const onFact = (f: TelephonyFact) => {
+    if (!('callId' in f) || !callers.has(f.callId)) return;
+    if (f.kind === 'destroyed') {
+      callers.delete(f.callId);
+      return;
+    }
+    if (f.kind !== 'playback-started' || !f.path.startsWith('say:')) return;
+    const key = callers.get(f.callId)!.shift();
+    if (!key) return;
+    later(klo + Math.random() * (khi - klo), () => {
+      try {
+        sim.injectDtmf(f.callId, key);
+      } catch {
+        // The caller hung up meanwhile.
+      }
+    });
+  };
+  o.media.esl.on('fact', onFact);
   const next = () => {
-    timer = setTimeout(() => {
+    later(lo + Math.random() * (hi - lo), () => {
       const caller = `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
       try {
-        sim!.inboundCall(caller, SERVICE_DID);
+        callers.set(sim.inboundCall(caller, SERVICE_DID), (o.keys ?? randomCallerKeys)());
       } catch (e) {
         o.log(`simulated inbound call failed: ${String(e)}`);
       }
       next();
-    }, lo + Math.random() * (hi - lo));
+    });
   };
-  if (sim) next();
+  next();
   return {
     stop() {
-      if (timer) clearTimeout(timer);
-      detach();
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      o.media.esl.off('fact', onFact);
     },
-    waiting: () => inboundWaiting(o.media),
   };
 }

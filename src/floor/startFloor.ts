@@ -37,8 +37,9 @@ export async function startFloor(deps: FloorDeps): Promise<Floor> {
   const bots = new BotAgents(store, media, seed.botAgentIds);
   bots.onError = (e) => log(`bot: ${(e as Error).message}`);
   await bots.start();
-  // Callers of the service line are queued for the same agents (blended); the dialer holds back for them.
-  const inbound = startInboundFloor({ store, media, simulator: deps.simulator, log });
+  // Simulated customers ring the service line; the call session takes them through the menu into the
+  // queues of the same agents (blended), and the dialer holds back for them.
+  const inbound = deps.simulator ? startInboundFloor({ media, simulator: deps.simulator, log }) : undefined;
   log(`demo floor: ${seed.botAgentIds.length} bot agents, ${seed.leads.length} leads, predictive campaign ${DEMO_CAMPAIGN}`);
 
   return {
@@ -46,7 +47,7 @@ export async function startFloor(deps: FloorDeps): Promise<Floor> {
     media,
     bots,
     stop: async () => {
-      inbound.stop();
+      inbound?.stop();
       await bots.stop();
       undoPeopleFirst();
     },

@@ -1,0 +1,80 @@
+/**
+ * IVR menus as the switch runs them: the latest version of every menu, folded from the log and kept
+ * live by a catch-up subscription, so an edit applies to the next caller without a restart. A caller
+ * already in a menu keeps the version they entered with (the runtime holds that copy).
+ */
+import type { IvrMenu } from '../../domain/ivr/events.ts';
+import type { EventStore, RecordedEvent, Subscription } from '../../eventstore/types.ts';
+
+export const IVR_MENU_EVENT_TYPES = ['IvrMenuPublished', 'IvrMenuRolledBack', 'IvrMenuRemoved'];
+
+export interface LiveMenu {
+  menuId: string;
+  version: number;
+  menu: IvrMenu;
+}
+
+export class IvrMenus {
+  private readonly store: EventStore;
+  private readonly menus = new Map<string, LiveMenu>();
+  /** Removed menus, with the version they had: callers of a removed menu go to the default destination. */
+  private readonly removed = new Map<string, number>();
+  private position = 0;
+  private starting?: Promise<void>;
+  private sub?: Subscription;
+  private stopped = false;
+
+  constructor(store: EventStore) {
+    this.store = store;
+  }
+
+  /** Catch up with the log once, then follow it; later calls return the same promise. */
+  start(): Promise<void> {
+    this.starting ??= (async () => {
+      await this.sync();
+      if (this.stopped) return;
+      this.sub = this.store.subscribe((events) => this.apply(events), { after: this.position, filter: { eventTypes: IVR_MENU_EVENT_TYPES } });
+    })();
+    return this.starting;
+  }
+
+  /** Read what the log holds beyond what this copy has seen (an edit published a moment ago). */
+  async sync(): Promise<void> {
+    for (;;) {
+      const page = await this.store.readAll({ after: this.position, maxCount: 1000, filter: { eventTypes: IVR_MENU_EVENT_TYPES } });
+      this.apply(page);
+      if (page.length < 1000) return;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.sub?.stop();
+  }
+
+  apply(events: RecordedEvent[]): void {
+    for (const e of events) {
+      if (e.position <= this.position) continue;
+      this.position = e.position;
+      const d = e.data as { menuId: string; version?: number; menu?: IvrMenu };
+      if (e.type === 'IvrMenuRemoved') {
+        this.menus.delete(d.menuId);
+        this.removed.set(d.menuId, d.version ?? 0);
+      } else if (d.menu && typeof d.version === 'number') {
+        // Publishing again after a removal brings the menu back.
+        this.removed.delete(d.menuId);
+        this.menus.set(d.menuId, { menuId: d.menuId, version: d.version, menu: d.menu });
+      }
+    }
+  }
+
+  /** The version a new caller enters, or undefined when the menu was never published or was removed. */
+  latest(menuId: string): LiveMenu | undefined {
+    return this.menus.get(menuId);
+  }
+
+  /** Why a menu cannot be entered (for the call record). */
+  absentReason(menuId: string): string {
+    return this.removed.has(menuId) ? `IVR menu ${menuId} was removed` : `IVR menu ${menuId} is not published`;
+  }
+}
