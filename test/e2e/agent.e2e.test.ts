@@ -90,4 +90,24 @@ describe('agent desk (scenario API)', () => {
     expect(server.scenario.createdLeads).toEqual([{ phone: '+8613912345678', name: '刘洋', campaignId: 'c-spring', customFields: { 城市: '上海' } }]);
     await screenshot(page, 'agent-add-customer');
   });
+
+  it('finishes wrap-up with 完成整理 and answers a ringing call with 接听', async () => {
+    const phone = page.getByTestId('softphone');
+    const status = () => page.getByTestId('agent-status').textContent();
+    await phone.getByRole('button', { name: '挂断' }).click(); // the unknown caller's call
+    await expect.poll(status).toBe('话后处理');
+    await page.getByRole('button', { name: '完成整理' }).click();
+    await expect.poll(status).toBe('就绪');
+    expect(server.scenario.agents.get('u-agent')?.status).toBe('AVAILABLE');
+
+    const callId = server.scenario.deliverCall('u-agent', { ringing: true, direction: 'INBOUND' });
+    await expect.poll(status).toBe('振铃');
+    expect(await phone.getByRole('button', { name: '保持' }).isDisabled()).toBe(true);
+    await screenshot(page, 'agent-ringing');
+    await phone.getByRole('button', { name: '接听' }).click();
+    await expect.poll(status).toBe('通话中');
+    expect(await phone.getByRole('button', { name: '保持' }).isDisabled()).toBe(false);
+    expect(await phone.getByRole('button', { name: '接听' }).count()).toBe(0);
+    expect(server.scenario.events.filter((e) => e.streamId === `call-${callId}`).map((e) => e.type)).toEqual(['CallOffered', 'CallBridged']);
+  });
 });

@@ -85,6 +85,9 @@ describe('console journeys (scenario API)', () => {
     const page = await open('super1');
     const row = page.locator('tr[data-agent="u-agent"]');
     await expect.poll(() => row.textContent()).toContain('就绪');
+    // Day totals are on the board from the first load (the wallboard query), not "—" until a live update.
+    await expect.poll(() => page.getByTestId('tile-calls').locator('.tile-value').textContent()).toMatch(/^\d+$/);
+    expect(await page.getByTestId('tile-orders').locator('.tile-value').textContent()).not.toBe('—');
     const onCallTile = page.getByTestId('tile-onCall');
     const before = Number((await onCallTile.locator('.tile-value').textContent()) ?? 'NaN');
 

@@ -12,14 +12,36 @@ function floorApi() {
     ] }))
     .on('FloorQueues', () => ({ queues: [{ id: 'q1', name: '售后', state: { waiting: 2, longestWaitSeconds: 40, agentsAvailable: 1, serviceLevel: 0.8, answeredToday: 30, abandonedToday: 3 } },
       { id: 'q2', name: '销售', state: { waiting: 1, longestWaitSeconds: 75, agentsAvailable: 0, serviceLevel: null, answeredToday: 10, abandonedToday: 1 } }] }))
-    .on('FloorCampaigns', () => ({ campaigns: { nodes: [{ id: 'c1', name: '春季', status: 'RUNNING', dialMode: 'PREDICTIVE', maxAbandonRate: 0.03, stats: { leadsTotal: 1000, leadsRemaining: 600, abandonRate: 0.02, orders: 12 } }] } }));
+    .on('FloorCampaigns', () => ({ campaigns: { nodes: [{ id: 'c1', name: '春季', status: 'RUNNING', dialMode: 'PREDICTIVE', maxAbandonRate: 0.03, stats: { leadsTotal: 1000, leadsRemaining: 600, abandonRate: 0.02, orders: 12 } }] } }))
+    .on('WallboardNow', () => totals(30, 3));
 }
 const totals = (position: number, callsWaiting: number) => ({ wallboard: { position, at: '2026-03-01T02:00:00Z', agentsLoggedIn: 3, agentsAvailable: 1, agentsOnCall: 1, agentsPaused: 1, agentsWrapUp: 0,
   callsWaiting, longestWaitSeconds: 10, callsToday: 50, connectsToday: 40, abandonedToday: 4, ordersToday: 12, ordersAmountToday: 480000 } });
 
 describe('Wallboard', () => {
-  it('builds the floor from one snapshot, tiles included before the first live update', async () => {
-    const board = new Wallboard(floorApi());
+  it('shows the day totals from the wallboard query before the first live update, also as of a past instant', async () => {
+    const api = floorApi().on('WallboardNow', (v) => totals(v.asOf ? 40 : 77, 3));
+    const board = new Wallboard(api);
+    await board.load();
+    expect(board.error).toBeNull();
+    expect(board.totals).toMatchObject({ position: 77, callsToday: 50, ordersToday: 12, ordersAmountToday: 480000 });
+    await board.load({ at: '2026-03-01T01:00:00Z' });
+    expect(api.named('WallboardNow').at(-1)!.variables).toEqual({ asOf: { at: '2026-03-01T01:00:00Z' } });
+    expect(board.totals).toMatchObject({ position: 40, ordersToday: 12 });
+  });
+
+  it('keeps a live update that is newer than the loaded board', async () => {
+    const api = floorApi().on('WallboardNow', () => totals(60, 3));
+    const board = new Wallboard(api);
+    board.start();
+    api.push('Wallboard', totals(70, 9));
+    await board.load();
+    expect(board.totals).toMatchObject({ position: 70, callsWaiting: 9 });
+  });
+
+  it('falls back to the agent and queue snapshot when the wallboard query is refused', async () => {
+    const api = floorApi().on('WallboardNow', () => { throw new ApiError('NOT_AVAILABLE', '尚未开放'); });
+    const board = new Wallboard(api);
     await board.load();
     expect(board.agents.map((a) => [a.name, a.status, a.callId])).toEqual([['王丽', 'AVAILABLE', null], ['李娜', 'ON_CALL', 'call-5'], ['刘洋', 'PAUSED', null]]);
     expect(board.byStatus).toEqual({ AVAILABLE: 1, ON_CALL: 1, PAUSED: 1 });

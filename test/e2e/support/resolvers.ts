@@ -31,6 +31,7 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
       me: (_a, ctx) => ctx.user ?? null,
       agentState: ({ agentId }, ctx) => (need(ctx), s.agents.has(agentId) ? agentState(agentId) : null),
       agentStates: (_a, ctx) => (need(ctx, 'SUPERVISOR', 'ADMIN', 'AUDITOR'), [...s.agents.keys()].map(agentState)),
+      wallboard: (_a, ctx) => (need(ctx, 'SUPERVISOR', 'ADMIN', 'AUDITOR'), s.wallboardNow()),
       queues: (_a, ctx) => (need(ctx), s.queues),
       campaigns: (_a, ctx) => (need(ctx), { nodes: [...s.extraCampaigns, { ...s.campaign, stats: { leadsTotal: 1000, leadsRemaining: 640, dials: 360, connects: 200, abandoned: 4, abandonRate: 0.02, orders: s.orders.length + 5, agentsLoggedIn: 2, linesInFlight: 3 } }], pageInfo: { hasNextPage: false } }),
       users: (_a, ctx) => (need(ctx, 'ADMIN'), { nodes: s.users, pageInfo: { hasNextPage: false } }),
@@ -67,6 +68,12 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
       agentLogin: ({ extension }, ctx) => (s.setAgent(need(ctx).id, 'PAUSED', { pauseReason: 'break', extension }), result(s, `agent-${ctx.user!.id}`)),
       setAgentAvailable: (_a, ctx) => (s.setAgent(need(ctx).id, 'AVAILABLE'), result(s, `agent-${ctx.user!.id}`)),
       pauseAgent: ({ reason }, ctx) => (s.setAgent(need(ctx).id, 'PAUSED', { pauseReason: reason }), result(s, `agent-${ctx.user!.id}`)),
+      answerCall: ({ callId }, ctx) => {
+        const u = need(ctx, 'AGENT');
+        const a = s.agents.get(u.id)!;
+        if (a.status !== 'RINGING' || !a.callId || (callId && callId !== a.callId)) throw fail('NOTHING_OFFERED', '没有呼入分配给您 / no call is offered to you');
+        return result(s, `call-${a.callId}`, s.answer(u.id));
+      },
       finishWrapUp: (_a, ctx) => (s.setAgent(need(ctx).id, 'AVAILABLE'), result(s, `agent-${ctx.user!.id}`)),
       agentLogout: (_a, ctx) => (s.setAgent(need(ctx).id, 'LOGGED_OUT'), result(s, `agent-${ctx.user!.id}`)),
       hangUp: ({ callId }, ctx) => (need(ctx), s.endCall(callId, ctx.user!.id), result(s, `call-${callId}`)),

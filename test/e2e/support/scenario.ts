@@ -67,17 +67,22 @@ export class Scenario {
     this.publishWallboard(e);
   }
 
-  publishWallboard(cause: any) {
+  /** The whole board as of now (the wallboard query), and with its cause on every live update. */
+  wallboardNow() {
     const list = [...this.agents.values()];
     const count = (...s: string[]) => list.filter((a) => s.includes(a.status)).length;
-    this.pubsub.publish('wallboard', { wallboard: { position: cause.position, at: cause.recordedAt, agentsLoggedIn: list.length - count('LOGGED_OUT'), agentsAvailable: count('AVAILABLE'),
-      agentsOnCall: count('ON_CALL', 'ON_HOLD'), agentsPaused: count('PAUSED'), agentsWrapUp: count('WRAP_UP'), callsWaiting: 0, longestWaitSeconds: 0, ...this.counters,
+    return { position: this.position, at: new Date().toISOString(), agentsLoggedIn: list.length - count('LOGGED_OUT'), agentsAvailable: count('AVAILABLE'),
+      agentsOnCall: count('ON_CALL', 'ON_HOLD'), agentsPaused: count('PAUSED'), agentsWrapUp: count('WRAP_UP'), callsWaiting: 0, longestWaitSeconds: 0, ...this.counters, cause: null };
+  }
+
+  publishWallboard(cause: any) {
+    this.pubsub.publish('wallboard', { wallboard: { ...this.wallboardNow(), position: cause.position, at: cause.recordedAt,
       cause: { id: cause.id, streamId: cause.streamId, revision: cause.revision, position: cause.position, type: cause.type } } });
   }
 
   /** The dialer connects the customer to the agent: offered, then bridged. */
   /** A call bridged to the agent: the known customer by default, or any other number (nobody's lead). */
-  deliverCall(agentId = 'u-agent', opts: { phone?: string; display?: string; direction?: 'INBOUND' | 'OUTBOUND' } = {}) {
+  deliverCall(agentId = 'u-agent', opts: { phone?: string; display?: string; direction?: 'INBOUND' | 'OUTBOUND'; ringing?: boolean } = {}) {
     const id = `call-${this.calls.length + 1}`;
     const now = new Date().toISOString();
     const phone = opts.phone ?? CUSTOMER_PHONE;
@@ -89,13 +94,22 @@ export class Scenario {
     this.calls.unshift(call);
     this.counters.callsToday += 1;
     this.counters.connectsToday += 1;
-    for (const type of ['CallOffered', 'CallBridged']) {
+    // Ringing: offered only, until the agent answers from the console (answerCall).
+    for (const type of opts.ringing ? ['CallOffered'] : ['CallOffered', 'CallBridged']) {
       const e = this.record(`call-${id}`, type, { phone, agentId, direction: direction.toLowerCase() }, 'dialer');
       call.position = e.position;
       this.pubsub.publish(`myCalls:${agentId}`, { myCalls: { position: e.position, at: e.recordedAt, callId: id, eventType: type, phone, leadId: lead?.id ?? null, campaignId: this.campaign.id, data: { direction: direction.toLowerCase() } } });
     }
-    this.setAgent(agentId, 'ON_CALL', { callId: id });
+    this.setAgent(agentId, opts.ringing ? 'RINGING' : 'ON_CALL', { callId: id });
     return id;
+  }
+
+  /** The agent answered the ringing call: the switch bridges it. */
+  answer(agentId: string) {
+    const callId = this.agents.get(agentId)!.callId!;
+    const e = this.callFact(callId, 'CallBridged', agentId);
+    this.setAgent(agentId, 'ON_CALL', { callId });
+    return e;
   }
 
   /** A switch fact about a live call (held, resumed): logged and pushed to the agent's feed, as the switch would confirm it. */

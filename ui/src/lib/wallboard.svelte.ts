@@ -59,13 +59,14 @@ export const TOTALS = `position at agentsLoggedIn agentsAvailable agentsOnCall a
 const AGENTS = `query FloorAgents($asOf: AsOf) { agentStates(asOf: $asOf) { agent { id displayName } status pauseReason since currentCall { id phone } } }`;
 const QUEUES = `query FloorQueues($asOf: AsOf) { queues(asOf: $asOf) { id name state { waiting longestWaitSeconds agentsAvailable serviceLevel answeredToday abandonedToday } } }`;
 const CAMPAIGNS = `query FloorCampaigns($asOf: AsOf) { campaigns(first: 50, asOf: $asOf) { nodes { id name status dialMode maxAbandonRate stats { leadsTotal leadsRemaining abandonRate orders } } } }`;
+const TOTALS_NOW = `query WallboardNow($asOf: AsOf) { wallboard(asOf: $asOf) { ${TOTALS} } }`;
 export const WALLBOARD = `subscription Wallboard($after: Position) { wallboard(afterPosition: $after) { ${TOTALS} } }`;
 const AGENT_CHANGES = `subscription AgentChanges($after: Position) { agentStates(afterPosition: $after) {
   position at agentId status pauseReason callId eventType } }`;
 
 /**
- * Tiles from a snapshot, before the first live update or for a past instant (the API has no
- * wallboard query): agent and queue figures are exact; day counters the snapshot lacks are NaN ("—").
+ * Tiles from the agent and queue snapshot, only when the wallboard query is refused or down: agent and
+ * queue figures are exact; day counters the snapshot lacks are NaN ("—").
  */
 export function snapshotTotals(agents: AgentRow[], queues: QueueRow[]): WallboardTotals {
   const count = (...s: AgentStatus[]) => agents.filter((a) => s.includes(a.status)).length;
@@ -112,8 +113,9 @@ export class Wallboard {
 
   async load(asOf: AsOf = null): Promise<void> {
     this.asOf = asOf;
-    const [agents, queues, campaigns] = await Promise.allSettled([
+    const [agents, queues, campaigns, board] = await Promise.allSettled([
       this.api.request(AGENTS, { asOf }), this.api.request(QUEUES, { asOf }), this.api.request(CAMPAIGNS, { asOf }),
+      this.api.request<{ wallboard: WallboardTotals }>(TOTALS_NOW, { asOf }),
     ]);
     if (agents.status === 'fulfilled') {
       this.agents = agents.value.agentStates.map((s: any) => ({
@@ -125,9 +127,14 @@ export class Wallboard {
     if (campaigns.status === 'fulfilled') {
       this.campaigns = campaigns.value.campaigns.nodes.map((c: any) => ({ id: c.id, name: c.name, status: c.status, dialMode: c.dialMode, maxAbandonRate: c.maxAbandonRate, ...c.stats }));
     }
-    const failed = [agents, queues, campaigns].find((r) => r.status === 'rejected');
+    const failed = [agents, queues, campaigns, board].find((r) => r.status === 'rejected');
     this.error = failed ? (failed.reason as Error).message : null;
-    if (!this.totals || asOf) this.totals = snapshotTotals(this.agents, this.queues);
+    if (board.status === 'fulfilled') {
+      // The day totals as of the load; a live update that already arrived with a later position wins.
+      if (asOf || !this.totals || board.value.wallboard.position >= this.totals.position) this.totals = board.value.wallboard;
+    } else if (!this.totals || asOf) {
+      this.totals = snapshotTotals(this.agents, this.queues);
+    }
     // The trend starts at the snapshot, so a quiet floor still draws a line (a past instant has one point).
     if (asOf) this.series = [];
     this.sample(this.totals.callsWaiting, this.totals.agentsOnCall);
@@ -142,6 +149,7 @@ export class Wallboard {
   start(): () => void {
     if (this.asOf) return () => {};
     const sink = { error: (e: unknown) => (this.error = (e as Error).message) };
+    // Every update is the whole board, so starting live (not from the loaded position) loses nothing.
     const stopTotals = this.api.subscribe(WALLBOARD, { after: null }, { ...sink, next: (d: any) => this.onTotals(d.wallboard) });
     const stopAgents = this.api.subscribe(AGENT_CHANGES, { after: null }, { ...sink, next: (d: any) => this.onAgentChange(d.agentStates) });
     return () => {
