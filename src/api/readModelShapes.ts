@@ -44,10 +44,10 @@ export function callOut(c: CallDoc, recordingUrl = (id: string) => `/recordings/
   };
 }
 
-export const ORDER_STATUS: Record<string, string> = { pending_review: 'PENDING_APPROVAL', reviewed: 'PENDING_APPROVAL', approved: 'APPROVED', rejected: 'REJECTED', shipped: 'SHIPPED', delivered: 'SHIPPED' };
+export const ORDER_STATUS: Record<string, string> = { pending_review: 'PENDING_APPROVAL', reviewed: 'PENDING_APPROVAL', approved: 'APPROVED', rejected: 'REJECTED', cancelled: 'CANCELLED', shipped: 'SHIPPED', delivered: 'SHIPPED' };
 
 export function orderOut(o: OrderDoc) {
-  const paid = o.paidTotalFen ?? 0;
+  const paid = (o.paidTotalFen ?? 0) - (o.refundedTotalFen ?? 0); // what the customer has paid and not had back
   const status = o.status === 'approved' && paid >= o.totalFen ? 'PAID' : o.status === 'approved' && paid > 0 ? 'PARTIALLY_PAID' : (ORDER_STATUS[o.status] ?? 'PENDING_APPROVAL');
   return {
     id: o.orderId,

@@ -78,8 +78,9 @@ export const PERMISSIONS: Record<string, readonly Role[]> = {
   'Mutation.placeOrder': FLOOR,
   'Mutation.approveOrder': MANAGERS,
   'Mutation.rejectOrder': MANAGERS,
-  'Mutation.cancelOrder': MANAGERS,
+  'Mutation.cancelOrder': FLOOR, // the agent who took it, before approval; the decider checks who
   'Mutation.recordPayment': MANAGERS,
+  'Mutation.recordRefund': MANAGERS,
   'Mutation.scoreCall': ['qa', 'supervisor', 'admin'],
 
   'Mutation.retryImport': MANAGERS,
