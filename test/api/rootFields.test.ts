@@ -18,6 +18,7 @@ import { startServer, type Harness } from './harness.ts';
 const STILL_NOT_AVAILABLE = [
   // Call control: needs a switch (the telephony port), none in this server.
   'Mutation.dial',
+  'Mutation.answerCall',
   'Mutation.hangUp',
   'Mutation.hold',
   'Mutation.unhold',
@@ -27,8 +28,7 @@ const STILL_NOT_AVAILABLE = [
   'Mutation.forceHangUp',
   'Mutation.forceTransfer',
   'Mutation.finishWrapUp', // the live agent machine owns wrap-up: CallControlPort.finishWrapUp
-  // Not yet: no domain command to record them (order CancelOrder, IVR RemoveIvrMenu).
-  'Mutation.cancelOrder',
+  // Not yet: no domain command to record them (IVR RemoveIvrMenu).
   'Mutation.removeIvrMenu',
 ].sort();
 

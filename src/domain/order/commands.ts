@@ -25,8 +25,23 @@ export type RecordPayment = Command<
   'RecordPayment',
   { paymentId: string; payer: string; method: PaymentMethod; amountFen: number }
 >;
+/** Money given back to the customer (after a payment); a supervisor's act, with the reason. */
+export type RecordRefund = Command<
+  'RecordRefund',
+  { refundId: string; amountFen: number; method: PaymentMethod; reason: string }
+>;
+/** Withdraws an order before it ships; see the decider for who may and when. */
+export type CancelOrder = Command<'CancelOrder', { reason: string }>;
 export type ShipOrder = Command<'ShipOrder', { carrier: string; trackingNo: string }>;
 export type MarkDelivered = Command<'MarkDelivered', { signedBy?: string }>;
 
 export type OrderCommand =
-  PlaceOrder | ReviewOrder | ApproveOrder | RejectOrder | RecordPayment | ShipOrder | MarkDelivered;
+  | PlaceOrder
+  | ReviewOrder
+  | ApproveOrder
+  | RejectOrder
+  | RecordPayment
+  | RecordRefund
+  | CancelOrder
+  | ShipOrder
+  | MarkDelivered;

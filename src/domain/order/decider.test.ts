@@ -159,3 +159,67 @@ describe('order: payments', () => {
     expect(orderDecider.evolve(s, { type: 'OrderLost', data: {} } as unknown as OrderEvent)).toBe(s);
   });
 });
+
+describe('order: cancelling', () => {
+  const as = (actorId: string, actorRole: string) => ({ now: at, actorId, actorRole });
+  const cancel = (reason: string, actorId: string, actorRole: string) =>
+    ({ type: 'CancelOrder', data: { reason }, meta: as(actorId, actorRole) }) as OrderCommand;
+  const refund = (refundId: string, amountFen: number, actorRole = 'supervisor') =>
+    ({ type: 'RecordRefund', data: { refundId, amountFen, method: 'wechat', reason: '客户退订' }, meta: as('s1', actorRole) }) as OrderCommand;
+  const paid = (amountFen: number): OrderEvent => ({
+    type: 'OrderPaymentRecorded',
+    data: { orderId: 'o1', at, paymentId: `pay-${amountFen}`, payer: '李四', method: 'wechat', amountFen, paidTotalFen: amountFen },
+  });
+
+  it('the agent who took it cancels before approval, with the reason and the stage it was at', () => {
+    given(orderDecider, placed)
+      .when(cancel(' 客户改主意 ', 'a1', 'agent'))
+      .then([{ type: 'OrderCancelled', data: { orderId: 'o1', at, reason: '客户改主意', cancelledBy: 'a1', cancellerRole: 'agent', stage: 'placed' } }]);
+    given(orderDecider, [...placed, reviewed])
+      .when(cancel('客户改主意', 's1', 'supervisor'))
+      .then((e) => expect(e[0].data).toMatchObject({ stage: 'reviewed', cancelledBy: 's1' }));
+    given(orderDecider, placed).when(cancel('抢单', 'a2', 'agent')).thenRejects('ORDER_CANCEL_FORBIDDEN', /a1/);
+    given(orderDecider, placed).when(cancel(' ', 'a1', 'agent')).thenRejects('REASON_REQUIRED');
+  });
+
+  it('after approval only a supervisor cancels; never once shipped, rejected or cancelled', () => {
+    given(orderDecider, [...placed, reviewed, approved]).when(cancel('客户改主意', 'a1', 'agent')).thenRejects('ORDER_CANCEL_NEEDS_SUPERVISOR');
+    given(orderDecider, [...placed, reviewed, approved])
+      .when(cancel('库存不足', 's1', 'admin'))
+      .then((e) => expect(e[0]).toMatchObject({ type: 'OrderCancelled', data: { stage: 'approved' } }));
+    given(orderDecider, [...placed, reviewed, approved, shipped]).when(cancel('x', 's1', 'supervisor')).thenRejects('ORDER_ALREADY_SHIPPED');
+    const rejected: OrderEvent = { type: 'OrderRejected', data: { orderId: 'o1', at, rejectedBy: 's1', reason: '地址不全' } };
+    given(orderDecider, [...placed, rejected]).when(cancel('x', 's1', 'supervisor')).thenRejects('ORDER_NOT_OPEN');
+    const cancelled: OrderEvent = { type: 'OrderCancelled', data: { orderId: 'o1', at, reason: 'x', cancelledBy: 'a1', stage: 'placed' } };
+    given(orderDecider, [...placed, cancelled]).when(cancel('again', 'a1', 'agent')).thenRejects('ORDER_NOT_OPEN', /cancelled/);
+    given(orderDecider, [...placed, cancelled])
+      .when(cmd('RecordPayment', { paymentId: 'p9', payer: '李四', method: 'wechat', amountFen: 100 }))
+      .thenRejects('ORDER_CANCELLED');
+    given(orderDecider, [...placed, cancelled]).when(cmd('ApproveOrder', { approverId: 's1' })).thenRejects('ORDER_NOT_REVIEWED');
+  });
+
+  it('an order holding the customer\'s money is cancelled only once the refund is recorded', () => {
+    const total = (placed[0].data as { totalFen: number }).totalFen;
+    const history = [...placed, reviewed, approved, paid(total)];
+    given(orderDecider, history).when(cancel('客户退订', 's1', 'supervisor')).thenRejects('ORDER_PAID_NOT_REFUNDED', /589\.80/);
+    given(orderDecider, [...placed, paid(100)]).when(cancel('客户退订', 'a1', 'agent')).thenRejects('ORDER_PAID_NOT_REFUNDED');
+    given(orderDecider, history)
+      .when(refund('r1', total))
+      .then([{ type: 'OrderRefundRecorded', data: { orderId: 'o1', at, refundId: 'r1', method: 'wechat', amountFen: total, reason: '客户退订', refundedBy: 's1', refundedTotalFen: total } }]);
+    const refunded: OrderEvent = { type: 'OrderRefundRecorded', data: { orderId: 'o1', at, refundId: 'r1', method: 'wechat', amountFen: total - 1, reason: 'x', refundedTotalFen: total - 1 } };
+    given(orderDecider, [...history, refunded]).when(cancel('客户退订', 's1', 'supervisor')).thenRejects('ORDER_PAID_NOT_REFUNDED', /0\.01/);
+    const rest: OrderEvent = { type: 'OrderRefundRecorded', data: { orderId: 'o1', at, refundId: 'r2', method: 'wechat', amountFen: 1, reason: 'x', refundedTotalFen: total } };
+    given(orderDecider, [...history, refunded, rest])
+      .when(cancel('客户退订', 's1', 'supervisor'))
+      .then((e) => expect(e[0].type).toBe('OrderCancelled'));
+  });
+
+  it('a refund is a supervisor\'s, never more than was received, once per id', () => {
+    given(orderDecider, [...placed, paid(100)]).when(refund('r1', 100, 'agent')).thenRejects('REFUND_NEEDS_SUPERVISOR');
+    given(orderDecider, [...placed, paid(100)]).when(refund('r1', 101)).thenRejects('REFUND_EXCEEDS_PAID', /1\.00/);
+    given(orderDecider, placed).when(refund('r1', 1)).thenRejects('REFUND_EXCEEDS_PAID');
+    given(orderDecider, [...placed, paid(100)]).when(refund('r1', 0)).thenRejects('AMOUNT_INVALID');
+    const r1: OrderEvent = { type: 'OrderRefundRecorded', data: { orderId: 'o1', at, refundId: 'r1', method: 'wechat', amountFen: 50, reason: 'x', refundedTotalFen: 50 } };
+    given(orderDecider, [...placed, paid(100), r1]).when(refund('r1', 10)).thenRejects('REFUND_EXISTS');
+  });
+});

@@ -1,12 +1,12 @@
 import { DomainError, type Decider, type Decision } from '../decider.ts';
 import { isE164 } from '../phone/normalize.ts';
-import { isFen, isNonEmpty, reject } from '../rules.ts';
-import type { OrderCommand } from './commands.ts';
+import { isFen, isNonEmpty, isSupervisor, reject } from '../rules.ts';
+import type { CancelOrder, OrderCommand, RecordRefund } from './commands.ts';
 import type { OrderEvent, PaymentMethod } from './events.ts';
 import { priceOrder } from './pricing.ts';
 import { ORDER_CATEGORY } from './streams.ts';
 
-export type OrderStatus = 'none' | 'placed' | 'reviewed' | 'approved' | 'rejected' | 'shipped' | 'delivered';
+export type OrderStatus = 'none' | 'placed' | 'reviewed' | 'approved' | 'rejected' | 'cancelled' | 'shipped' | 'delivered';
 
 export interface OrderState {
   status: OrderStatus;
@@ -15,10 +15,12 @@ export interface OrderState {
   totalFen: number;
   paidFen: number;
   paymentIds: string[];
+  refundedFen: number;
+  refundIds: string[];
 }
 
 const METHODS: readonly PaymentMethod[] = ['cash_on_delivery', 'wechat', 'alipay', 'bank_transfer', 'card', 'other'];
-const initialState = (): OrderState => ({ status: 'none', totalFen: 0, paidFen: 0, paymentIds: [] });
+const initialState = (): OrderState => ({ status: 'none', totalFen: 0, paidFen: 0, paymentIds: [], refundedFen: 0, refundIds: [] });
 
 function evolve(s: OrderState, e: OrderEvent): OrderState {
   switch (e.type) {
@@ -32,6 +34,10 @@ function evolve(s: OrderState, e: OrderEvent): OrderState {
       return { ...s, status: 'rejected' };
     case 'OrderPaymentRecorded':
       return { ...s, paidFen: e.data.paidTotalFen, paymentIds: [...s.paymentIds, e.data.paymentId] };
+    case 'OrderRefundRecorded':
+      return { ...s, refundedFen: e.data.refundedTotalFen, refundIds: [...s.refundIds, e.data.refundId] };
+    case 'OrderCancelled':
+      return { ...s, status: 'cancelled' };
     case 'OrderShipped':
       return { ...s, status: 'shipped' };
     case 'OrderDelivered':
@@ -89,6 +95,7 @@ function decide(c: OrderCommand, s: OrderState): Decision<OrderEvent> {
     case 'RecordPayment': {
       const d = c.data;
       if (s.status === 'rejected') return reject('ORDER_REJECTED', 'A rejected order takes no payment');
+      if (s.status === 'cancelled') return reject('ORDER_CANCELLED', '订单已取消，不能收款 / A cancelled order takes no payment');
       if (!isNonEmpty(d.paymentId)) return reject('PAYMENT_ID_REQUIRED', 'A payment needs an id');
       if (s.paymentIds.includes(d.paymentId))
         return reject('PAYMENT_EXISTS', `Payment ${d.paymentId} is already recorded`);
@@ -122,6 +129,10 @@ function decide(c: OrderCommand, s: OrderState): Decision<OrderEvent> {
         },
       ];
     }
+    case 'RecordRefund':
+      return refund(c, s, orderId);
+    case 'CancelOrder':
+      return cancel(c, s, orderId);
     case 'ShipOrder':
       if (s.status !== 'approved')
         return reject('ORDER_NOT_APPROVED', `Only an approved order ships; it is ${s.status}`);
@@ -133,6 +144,51 @@ function decide(c: OrderCommand, s: OrderState): Decision<OrderEvent> {
       if (s.status !== 'shipped') return reject('ORDER_NOT_SHIPPED', 'Only a shipped order can be delivered');
       return [{ type: 'OrderDelivered', data: { orderId, at, signedBy: c.data.signedBy } }];
   }
+}
+
+function refund(c: RecordRefund, s: OrderState, orderId: string): Decision<OrderEvent> {
+  const d = c.data;
+  if (!isSupervisor(c.meta.actorRole))
+    return reject('REFUND_NEEDS_SUPERVISOR', '退款须由主管登记 / Only a supervisor records a refund');
+  if (!isNonEmpty(d.refundId)) return reject('REFUND_ID_REQUIRED', 'A refund needs an id');
+  if (s.refundIds.includes(d.refundId)) return reject('REFUND_EXISTS', `Refund ${d.refundId} is already recorded`);
+  if (!METHODS.includes(d.method))
+    return reject('PAYMENT_METHOD_INVALID', `Refund method is one of ${METHODS.join(', ')}`);
+  if (!isNonEmpty(d.reason)) return reject('REASON_REQUIRED', '请填写退款原因 / Give the reason for the refund');
+  if (!isFen(d.amountFen) || d.amountFen === 0)
+    return reject('AMOUNT_INVALID', 'A refund is a positive whole number of fen');
+  const held = s.paidFen - s.refundedFen;
+  if (d.amountFen > held)
+    return reject('REFUND_EXCEEDS_PAID', `只收了 ${yuan(held)}，不能退 ${yuan(d.amountFen)} / Only ${yuan(held)} was received; ${yuan(d.amountFen)} cannot be refunded`, { heldFen: held });
+  const refundedTotalFen = s.refundedFen + d.amountFen;
+  const data = { orderId, at: c.meta.now, refundId: d.refundId, method: d.method, amountFen: d.amountFen, reason: d.reason.trim(), refundedBy: c.meta.actorId, refundedTotalFen };
+  return [{ type: 'OrderRefundRecorded', data }];
+}
+
+/**
+ * Who may cancel, and when (the rule a sales floor runs on):
+ * - before approval, the agent who took the order (the customer changed their mind on the phone) or a supervisor;
+ * - once approved, only a supervisor: the order is in the warehouse's queue and someone answers for stopping it;
+ * - never once shipped (that is a return, not a cancellation), nor a rejected or already cancelled order;
+ * - never while the order still holds the customer's money: record the refund first, so no cancelled
+ *   order keeps money (this covers "paid in full" and part payments alike).
+ */
+function cancel(c: CancelOrder, s: OrderState, orderId: string): Decision<OrderEvent> {
+  if (s.status === 'shipped' || s.status === 'delivered')
+    return reject('ORDER_ALREADY_SHIPPED', `订单已发货，请走退货流程 / A ${s.status} order is returned, not cancelled`, { status: s.status });
+  if (s.status !== 'placed' && s.status !== 'reviewed' && s.status !== 'approved')
+    return reject('ORDER_NOT_OPEN', `订单已${s.status === 'cancelled' ? '取消' : '驳回'} / The order is already ${s.status}`, { status: s.status });
+  const actor = c.meta.actorId;
+  const supervisor = isSupervisor(c.meta.actorRole);
+  if (s.status === 'approved' && !supervisor)
+    return reject('ORDER_CANCEL_NEEDS_SUPERVISOR', '订单已批准，须由主管取消 / An approved order is cancelled by a supervisor only');
+  if (!supervisor && actor !== s.agentId)
+    return reject('ORDER_CANCEL_FORBIDDEN', `只有下单坐席 ${s.agentId} 或主管可取消 / Only ${s.agentId}, who took the order, or a supervisor may cancel it`, { agentId: s.agentId });
+  if (!isNonEmpty(c.data.reason)) return reject('REASON_REQUIRED', '请填写取消原因 / Give the reason for cancelling');
+  const held = s.paidFen - s.refundedFen;
+  if (held > 0)
+    return reject('ORDER_PAID_NOT_REFUNDED', `客户已付 ${yuan(held)}，请先登记退款 / ${yuan(held)} of the customer's money is held; record the refund first`, { heldFen: held });
+  return [{ type: 'OrderCancelled', data: { orderId, at: c.meta.now, reason: c.data.reason.trim(), cancelledBy: actor, cancellerRole: c.meta.actorRole, stage: s.status } }];
 }
 
 export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {

@@ -46,8 +46,32 @@ export type OrderPaymentRecorded = DomainEvent<
   'OrderPaymentRecorded',
   Base & { paymentId: string; payer: string; method: PaymentMethod; amountFen: number; paidTotalFen: number }
 >;
+export type OrderRefundRecorded = DomainEvent<
+  'OrderRefundRecorded',
+  Base & {
+    refundId: string;
+    method: PaymentMethod;
+    amountFen: number;
+    reason: string;
+    refundedBy?: string;
+    refundedTotalFen: number;
+  }
+>;
+/** `stage`: what the order was when cancelled (placed, reviewed or approved). */
+export type OrderCancelled = DomainEvent<
+  'OrderCancelled',
+  Base & { reason: string; cancelledBy?: string; cancellerRole?: string; stage: string }
+>;
 export type OrderShipped = DomainEvent<'OrderShipped', Base & { carrier: string; trackingNo: string }>;
 export type OrderDelivered = DomainEvent<'OrderDelivered', Base & { signedBy?: string }>;
 
 export type OrderEvent =
-  OrderPlaced | OrderReviewed | OrderApproved | OrderRejected | OrderPaymentRecorded | OrderShipped | OrderDelivered;
+  | OrderPlaced
+  | OrderReviewed
+  | OrderApproved
+  | OrderRejected
+  | OrderPaymentRecorded
+  | OrderRefundRecorded
+  | OrderCancelled
+  | OrderShipped
+  | OrderDelivered;

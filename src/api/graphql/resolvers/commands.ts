@@ -161,6 +161,16 @@ export const commandResolvers = {
       await requireOrderInScope(ctx, a.orderId);
       return run(ctx, orderDecider, a.orderId, 'RejectOrder', { rejectedBy: ctx.principal!.userId, reason: a.reason }, a.commandId);
     },
+    /** The decider keeps it to the agent who took the order (before approval) or a supervisor, and refuses while money is held. */
+    cancelOrder: async (_: unknown, a: A, ctx: ApiContext) => {
+      await requireOrderInScope(ctx, a.orderId);
+      return run(ctx, orderDecider, a.orderId, 'CancelOrder', { reason: a.reason }, a.commandId);
+    },
+    recordRefund: async (_: unknown, a: A, ctx: ApiContext) => {
+      await requireOrderInScope(ctx, a.orderId);
+      const refundId = newIdFor(ctx, 'refund', a.commandId);
+      return run(ctx, orderDecider, a.orderId, 'RecordRefund', { refundId, amountFen: a.amount, method: a.method, reason: a.reason }, a.commandId);
+    },
     recordPayment: async (_: unknown, a: A, ctx: ApiContext) => {
       await requireOrderInScope(ctx, a.orderId);
       const paymentId = newIdFor(ctx, 'payment', a.commandId);

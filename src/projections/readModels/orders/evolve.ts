@@ -1,6 +1,6 @@
 import type { Gift, OrderEvent, OrderLine, PaymentMethod } from '../../../domain/order/events.ts';
 
-export type OrderStatus = 'pending_review' | 'reviewed' | 'approved' | 'rejected' | 'shipped' | 'delivered';
+export type OrderStatus = 'pending_review' | 'reviewed' | 'approved' | 'rejected' | 'cancelled' | 'shipped' | 'delivered';
 
 export interface OrderDoc {
   orderId: string;
@@ -22,6 +22,10 @@ export interface OrderDoc {
   decision?: { by: string; at: string; approved: boolean; reason?: string };
   payments: { paymentId: string; payer: string; method: PaymentMethod; amountFen: number; at: string }[];
   paidTotalFen: number;
+  /** Money given back; paidTotalFen stays what was received. Absent on documents from before refunds existed. */
+  refunds?: { refundId: string; method: PaymentMethod; amountFen: number; reason: string; by?: string; at: string }[];
+  refundedTotalFen?: number;
+  cancellation?: { by?: string; at: string; reason: string; stage: string };
   shipment?: { carrier: string; trackingNo: string; shippedAt: string; deliveredAt?: string; signedBy?: string };
 }
 
@@ -71,6 +75,16 @@ export function evolveOrder(current: OrderDoc | undefined, event: OrderEvent): O
       doc.paidTotalFen = e.paidTotalFen;
       break;
     }
+    case 'OrderRefundRecorded': {
+      const e = event.data;
+      doc.refunds = [...(doc.refunds ?? []), { refundId: e.refundId, method: e.method, amountFen: e.amountFen, reason: e.reason, by: e.refundedBy, at: e.at }];
+      doc.refundedTotalFen = e.refundedTotalFen;
+      break;
+    }
+    case 'OrderCancelled':
+      doc.cancellation = { by: event.data.cancelledBy, at: event.data.at, reason: event.data.reason, stage: event.data.stage };
+      doc.status = 'cancelled';
+      break;
     case 'OrderShipped':
       doc.shipment = { carrier: event.data.carrier, trackingNo: event.data.trackingNo, shippedAt: event.data.at };
       doc.status = 'shipped';

@@ -8,7 +8,7 @@ import { evolveOrder, type OrderDoc } from './evolve.ts';
 export const ordersProjection: Projection = {
   name: 'orders',
   version: 1,
-  eventTypes: ['OrderPlaced', 'OrderReviewed', 'OrderApproved', 'OrderRejected', 'OrderPaymentRecorded', 'OrderShipped', 'OrderDelivered'],
+  eventTypes: ['OrderPlaced', 'OrderReviewed', 'OrderApproved', 'OrderRejected', 'OrderPaymentRecorded', 'OrderRefundRecorded', 'OrderCancelled', 'OrderShipped', 'OrderDelivered'],
   tables: ['orders'],
   createTables: (schema) => {
     const t = sql.identifier([schema, 'orders']);
