@@ -15,6 +15,7 @@ afterEach(async () => {
 async function serve(queueId: string, from?: string): Promise<string> {
   const id = await callerWaits(floor, { queueId }, from);
   await until('bridged', () => floor.server.endpoint(id)?.status === 'bridged');
+  await floor.server.idle(); // the agent's side of the bridge too
   floor.clock.t += 60_000; // a minute of talk
   floor.sim.remoteHangup(id);
   await until('ended', async () => (await floor.types(callStreamId(id))).includes('CallEnded'));
