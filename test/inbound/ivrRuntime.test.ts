@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Inbound } from '../../src/inbound/startInbound.ts';
+import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
+import { callEvents, callerInMenu, heardPrompts, ivrTimers, publish, rootMenu, startIvr, untilEvent, waitingForKey } from './ivrSupport.ts';
+
+let floor: Floor;
+let inbound: Inbound | undefined;
+let menuId: string;
+let queues: { sales: string; service: string };
+
+beforeEach(async () => {
+  floor = await openFloor();
+  menuId = `ivr-${randomUUID()}`;
+  queues = { sales: `q-sales-${randomUUID()}`, service: `q-service-${randomUUID()}` };
+});
+afterEach(async () => {
+  // The session reports no failed fact or command along the way.
+  expect(floor.errors).toEqual([]);
+  await inbound?.stop();
+  inbound = undefined;
+  await floor.close();
+});
+
+const types = async (id: string) => (await callEvents(floor, id)).map((e) => e.type);
+
+describe('IVR menu on the call session', () => {
+  it('answers the caller, plays the menu and queues them where their key leads', async () => {
+    await publish(floor, menuId, rootMenu(queues));
+    inbound = await startIvr(floor, menuId);
+    const id = await callerInMenu(floor);
+    const prompt = floor.facts.find((f) => f.kind === 'playback-started' && f.callId === id) as { path: string };
+    expect(prompt.path).toBe('say:销售请按1，售后服务请按2');
+    floor.sim.injectDtmf(id, '2');
+    const events = await untilEvent(floor, id, 'CallQueued');
+    expect(events.map((e) => e.type).slice(0, 7)).toEqual(['CallReceived', 'InboundCallRouted', 'CallAnswered', 'IvrEntered', 'IvrDigitReceived', 'IvrExited', 'CallQueued']);
+    const data = (type: string) => events.find((e) => e.type === type)?.data;
+    expect(data('IvrEntered')).toMatchObject({ callId: id, menuId, version: 1, nodeId: 'root' });
+    expect(data('IvrDigitReceived')).toMatchObject({ nodeId: 'root', digit: '2', valid: true, target: { kind: 'queue', id: queues.service } });
+    expect(data('IvrExited')).toMatchObject({ nodeId: 'root', reason: 'KEY_PRESSED', target: { kind: 'queue', id: queues.service } });
+    expect(data('CallQueued')).toMatchObject({ queueId: queues.service });
+    // Answered once, by the IVR: the queue did not answer again.
+    expect(events.filter((e) => e.type === 'CallAnswered')).toHaveLength(1);
+    expect(floor.server.endpoint(id)?.status).toBe('queued');
+    expect(ivrTimers(floor, id)).toEqual([]);
+  });
+
+  it('a wrong key replays the prompt and a right key then leads on', async () => {
+    await publish(floor, menuId, rootMenu(queues));
+    inbound = await startIvr(floor, menuId);
+    const id = await callerInMenu(floor);
+    floor.sim.injectDtmf(id, '9');
+    await heardPrompts(floor, id, 2);
+    floor.sim.injectDtmf(id, '1');
+    const events = await untilEvent(floor, id, 'CallQueued');
+    const digits = events.filter((e) => e.type === 'IvrDigitReceived').map((e) => e.data);
+    expect(digits).toMatchObject([
+      { digit: '9', valid: false, retry: 1 },
+      { digit: '1', valid: true, target: { kind: 'queue', id: queues.sales } },
+    ]);
+    expect(events.find((e) => e.type === 'CallQueued')?.data).toMatchObject({ queueId: queues.sales });
+  });
+
+  it('silence past the retries takes the node’s failure target, each timeout recorded', async () => {
+    await publish(floor, menuId, rootMenu(queues, { maxRetries: 1, onFailure: { kind: 'queue', id: queues.sales } }));
+    inbound = await startIvr(floor, menuId);
+    const id = await callerInMenu(floor);
+    await waitingForKey(floor, id, 1);
+    // Not yet: the caller has 5 s after the prompt.
+    await floor.advance(4_000);
+    expect(await types(id)).not.toContain('IvrTimedOut');
+    await floor.advance(1_000);
+    await untilEvent(floor, id, 'IvrTimedOut');
+    await waitingForKey(floor, id, 2);
+    await floor.advance(5_000);
+    const events = await untilEvent(floor, id, 'CallQueued');
+    expect(events.filter((e) => e.type === 'IvrTimedOut').map((e) => e.data)).toMatchObject([
+      { nodeId: 'root', retry: 1 },
+      { nodeId: 'root', retry: 2 },
+    ]);
+    expect(events.find((e) => e.type === 'IvrExited')?.data).toMatchObject({ reason: 'NO_VALID_INPUT', target: { kind: 'queue', id: queues.sales } });
+    expect(events.find((e) => e.type === 'CallQueued')?.data).toMatchObject({ queueId: queues.sales });
+  });
+
+  it('an edit published while a caller is in the menu applies to the next caller; the first keeps their version', async () => {
+    await publish(floor, menuId, rootMenu(queues));
+    inbound = await startIvr(floor, menuId);
+    const first = await callerInMenu(floor);
+    const moved = `q-moved-${randomUUID()}`;
+    await publish(floor, menuId, rootMenu({ sales: queues.sales, service: moved }), 1);
+    const second = await callerInMenu(floor);
+    floor.sim.injectDtmf(first, '2');
+    floor.sim.injectDtmf(second, '2');
+    const a = await untilEvent(floor, first, 'CallQueued');
+    const b = await untilEvent(floor, second, 'CallQueued');
+    expect(a.find((e) => e.type === 'IvrEntered')?.data).toMatchObject({ version: 1 });
+    expect(a.find((e) => e.type === 'CallQueued')?.data).toMatchObject({ queueId: queues.service });
+    expect(b.find((e) => e.type === 'IvrEntered')?.data).toMatchObject({ version: 2 });
+    expect(b.find((e) => e.type === 'CallQueued')?.data).toMatchObject({ queueId: moved });
+  });
+
+  it('a caller hanging up in the menu is an abandon in the IVR, and no input timer is left', async () => {
+    await publish(floor, menuId, rootMenu(queues));
+    inbound = await startIvr(floor, menuId);
+    const id = await callerInMenu(floor);
+    await waitingForKey(floor, id, 1);
+    await floor.advance(3_000);
+    floor.sim.remoteHangup(id);
+    const events = await untilEvent(floor, id, 'CallEnded');
+    expect(events.find((e) => e.type === 'CallAbandoned')?.data).toMatchObject({ reason: 'IN_IVR', waitedMs: 3_000 });
+    expect(events.find((e) => e.type === 'CallEnded')?.data).toMatchObject({ hangupBy: 'caller' });
+    expect(ivrTimers(floor, id)).toEqual([]);
+    expect(inbound.ivr.inMenu()).toBe(0);
+    // Time moving on does nothing more to the call.
+    await floor.advance(10_000);
+    expect((await types(id)).filter((t) => t.startsWith('Ivr'))).toEqual(['IvrEntered']);
+  });
+
+  it('a menu that was never published sends the caller to the default queue, saying why', async () => {
+    inbound = await startIvr(floor, menuId, queues.service);
+    const id = floor.sim.inboundCall('13800138000', '+862180000009');
+    const events = await untilEvent(floor, id, 'CallQueued');
+    expect(events.find((e) => e.type === 'IvrUnavailable')?.data).toMatchObject({ menuId, reason: `IVR menu ${menuId} is not published`, fallback: { kind: 'queue', id: queues.service } });
+    expect(events.find((e) => e.type === 'CallQueued')?.data).toMatchObject({ queueId: queues.service });
+    await until('no IVR state', () => inbound!.ivr.inMenu() === 0);
+  });
+
+  it('a removed menu is absent for new callers: they go to the default queue, with the removal as reason', async () => {
+    await publish(floor, menuId, rootMenu(queues));
+    inbound = await startIvr(floor, menuId, queues.service);
+    // IvrMenuRemoved as the menu admin records it (helper D's removeIvrMenu).
+    await floor.store.append(`ivr-${menuId}`, [{ type: 'IvrMenuRemoved', data: { menuId, at: new Date(floor.clock.now()).toISOString(), version: 1, reason: 'line closed' } }], 'any');
+    const id = floor.sim.inboundCall('13800138001', '+862180000009');
+    const events = await untilEvent(floor, id, 'CallQueued');
+    expect(events.map((e) => e.type)).not.toContain('IvrEntered');
+    expect(events.find((e) => e.type === 'IvrUnavailable')?.data).toMatchObject({ reason: `IVR menu ${menuId} was removed`, fallback: { kind: 'queue', id: queues.service } });
+  });
+});

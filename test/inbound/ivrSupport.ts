@@ -1,0 +1,95 @@
+/** Shared steps for IVR tests: menus published in the log, callers ringing a number routed to a menu. */
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { InboundRules } from '../../src/acd/inboundRouting.ts';
+import { handleCommand } from '../../src/commands/handleCommand.ts';
+import { callStreamId } from '../../src/domain/call/streams.ts';
+import { ivrDecider } from '../../src/domain/ivr/decider.ts';
+import type { IvrMenu, IvrNode } from '../../src/domain/ivr/events.ts';
+import type { RecordedEvent } from '../../src/eventstore/types.ts';
+import { IVR_TIMER } from '../../src/inbound/ivr/runtime.ts';
+import { startInbound, type Inbound } from '../../src/inbound/startInbound.ts';
+import { until, type Floor } from '../telephony/session/harness.ts';
+
+export const IVR_DID = '+862180000009';
+
+export function rulesTo(menuId: string, defaultQueue: string): InboundRules {
+  return {
+    version: 'ivr-test-1',
+    timeZone: 'Asia/Shanghai',
+    blacklist: [],
+    whitelist: [],
+    holidays: [],
+    openHours: [{ days: [0, 1, 2, 3, 4, 5, 6], start: '00:00', end: '23:59' }],
+    closed: { kind: 'queue', id: defaultQueue },
+    byDid: { [IVR_DID]: { kind: 'ivr', id: menuId } },
+    byCallerPrefix: [],
+    defaultDestination: { kind: 'queue', id: defaultQueue },
+    stickyToLastAgent: false,
+  };
+}
+
+/** A one-node menu: 1 → sales, 2 → service, silence or wrong keys `retries` times → service. */
+export function rootMenu(queues: { sales: string; service: string }, node: Partial<IvrNode> = {}): IvrMenu {
+  return {
+    rootNodeId: 'root',
+    nodes: [{
+      id: 'root',
+      promptText: '销售请按1，售后服务请按2',
+      choices: { '1': { kind: 'queue', id: queues.sales }, '2': { kind: 'queue', id: queues.service } },
+      timeoutSeconds: 5,
+      maxRetries: 1,
+      onFailure: { kind: 'queue', id: queues.service },
+      ...node,
+    }],
+  };
+}
+
+export async function publish(floor: Floor, menuId: string, menu: IvrMenu, basedOnVersion = 0): Promise<void> {
+  const r = await handleCommand(floor.store, ivrDecider, menuId, {
+    type: 'PublishIvrMenu',
+    data: { menuId, name: '服务热线 Service line', basedOnVersion, menu },
+    meta: { now: new Date(floor.clock.now()).toISOString(), actorId: 'admin-1', actorRole: 'admin' },
+  });
+  if (r.events.length === 0) throw new Error('menu not published');
+}
+
+export async function startIvr(floor: Floor, menuId: string, defaultQueue = `q-${randomUUID()}`): Promise<Inbound> {
+  return startInbound(floor.server, { rules: () => rulesTo(menuId, defaultQueue), promptsDir: path.join(floor.recordingsDir, 'prompts') });
+}
+
+const played = (floor: Floor, id: string) => floor.facts.filter((f) => f.kind === 'playback-started' && f.callId === id);
+const stopped = (floor: Floor, id: string) => floor.facts.filter((f) => f.kind === 'playback-stopped' && f.callId === id);
+
+/** A caller rings the menu's number; resolves once they hear the first prompt. */
+export async function callerInMenu(floor: Floor, from = `138${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`): Promise<string> {
+  const id = floor.sim.inboundCall(from, IVR_DID);
+  await until('the first prompt', () => played(floor, id).length >= 1);
+  return id;
+}
+
+/** Wait until the caller has heard `n` prompts. */
+export function heardPrompts(floor: Floor, id: string, n: number): Promise<unknown> {
+  return until(`prompt ${n}`, () => played(floor, id).length >= n);
+}
+
+/** Wait until prompt `n` has finished and the menu waits for a key (its input timer is set). */
+export async function waitingForKey(floor: Floor, id: string, n: number): Promise<void> {
+  await until(`prompt ${n} over`, () => stopped(floor, id).length >= n);
+  await until('input timer', () => floor.scheduler.pendingTimers().some((t) => t.kind === IVR_TIMER && t.command.id === id));
+}
+
+export function ivrTimers(floor: Floor, id: string) {
+  return floor.scheduler.pendingTimers().filter((t) => t.kind === IVR_TIMER && t.command.id === id);
+}
+
+export async function callEvents(floor: Floor, id: string): Promise<RecordedEvent[]> {
+  return floor.events(callStreamId(id));
+}
+
+export async function untilEvent(floor: Floor, id: string, type: string, count = 1): Promise<RecordedEvent[]> {
+  return until(`${count} ${type}`, async () => {
+    const events = await callEvents(floor, id);
+    return events.filter((e) => e.type === type).length >= count && events;
+  });
+}
