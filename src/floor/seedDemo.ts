@@ -3,9 +3,13 @@ import { handleCommand } from '../commands/handleCommand.ts';
 import { DomainError, type CommandMeta } from '../domain/decider.ts';
 import { campaignDecider } from '../domain/campaign/decider.ts';
 import type { CampaignConfig } from '../domain/campaign/events.ts';
+import { ivrDecider } from '../domain/ivr/decider.ts';
+import type { IvrMenu } from '../domain/ivr/events.ts';
 import { leadDecider } from '../domain/lead/decider.ts';
+import { queueDecider } from '../domain/queue/decider.ts';
 import { leadId } from '../domain/lead/streams.ts';
 import type { EventStore } from '../eventstore/types.ts';
+import { SALES_QUEUE_ID, SERVICE_IVR_ID, SERVICE_QUEUE_ID } from '../inbound/startInbound.ts';
 import { seededRandom } from '../telephony/simulator/customers.ts';
 
 export const DEMO_CAMPAIGN = 'demo-predictive';
@@ -106,7 +110,51 @@ export async function seedDemo(store: EventStore, opts: { bots?: number; leads?:
       }),
     );
   }
+  await seedServiceLine(store);
   return { logins, botAgentIds, leads: leads.sort() };
+}
+
+/** The service line's menu: 1 sales, 2 service, 0 service ahead of the line; silence or wrong keys twice more, then service. */
+export const SERVICE_MENU: IvrMenu = {
+  rootNodeId: 'welcome',
+  nodes: [
+    {
+      id: 'welcome',
+      promptText: '您好，欢迎致电服务热线。销售咨询请按1，售后服务请按2，优先人工服务请按0。',
+      choices: {
+        '1': { kind: 'queue', id: SALES_QUEUE_ID },
+        '2': { kind: 'queue', id: SERVICE_QUEUE_ID },
+        '0': { kind: 'queue', id: SERVICE_QUEUE_ID, priority: 10 },
+      },
+      timeoutSeconds: 5,
+      maxRetries: 2,
+      onFailure: { kind: 'queue', id: SERVICE_QUEUE_ID },
+    },
+  ],
+};
+
+/**
+ * The inbound side of the demo as events: the sales and service queues and the service line's menu (the
+ * service number leads to it, see serviceLineRules). Fixed command ids: a restart adds nothing, and a menu
+ * edited in the console since is not overwritten.
+ */
+export async function seedServiceLine(store: EventStore): Promise<void> {
+  const queues: [string, string][] = [
+    [SALES_QUEUE_ID, '销售热线 Sales line'],
+    [SERVICE_QUEUE_ID, '售后服务 Service line'],
+  ];
+  for (const [queueId, name] of queues) {
+    await once(handleCommand(store, queueDecider, queueId, { type: 'CreateQueue', data: { queueId, name, departmentId: DEMO_DEPARTMENT }, meta: meta(`seed:${queueId}:create`) }));
+  }
+  const menu = handleCommand(store, ivrDecider, SERVICE_IVR_ID, {
+    type: 'PublishIvrMenu',
+    data: { menuId: SERVICE_IVR_ID, name: '服务热线 Service line', basedOnVersion: 0, menu: SERVICE_MENU },
+    meta: meta(`seed:${SERVICE_IVR_ID}:1`),
+  });
+  // A menu someone published before the seed ran is theirs to keep.
+  await once(menu).catch((e) => {
+    if (!(e instanceof DomainError && e.code === 'IVR_VERSION_STALE')) throw e;
+  });
 }
 
 async function userIdOf(store: EventStore, username: string): Promise<string> {
