@@ -28,8 +28,6 @@ const STILL_NOT_AVAILABLE = [
   'Mutation.forceHangUp',
   'Mutation.forceTransfer',
   'Mutation.finishWrapUp', // the live agent machine owns wrap-up: CallControlPort.finishWrapUp
-  // Not yet: no domain command to record them (IVR RemoveIvrMenu).
-  'Mutation.removeIvrMenu',
 ].sort();
 
 const schema = buildSchema(loadSchemaSdl());

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { given } from '../testing/spec.ts';
 import type { IvrCommand } from './commands.ts';
 import { ivrDecider } from './decider.ts';
-import type { IvrEvent, IvrMenu } from './events.ts';
+import type { IvrEvent, IvrMenu, IvrMenuPublished } from './events.ts';
+
+type IvrMenuPublishedData = IvrMenuPublished['data'];
 
 const at = '2026-03-02T01:00:00.000Z';
 const cmd = <C extends IvrCommand>(type: C['type'], data: C['data']) => ({ type, data, meta: { now: at } }) as C;
@@ -85,5 +87,41 @@ describe('IVR menus', () => {
     given(ivrDecider, [v1, v2])
       .when(cmd('RollBackIvrMenu', { toVersion: 7, reason: 'x' }))
       .thenRejects('IVR_VERSION_UNKNOWN');
+  });
+});
+
+describe('ivr: removing a menu', () => {
+  const as = (actorRole: string) => ({ now: at, actorId: 'u1', actorRole });
+  const remove = (actorRole = 'admin', reason?: string) => ({ type: 'RemoveIvrMenu', data: { reason }, meta: as(actorRole) }) as IvrCommand;
+  const removed: IvrEvent = { type: 'IvrMenuRemoved', data: { menuId: 'm1', at, name: '总机', version: 2, reason: '热线停用', removedBy: 'u1' } };
+
+  it('a supervisor or admin removes a live menu, recording the version that was live', () => {
+    given(ivrDecider, [v1, v2]).when(remove('supervisor', ' 热线停用 ')).then([removed]);
+    given(ivrDecider, [v1]).when(remove('agent')).thenRejects('IVR_REMOVE_FORBIDDEN');
+    given(ivrDecider).when(remove()).thenRejects('IVR_NOT_FOUND');
+  });
+
+  it('a removed menu is not removed or rolled back again; publishing re-creates it as the next version', () => {
+    given(ivrDecider, [v1, v2, removed]).when(remove()).thenRejects('IVR_REMOVED', /publish/);
+    given(ivrDecider, [v1, v2, removed])
+      .when({ type: 'RollBackIvrMenu', data: { toVersion: 1, reason: 'x' }, meta: as('admin') })
+      .thenRejects('IVR_REMOVED');
+    given(ivrDecider, [v1, v2, removed])
+      .when(cmd('PublishIvrMenu', { menuId: 'm1', name: '总机', basedOnVersion: 2, menu }))
+      .then((e) => expect(e[0]).toMatchObject({ type: 'IvrMenuPublished', data: { version: 3 } }));
+    given(ivrDecider, [v1, v2, removed])
+      .when(cmd('PublishIvrMenu', { menuId: 'm1', name: '总机', basedOnVersion: 0, menu }))
+      .thenRejects('IVR_VERSION_STALE');
+  });
+
+  it('a menu keeps the department of its first publication', () => {
+    const east: IvrEvent = { type: 'IvrMenuPublished', data: { ...(v1.data as IvrMenuPublishedData), departmentId: 'east' } };
+    given(ivrDecider, [east])
+      .when(cmd('PublishIvrMenu', { menuId: 'm1', name: '总机', basedOnVersion: 1, menu, departmentId: 'west' }))
+      .thenRejects('IVR_DEPARTMENT_FIXED', /east/);
+    given(ivrDecider, [east])
+      .when(cmd('PublishIvrMenu', { menuId: 'm1', name: '总机', basedOnVersion: 1, menu }))
+      .then((e) => expect(e[0].data).toMatchObject({ version: 2, departmentId: 'east' }));
+    given(ivrDecider, [east]).when(remove()).then((e) => expect(e[0].data).toMatchObject({ departmentId: 'east', version: 1 }));
   });
 });

@@ -31,11 +31,17 @@ type Base = { menuId: string; at: string };
 /** Every edit publishes the whole menu as a new version; the switch loads one version at a time. */
 export type IvrMenuPublished = DomainEvent<
   'IvrMenuPublished',
-  Base & { name: string; version: number; menu: IvrMenu; publishedBy?: string }
+  Base & { name: string; version: number; menu: IvrMenu; publishedBy?: string; departmentId?: string }
 >;
 export type IvrMenuRolledBack = DomainEvent<
   'IvrMenuRolledBack',
   Base & { version: number; toVersion: number; menu: IvrMenu; reason: string; by?: string }
 >;
 
-export type IvrEvent = IvrMenuPublished | IvrMenuRolledBack;
+/** `version`: the version that was live when removed; a later publish continues from it. */
+export type IvrMenuRemoved = DomainEvent<
+  'IvrMenuRemoved',
+  Base & { name?: string; version: number; reason?: string; removedBy?: string; departmentId?: string }
+>;
+
+export type IvrEvent = IvrMenuPublished | IvrMenuRolledBack | IvrMenuRemoved;

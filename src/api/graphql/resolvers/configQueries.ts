@@ -97,13 +97,20 @@ export const configQueryResolvers = {
       noAsOf(a.asOf);
       return (await queueList(ctx, a.id))[0] ?? null;
     },
-    /** Latest published version of each menu. */
+    /** Latest published version of each menu; a removed menu is left out until it is published again. */
     ivrMenus: async (_: unknown, _a: unknown, ctx: ApiContext) => {
       const byId = new Map<string, A>();
-      for (const e of await eventsOfTypes(ctx, ['IvrMenuPublished', 'IvrMenuRolledBack'])) {
+      const names = new Map<string, string>();
+      for (const e of await eventsOfTypes(ctx, ['IvrMenuPublished', 'IvrMenuRolledBack', 'IvrMenuRemoved'])) {
         const d = e.data as A;
+        if (e.type === 'IvrMenuRemoved') {
+          byId.delete(d.menuId);
+          continue;
+        }
         const root = (d.menu as IvrMenu).nodes.find((n) => n.id === d.menu.rootNodeId);
-        byId.set(d.menuId, { id: d.menuId, name: d.name ?? byId.get(d.menuId)?.name ?? d.menuId, promptId: null, options: options(d.menu), timeoutSeconds: root?.timeoutSeconds ?? 5, position: e.position });
+        const name = d.name ?? byId.get(d.menuId)?.name ?? names.get(d.menuId) ?? d.menuId;
+        names.set(d.menuId, name);
+        byId.set(d.menuId, { id: d.menuId, name, departmentId: d.departmentId ?? byId.get(d.menuId)?.departmentId ?? null, promptId: null, options: options(d.menu), timeoutSeconds: root?.timeoutSeconds ?? 5, position: e.position });
       }
       return [...byId.values()].sort((x, y) => String(x.name).localeCompare(String(y.name), 'zh'));
     },

@@ -1,6 +1,6 @@
 import { sql } from 'slonik';
-import type { IvrMenu, IvrTarget } from '../../../domain/ivr/events.ts';
-import { ivrDecider } from '../../../domain/ivr/decider.ts';
+import type { IvrEvent, IvrMenu, IvrTarget } from '../../../domain/ivr/events.ts';
+import { ivrDecider, type IvrState } from '../../../domain/ivr/decider.ts';
 import { ivrStreamId } from '../../../domain/ivr/streams.ts';
 import { leadDecider } from '../../../domain/lead/decider.ts';
 import type { CallbackDoc } from '../../../projections/readModels/leads/evolve.ts';
@@ -32,6 +32,16 @@ function ivrMenu(input: A, promptFile: string | undefined): IvrMenu {
   };
 }
 
+/** The menu as its stream tells it (version, department, removed). */
+async function ivrState(ctx: ApiContext, menuId: string): Promise<IvrState> {
+  return (await ctx.store.readStream(ivrStreamId(menuId))).reduce((s, e) => ivrDecider.evolve(s, e as unknown as IvrEvent), ivrDecider.initialState());
+}
+
+/** Admins edit any menu; supervisors those of their departments. A menu from before departments is the admins'. */
+async function requireMenuDepartment(ctx: ApiContext, menuId: string, departmentId: string | undefined) {
+  if (!departmentInScope(await ctx.scope(), departmentId)) throw forbidden(`IVR menu ${menuId}`);
+}
+
 export const followUpResolvers = {
   Mutation: {
     /** The lead of a callback comes from the callbacks read model; the lead decider checks the rest (open, whose). */
@@ -58,7 +68,11 @@ export const followUpResolvers = {
       }
       return run(ctx, leadDecider, cb.phone, 'CancelCallback', { callbackId: a.callbackId, reason: a.reason ?? '' }, a.commandId);
     },
-    /** Publishes the menu as its next version (the decider refuses an edit of a stale version). */
+    /**
+     * Publishes the menu as its next version (the decider refuses an edit of a stale version). A new menu
+     * belongs to the given department (default: the caller's); an existing one only its department's
+     * supervisors (or an admin) may edit. Publishing a removed menu brings it back.
+     */
     setIvrMenu: async (_: unknown, a: { id: string; input: A; commandId?: string }, ctx: ApiContext) => {
       let promptFile: string | undefined;
       if (a.input.promptId) {
@@ -67,9 +81,18 @@ export const followUpResolvers = {
         if (!promptFile) throw notFound(`prompt ${a.input.promptId}`);
       }
       const menu = ivrMenu(a.input, promptFile);
-      const published = await ctx.store.readStream(ivrStreamId(a.id), { direction: 'backwards', maxCount: 1 });
-      const basedOnVersion = Number((published[0]?.data as A | undefined)?.version ?? 0);
-      return run(ctx, ivrDecider, a.id, 'PublishIvrMenu', { menuId: a.id, name: a.input.name, basedOnVersion, menu }, a.commandId);
+      const current = await ivrState(ctx, a.id);
+      const departmentId = current.departmentId ?? a.input.departmentId ?? ctx.principal!.departmentId;
+      await requireMenuDepartment(ctx, a.id, current.menuId ? current.departmentId : departmentId);
+      const data = { menuId: a.id, name: a.input.name, basedOnVersion: current.version, menu, departmentId: a.input.departmentId ?? departmentId };
+      return run(ctx, ivrDecider, a.id, 'PublishIvrMenu', data, a.commandId);
+    },
+    /** IvrMenuRemoved: the list drops the menu and the switch sends its callers to the default destination. */
+    removeIvrMenu: async (_: unknown, a: { id: string; reason?: string; commandId?: string }, ctx: ApiContext) => {
+      const current = await ivrState(ctx, a.id);
+      if (!current.menuId) throw notFound(`IVR menu ${a.id}`);
+      await requireMenuDepartment(ctx, a.id, current.departmentId);
+      return run(ctx, ivrDecider, a.id, 'RemoveIvrMenu', { reason: a.reason ?? undefined }, a.commandId);
     },
   },
 };
