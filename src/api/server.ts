@@ -24,6 +24,7 @@ import { callResolvers } from './graphql/resolvers/calls.ts';
 import { commandResolvers } from './graphql/resolvers/commands.ts';
 import { identityLoaders, identityResolvers, identityTypes } from './graphql/resolvers/identity.ts';
 import { configQueryResolvers } from './graphql/resolvers/configQueries.ts';
+import { consoleLoaders, consoleResolvers } from './graphql/resolvers/console.ts';
 import { createLead } from './graphql/resolvers/createLead.ts';
 import { floorAdminResolvers } from './graphql/resolvers/floorAdmin.ts';
 import { followUpResolvers } from './graphql/resolvers/followUps.ts';
@@ -151,7 +152,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   const sdl = loadSchemaSdl();
   const resolvers = guardResolvers(
     {
-      Query: { ...readModelResolvers.Query, ...auditResolvers.Query, ...identityResolvers.Query, ...recordingResolvers.Query, ...importApi.Query, ...floorAdminResolvers.Query, ...configQueryResolvers.Query, ...previewApi.Query, ...liveResolvers.Query, ...blacklistResolvers.Query },
+      Query: { ...readModelResolvers.Query, ...auditResolvers.Query, ...identityResolvers.Query, ...recordingResolvers.Query, ...importApi.Query, ...floorAdminResolvers.Query, ...configQueryResolvers.Query, ...previewApi.Query, ...liveResolvers.Query, ...blacklistResolvers.Query, ...consoleResolvers.Query },
       Mutation: {
         ...callResolvers(deps.telephony).Mutation,
         ...commandResolvers.Mutation,
@@ -159,6 +160,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
         ...importApi.Mutation,
         ...floorAdminResolvers.Mutation,
         ...followUpResolvers.Mutation,
+        ...consoleResolvers.Mutation,
         ...blacklistResolvers.Mutation,
         createLead,
         login: async (root: unknown, args: any, ctx: any) => {
@@ -176,7 +178,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(mercurius, {
     schema: sdl,
     resolvers: { ...resolvers, ...identityTypes, RecordingAccess: auditResolvers.RecordingAccess, Recording: recordingResolvers.Recording, ImportJob: importApi.ImportJob, ...scalars } as any,
-    loaders: { ...readModelLoaders, ...identityLoaders } as any,
+    loaders: { ...readModelLoaders, ...identityLoaders, Order: { ...readModelLoaders.Order, ...consoleLoaders.Order } } as any,
     graphiql: !config.production,
     queryDepth: deps.queryDepth ?? 10,
     validationRules: [costLimitRule(deps.maxQueryCost ?? 20_000)],

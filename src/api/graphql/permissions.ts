@@ -63,6 +63,8 @@ export const PERMISSIONS: Record<string, readonly Role[]> = {
   'Mutation.pauseAgent': FLOOR,
   'Mutation.finishWrapUp': FLOOR,
   'Mutation.answerCall': FLOOR,
+  'Mutation.submitAnswers': FLOOR,
+  'Query.orderPoints': FLOOR,
   'Mutation.forceAgentState': SUPERVISORS,
 
   'Mutation.createCampaign': MANAGERS,
