@@ -152,3 +152,67 @@ describe('POST /imports', () => {
     expect((await fs.readdir(dir)).filter((f) => f.startsWith('.') || f.endsWith('.tmp'))).toEqual([]);
   });
 });
+
+/** The importProgress events a user receives until `until` has said done (or the time runs out). */
+function progressOf(username: string, token: string, until: string, importId?: string) {
+  const client = createClient({ url: `${h.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { token }, retryAttempts: 0, lazy: true });
+  clients.push(client);
+  const seen: { importId: string; eventType: string }[] = [];
+  return new Promise<typeof seen>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${username}: no end of ${until}`)), 10_000);
+    const stop = client.subscribe<any>(
+      { query: 'subscription($id: ID, $after: Position) { importProgress(importId: $id, afterPosition: $after) { importId eventType done } }', variables: { id: importId, after: importId ? undefined : 0 } },
+      {
+        next: (m) => {
+          if (m.errors) {
+            clearTimeout(timer);
+            return reject(Object.assign(new Error(m.errors[0].message), { code: (m.errors[0] as any).extensions?.code }));
+          }
+          const p = m.data!.importProgress;
+          seen.push({ importId: p.importId, eventType: p.eventType });
+          if (p.done && p.importId === until) {
+            clearTimeout(timer);
+            stop();
+            resolve(seen);
+          }
+        },
+        error: (e) => {
+          clearTimeout(timer);
+          reject(Object.assign(new Error('subscription failed'), { code: Array.isArray(e) ? e[0]?.extensions?.code : undefined }));
+        },
+        complete: () => {},
+      },
+    );
+  });
+}
+
+describe('import jobs and progress are department-scoped', () => {
+  it('a supervisor sees only the imports of their departments\' campaigns, a team leader or agent none, the admin all', async () => {
+    const west = await upload('phone\n13300133000\n', { filename: 'west.csv', campaignId: 'camp-w' }, 'sup-west');
+    expect(west.status).toBe(202);
+    const east = await upload('phone\n13300133001\n', { filename: 'east.csv', campaignId: 'camp-e' });
+    await finished(west.body.importId, 'sup-west');
+    await finished(east.body.importId);
+    const ids = async (user: string) => (await h.gql('{ importJobs(first: 200) { nodes { id } } }', {}, await h.token(user))).data.importJobs.nodes.map((n: any) => n.id);
+    expect(await ids('sup-west')).toEqual([west.body.importId]);
+    expect(await ids('sup-east')).toContain(east.body.importId);
+    expect(await ids('sup-east')).not.toContain(west.body.importId);
+    expect(await ids('admin')).toEqual(expect.arrayContaining([west.body.importId, east.body.importId]));
+    for (const user of ['sup-east', 'tl-east', 'agent-west']) {
+      const r = await h.gql(JOB, { id: west.body.importId }, await h.token(user));
+      expect(r.errors?.[0].extensions.code).toBe('FORBIDDEN');
+    }
+
+    // The progress feed from the start of the log: each supervisor hears only their own department's imports.
+    const eastSeen = await progressOf('sup-east', await h.token('sup-east'), east.body.importId);
+    expect(eastSeen.map((p) => p.importId)).toContain(east.body.importId);
+    expect(eastSeen.map((p) => p.importId)).not.toContain(west.body.importId);
+    const westSeen = await progressOf('sup-west', await h.token('sup-west'), west.body.importId);
+    expect(new Set(westSeen.map((p) => p.importId))).toEqual(new Set([west.body.importId]));
+    const all = await progressOf('admin', await h.token('admin'), east.body.importId);
+    expect(all.map((p) => p.importId)).toEqual(expect.arrayContaining([west.body.importId, east.body.importId]));
+
+    // Asking for another department's import by id is refused outright.
+    await expect(progressOf('sup-east', await h.token('sup-east'), west.body.importId, west.body.importId)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+});

@@ -72,7 +72,7 @@ export class ImportJobs {
   /** Records the job (row + ImportStarted) and starts it; resolves once it is recorded, not when it ends. */
   async start(spec: ImportJobSpec): Promise<{ importId: string; position: number }> {
     const at = new Date().toISOString();
-    const started = await this.append(spec, 'ImportStarted', { filename: spec.filename, campaignId: spec.campaignId ?? null, startedBy: spec.startedBy, retryOf: spec.retryOf ?? null, at });
+    const started = await this.append(spec, 'ImportStarted', { filename: spec.filename, campaignId: spec.campaignId ?? null, departmentId: spec.departmentId ?? null, startedBy: spec.startedBy, retryOf: spec.retryOf ?? null, at });
     await this.pool.query(sql.unsafe`
       INSERT INTO api.import_jobs (import_id, filename, campaign_id, department_id, started_by, started_at, started_position, file_path, phone_column, name_column, status)
       VALUES (${spec.importId}, ${spec.filename}, ${spec.campaignId ?? null}, ${spec.departmentId ?? null}, ${spec.startedBy}, ${at}::timestamptz,

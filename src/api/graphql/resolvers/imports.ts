@@ -1,4 +1,6 @@
 import { sql } from 'slonik';
+import { z } from 'zod';
+import type { RecordedEvent } from '../../../eventstore/types.ts';
 import { findUser } from '../../auth/identity.ts';
 import { departmentInScope, type Scope } from '../../auth/principal.ts';
 import { ImportJobRow, importStream, type ImportJobs } from '../../imports/importJobs.ts';
@@ -28,13 +30,43 @@ const jobOut = (j: ImportJobRow) => ({
 
 /** Supervisors see the imports of their departments' campaigns; admins and auditors all; agents none. */
 const visible = (scope: Scope, j: ImportJobRow) => scope.all || (j.department_id !== null && departmentInScope(scope, j.department_id));
+/** Who deals with imports at all (the upload route allows supervisors and admins; the auditor reads). */
+const IMPORT_ROLES = new Set(['supervisor', 'admin', 'auditor']);
 
 async function jobFor(ctx: ApiContext, jobs: ImportJobs, id: string): Promise<ImportJobRow | null> {
-  if (ctx.principal!.role === 'agent') throw forbidden('imports');
+  if (!IMPORT_ROLES.has(ctx.principal!.role)) throw forbidden('imports');
   const j = await jobs.get(id);
   if (!j) return null;
   if (!visible(await ctx.scope(), j)) throw forbidden(`import ${id}`);
   return j;
+}
+
+/**
+ * For the importProgress feed: whether the caller may see the events of an import, by the department its
+ * ImportStarted names (or its job row, for imports started before the feed) — the same rule as importJob.
+ * Asked for one import the caller may not see: FORBIDDEN at once.
+ */
+export async function importVisibility(ctx: ApiContext, importId?: string | null): Promise<(importId: string, e: RecordedEvent) => Promise<boolean>> {
+  if (!IMPORT_ROLES.has(ctx.principal!.role)) throw forbidden('import progress');
+  const scope = await ctx.scope();
+  if (scope.all) return async () => true;
+  const known = new Map<string, boolean>();
+  const departmentOfJob = (id: string) =>
+    ctx.pool.maybeOneFirst(sql.type(z.object({ d: z.string().nullable() }))`SELECT department_id AS d FROM api.import_jobs WHERE import_id = ${id}`);
+  if (importId) {
+    const d = await departmentOfJob(importId);
+    if (d !== null && !departmentInScope(scope, d)) throw forbidden(`import ${importId}`);
+  }
+  return async (id, e) => {
+    const seen = known.get(id);
+    if (seen !== undefined) return seen;
+    const data = e.data as { departmentId?: string | null };
+    // ImportStarted comes before its job row; later events find the row.
+    const departmentId = e.type === 'ImportStarted' && 'departmentId' in data ? data.departmentId : await departmentOfJob(id);
+    const ok = !!departmentId && departmentInScope(scope, departmentId);
+    known.set(id, ok);
+    return ok;
+  };
 }
 
 export function importResolvers(jobs: ImportJobs) {
