@@ -4,6 +4,7 @@ import type { RecordedEvent } from '../../../eventstore/types.ts';
 import { inScope } from '../../auth/principal.ts';
 import type { ApiContext } from '../context.ts';
 import { eventFeed } from '../feed.ts';
+import { importVisibility } from './imports.ts';
 import { foldWallboard, WALLBOARD_EVENTS, WallboardFold } from '../wallboard.ts';
 import { badInput, forbidden } from '../errors.ts';
 
@@ -187,7 +188,7 @@ export const liveResolvers = {
 
     importProgress: {
       subscribe: async (_: unknown, a: { importId?: string; afterPosition?: number }, ctx: ApiContext) => {
-        if (ctx.principal!.role === 'agent') throw forbidden('import progress');
+        const maySee = await importVisibility(ctx, a.importId); // the caller's departments only, as importJob
         // Asked for one import without a position: from its start, so a client subscribing just after the
         // upload answered misses none of it (a small file may be done by then).
         let after = a.afterPosition ?? undefined;
@@ -199,10 +200,11 @@ export const liveResolvers = {
           after,
           filter: { streamPrefix: 'import-' },
           field: 'importProgress',
-          select: (e) => {
+          select: async (e) => {
             const d = data(e);
             const importId = d.importId ?? d.batchId ?? e.streamId.slice('import-'.length);
             if (a.importId && importId !== a.importId) return null;
+            if (!(await maySee(importId, e))) return null;
             return {
               position: e.position,
               at: at(e),
