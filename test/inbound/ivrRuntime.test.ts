@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { IvrMenu } from '../../src/domain/ivr/events.ts';
 import type { Inbound } from '../../src/inbound/startInbound.ts';
 import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
 import { callEvents, callerInMenu, heardPrompts, ivrTimers, publish, rootMenu, startIvr, untilEvent, waitingForKey } from './ivrSupport.ts';
@@ -134,5 +136,78 @@ describe('IVR menu on the call session', () => {
     const events = await untilEvent(floor, id, 'CallQueued');
     expect(events.map((e) => e.type)).not.toContain('IvrEntered');
     expect(events.find((e) => e.type === 'IvrUnavailable')?.data).toMatchObject({ reason: `IVR menu ${menuId} was removed`, fallback: { kind: 'queue', id: queues.service } });
+  });
+
+  describe('a two-level menu', () => {
+    const menu = (): IvrMenu => ({
+      rootNodeId: 'root',
+      nodes: [
+        {
+          id: 'root',
+          promptText: '账单请按1，留言请按3，优先服务请按0，挂机请按9',
+          choices: {
+            '1': { kind: 'node', id: 'billing' },
+            '3': { kind: 'voicemail', id: 'vm-service' },
+            '0': { kind: 'queue', id: queues.service, priority: 10 },
+            '9': { kind: 'hangup' },
+          },
+          timeoutSeconds: 5,
+          maxRetries: 1,
+          onFailure: { kind: 'hangup' },
+        },
+        { id: 'billing', promptFile: 'billing.wav', choices: { '1': { kind: 'queue', id: queues.sales } }, timeoutSeconds: 5, maxRetries: 0, onFailure: { kind: 'queue', id: queues.service } },
+      ],
+    });
+
+    it('a key leads to the next node, whose uploaded prompt plays from the prompts folder; its key then queues the caller', async () => {
+      await publish(floor, menuId, menu());
+      inbound = await startIvr(floor, menuId);
+      const id = await callerInMenu(floor);
+      floor.sim.injectDtmf(id, '1');
+      await heardPrompts(floor, id, 2);
+      const second = floor.facts.filter((f) => f.kind === 'playback-started' && f.callId === id)[1] as { path: string };
+      expect(second.path).toBe(path.join(floor.recordingsDir, 'prompts', 'billing.wav'));
+      floor.sim.injectDtmf(id, '1');
+      const events = await untilEvent(floor, id, 'CallQueued');
+      expect(events.filter((e) => e.type === 'IvrDigitReceived').map((e) => e.data)).toMatchObject([
+        { nodeId: 'root', digit: '1', valid: true, target: { kind: 'node', id: 'billing' } },
+        { nodeId: 'billing', digit: '1', valid: true },
+      ]);
+      expect(events.find((e) => e.type === 'IvrExited')?.data).toMatchObject({ nodeId: 'billing', target: { kind: 'queue', id: queues.sales } });
+    });
+
+    it('a key with priority queues the caller ahead of others', async () => {
+      await publish(floor, menuId, menu());
+      inbound = await startIvr(floor, menuId);
+      const id = await callerInMenu(floor);
+      floor.sim.injectDtmf(id, '0');
+      await untilEvent(floor, id, 'CallQueued');
+      expect(floor.server.endpoint(id)?.options).toMatchObject({ queueId: queues.service, priority: 10 });
+    });
+
+    it('a hangup key ends the call from our side: no abandon', async () => {
+      await publish(floor, menuId, menu());
+      inbound = await startIvr(floor, menuId);
+      const id = await callerInMenu(floor);
+      floor.sim.injectDtmf(id, '9');
+      const events = await untilEvent(floor, id, 'CallEnded');
+      expect(events.find((e) => e.type === 'IvrExited')?.data).toMatchObject({ target: { kind: 'hangup' }, reason: 'KEY_PRESSED' });
+      expect(events.map((e) => e.type)).not.toContain('CallAbandoned');
+      expect(events.find((e) => e.type === 'CallEnded')?.data).toMatchObject({ hangupBy: 'system' });
+    });
+
+    it('a voicemail key takes a message', async () => {
+      await publish(floor, menuId, menu());
+      inbound = await startIvr(floor, menuId);
+      const id = await callerInMenu(floor);
+      floor.sim.injectDtmf(id, '3');
+      await until('recording', () => floor.facts.some((f) => f.kind === 'recording-started' && f.callId === id));
+      await new Promise((r) => setTimeout(r, 100));
+      floor.sim.remoteHangup(id);
+      const events = await untilEvent(floor, id, 'CallEnded');
+      expect(events.find((e) => e.type === 'IvrExited')?.data).toMatchObject({ target: { kind: 'voicemail', id: 'vm-service' } });
+      expect(events.find((e) => e.type === 'VoicemailLeft')?.data).toMatchObject({ callId: id, queueId: 'vm-service' });
+      expect(events.map((e) => e.type)).not.toContain('CallAbandoned');
+    });
   });
 });
