@@ -37,10 +37,10 @@ export async function scheduleAnnouncement(server: MediaServer, ep: CallEndpoint
 export async function fireAnnouncement(server: MediaServer, t: PendingTimer): Promise<string> {
   const ep = server.endpoint(t.command.id);
   if (!ep) return 'refused: CALL_NOT_LIVE';
-  if (ep.status !== 'queued' || ep.leftQueue || ep.agentId) return `refused: caller no longer waiting (${ep.status})`;
+  if (ep.status !== 'queued' || ep.leftQueue || ep.offered) return `refused: caller no longer waiting (${ep.status})`;
   const queueId = ep.options.queueId ?? 'default';
   const waiting = [...server.endpoints.values()]
-    .filter((w) => w.options.inbound && w.status === 'queued' && !w.leftQueue && !w.agentId && (w.options.queueId ?? 'default') === queueId)
+    .filter((w) => w.options.inbound && w.status === 'queued' && !w.leftQueue && !w.offered && (w.options.queueId ?? 'default') === queueId)
     .map((w) => ({ callId: w.callId, phone: w.options.phone ?? '', priority: w.options.priority ?? 0, enqueuedAt: new Date(w.queuedAtMs ?? 0).toISOString() }));
   const position = positionOf(waiting, ep.callId) ?? 1;
   const now = server.clock.now();

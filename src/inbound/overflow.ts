@@ -62,6 +62,7 @@ export async function fireQueueTimer(server: MediaServer, t: PendingTimer): Prom
   if (!ep) return 'refused: CALL_NOT_LIVE';
   const queueId = t.command.event.queueId as string;
   if (ep.status !== 'queued' || ep.leftQueue || ep.options.queueId !== queueId) return `refused: caller no longer waiting in ${queueId}`;
+  await server.releaseRinging(ep, 'caller overflowed');
   if (ep.agentId) {
     // The phone of an agent still ringing: the deadline wins, as with the connect rule.
     const agentId = ep.agentId;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { callStreamId } from '../../src/domain/call/streams.ts';
+import { agentLegId } from '../../src/telephony/session/callEndpoint.ts';
 import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
 import { callerWaits, createQueue, offers, readyAgent, registerAgent, uniqueAgents } from './inboundSupport.ts';
 
@@ -25,7 +26,7 @@ async function serve(queueId: string, from?: string): Promise<string> {
 }
 
 /** A queue of its own skill, so agents earlier tests left on the shared log stay out. */
-async function queueFor(strategy: 'sticky' | 'fewest_calls', agents: string[]): Promise<string> {
+async function queueFor(strategy: 'sticky' | 'fewest_calls' | 'ring_all', agents: string[]): Promise<string> {
   const skill = `s-${agents[0]}`;
   for (const a of agents) await registerAgent(floor, a, [{ skill, level: 5 }]);
   return createQueue(floor, { strategy, skills: [{ skill, minLevel: 1 }] });
@@ -59,5 +60,41 @@ describe('strategies with memory and today\'s figures', () => {
     const id = await callerWaits(floor, { queueId });
     expect((await offers(floor, id))[0].data).toMatchObject({ strategy: 'fewest_calls', winner: fresh, reason: '0 calls today, the fewest' });
     expect(floor.server.agentViews().find((a) => a.agentId === busy)).toMatchObject({ callsToday: 1, talkSecondsToday: 60 });
+  });
+
+  it('ring all: every free qualified phone rings, the first to answer gets the caller, the others are freed', async () => {
+    const [slow, quick, never] = uniqueAgents('slow', 'quick', 'never');
+    const queueId = await queueFor('ring_all', [slow, quick, never]);
+    await readyAgent(floor, slow, '1001', { answerMs: 5_000 });
+    await readyAgent(floor, quick, '1002', { answerMs: 100 });
+    await readyAgent(floor, never, '1003', { answer: false });
+    const id = await callerWaits(floor, { queueId });
+    const [offer] = await offers(floor, id);
+    expect(offer.data).toMatchObject({ strategy: 'ring_all', ring: [slow, quick, never], reason: expect.stringContaining('first to answer wins') });
+    expect(offer.data.winner).toBeUndefined();
+    await until('three phones ring', () => [slow, quick, never].every((a) => floor.facts.some((f) => f.kind === 'channel-created' && f.callId === agentLegId(id, a))));
+
+    await until('bridged', () => floor.server.endpoint(id)?.status === 'bridged');
+    await floor.server.idle();
+    expect((await floor.events(callStreamId(id))).find((e) => e.type === 'CallBridged')?.data.agentId).toBe(quick);
+    await until('the other phones stop ringing', () => !floor.sim.switch.channels.has(agentLegId(id, slow)) && !floor.sim.switch.channels.has(agentLegId(id, never)));
+    await floor.server.idle();
+    expect(floor.server.agents.status(slow)).toBe('ready');
+    expect(floor.server.agents.status(never)).toBe('ready');
+    expect(floor.server.agents.status(quick)).toBe('on-call');
+  });
+
+  it('ring all: a caller who hangs up while the phones ring frees every agent', async () => {
+    const [one, two] = uniqueAgents('one', 'two');
+    const queueId = await queueFor('ring_all', [one, two]);
+    await readyAgent(floor, one, '1001', { answerMs: 60_000 });
+    await readyAgent(floor, two, '1002', { answerMs: 60_000 });
+    const id = await callerWaits(floor, { queueId });
+    await until('both phones ring', () => [one, two].every((a) => floor.server.agents.status(a) === 'ringing'));
+    floor.sim.remoteHangup(id);
+    await until('ended', async () => (await floor.types(callStreamId(id))).includes('CallEnded'));
+    await until('phones stop', () => ![one, two].some((a) => floor.sim.switch.channels.has(agentLegId(id, a))));
+    await floor.server.idle();
+    expect([one, two].map((a) => floor.server.agents.status(a))).toEqual(['ready', 'ready']);
   });
 });

@@ -63,6 +63,8 @@ export class CallEndpoint {
   /** Agent reserved for or talking on this call. */
   agentId?: string;
   agentLeg?: string;
+  /** Ring-all: agents whose phones ring for this call (agent id -> leg id); the first to answer becomes `agentId`. */
+  readonly ringing = new Map<string, string>();
   /** Who ended the call from our side; the switch's hangup fact then carries this. */
   hangupBy?: 'agent' | 'system';
   recording?: RecordingState;
@@ -93,6 +95,11 @@ export class CallEndpoint {
 
   get status(): CallStatus {
     return callStatus(this.snapshot);
+  }
+
+  /** An agent is reserved for the call, or several agents' phones ring for it. */
+  get offered(): boolean {
+    return this.agentId !== undefined || this.ringing.size > 0;
   }
 
   /** Feed the live actor the events that were just stored, so it never runs ahead of the log. */

@@ -133,13 +133,18 @@ async function customerGone(server: MediaServer, ep: CallEndpoint, cause: string
   if (ep.status === 'ended') return;
   ep.awaitingAmd = false;
   const hangupBy = ep.hangupBy ?? 'callee';
-  if (ep.options.inbound && ep.status === 'queued' && !ep.agentId && !ep.leftQueue) {
+  if (ep.options.inbound && ep.status === 'queued' && !ep.offered && !ep.leftQueue) {
     await server.callEvent(ep, { type: 'ABANDON', reason: 'CALLER_HUNG_UP' }, { waitedMs: server.clock.now() - (ep.queuedAtMs ?? server.clock.now()) });
   }
   await server.callEvent(ep, { type: 'HANGUP', cause, hangupBy });
   await server.scheduler.cancel(timerIds.connectRule(ep.callId), 'call ended');
   await server.scheduler.cancel(timerIds.ringTimeout(ep.callId), 'call ended');
   if (ep.options.inbound) await cancelQueueTimers(server, ep, 'call ended');
+  for (const [agentId, legId] of [...ep.ringing]) {
+    ep.ringing.delete(agentId);
+    await endForAgent(server, agentId, ep.callId, cause);
+    await server.calls.hangup(legId).catch(() => {});
+  }
   if (ep.agentId) {
     await endForAgent(server, ep.agentId, ep.callId, cause);
     if (ep.agentLeg) await server.calls.hangup(ep.agentLeg).catch(() => {});
@@ -167,6 +172,10 @@ export async function endForAgent(server: MediaServer, agentId: string, callId: 
 
 async function agentFact(server: MediaServer, ep: CallEndpoint, leg: Leg, f: ChannelFact): Promise<void> {
   const agentId = leg.agentId!;
+  if (ep.ringing.get(agentId) === leg.legId) {
+    await ringAllFact(server, ep, agentId, leg.legId, f);
+    if (ep.agentLeg !== leg.legId) return;
+  }
   const current = ep.agentLeg === leg.legId;
   switch (f.kind) {
     case 'ringing':
@@ -215,5 +224,26 @@ async function agentFact(server: MediaServer, ep: CallEndpoint, leg: Leg, f: Cha
     }
     default:
       return;
+  }
+}
+
+/**
+ * One of several phones ringing for a ring-all offer. The first to answer becomes the call's agent
+ * (the usual agent path then bridges); the others stop ringing. A phone that gives up leaves the rest
+ * ringing; when none is left, the call is routed again.
+ */
+async function ringAllFact(server: MediaServer, ep: CallEndpoint, agentId: string, legId: string, f: ChannelFact): Promise<void> {
+  if (f.kind === 'ringing') {
+    await server.agentEvent(agentId, { type: 'AGENT_RINGING', callId: ep.callId });
+  } else if (f.kind === 'answered') {
+    if (ep.agentId || ep.status !== 'queued') return;
+    ep.agentId = agentId;
+    ep.agentLeg = legId;
+    await server.releaseRinging(ep, 'another agent answered first', agentId);
+  } else if (f.kind === 'hung-up') {
+    ep.ringing.delete(agentId);
+    await server.agentEvent(agentId, { type: 'RESERVATION_EXPIRED', callId: ep.callId });
+    await server.scheduler.cancel(timerIds.reservationExpiry(agentId, ep.callId), 'agent leg ended');
+    if (!ep.offered) await server.dispatch();
   }
 }

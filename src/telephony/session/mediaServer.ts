@@ -177,11 +177,27 @@ export class MediaServer {
 
   /** Reserve an agent for the call and ring their phone. */
   async offer(ep: CallEndpoint, agentId: string): Promise<DomainError | undefined> {
+    return this.ring(ep, agentId, (legId) => {
+      ep.agentId = agentId;
+      ep.agentLeg = legId;
+    });
+  }
+
+  /** Ring-all: reserve every agent given and ring their phones at once; the first to answer gets the call. */
+  async offerAll(ep: CallEndpoint, agentIds: string[]): Promise<string[]> {
+    const rung: string[] = [];
+    for (const agentId of agentIds) {
+      const r = await this.ring(ep, agentId, (legId) => ep.ringing.set(agentId, legId));
+      if (!r) rung.push(agentId);
+    }
+    return rung;
+  }
+
+  private async ring(ep: CallEndpoint, agentId: string, reserved: (legId: string) => void): Promise<DomainError | undefined> {
     const r = await this.agentEvent(agentId, { type: 'OFFER', callId: ep.callId });
     if (r instanceof DomainError) return r;
     const legId = agentLegId(ep.callId, agentId);
-    ep.agentId = agentId;
-    ep.agentLeg = legId;
+    reserved(legId);
     this.legs.set(legId, { legId, callId: ep.callId, role: 'agent', agentId });
     if (!this.endpoints.has(ep.callId)) this.endpoints.set(ep.callId, ep);
     await this.scheduler.schedule({
@@ -225,7 +241,7 @@ export class MediaServer {
         .then(() => (this.detached ? undefined : this.enqueue(() => this.dispatch())))
         .catch((e) => this.onError(e));
     }
-    const waiting = [...this.endpoints.values()].filter((ep) => ep.status === 'queued' && !ep.agentId && !ep.leftQueue);
+    const waiting = [...this.endpoints.values()].filter((ep) => ep.status === 'queued' && !ep.offered && !ep.leftQueue);
     const inbound = waiting
       .filter((ep) => ep.options.inbound)
       .sort((a, b) => (b.options.priority ?? 0) - (a.options.priority ?? 0) || (a.queuedAtMs ?? 0) - (b.queuedAtMs ?? 0));
@@ -271,8 +287,16 @@ export class MediaServer {
     };
     const d = routeCall(call, queue, this.agentViews(), this.memoryOf(queueId));
     const agentIds = d.candidates.map((c) => c.agentId);
-    // ring_all: this session rings one phone per call, so the first free agent (longest idle) is rung.
-    const target = d.winner ?? d.ring[0];
+    const base = { callId: ep.callId, queueId, strategy: d.strategy, candidates: agentIds, eligibility: d.candidates, priority: call.priority, waitedMs: now - (ep.queuedAtMs ?? now) };
+    if (!d.winner && d.ring.length > 0) {
+      // Ring-all: the winner is whoever answers first; CallBridged names them.
+      const ring = await this.offerAll(ep, d.ring);
+      if (ring.length === 0) return;
+      ep.deferredReason = undefined;
+      await this.recorder.note(callStreamId(ep.callId), 'CallOffered', { ...base, ring, reason: d.reason });
+      return;
+    }
+    const target = d.winner;
     if (!target) {
       if (ep.deferredReason === d.reason) return;
       ep.deferredReason = d.reason;
@@ -283,11 +307,18 @@ export class MediaServer {
     }
     if (await this.offer(ep, target)) return;
     ep.deferredReason = undefined;
-    const reason = d.winner ? d.reason : `${d.reason}; this session rings one phone at a time, longest idle first`;
-    await this.recorder.note(callStreamId(ep.callId), 'CallOffered', {
-      callId: ep.callId, queueId, strategy: d.strategy, candidates: agentIds, winner: target, reason,
-      eligibility: d.candidates, priority: call.priority, waitedMs: now - (ep.queuedAtMs ?? now),
-    });
+    await this.recorder.note(callStreamId(ep.callId), 'CallOffered', { ...base, winner: target, reason: d.reason });
+  }
+
+  /** Stop ringing the other phones of a ring-all offer and give those agents back (`except`: the one who answered). */
+  async releaseRinging(ep: CallEndpoint, why: string, except?: string): Promise<void> {
+    for (const [agentId, legId] of [...ep.ringing]) {
+      ep.ringing.delete(agentId);
+      if (agentId === except) continue;
+      await this.agentEvent(agentId, { type: 'RESERVATION_EXPIRED', callId: ep.callId });
+      await this.scheduler.cancel(timerIds.reservationExpiry(agentId, ep.callId), why);
+      await this.calls.hangup(legId).catch(() => {});
+    }
   }
 
   private memoryOf(queueId: string): QueueMemory {
@@ -308,7 +339,7 @@ export class MediaServer {
   /** Inbound callers waiting for an agent right now (not yet offered). */
   inboundWaiting(): number {
     let n = 0;
-    for (const ep of this.endpoints.values()) if (ep.options.inbound && ep.status === 'queued' && !ep.agentId && !ep.leftQueue) n++;
+    for (const ep of this.endpoints.values()) if (ep.options.inbound && ep.status === 'queued' && !ep.offered && !ep.leftQueue) n++;
     return n;
   }
 
