@@ -109,5 +109,18 @@ describe('agent desk (scenario API)', () => {
     expect(await phone.getByRole('button', { name: '保持' }).isDisabled()).toBe(false);
     expect(await phone.getByRole('button', { name: '接听' }).count()).toBe(0);
     expect(server.scenario.events.filter((e) => e.streamId === `call-${callId}`).map((e) => e.type)).toEqual(['CallOffered', 'CallBridged']);
+
+    // The campaign's questionnaire: a required question left blank is named and nothing is sent.
+    const qn = page.getByTestId('questionnaire');
+    await qn.getByText('问卷 · 健康需求调查').waitFor();
+    await qn.getByRole('button', { name: '提交问卷' }).click();
+    await qn.getByRole('alert').getByText('请回答：您的年龄段').waitFor();
+    expect(server.scenario.answers.has(callId)).toBe(false);
+    await qn.getByLabel('40岁及以上').check();
+    await qn.getByLabel('鱼油').check();
+    await qn.getByRole('button', { name: '提交问卷' }).click();
+    await qn.getByRole('status').getByText('问卷已记录').waitFor();
+    expect(server.scenario.answers.get(callId)).toEqual([{ questionId: 'age', value: 'ge40' }, { questionId: 'interest', value: ['oil'] }]);
+    await screenshot(page, 'agent-questionnaire');
   });
 });

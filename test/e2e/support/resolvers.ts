@@ -46,6 +46,11 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
       leads: ({ filter }, ctx) => (need(ctx), { nodes: s.lead.owner && s.lead.owner.id === filter?.ownerId ? [s.lead] : [], pageInfo: { hasNextPage: false, totalCount: s.lead.owner ? 1 : 0 } }),
       agentRanking: (_a, ctx) => (need(ctx), [{ agent: s.users[0], rank: 1, calls: s.calls.length, connects: s.calls.length, talkSeconds: 60, orders: s.orders.length, ordersAmount: s.orders.reduce((n, o) => n + o.total, 0), conversionRate: 0.5, averageQaScore: null }]),
       recordings: (_a, ctx) => (need(ctx), { nodes: s.calls.flatMap((c) => c.recordings), pageInfo: { hasNextPage: false } }),
+      callQuestionnaire: ({ callId }, ctx) => {
+        need(ctx);
+        const answers = s.answers.get(callId) ?? null;
+        return { callId, questionnaire: s.questionnaire, answers, answeredAt: answers ? new Date().toISOString() : null };
+      },
       call: ({ id }, ctx) => (need(ctx), s.calls.find((c) => c.id === id) ?? null),
       callReceipts: ({ callId }) => ({ callId, routing: [], compliance: [{ position: 101, at: new Date().toISOString(), check: 'dnc', passed: true, details: {} }] }),
       history: ({ stream }, ctx) => {
@@ -68,6 +73,14 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
       agentLogin: ({ extension }, ctx) => (s.setAgent(need(ctx).id, 'PAUSED', { pauseReason: 'break', extension }), result(s, `agent-${ctx.user!.id}`)),
       setAgentAvailable: (_a, ctx) => (s.setAgent(need(ctx).id, 'AVAILABLE'), result(s, `agent-${ctx.user!.id}`)),
       pauseAgent: ({ reason }, ctx) => (s.setAgent(need(ctx).id, 'PAUSED', { pauseReason: reason }), result(s, `agent-${ctx.user!.id}`)),
+      submitAnswers: ({ callId, answers }, ctx) => {
+        const u = need(ctx, 'AGENT');
+        if (s.answers.has(callId)) throw fail('ANSWERS_EXIST', '本通话的问卷已记录 / answers for this call are already recorded');
+        const missing = s.questionnaire.questions.filter((q) => q.required && !answers.some((a: any) => a.questionId === q.id));
+        if (missing.length) throw fail('REQUIRED_UNANSWERED', `必答题未答 / Required: ${missing.map((q) => q.text).join('; ')}`);
+        s.answers.set(callId, answers);
+        return result(s, `answers-${callId}`, s.record(`answers-${callId}`, 'AnswersRecorded', { callId, answers }, u.id));
+      },
       answerCall: ({ callId }, ctx) => {
         const u = need(ctx, 'AGENT');
         const a = s.agents.get(u.id)!;

@@ -23,6 +23,11 @@ export class Scenario {
     callerId: null, dispositions: ['成交', '考虑中', '无意向'], queue: null, department: null, questionnaireId: null, script: '您好，我是健康顾问王丽。\n\n问：怎么退货？\n答：七天无理由退货。', position: 1 };
   lead = { id: 'lead-zw', phone: CUSTOMER_PHONE, phoneDisplay: '138 0013 8000', name: '张伟', status: 'IN_PROGRESS', campaign: this.campaign, owner: null as ScenarioUser | null, ownedSince: null,
     ownershipExpiresAt: null, attempts: 1, lastDisposition: null as string | null, lastCalledAt: null, nextCallbackAt: null, customFields: { 城市: '杭州', 会员等级: '金卡' }, department: null, createdAt: '2026-03-01T00:00:00Z', position: 2 };
+  questionnaire = { id: 'health', name: '健康需求调查', version: 1, questions: [
+    { id: 'age', text: '您的年龄段', kind: 'SINGLE', required: true, choices: [{ id: 'lt40', label: '40岁以下' }, { id: 'ge40', label: '40岁及以上' }] },
+    { id: 'interest', text: '感兴趣的产品', kind: 'MULTIPLE', required: false, choices: [{ id: 'oil', label: '鱼油' }, { id: 'ca', label: '钙片' }] },
+  ] };
+  answers = new Map<string, { questionId: string; value: unknown }[]>();
   extraCampaigns: any[] = [];
   dnc: any[] = [];
   queues: any[] = [];
