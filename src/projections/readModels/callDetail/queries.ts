@@ -10,6 +10,8 @@ export interface CallSearch extends PageArgs, ReadOptions {
   /** The customer's number, in any format an agent types. */
   phone?: string;
   agentId?: string;
+  /** Only calls taken by one of these agents (the caller's scope), applied in the query so pages stay full. */
+  agentIds?: string[];
   campaignId?: string;
   queueId?: string;
   disposition?: string;
@@ -26,6 +28,7 @@ function filters(f: CallSearch) {
   if (to) where.push(sql.fragment`started_at < ${to}`);
   if (f.phone) where.push(sql.fragment`phone = ${e164(f.phone)}`);
   if (f.agentId) where.push(sql.fragment`(agent_id = ${f.agentId} OR doc -> 'agents' ? ${f.agentId})`);
+  if (f.agentIds) where.push(sql.fragment`(agent_id = ANY(${sql.array(f.agentIds, 'text')}) OR doc -> 'agents' ?| ${sql.array(f.agentIds, 'text')})`);
   if (f.campaignId) where.push(sql.fragment`campaign_id = ${f.campaignId}`);
   if (f.queueId) where.push(sql.fragment`queue_id = ${f.queueId}`);
   if (f.disposition) where.push(sql.fragment`disposition = ${f.disposition}`);

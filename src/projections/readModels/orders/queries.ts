@@ -6,6 +6,8 @@ import type { OrderDoc, OrderStatus } from './evolve.ts';
 export interface OrderFilter extends PageArgs, ReadOptions {
   status?: OrderStatus[];
   agentId?: string;
+  /** Only orders of these agents (the caller's scope), applied in the query so pages stay full. */
+  agentIds?: string[];
   campaignId?: string;
   phone?: string;
   from?: string;
@@ -20,6 +22,7 @@ export async function listOrders(db: Db, f: OrderFilter = {}): Promise<Page<Orde
   const where = [sql.fragment`TRUE`];
   if (f.status?.length) where.push(sql.fragment`status = ANY(${sql.array(f.status, 'text')})`);
   if (f.agentId) where.push(sql.fragment`agent_id = ${f.agentId}`);
+  if (f.agentIds) where.push(sql.fragment`agent_id = ANY(${sql.array(f.agentIds, 'text')})`);
   if (f.campaignId) where.push(sql.fragment`campaign_id = ${f.campaignId}`);
   if (f.phone) where.push(sql.fragment`customer_phone = ${e164(f.phone)}`);
   const from = isoInstant(f.from, 'from');
