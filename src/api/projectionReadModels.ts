@@ -18,16 +18,14 @@ const lower = (v?: string) => (v ? String(v).toLowerCase() : undefined);
 const RANK_BY: Record<string, RankBy> = { ORDERS: 'orders', ORDERS_AMOUNT: 'revenueFen', CONNECTS: 'contacts', TALK_SECONDS: 'talkMs', CONVERSION_RATE: 'conversion', QA_SCORE: 'qaAverage' };
 
 /**
- * Scope on top of queries that filter by one agent: a single-person scope (or an agent filter inside the
- * scope) is pushed into SQL; a wider, partial scope filters the page afterwards, so a page may come back
- * shorter than asked but never shows a row outside the scope.
+ * Scope on top of queries that filter by agent: the caller's people go into the query itself (`agentIds`),
+ * so a page holds `first` rows whenever more exist; filtering a fetched page instead returns short or empty
+ * pages and a client stops early. An agent filter outside the scope returns nothing.
  */
-async function scopedPage<T, O>(scope: Scope, agentFilter: string | undefined, fetch: (agentId?: string) => Promise<{ items: T[]; endCursor?: string; hasNextPage: boolean }>, agentOf: (t: T) => string | undefined, out: (t: T) => O): Promise<Page<O>> {
+async function scopedPage<T, O>(scope: Scope, agentFilter: string | undefined, fetch: (agentIds?: string[]) => Promise<{ items: T[]; endCursor?: string; hasNextPage: boolean }>, out: (t: T) => O): Promise<Page<O>> {
   if (agentFilter && !inScope(scope, agentFilter)) return { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } };
-  const single = !scope.all && scope.userIds.length === 1 ? scope.userIds[0] : undefined;
-  const page = await fetch(agentFilter ?? single);
-  const items = scope.all ? page.items : page.items.filter((t) => inScope(scope, agentOf(t)));
-  return { nodes: items.map(out), pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor ?? null } };
+  const page = await fetch(scope.all ? undefined : scope.userIds);
+  return { nodes: page.items.map(out), pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor ?? null } };
 }
 
 /** The ReadModels port served from src/projections (for src/main.ts). */
@@ -43,9 +41,8 @@ export function projectionReadModels(pool: DatabasePool, store: EventStore): Rea
       return scopedPage(
         scope,
         f.agentId,
-        (agentId) =>
-          searchCalls(pool, { first: a.first, after: a.after ?? undefined, schema: a.schema, from: f.from, to: f.to, phone: f.phone, agentId, campaignId: f.campaignId, queueId: f.queueId, disposition: f.disposition, direction: lower(f.direction) as any, hasRecording: f.hasRecording ?? undefined }),
-        (c) => c.agentId,
+        (agentIds) =>
+          searchCalls(pool, { first: a.first, after: a.after ?? undefined, schema: a.schema, from: f.from, to: f.to, phone: f.phone, agentId: f.agentId, agentIds, campaignId: f.campaignId, queueId: f.queueId, disposition: f.disposition, direction: lower(f.direction) as any, hasRecording: f.hasRecording ?? undefined }),
         (c) => callOut(c),
       );
     },
@@ -59,7 +56,7 @@ export function projectionReadModels(pool: DatabasePool, store: EventStore): Rea
         const o = await getOrder(pool, f.orderId, { schema: a.schema });
         return { nodes: o && inScope(scope, o.agentId) ? [orderOut(o)] : [], pageInfo: { hasNextPage: false, endCursor: null } };
       }
-      return scopedPage(scope, f.agentId, (agentId) => listOrders(pool, { first: a.first, after: a.after ?? undefined, schema: a.schema, agentId, campaignId: f.campaignId, phone: f.leadId, from: f.from, to: f.to }), (o) => o.agentId, orderOut);
+      return scopedPage(scope, f.agentId, (agentIds) => listOrders(pool, { first: a.first, after: a.after ?? undefined, schema: a.schema, agentId: f.agentId, agentIds, campaignId: f.campaignId, phone: f.leadId, from: f.from, to: f.to }), orderOut);
     },
     dnc: async (a) => {
       const page = await listDoNotCall(pool, { first: a.first, after: a.after ?? undefined, schema: a.schema });
@@ -72,12 +69,17 @@ export function projectionReadModels(pool: DatabasePool, store: EventStore): Rea
     campaigns: async (a, scope) => {
       const f: A = a.filter ?? {};
       const statuses = (f.status as string[] | undefined)?.map((x) => x.toLowerCase());
-      const docs = (await listCampaigns(pool, { schema: a.schema, departmentId: f.departmentId }))
+      // The whole (small) list is read and scoped before paging, by id, so every page is full and the cursor holds.
+      const after = a.after ? Buffer.from(a.after, 'base64url').toString() : '';
+      const matching = (await listCampaigns(pool, { schema: a.schema, departmentId: f.departmentId }))
         .filter((c) => departmentInScope(scope, c.departmentId) && (!statuses?.length || statuses.includes(c.status)) && (!f.search || (c.name ?? '').includes(f.search)))
-        .slice(0, a.first);
+        .sort((x, y) => (x.campaignId < y.campaignId ? -1 : x.campaignId > y.campaignId ? 1 : 0));
+      const rest = matching.filter((c) => c.campaignId > after);
+      const docs = rest.slice(0, a.first);
       const nodes = [];
       for (const c of docs) nodes.push(campaignOut(c, await campaignProgress(pool, c.campaignId, { schema: a.schema })));
-      return { nodes, pageInfo: { hasNextPage: false, endCursor: null, totalCount: nodes.length } };
+      const more = rest.length > docs.length;
+      return { nodes, pageInfo: { hasNextPage: more, endCursor: more ? Buffer.from(docs.at(-1)!.campaignId).toString('base64url') : null, totalCount: matching.length } };
     },
     campaign: async (id, scope, schema) => {
       const p = await campaignProgress(pool, id, { schema });
