@@ -5,6 +5,8 @@ import ExcelJS from 'exceljs';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'slonik';
+import { ImportJobs } from '../../src/api/imports/importJobs.ts';
 import { startServer, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -214,5 +216,34 @@ describe('import jobs and progress are department-scoped', () => {
 
     // Asking for another department's import by id is refused outright.
     await expect(progressOf('sup-east', await h.token('sup-east'), west.body.importId, west.body.importId)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+});
+
+describe('import job rows are a projection of the import events', () => {
+  const rows = async () => h.pool.any(sql.unsafe`SELECT * FROM api.import_jobs ORDER BY import_id`);
+
+  it('dropped and rebuilt from the import-<id> streams, the rows read the same', async () => {
+    const before = await rows();
+    expect(before.length).toBeGreaterThan(3);
+    expect(before.some((r: any) => r.rejected.length > 0 && r.status === 'finished')).toBe(true);
+    const folded = await new ImportJobs(h.store, h.pool).rebuild();
+    expect(folded).toBeGreaterThanOrEqual(before.length * 2);
+    expect(await rows()).toEqual(before);
+    await new ImportJobs(h.store, h.pool).catchUp(); // folding again changes nothing
+    expect(await rows()).toEqual(before);
+  });
+
+  it('at startup a job whose process died is caught up from its events and ended as interrupted, by an event', async () => {
+    const importId = 'crashed-1';
+    // The process appended ImportStarted and died before anything else.
+    await h.store.append(`import-${importId}`, [{ type: 'ImportStarted', data: { importId, filename: 'lost.csv', campaignId: 'camp-e', departmentId: 'east', startedBy: 'sup-east', file: '/gone/lost.csv', at: new Date().toISOString() } }]);
+    await new ImportJobs(h.store, h.pool).markInterrupted();
+    const r = await h.gql(JOB, { id: importId }, await h.token('sup-east'));
+    expect(r.data.importJob).toMatchObject({ filename: 'lost.csv', status: 'interrupted', startedBy: { username: 'sup-east' } });
+    const log = await h.store.readStream(`import-${importId}`);
+    expect(log.map((e) => e.type)).toEqual(['ImportStarted', 'ImportFailed']);
+    expect(log[1].data).toMatchObject({ interrupted: true });
+    await new ImportJobs(h.store, h.pool).rebuild();
+    expect((await h.gql(JOB, { id: importId }, await h.token('sup-east'))).data.importJob.status).toBe('interrupted');
   });
 });

@@ -1,4 +1,4 @@
-import { sql, type DatabasePool } from 'slonik';
+import { sql, type DatabasePool, type DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
 import type { EventStore } from '../../eventstore/types.ts';
 import { importLeads, type ImportProgress, type ImportReport } from '../../import/importLeads.ts';
@@ -39,14 +39,64 @@ export const ImportJobRow = z.object({
   rejected: z.array(z.object({ row: z.number(), value: z.string().nullable(), reason: z.string() })),
   status: z.string(),
   error: z.string().nullable(),
+  last_position: z.union([z.number(), z.string()]),
 });
 export type ImportJobRow = z.infer<typeof ImportJobRow>;
 
 export const importStream = (importId: string) => `import-${importId}`;
+export const IMPORT_JOB_EVENTS = ['ImportStarted', 'ImportProgressed', 'ImportFinished', 'ImportFailed'];
+
+type A = Record<string, any>;
+const rejectedOf = (d: A) => (Array.isArray(d.rejections) ? d.rejections : null);
 
 /**
- * Runs lead imports in the background and keeps their job rows and `import-<id>` events current: the
- * importProgress subscription reads those events, importJob/importJobs read the rows.
+ * Folds one import event into its job row: the only writer of `api.import_jobs`, so the rows are a
+ * projection of the `import-<id>` streams. Each update names the position it applies, and a row ignores
+ * events at or before the last one it took: replays (catch-up, rebuild) are harmless. Streams without an
+ * ImportStarted (missed-call imports record only their result) have no job row.
+ */
+export async function applyImportEvent(db: DatabasePool | DatabaseTransactionConnection, e: { type: string; data: unknown; position: number }): Promise<void> {
+  const d = e.data as A;
+  const id = d.importId as string;
+  const pos = e.position;
+  switch (e.type) {
+    case 'ImportStarted':
+      await db.query(sql.unsafe`
+        INSERT INTO api.import_jobs (import_id, filename, campaign_id, department_id, started_by, started_at, started_position, file_path, phone_column, name_column, status, last_position)
+        VALUES (${id}, ${d.filename}, ${d.campaignId ?? null}, ${d.departmentId ?? null}, ${d.startedBy}, ${d.at}::timestamptz,
+                ${pos}, ${d.file ?? ''}, ${d.phoneColumn ?? null}, ${d.nameColumn ?? null}, 'running', ${pos})
+        ON CONFLICT (import_id) DO NOTHING`);
+      return;
+    case 'ImportProgressed':
+      await db.query(sql.unsafe`
+        UPDATE api.import_jobs SET rows_read = ${d.rowsRead}, imported = ${d.imported}, duplicates = ${d.duplicates},
+          already_imported = ${d.alreadyImported}, rejected_count = ${d.rejected}, last_position = ${pos}
+        WHERE import_id = ${id} AND status = 'running' AND last_position < ${pos}`);
+      return;
+    case 'ImportFinished': {
+      const rejected = rejectedOf(d);
+      await db.query(sql.unsafe`
+        UPDATE api.import_jobs SET status = 'finished', finished_at = ${d.at}::timestamptz, batch_id = ${d.batchId ?? null},
+          rows_read = ${d.rowsRead}, imported = ${d.imported}, duplicates = ${d.duplicates},
+          already_imported = ${d.alreadyImported}, rejected_count = ${d.rejected},
+          rejected = COALESCE(${rejected ? sql.jsonb(rejected) : null}::jsonb, rejected), last_position = ${pos}
+        WHERE import_id = ${id} AND last_position < ${pos}`);
+      return;
+    }
+    case 'ImportFailed':
+      await db.query(sql.unsafe`
+        UPDATE api.import_jobs SET status = ${d.interrupted ? 'interrupted' : 'failed'}, error = ${d.reason},
+          finished_at = ${d.at}::timestamptz, last_position = ${pos}
+        WHERE import_id = ${id} AND last_position < ${pos}`);
+      return;
+  }
+}
+
+/**
+ * Runs lead imports in the background and records each step as an event on `import-<id>` (ImportStarted,
+ * ImportProgressed, ImportFinished or ImportFailed), folding it into the job row at once (applyImportEvent),
+ * so a client that sees ImportFinished and asks importJob gets the final report. importProgress reads the
+ * events; importJob/importJobs read the rows, which `rebuild()` recreates from the events alone.
  */
 export class ImportJobs {
   private readonly store: EventStore;
@@ -61,22 +111,58 @@ export class ImportJobs {
     this.progressEveryMs = progressEveryMs;
   }
 
-  /** Jobs a previous process left running never finish: say so instead of showing them running forever. */
+  /**
+   * At startup: fold in events a crash left unapplied, then end the jobs a previous process left running
+   * (they never finish) with an ImportFailed marked interrupted, instead of showing them running forever.
+   */
   async markInterrupted(): Promise<void> {
-    await this.pool.query(sql.unsafe`
-      UPDATE api.import_jobs SET status = 'interrupted', finished_at = now(),
-        error = '服务重启，导入中断；可重试 / the server restarted during this import; retry it'
-      WHERE status = 'running'`);
+    await this.catchUp();
+    const running = await this.pool.any(sql.type(ImportJobRow)`SELECT * FROM api.import_jobs WHERE status = 'running'`);
+    for (const j of running) {
+      const spec = { importId: j.import_id, startedBy: j.started_by, actorRole: 'system' };
+      await this.append(spec, 'ImportFailed', { reason: '服务重启，导入中断；可重试 / the server restarted during this import; retry it', interrupted: true, at: new Date().toISOString() });
+    }
   }
 
-  /** Records the job (row + ImportStarted) and starts it; resolves once it is recorded, not when it ends. */
+  /** Folds every import event after the newest one a row has taken (idempotent). */
+  async catchUp(): Promise<void> {
+    const from = await this.pool.oneFirst(sql.type(z.object({ p: z.coerce.number() }))`SELECT COALESCE(max(last_position), 0) AS p FROM api.import_jobs`);
+    await this.replay(this.pool, Number(from));
+  }
+
+  /** Drops the job rows and folds them again from the `import-<id>` streams, in one transaction. */
+  async rebuild(): Promise<number> {
+    return this.pool.transaction(async (tx) => {
+      await tx.query(sql.unsafe`DELETE FROM api.import_jobs`);
+      return this.replay(tx, 0);
+    });
+  }
+
+  private async replay(db: DatabasePool | DatabaseTransactionConnection, after: number): Promise<number> {
+    let n = 0;
+    for (let from = after; ; ) {
+      const page = await this.store.readAll({ after: from, maxCount: 1000, filter: { streamPrefix: 'import-', eventTypes: IMPORT_JOB_EVENTS } });
+      for (const e of page) await applyImportEvent(db, e);
+      n += page.length;
+      if (page.length < 1000) return n;
+      from = page[page.length - 1].position;
+    }
+  }
+
+  /** Records the job (ImportStarted, and so its row) and starts it; resolves once it is recorded, not when it ends. */
   async start(spec: ImportJobSpec): Promise<{ importId: string; position: number }> {
     const at = new Date().toISOString();
-    const started = await this.append(spec, 'ImportStarted', { filename: spec.filename, campaignId: spec.campaignId ?? null, departmentId: spec.departmentId ?? null, startedBy: spec.startedBy, retryOf: spec.retryOf ?? null, at });
-    await this.pool.query(sql.unsafe`
-      INSERT INTO api.import_jobs (import_id, filename, campaign_id, department_id, started_by, started_at, started_position, file_path, phone_column, name_column, status)
-      VALUES (${spec.importId}, ${spec.filename}, ${spec.campaignId ?? null}, ${spec.departmentId ?? null}, ${spec.startedBy}, ${at}::timestamptz,
-              ${started.position}, ${spec.file}, ${spec.phoneColumn ?? null}, ${spec.nameColumn ?? null}, 'running')`);
+    const started = await this.append(spec, 'ImportStarted', {
+      filename: spec.filename,
+      campaignId: spec.campaignId ?? null,
+      departmentId: spec.departmentId ?? null,
+      startedBy: spec.startedBy,
+      retryOf: spec.retryOf ?? null,
+      file: spec.file,
+      phoneColumn: spec.phoneColumn ?? null,
+      nameColumn: spec.nameColumn ?? null,
+      at,
+    });
     const task = this.run(spec).finally(() => this.running.delete(task));
     this.running.add(task);
     return { importId: spec.importId, position: started.position };
@@ -98,8 +184,8 @@ export class ImportJobs {
       const t = Date.now();
       if (t - last < this.progressEveryMs) return;
       last = t;
-      // Chained, so progress rows and events land in order and never after the final one.
-      pending = pending.then(() => this.progress(spec, p)).catch(() => undefined);
+      // Chained, so progress events land in order and never after the final one.
+      pending = pending.then(() => this.append(spec, 'ImportProgressed', { rowsRead: p.rows, imported: p.imported, duplicates: p.duplicates, alreadyImported: p.alreadyImported, rejected: p.rejected, at: new Date().toISOString() })).catch(() => undefined);
     };
     let report: ImportReport;
     try {
@@ -118,33 +204,21 @@ export class ImportJobs {
       await pending;
       const reason = e instanceof Error ? e.message : String(e);
       await this.append(spec, 'ImportFailed', { reason, at: new Date().toISOString() });
-      await this.pool.query(sql.unsafe`
-        UPDATE api.import_jobs SET status = 'failed', error = ${reason}, finished_at = now() WHERE import_id = ${spec.importId}`);
       return;
     }
     await pending;
     const counts = { rowsRead: report.rows, imported: report.imported, duplicates: report.duplicates, alreadyImported: report.alreadyImported, rejected: report.rejected };
-    // Row first: a client that sees ImportFinished and asks importJob gets the final report.
-    await this.pool.query(sql.unsafe`
-      UPDATE api.import_jobs SET status = 'finished', finished_at = now(), batch_id = ${report.batchId},
-        rows_read = ${report.rows}, imported = ${report.imported}, duplicates = ${report.duplicates},
-        already_imported = ${report.alreadyImported}, rejected_count = ${report.rejected},
-        rejected = ${sql.jsonb(report.rejections.map((r) => ({ row: r.row, value: r.value, reason: r.reason })))}
-      WHERE import_id = ${spec.importId}`);
-    await this.append(spec, 'ImportFinished', { ...counts, batchId: report.batchId, fileSha256: report.fileSha256, at: new Date().toISOString() });
+    const rejections = report.rejections.map((r) => ({ row: r.row, value: r.value, reason: r.reason }));
+    await this.append(spec, 'ImportFinished', { ...counts, rejections, batchId: report.batchId, fileSha256: report.fileSha256, at: new Date().toISOString() });
   }
 
-  private async progress(spec: ImportJobSpec, p: ImportProgress): Promise<void> {
-    await this.pool.query(sql.unsafe`
-      UPDATE api.import_jobs SET rows_read = ${p.rows}, imported = ${p.imported}, duplicates = ${p.duplicates},
-        already_imported = ${p.alreadyImported}, rejected_count = ${p.rejected}
-      WHERE import_id = ${spec.importId} AND status = 'running'`);
-    await this.append(spec, 'ImportProgressed', { rowsRead: p.rows, imported: p.imported, duplicates: p.duplicates, alreadyImported: p.alreadyImported, rejected: p.rejected, at: new Date().toISOString() });
-  }
-
-  private append(spec: ImportJobSpec, type: string, data: Record<string, unknown>) {
-    return this.store.append(importStream(spec.importId), [
-      { type, data: { importId: spec.importId, ...data }, metadata: { actorId: spec.startedBy, actorRole: spec.actorRole, occurredAt: new Date().toISOString() } },
+  /** Appends one event of the job and folds it into the job row. */
+  private async append(spec: Pick<ImportJobSpec, 'importId' | 'startedBy' | 'actorRole'>, type: string, data: Record<string, unknown>) {
+    const full = { importId: spec.importId, ...data };
+    const r = await this.store.append(importStream(spec.importId), [
+      { type, data: full, metadata: { actorId: spec.startedBy, actorRole: spec.actorRole, occurredAt: new Date().toISOString() } },
     ]);
+    await applyImportEvent(this.pool, { type, data: full, position: r.position });
+    return r;
   }
 }

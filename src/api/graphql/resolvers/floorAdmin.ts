@@ -86,7 +86,7 @@ export const floorAdminResolvers = {
         return { streamId, events: [{ id: e.id, streamId, revision: e.revision, position: e.position, type: e.type }], position: e.position, repeated: true };
       }
       const r = await importFromCalls({ store: ctx.store, source: 'missed_call', since, batchId: listId, departmentId: departmentId ?? undefined, actorId: p.userId, actorRole: p.role });
-      const data = { importId, source: 'missed_call', campaignId: a.campaignId, since: since.toISOString(), rowsRead: r.rows, imported: r.imported, duplicates: r.duplicates, alreadyImported: r.alreadyImported, rejected: r.rejected, at: new Date().toISOString() };
+      const data = { importId, source: 'missed_call', campaignId: a.campaignId, departmentId: departmentId ?? null, since: since.toISOString(), rowsRead: r.rows, imported: r.imported, duplicates: r.duplicates, alreadyImported: r.alreadyImported, rejected: r.rejected, at: new Date().toISOString() };
       const appended = await ctx.store.append(streamId, [{ type: 'ImportFinished', data, metadata: { actorId: p.userId, actorRole: p.role, occurredAt: data.at } }], 'no-stream');
       const [e] = await ctx.store.readStream(streamId, { maxCount: 1 });
       return { streamId, events: [{ id: e.id, streamId, revision: e.revision, position: e.position, type: e.type }], position: appended.position, repeated: false };

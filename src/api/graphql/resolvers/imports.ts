@@ -61,8 +61,8 @@ export async function importVisibility(ctx: ApiContext, importId?: string | null
     const seen = known.get(id);
     if (seen !== undefined) return seen;
     const data = e.data as { departmentId?: string | null };
-    // ImportStarted comes before its job row; later events find the row.
-    const departmentId = e.type === 'ImportStarted' && 'departmentId' in data ? data.departmentId : await departmentOfJob(id);
+    // ImportStarted (and a missed-call import's one event) names the department; otherwise the job row does.
+    const departmentId = 'departmentId' in data ? data.departmentId : await departmentOfJob(id);
     const ok = !!departmentId && departmentInScope(scope, departmentId);
     known.set(id, ok);
     return ok;
