@@ -69,6 +69,10 @@ export async function startInbound(media: MediaServer, options: StartInboundOpti
     exit: (callId, target, priority) => sendOn(callId, target, priority, true),
   });
 
+  // Callers who were in a menu when the process stopped hear their prompt again.
+  const resumed = await media.enqueue(() => ivr.resume());
+  if (resumed.length) log(`resumed ${resumed.length} callers in IVR menus`);
+
   const detach = receiveInbound(media, {
     rules,
     onRouted: async (callId, d) => {

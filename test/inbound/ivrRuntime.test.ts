@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IvrMenu } from '../../src/domain/ivr/events.ts';
 import type { Inbound } from '../../src/inbound/startInbound.ts';
+import { recover } from '../../src/telephony/recovery/reconcile.ts';
 import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
 import { callEvents, callerInMenu, heardPrompts, ivrTimers, publish, rootMenu, startIvr, untilEvent, waitingForKey } from './ivrSupport.ts';
 
@@ -209,5 +210,26 @@ describe('IVR menu on the call session', () => {
       expect(events.find((e) => e.type === 'VoicemailLeft')?.data).toMatchObject({ callId: id, queueId: 'vm-service' });
       expect(events.map((e) => e.type)).not.toContain('CallAbandoned');
     });
+  });
+
+  it('after a restart a caller who was in the menu hears their prompt again, in the version they entered, and goes on', async () => {
+    await publish(floor, menuId, rootMenu(queues));
+    inbound = await startIvr(floor, menuId);
+    const id = await callerInMenu(floor);
+    await waitingForKey(floor, id, 1);
+    const [before] = ivrTimers(floor, id);
+    await publish(floor, menuId, rootMenu({ sales: queues.sales, service: `q-v2-${randomUUID()}` }), 1);
+    await inbound.stop();
+    await floor.restartProcess();
+    await recover(floor.server);
+    inbound = await startIvr(floor, menuId);
+    expect(inbound.ivr.inMenu()).toBe(1);
+    await heardPrompts(floor, id, 2);
+    // The input timer from before the restart is cancelled; the replayed prompt sets its own.
+    expect(ivrTimers(floor, id).map((t) => t.timerId)).not.toContain(before.timerId);
+    floor.sim.injectDtmf(id, '2');
+    const events = await untilEvent(floor, id, 'CallQueued');
+    expect(events.find((e) => e.type === 'CallQueued')?.data).toMatchObject({ queueId: queues.service });
+    expect(events.filter((e) => e.type.startsWith('Ivr')).map((e) => e.type)).toEqual(['IvrEntered', 'IvrDigitReceived', 'IvrExited']);
   });
 });

@@ -17,6 +17,8 @@ export interface LiveMenu {
 export class IvrMenus {
   private readonly store: EventStore;
   private readonly menus = new Map<string, LiveMenu>();
+  /** Every version seen, so a caller resumed after a restart keeps the version they entered with. */
+  private readonly versions = new Map<string, Map<number, IvrMenu>>();
   /** Removed menus, with the version they had: callers of a removed menu go to the default destination. */
   private readonly removed = new Map<string, number>();
   private position = 0;
@@ -64,6 +66,9 @@ export class IvrMenus {
         // Publishing again after a removal brings the menu back.
         this.removed.delete(d.menuId);
         this.menus.set(d.menuId, { menuId: d.menuId, version: d.version, menu: d.menu });
+        const versions = this.versions.get(d.menuId) ?? new Map<number, IvrMenu>();
+        versions.set(d.version, d.menu);
+        this.versions.set(d.menuId, versions);
       }
     }
   }
@@ -71,6 +76,11 @@ export class IvrMenus {
   /** The version a new caller enters, or undefined when the menu was never published or was removed. */
   latest(menuId: string): LiveMenu | undefined {
     return this.menus.get(menuId);
+  }
+
+  /** One published version (also of a menu removed since). */
+  version(menuId: string, version: number): IvrMenu | undefined {
+    return this.versions.get(menuId)?.get(version);
   }
 
   /** Why a menu cannot be entered (for the call record). */

@@ -45,6 +45,8 @@ interface InIvr {
   timerId?: string;
   /** Counts recorded steps and timers: the source of deterministic ids. */
   seq: number;
+  /** Distinguishes ids after a restart resumed the call ('' before). */
+  epoch: string;
   /** We hung the caller up (a hangup target): the hangup fact is ours, not an abandon. */
   hangingUp?: boolean;
 }
@@ -92,7 +94,7 @@ export class IvrRuntime {
     if (!live || !node) return false;
     const call: InIvr = {
       callId, menuId, version: live.version, menu: live.menu, node, failures: 0, priority,
-      enteredAtMs: this.server.clock.now(), playing: 0, seq: 0,
+      enteredAtMs: this.server.clock.now(), playing: 0, seq: 0, epoch: '',
     };
     this.calls.set(callId, call);
     try {
@@ -187,7 +189,7 @@ export class IvrRuntime {
   private async waitForInput(call: InIvr): Promise<void> {
     if (call.timerId) return;
     call.seq++;
-    call.timerId = `ivr-${call.callId}-${call.seq}`;
+    call.timerId = `ivr-${call.callId}-${call.epoch}${call.seq}`;
     await this.server.scheduler.schedule({
       timerId: call.timerId,
       kind: IVR_TIMER,
@@ -200,6 +202,44 @@ export class IvrRuntime {
     const id = call.timerId;
     call.timerId = undefined;
     if (id) await this.server.scheduler.cancel(id, reason);
+  }
+
+  /**
+   * After a restart: callers the log shows inside a menu (IvrEntered, not yet out of it) whose channel the
+   * session kept are taken back and hear their node's prompt again, in the version they entered with.
+   * Their input timers from before are cancelled. Call inside the media server's queue, after recovery.
+   */
+  async resume(): Promise<string[]> {
+    const resumed: string[] = [];
+    for (const ep of [...this.server.endpoints.values()]) {
+      if (ep.status !== 'answered' || ep.agentId || this.calls.has(ep.callId)) continue;
+      const events = await this.server.store.readStream(callStreamId(ep.callId));
+      const entered = events.findLast((e) => e.type === 'IvrEntered');
+      if (!entered) continue;
+      const after = events.slice(events.indexOf(entered) + 1);
+      if (after.some((e) => ['IvrExited', 'CallQueued', 'CallEnded', 'VoicemailLeft'].includes(e.type))) continue;
+      const d = entered.data as { menuId: string; version: number; nodeId: string; at: string };
+      const menu = this.options.menus.version(d.menuId, d.version);
+      if (!menu) continue;
+      // Where the caller was: the last key that led to another node, else where they entered.
+      let nodeId = d.nodeId;
+      for (const e of after) if (e.type === 'IvrDigitReceived' && (e.data.target as IvrTarget | undefined)?.kind === 'node') nodeId = (e.data.target as { id: string }).id;
+      const node = menu.nodes.find((n) => n.id === nodeId) ?? menu.nodes.find((n) => n.id === menu.rootNodeId)!;
+      for (const t of this.server.scheduler.pendingTimers()) {
+        if (t.kind === IVR_TIMER && t.command.id === ep.callId) await this.server.scheduler.cancel(t.timerId, 'IVR resumed after a restart');
+      }
+      this.server.endpoints.delete(ep.callId);
+      this.server.legs.delete(ep.callId);
+      const routed = events.find((e) => e.type === 'InboundCallRouted');
+      const call: InIvr = {
+        callId: ep.callId, menuId: d.menuId, version: d.version, menu, node, failures: 0,
+        priority: Number(routed?.data.priority ?? 0), enteredAtMs: Date.parse(d.at), playing: 0, seq: 0, epoch: `r${events.length}-`,
+      };
+      this.calls.set(ep.callId, call);
+      await this.play(call);
+      resumed.push(ep.callId);
+    }
+    return resumed;
   }
 
   /** The caller hung up inside the menu (an abandon, with how long they were in it), or our hangup target ended it. */
@@ -216,7 +256,7 @@ export class IvrRuntime {
 
   private async record(call: InIvr, type: IvrCallEvent['type'] | 'CallAbandoned', data: Record<string, unknown>): Promise<void> {
     call.seq++;
-    const id = deterministicUuid(call.callId, 'ivr', call.seq, type);
+    const id = deterministicUuid(call.callId, 'ivr', call.epoch, call.seq, type);
     await this.server.recorder.note(callStreamId(call.callId), type, { callId: call.callId, ...data }, {}, id);
   }
 }
