@@ -1,3 +1,5 @@
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectionReadModels } from '../../src/api/projectionReadModels.ts';
 import { handleCommand } from '../../src/commands/handleCommand.ts';
@@ -86,6 +88,40 @@ describe('cancelCallback', () => {
     expect(r.errors).toBeUndefined();
     expect(await cancelled(r)).toMatchObject({ callbackId: id, owner: 'agent-east', cancelledBy: 'sup-east' });
     expect(code(await h.gql(CANCEL, { id: 'no-such-callback', reason: 'x' }, await h.token('sup-east')))).toBe('NOT_FOUND');
+  });
+
+  it('the owner\'s myCallbacks feed hears the cancellation (with the due time it had), a colleague\'s does not', async () => {
+    const id = await schedule('agent-east', '13800138301');
+    const after = await h.store.headPosition();
+    const feed = (user: string) =>
+      new Promise<any[]>(async (resolve, reject) => {
+        const client = createClient({ url: `${h.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { token: await h.token(user) }, retryAttempts: 0, lazy: true });
+        const got: any[] = [];
+        const done = () => {
+          void client.dispose();
+          resolve(got);
+        };
+        const timer = setTimeout(done, 1500);
+        client.subscribe<any>(
+          { query: 'subscription($after: Position) { myCallbacks(afterPosition: $after) { callbackId eventType dueAt } }', variables: { after } },
+          {
+            next: (m) => {
+              got.push(m.data?.myCallbacks);
+              if (m.data?.myCallbacks.eventType === 'LeadCallbackCancelled') {
+                clearTimeout(timer);
+                done();
+              }
+            },
+            error: reject,
+            complete: () => {},
+          },
+        );
+      });
+    const mine = feed('agent-east');
+    const colleague = feed('agent-east-2');
+    expect((await h.gql(CANCEL, { id, reason: '客户已下单' }, await h.token('agent-east'))).errors).toBeUndefined();
+    expect(await mine).toEqual([{ callbackId: id, eventType: 'LeadCallbackCancelled', dueAt: expect.any(String) }]);
+    expect(await colleague).toEqual([]);
   });
 
   it('the dialer no longer offers a cancelled callback', async () => {
