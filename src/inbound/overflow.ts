@@ -19,7 +19,7 @@ export const MAX_WAIT_TIMER = 'queue-max-wait';
 const overflowTimerId = (callId: string, queueId: string) => `overflow-${callId}-${queueId}`;
 const maxWaitTimerId = (callId: string, queueId: string) => `maxwait-${callId}-${queueId}`;
 
-export type OverflowReason = 'OVERFLOW_AFTER_WAIT' | 'MAX_WAIT_REACHED';
+export type OverflowReason = 'OVERFLOW_AFTER_WAIT' | 'MAX_WAIT_REACHED' | 'NO_QUALIFIED_AGENT';
 
 export function isQueueTimer(t: PendingTimer): boolean {
   return t.kind === OVERFLOW_TIMER || t.kind === MAX_WAIT_TIMER;
@@ -83,7 +83,7 @@ export async function overflow(server: MediaServer, ep: CallEndpoint, reason: Ov
   const q = server.queues.queue(from);
   const to: OverflowTarget = q.routing.overflow?.to ?? { kind: 'voicemail' };
   const waitedMs = server.clock.now() - (ep.queueSinceMs ?? ep.queuedAtMs ?? server.clock.now());
-  await cancelQueueTimers(server, ep, reason === 'OVERFLOW_AFTER_WAIT' ? 'caller overflowed' : 'maximum wait reached');
+  await cancelQueueTimers(server, ep, reason === 'MAX_WAIT_REACHED' ? 'maximum wait reached' : 'caller overflowed');
   await server.recorder.note(callStreamId(ep.callId), 'CallOverflowed', { callId: ep.callId, from, to, waitedMs, reason });
   if (to.kind === 'queue' && to.id) {
     ep.options.queueId = to.id;

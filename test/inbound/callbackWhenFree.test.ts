@@ -23,6 +23,7 @@ describe('callback when an agent is free', () => {
     const queueId = await createQueue(floor, { strategy: 'longest_idle', skills: [{ skill, minLevel: 1 }], overflow: { afterSeconds: 20, target: { kind: 'callback', id: callbackQueue } } });
     await registerAgent(floor, unskilled, []);
     await registerAgent(floor, skilled, [{ skill, level: 3 }]);
+    expect(await floor.server.agentCommand(skilled, { type: 'LOGIN', extension: '1002' })).toBeUndefined(); // busy elsewhere: logged in, not ready
     await readyAgent(floor, unskilled, '1001');
 
     const id = await callerWaits(floor, { queueId }, '13800138077');
@@ -43,6 +44,8 @@ describe('callback when an agent is free', () => {
     const queueId = await createQueue(floor, { strategy: 'longest_idle', skills: [{ skill, minLevel: 1 }], overflow: { afterSeconds: 20, target: { kind: 'callback', id: callbackQueue } } });
     await registerAgent(floor, unskilled, []);
     await registerAgent(floor, skilled, [{ skill, level: 3 }]);
+    floor.sim.switch.agents.set('1002', { answerMs: 200 });
+    expect(await floor.server.agentCommand(skilled, { type: 'LOGIN', extension: '1002' })).toBeUndefined();
     await readyAgent(floor, unskilled, '1001');
     floor.sim.switch.customers.script('8613800138078', { kind: 'answer', ringMs: 200, talkMs: 60_000, machine: false, earlyMedia: false });
 
@@ -55,7 +58,7 @@ describe('callback when an agent is free', () => {
     await floor.server.idle();
     expect((await floor.types(callStreamId(id))).includes('CallbackStarted')).toBe(false);
 
-    await readyAgent(floor, skilled, '1002');
+    expect(await floor.server.agentCommand(skilled, { type: 'READY' })).toBeUndefined();
     const started = await until('callback started', async () => (await floor.events(callStreamId(id))).find((e) => e.type === 'CallbackStarted'));
     const callbackId = started.data.callbackCallId as string;
     expect(started.data).toMatchObject({ phone: '+8613800138078', queueId: callbackQueue, agentId: skilled });

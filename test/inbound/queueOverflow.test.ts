@@ -17,10 +17,12 @@ const typesOf = async (id: string) => (await floor.types(callStreamId(id))).filt
 
 describe('overflow', () => {
   it('after the queue overflow wait, the caller moves to the target queue and is served there', async () => {
-    const [agent] = uniqueAgents('general');
+    const [agent, specialist] = uniqueAgents('general', 'specialist');
     const skill = `rare-${agent}`;
     const general = await createQueue(floor, { strategy: 'longest_idle' });
     const special = await createQueue(floor, { strategy: 'longest_idle', skills: [{ skill, minLevel: 1 }], overflow: { afterSeconds: 30, target: { kind: 'queue', id: general } } });
+    await registerAgent(floor, specialist, [{ skill, level: 5 }]);
+    expect(await floor.server.agentCommand(specialist, { type: 'LOGIN', extension: '1009' })).toBeUndefined(); // logged in, not ready
     await readyAgent(floor, agent, '1001');
     const id = await callerWaits(floor, { queueId: special });
     expect(floor.server.endpoint(id)?.agentId).toBeUndefined();
@@ -33,6 +35,19 @@ describe('overflow', () => {
     expect(floor.server.endpoint(id)?.agentId).toBe(agent);
     expect((await offers(floor, id))[0].data).toMatchObject({ queueId: general, winner: agent });
     await until('bridged', () => floor.server.endpoint(id)?.status === 'bridged');
+  });
+
+  it('with nobody able to take the call logged in, the caller overflows at once', async () => {
+    const [agent] = uniqueAgents('general');
+    const general = await createQueue(floor, { strategy: 'longest_idle' });
+    const special = await createQueue(floor, { strategy: 'longest_idle', skills: [{ skill: `rare-${agent}`, minLevel: 1 }], overflow: { afterSeconds: 30, target: { kind: 'queue', id: general } } });
+    await readyAgent(floor, agent, '1001');
+    const id = await callerWaits(floor, { queueId: special });
+    expect((await floor.events(callStreamId(id))).find((e) => e.type === 'CallOverflowed')?.data).toMatchObject({
+      from: special, to: { kind: 'queue', id: general }, waitedMs: 0, reason: 'NO_QUALIFIED_AGENT',
+    });
+    expect(floor.server.endpoint(id)?.agentId).toBe(agent);
+    expect((await offers(floor, id))[0].data).toMatchObject({ queueId: general, winner: agent });
   });
 
   it('at the maximum wait a caller with no target leaves a voicemail, which is not an abandon', async () => {

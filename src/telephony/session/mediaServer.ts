@@ -10,7 +10,7 @@ import { callStreamId } from '../../domain/call/streams.ts';
 import { DomainError } from '../../domain/decider.ts';
 import { fireAnnouncement, isAnnounceTimer } from '../../inbound/announcements.ts';
 import { offerCallbacks } from '../../inbound/callbackWhenFree.ts';
-import { fireQueueTimer, isQueueTimer } from '../../inbound/overflow.ts';
+import { fireQueueTimer, isQueueTimer, overflow } from '../../inbound/overflow.ts';
 import { QueueConfigs } from '../../inbound/queueConfigs.ts';
 import { agentStatus, type AgentMachineEvent } from '../../domain/machines/agentMachine.ts';
 import type { CallMachineEvent } from '../../domain/machines/callMachine.ts';
@@ -245,7 +245,12 @@ export class MediaServer {
     const inbound = waiting
       .filter((ep) => ep.options.inbound)
       .sort((a, b) => (b.options.priority ?? 0) - (a.options.priority ?? 0) || (a.queuedAtMs ?? 0) - (b.queuedAtMs ?? 0));
-    for (const ep of inbound) await this.route(ep);
+    for (const ep of inbound) {
+      // An overflow to another queue routes again there (a few hops at most: queues may overflow in a ring).
+      for (let hop = 0; hop < 3 && ep.status === 'queued' && !ep.offered && !ep.leftQueue; hop++) {
+        if (!(await this.route(ep))) break;
+      }
+    }
     await offerCallbacks(this);
     const dialed = waiting.filter((ep) => !ep.options.inbound).sort((a, b) => (a.queuedAtMs ?? 0) - (b.queuedAtMs ?? 0));
     for (const ep of dialed) {
@@ -274,8 +279,11 @@ export class MediaServer {
       });
   }
 
-  /** One routing decision for a waiting inbound caller, recorded on the call stream (explainable routing). */
-  private async route(ep: CallEndpoint): Promise<void> {
+  /**
+   * One routing decision for a waiting inbound caller, recorded on the call stream (explainable routing).
+   * True when the caller overflowed because nobody able to take the call is logged in.
+   */
+  private async route(ep: CallEndpoint): Promise<boolean> {
     const queueId = ep.options.queueId ?? 'default';
     const queue = this.queues.queue(queueId).routing;
     const now = this.clock.now();
@@ -291,23 +299,31 @@ export class MediaServer {
     if (!d.winner && d.ring.length > 0) {
       // Ring-all: the winner is whoever answers first; CallBridged names them.
       const ring = await this.offerAll(ep, d.ring);
-      if (ring.length === 0) return;
+      if (ring.length === 0) return false;
       ep.deferredReason = undefined;
       await this.recorder.note(callStreamId(ep.callId), 'CallOffered', { ...base, ring, reason: d.reason });
-      return;
+      return false;
     }
     const target = d.winner;
     if (!target) {
-      if (ep.deferredReason === d.reason) return;
-      ep.deferredReason = d.reason;
-      await this.recorder.note(callStreamId(ep.callId), 'CallRoutingDeferred', {
-        callId: ep.callId, queueId, strategy: d.strategy, candidates: agentIds, eligibility: d.candidates, reason: d.reason,
-      });
-      return;
+      if (ep.deferredReason !== d.reason) {
+        ep.deferredReason = d.reason;
+        await this.recorder.note(callStreamId(ep.callId), 'CallRoutingDeferred', {
+          callId: ep.callId, queueId, strategy: d.strategy, candidates: agentIds, eligibility: d.candidates, reason: d.reason,
+        });
+      }
+      // Nobody who could ever take it is logged in: a queue with an overflow sends the caller on at once.
+      const nobodyAble = d.candidates.every((c) => !c.eligible && c.why !== 'NOT_AVAILABLE');
+      if (nobodyAble && queue.overflow) {
+        await overflow(this, ep, 'NO_QUALIFIED_AGENT');
+        return true;
+      }
+      return false;
     }
-    if (await this.offer(ep, target)) return;
+    if (await this.offer(ep, target)) return false;
     ep.deferredReason = undefined;
     await this.recorder.note(callStreamId(ep.callId), 'CallOffered', { ...base, winner: target, reason: d.reason });
+    return false;
   }
 
   /** Stop ringing the other phones of a ring-all offer and give those agents back (`except`: the one who answered). */
