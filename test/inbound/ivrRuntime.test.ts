@@ -119,6 +119,18 @@ describe('IVR menu on the call session', () => {
     expect((await types(id)).filter((t) => t.startsWith('Ivr'))).toEqual(['IvrEntered']);
   });
 
+  it('a caller who hangs up before the menu answers leaves nothing behind: the call ends, recorded', async () => {
+    await publish(floor, menuId, rootMenu(queues));
+    inbound = await startIvr(floor, menuId);
+    const id = floor.sim.inboundCall('13800138002', '+862180000009');
+    floor.sim.remoteHangup(id);
+    const events = await untilEvent(floor, id, 'CallEnded');
+    expect(events.find((e) => e.type === 'CallEnded')?.data).toMatchObject({ hangupBy: 'caller' });
+    await floor.server.idle();
+    expect(inbound.ivr.inMenu()).toBe(0);
+    expect(ivrTimers(floor, id)).toEqual([]);
+  });
+
   it('a menu that was never published sends the caller to the default queue, saying why', async () => {
     inbound = await startIvr(floor, menuId, queues.service);
     const id = floor.sim.inboundCall('13800138000', '+862180000009');

@@ -62,9 +62,11 @@ export class IvrRuntime {
   private readonly options: IvrRuntimeOptions;
   private readonly calls = new Map<string, InIvr>();
   private readonly onFact = (f: TelephonyFact) => {
-    if (!('callId' in f) || !this.calls.has(f.callId)) return;
-    if (f.kind !== 'dtmf' && f.kind !== 'playback-stopped' && f.kind !== 'hung-up') return;
-    void this.server.enqueue(() => this.fact(f)).catch((e) => this.server.onError(e));
+    if (!('callId' in f)) return;
+    // A hangup may arrive while the call is still being received, before it is in a menu: decide in the queue.
+    if (f.kind === 'hung-up' || ((f.kind === 'dtmf' || f.kind === 'playback-stopped') && this.calls.has(f.callId))) {
+      void this.server.enqueue(() => this.fact(f)).catch((e) => this.server.onError(e));
+    }
   };
 
   constructor(server: MediaServer, options: IvrRuntimeOptions) {
