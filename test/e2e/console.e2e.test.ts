@@ -72,8 +72,12 @@ describe('console journeys (scenario API)', () => {
     await row.nth(1).getByLabel('商品编码').fill('GIFT-CUP');
     await row.nth(1).getByLabel('商品', { exact: true }).fill('保温杯');
     await expect.poll(() => order.getByTestId('order-total').textContent()).toBe('¥398.00');
+    // Points from the products, not the gift, with the customer's balance.
+    await expect.poll(() => order.getByTestId('order-points').textContent()).toBe('预计积分 40 · 客户现有积分 1,200');
     await order.getByRole('button', { name: '提交订单' }).click();
     await order.getByText('订单已提交').waitFor();
+    // The screen pop's order list shows the points the new order earned.
+    await expect.poll(() => page.getByTestId('pop-orders').locator('tr').first().textContent()).toContain('40 积分');
     expect(server.scenario.orders[0].lines).toEqual([
       { sku: 'VC-60', name: '维生素C', quantity: 2, unitPrice: 19900 },
       { sku: 'GIFT-CUP', name: '保温杯', quantity: 1, unitPrice: 0 },

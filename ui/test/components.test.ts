@@ -39,6 +39,7 @@ describe('screen pop', () => {
     expect(t).toContain('上次服务坐席 李娜');
     expect(t).toContain('维生素C×2');
     expect(t).toContain('¥398.00');
+    expect(t).toContain('40 积分'); // the loyalty points the order earned
     expect(t).toContain('2026/03/01 10:00:00');
     expect(t).toContain('跟进中 · 考虑中');
     expect(t).toContain('无人接听');

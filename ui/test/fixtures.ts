@@ -16,7 +16,7 @@ export function knownCustomer(): Customer360 {
       { id: 'call-1', direction: 'OUTBOUND', startedAt: '2026-02-25T02:00:00Z', answeredAt: null, endedAt: '2026-02-25T02:00:30Z', talkSeconds: null, outcome: 'NO_ANSWER',
         disposition: null, dispositionNote: null, agent: null, recordings: [], position: 20 },
     ] },
-    orders: { nodes: [{ id: 'ord-1', placedAt: '2026-03-01T02:02:00Z', status: 'APPROVED', total: 39800, agent: { id: 'u2', displayName: '李娜' },
+    orders: { nodes: [{ id: 'ord-1', placedAt: '2026-03-01T02:02:00Z', status: 'APPROVED', total: 39800, pointsEarned: 40, agent: { id: 'u2', displayName: '李娜' },
       lines: [{ name: '维生素C', quantity: 2, unitPrice: 19900 }], position: 31 }] },
     callbacks: [],
     dnc: null,

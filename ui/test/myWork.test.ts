@@ -26,6 +26,16 @@ describe('MyWork', () => {
     expect(work.callbacks.map((c) => c.id)).toEqual(['new']);
   });
 
+  it('asks the points an order would earn for the customer, and shows none (no error) when that fails', async () => {
+    const api = new FakeApi().on('OrderPoints', () => ({ orderPoints: { earned: 40, balance: 1200 } }));
+    const work = new MyWork(api, 'u1');
+    expect(await work.orderPoints([{ sku: 'VC-60', quantity: 2 }], '+8613800138000')).toEqual({ earned: 40, balance: 1200 });
+    expect(api.named('OrderPoints')[0].variables).toEqual({ lines: [{ sku: 'VC-60', quantity: 2 }], customerPhone: '+8613800138000' });
+    api.on('OrderPoints', () => { throw new Error('down'); });
+    expect(await work.orderPoints([{ sku: 'VC-60', quantity: 1 }], null)).toBeNull();
+    expect(work.error).toBeNull();
+  });
+
   it('validates order lines and sends prices in integer fen, gifts at zero', async () => {
     expect(orderProblems([])).toEqual(['order.empty']);
     expect(orderProblems([{ sku: 'VC', name: '维C', quantity: 0, unitPrice: 100 }])).toEqual(['order.badLine']);

@@ -46,6 +46,11 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
       leads: ({ filter }, ctx) => (need(ctx), { nodes: s.lead.owner && s.lead.owner.id === filter?.ownerId ? [s.lead] : [], pageInfo: { hasNextPage: false, totalCount: s.lead.owner ? 1 : 0 } }),
       agentRanking: (_a, ctx) => (need(ctx), [{ agent: s.users[0], rank: 1, calls: s.calls.length, connects: s.calls.length, talkSeconds: 60, orders: s.orders.length, ordersAmount: s.orders.reduce((n, o) => n + o.total, 0), conversionRate: 0.5, averageQaScore: null }]),
       recordings: (_a, ctx) => (need(ctx), { nodes: s.calls.flatMap((c) => c.recordings), pageInfo: { hasNextPage: false } }),
+      orderPoints: ({ lines, customerPhone }, ctx) => {
+        need(ctx, 'AGENT');
+        const earned = lines.reduce((n: number, l: any) => n + (s.productPoints[l.sku] ?? 0) * l.quantity, 0);
+        return { earned, balance: customerPhone === s.lead.id || customerPhone === CUSTOMER_PHONE ? s.loyaltyBalance : null };
+      },
       callQuestionnaire: ({ callId }, ctx) => {
         need(ctx);
         const answers = s.answers.get(callId) ?? null;
@@ -111,7 +116,8 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
         const total = lines.reduce((n: number, l: any) => n + l.quantity * l.unitPrice, 0);
         const id = `ord-${s.orders.length + 1}`;
         const e = s.record(`order-${id}`, 'OrderPlaced', { leadId, callId, lines, total }, u.id);
-        s.orders.unshift({ id, lead: s.lead, call: null, agent: u, campaign: s.campaign, lines, total, paid: 0, status: 'PENDING_APPROVAL', placedAt: e.recordedAt, payments: [], position: e.position });
+        const pointsEarned = lines.filter((l: any) => l.unitPrice > 0).reduce((n: number, l: any) => n + (s.productPoints[l.sku] ?? 0) * l.quantity, 0);
+        s.orders.unshift({ id, lead: s.lead, call: null, agent: u, campaign: s.campaign, lines, total, pointsEarned, paid: 0, status: 'PENDING_APPROVAL', placedAt: e.recordedAt, payments: [], position: e.position });
         s.record(`lead-${leadId}`, 'LeadOrderPlaced', { orderId: id, total }, u.id);
         s.counters.ordersToday += 1;
         s.counters.ordersAmountToday += total;

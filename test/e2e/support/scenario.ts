@@ -27,6 +27,9 @@ export class Scenario {
     { id: 'age', text: '您的年龄段', kind: 'SINGLE', required: true, choices: [{ id: 'lt40', label: '40岁以下' }, { id: 'ge40', label: '40岁及以上' }] },
     { id: 'interest', text: '感兴趣的产品', kind: 'MULTIPLE', required: false, choices: [{ id: 'oil', label: '鱼油' }, { id: 'ca', label: '钙片' }] },
   ] };
+  /** Loyalty points one unit of a product earns, by sku; the customer's balance. */
+  productPoints: Record<string, number> = { 'VC-60': 20, 'GIFT-CUP': 5 };
+  loyaltyBalance = 1200;
   answers = new Map<string, { questionId: string; value: unknown }[]>();
   extraCampaigns: any[] = [];
   dnc: any[] = [];

@@ -9,7 +9,7 @@ export const CUSTOMER = `query Customer($phone: String!, $asOf: AsOf) {
     leads { ${LEAD_FIELDS} }
     calls(first: 6) { nodes { id direction startedAt answeredAt endedAt talkSeconds outcome disposition dispositionNote
       agent { id displayName } recordings { id sha256 } position } }
-    orders(first: 3) { nodes { id placedAt status total agent { id displayName } lines { name quantity unitPrice } position } }
+    orders(first: 3) { nodes { id placedAt status total pointsEarned agent { id displayName } lines { name quantity unitPrice } position } }
     callbacks { id dueAt status note agent { id displayName } }
     dnc { scope reason addedAt }
     ownership { owner { id displayName } from to reason }
@@ -54,6 +54,8 @@ export interface OrderRow {
   placedAt: string;
   status: string;
   total: number;
+  /** Loyalty points the order earned. */
+  pointsEarned: number;
   agent: { id: string; displayName: string } | null;
   lines: { name: string; quantity: number; unitPrice: number }[];
   position: number;

@@ -27,6 +27,7 @@ const SCHEDULE = `mutation Schedule($leadId: ID!, $dueAt: DateTime!, $note: Stri
 const COMPLETE = `mutation Complete($id: ID!, $commandId: ID) { completeCallback(callbackId: $id, commandId: $commandId) { position } }`;
 const ORDER = `mutation Order($leadId: ID!, $callId: ID, $lines: [OrderLineInput!]!, $note: String, $commandId: ID) {
   placeOrder(leadId: $leadId, callId: $callId, lines: $lines, note: $note, commandId: $commandId) { streamId position } }`;
+const POINTS = `query OrderPoints($lines: [PointsLineInput!]!, $customerPhone: String) { orderPoints(lines: $lines, customerPhone: $customerPhone) { earned balance } }`;
 const CREATE_LEAD = `mutation CreateLead($phone: String!, $name: String, $campaignId: ID!, $customFields: JSON, $commandId: ID) {
   createLead(phone: $phone, name: $name, campaignId: $campaignId, customFields: $customFields, commandId: $commandId) { position } }`;
 const UPDATE_LEAD = `mutation UpdateLead($leadId: ID!, $name: String, $customFields: JSON, $commandId: ID) {
@@ -111,6 +112,19 @@ export class MyWork {
     const ok = await this.guard(() => this.api.request(COMPLETE, { id, commandId: commandId() }));
     if (ok) this.callbacks = this.callbacks.filter((c) => c.id !== id);
     return ok != null;
+  }
+
+  /**
+   * Points the lines would earn and the customer's balance, for the order form. Informational: a failure
+   * shows no points rather than an error over the form.
+   */
+  async orderPoints(lines: { sku: string; quantity: number }[], customerPhone: string | null): Promise<{ earned: number; balance: number | null } | null> {
+    try {
+      const d = await this.api.request<{ orderPoints: { earned: number; balance: number | null } }>(POINTS, { lines, customerPhone });
+      return d.orderPoints;
+    } catch {
+      return null;
+    }
   }
 
   /** Returns the new order's stream id, or null with `error` set (the form keeps its lines). */

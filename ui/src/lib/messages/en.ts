@@ -100,6 +100,8 @@ export const en: Record<MessageKey, string> = {
   'order.addGift': 'Add gift',
   'order.total': 'Total',
   'order.points': 'Points to earn: {points}',
+  'order.balance': 'customer balance {points}',
+  'pop.points': '{points} pts',
   'order.note': 'Order note',
   'order.submit': 'Place order',
   'order.placed': 'Order placed: {id}',

@@ -99,6 +99,8 @@ export const zh = {
   'order.addGift': '添加赠品',
   'order.total': '合计',
   'order.points': '预计积分 {points}',
+  'order.balance': '客户现有积分 {points}',
+  'pop.points': '{points} 积分',
   'order.note': '订单备注',
   'order.submit': '提交订单',
   'order.placed': '订单已提交：{id}',
