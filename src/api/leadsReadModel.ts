@@ -52,7 +52,13 @@ export async function listLeads(pool: DatabasePool, a: PageArgs & { filter?: A }
   if (f.ownerId) where.push(held([f.ownerId]));
   if (f.unowned) where.push(sql.fragment`assignee IS NULL AND (holder_id IS NULL OR private_until <= ${now})`);
   if (f.departmentId) where.push(sql.fragment`department_id = ${f.departmentId}`);
-  if (f.campaignId) where.push(sql.fragment`last_campaign_id = ${f.campaignId}`);
+  if (f.campaignId) {
+    // A campaign's leads are those of the lists attached to it (imported, not yet dialed) and those it dialed:
+    // the same count as the campaign's progress.
+    const campaign = await pool.maybeOne(sql.type(DocRow)`SELECT key, doc FROM ${tableIn({ schema: a.schema }, 'campaign')} WHERE key = ${String(f.campaignId)}`);
+    const lists = ((campaign?.doc as { listIds?: string[] } | undefined)?.listIds ?? []).map(String);
+    where.push(sql.fragment`(last_campaign_id = ${f.campaignId} OR (doc -> 'batchIds') ?| ${sql.array(lists, 'text')})`);
+  }
   if (f.search) where.push(sql.fragment`(key LIKE ${`%${String(f.search).replace(/[%_\\]/g, '')}%`} OR doc ->> 'name' ILIKE ${`%${String(f.search).replace(/[%_\\]/g, '')}%`})`);
   if (Array.isArray(f.status) && f.status.length) {
     const known = f.status.map((s: string) => STATUS_IN[s]).filter(Boolean);
