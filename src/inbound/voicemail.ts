@@ -47,8 +47,8 @@ async function host(server: MediaServer, callId: string): Promise<CallEndpoint> 
   server.endpoints.set(callId, ep);
   server.legs.set(callId, { legId: callId, callId, role: 'customer' });
   if (ep.status === 'dialing' || ep.status === 'ringing' || ep.status === 'early-media') {
-    // Answering an answered channel changes nothing on the switch; the late answer fact is refused.
-    await server.esl.execute(callId, 'answer', '', false);
+    // Answer before the prompt (answering an answered channel changes nothing; the late answer fact is refused).
+    await server.esl.execute(callId, 'answer', '', true);
     await server.callEvent(ep, { type: 'ANSWERED', answeredBy: 'human' });
   }
   return ep;

@@ -44,4 +44,17 @@ describe('voicemail from the IVR', () => {
     await until('ended', async () => (await floor.types(callStreamId(id))).includes('CallEnded'));
     expect(await floor.types(callStreamId(id))).toEqual(['CallReceived', 'CallAnswered', 'CallEnded']);
   });
+
+  it('a caller routed straight to voicemail is answered first', async () => {
+    const id = await callerRings(floor, '13800138057');
+    await floor.server.enqueue(() => leaveVoicemail(floor.server, id, { queueId: 'after-hours' }));
+    await until('recording', () => factFor(id, 'recording-started'));
+    expect(floor.facts.findIndex((f) => f.kind === 'answered' && 'callId' in f && f.callId === id)).toBeLessThan(floor.facts.findIndex((f) => f.kind === 'playback-started' && f.callId === id));
+    await new Promise((r) => setTimeout(r, 50));
+    floor.sim.remoteHangup(id);
+    await until('ended', async () => (await floor.types(callStreamId(id))).includes('CallEnded'));
+    const events = await floor.events(callStreamId(id));
+    expect(events.map((e) => e.type)).toEqual(['CallReceived', 'CallAnswered', 'VoicemailLeft', 'CallEnded']);
+    expect(events[2].data).toMatchObject({ queueId: 'after-hours', phone: '+8613800138057' });
+  });
 });
