@@ -114,5 +114,9 @@ describe('loyalty points on orders', () => {
       return Object.fromEntries((r.data?.orders.nodes ?? []).map((o: any) => [o.id, o.pointsEarned]));
     };
     await expect.poll(points, { timeout: 10_000 }).toMatchObject({ [plain]: 60, [accrued]: 45 });
+    // The screen pop's order list asks the same field through the customer.
+    const pop = await h.gql(`{ customer(phone: "${PHONE}") { orders(first: 5) { nodes { id pointsEarned } } } }`, {}, agent);
+    expect(pop.errors).toBeUndefined();
+    expect(Object.fromEntries(pop.data.customer.orders.nodes.map((o: any) => [o.id, o.pointsEarned]))).toMatchObject({ [plain]: 60, [accrued]: 45 });
   });
 });
