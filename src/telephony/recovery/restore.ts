@@ -16,40 +16,60 @@ const CALL_TYPES = [
   'CallRecordingPaused', 'CallRecordingResumed',
 ];
 
-async function readAllPaged(store: EventStore, filter: LogFilter): Promise<RecordedEvent[]> {
-  const out: RecordedEvent[] = [];
-  let after = 0;
+/** Calls still live at a restart began within this window; a call longer than two days is not restored. */
+const CALL_WINDOW_MS = 48 * 3600_000;
+
+/**
+ * Read the log page by page, keeping events per stream only while the stream may still be live: `ends` says
+ * an event closes its stream (a call ended, an agent logged out), and what came before is dropped. Memory
+ * stays bounded by what is live, not by the history of the floor.
+ */
+async function liveStreams(store: EventStore, filter: LogFilter, prefix: string, ends: (e: RecordedEvent) => boolean, after = 0): Promise<Map<string, RecordedEvent[]>> {
+  const streams = new Map<string, RecordedEvent[]>();
   for (;;) {
     const page = await store.readAll({ after, maxCount: 5000, filter });
-    out.push(...page);
-    if (page.length < 5000) return out;
+    for (const e of page) {
+      const id = e.streamId.slice(prefix.length);
+      if (ends(e)) {
+        streams.delete(id);
+        continue;
+      }
+      const list = streams.get(id);
+      if (list) list.push(e);
+      else streams.set(id, [e]);
+    }
+    if (page.length < 5000) return streams;
     after = page[page.length - 1].position;
   }
 }
 
-function byStream(events: RecordedEvent[], prefix: string): Map<string, RecordedEvent[]> {
-  const m = new Map<string, RecordedEvent[]>();
-  for (const e of events) {
-    const id = e.streamId.slice(prefix.length);
-    const list = m.get(id) ?? [];
-    list.push(e);
-    m.set(id, list);
+/** The position to read from so that only events recorded at or after `atMs` follow (binary search on the log). */
+async function positionBefore(store: EventStore, atMs: number): Promise<number> {
+  let lo = 0;
+  let hi = await store.headPosition();
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    const [next] = await store.readAll({ after: mid, maxCount: 1 });
+    if (!next || Date.parse(next.recordedAt) >= atMs) hi = mid;
+    else lo = mid + 1;
   }
-  return m;
+  return lo;
 }
 
 /** Put every call that had not ended, and every logged-in agent, back into the server's memory. */
 export async function restoreFromStore(server: MediaServer): Promise<{ calls: string[]; agents: string[] }> {
   const calls: string[] = [];
   const agents: string[] = [];
-  const agentEvents = byStream(await readAllPaged(server.store, { streamPrefix: 'agent-', eventTypes: [...AGENT_STATE_EVENT_TYPES] }), 'agent-');
+  // An agent's state after logging out is the machine's initial one: only what follows the last logout counts.
+  const agentEvents = await liveStreams(server.store, { streamPrefix: 'agent-', eventTypes: [...AGENT_STATE_EVENT_TYPES] }, 'agent-', (e) => e.type === 'AgentLoggedOut');
   for (const [agentId, events] of agentEvents) {
     const snap = replayAgent(agentId, events);
     if (agentStatus(snap) === 'logged-out') continue;
     server.agents.restore(agentId, snap);
     agents.push(agentId);
   }
-  const callEvents = byStream(await readAllPaged(server.store, { streamPrefix: 'call-', eventTypes: CALL_TYPES }), 'call-');
+  const since = await positionBefore(server.store, server.clock.now() - CALL_WINDOW_MS);
+  const callEvents = await liveStreams(server.store, { streamPrefix: 'call-', eventTypes: CALL_TYPES }, 'call-', (e) => e.type === 'CallEnded', since);
   for (const [callId, events] of callEvents) {
     const snap = replayCall(callId, events);
     if (callStatus(snap) === 'ended' || server.endpoints.has(callId)) continue;
