@@ -69,6 +69,20 @@ describe('restart recovery', () => {
     expect((await floor.types(agentStreamId(gone))).slice(-2)).toEqual(['AgentCallEnded', 'AgentWrapUpEnded']);
   });
 
+  it('restores only calls begun in the last two days, and only agents still logged in', async () => {
+    const agent = `a-long-${randomUUID()}`;
+    const call = await bridgedCall(agent, '3009');
+    const gone = `a-out-${randomUUID()}`;
+    await readyAgent(gone, '3010');
+    await floor.server.agentCommand(gone, { type: 'LOGOUT', reason: 'end of shift' });
+    await floor.restartProcess();
+    floor.clock.t = Date.now() + 49 * 3600_000; // the process comes back two days later
+    const report = await recover(floor.server);
+    expect(report.restoredCalls).not.toContain(call);
+    expect(report.restoredAgents).toContain(agent);
+    expect(report.restoredAgents).not.toContain(gone);
+  });
+
   it('a durable connect-rule timer set before the crash still abandons the queued call after restart', async () => {
     const callId = randomUUID();
     floor.sim.switch.customers.script('8613700000009', { kind: 'answer', ringMs: 300, talkMs: 600_000, machine: false, earlyMedia: false });
