@@ -10,7 +10,7 @@ import { callMachine, callStatus, type CallMachineEvent, type CallSnapshot } fro
 type Base = { callId: string; at: string };
 export type CallEarlyMedia = DomainEvent<'CallEarlyMedia', Base>;
 /** A human answered and waits for an agent; connectRuleMs is how long before it counts as abandoned. */
-export type CallQueued = DomainEvent<'CallQueued', Base & { queueId?: string; connectRuleMs: number }>;
+export type CallQueued = DomainEvent<'CallQueued', Base & { queueId?: string; connectRuleMs: number; priority?: number }>;
 
 export type CallStateEvent =
   | CallRinging
@@ -58,6 +58,8 @@ export function replayCall(callId: string, events: Array<{ type: string; data: R
 export interface CallDecideExtras {
   /** For QUEUE: the connect rule in ms (default 2000). */
   connectRuleMs?: number;
+  /** For QUEUE: an inbound caller's priority (VIP 10), so a restart keeps their place. */
+  priority?: number;
   /** For ABANDON: how long the customer waited. */
   waitedMs?: number;
   /** For TRANSFERRED. */
@@ -81,7 +83,7 @@ export function decideCall(snap: CallSnapshot, ev: CallMachineEvent, at: string,
     case 'EARLY_MEDIA': return [{ type: 'CallEarlyMedia', data: base }];
     case 'ANSWERED': return [{ type: 'CallAnswered', data: { ...base, answeredBy: ev.answeredBy } }];
     case 'QUEUE':
-      return [{ type: 'CallQueued', data: { ...base, queueId: ev.queueId, connectRuleMs: extras.connectRuleMs ?? DEFAULT_CONNECT_RULE_MS } }];
+      return [{ type: 'CallQueued', data: { ...base, queueId: ev.queueId, connectRuleMs: extras.connectRuleMs ?? DEFAULT_CONNECT_RULE_MS, priority: extras.priority } }];
     case 'BRIDGED': return [{ type: 'CallBridged', data: { ...base, agentId: ev.agentId } }];
     case 'HOLD': return [{ type: 'CallHeld', data: { ...base, by: extras.by } }];
     case 'UNHOLD': return [{ type: 'CallResumed', data: { ...base, by: extras.by } }];
