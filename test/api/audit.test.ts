@@ -36,6 +36,25 @@ describe('audit', () => {
     expect(code(await h.gql('{ history(stream: "x", asOf: { at: "2026-01-01T00:00:00Z", position: 3 }) { version } }', {}, token))).toBe('BAD_USER_INPUT');
   });
 
+  it('names the person behind each event, and nobody for the system or a bot', async () => {
+    const at = new Date().toISOString();
+    const meta = (actorId: string, actorRole: string) => ({ actorId, actorRole, occurredAt: at });
+    await h.store.append('call-a2', [
+      { type: 'CallDialAttempted', data: { callId: 'a2', phone: '+8613800139999', agentId: 'agent-east', direction: 'outbound', attempt: 1, at, compliance: { allowed: true, reasons: [] } }, metadata: meta('dialer', 'system') },
+      { type: 'CallMonitored', data: { callId: 'a2', supervisorId: 'sup-east', mode: 'listen', at }, metadata: meta('sup-east', 'supervisor') },
+      { type: 'CallDispositioned', data: { callId: 'a2', disposition: 'sale', at }, metadata: meta('agent-east', 'agent') },
+      { type: 'CallDispositioned', data: { callId: 'a2', disposition: 'sale', at }, metadata: meta('agent-east', 'agent') },
+    ]);
+    const r = await h.gql('{ history(stream: "call-a2") { events { type actor { id displayName role } } } }', {}, await h.token('auditor'));
+    expect(r.errors).toBeUndefined();
+    expect(r.data.history.events.map((e: any) => e.actor)).toEqual([
+      null,
+      { id: 'sup-east', displayName: 'sup-east', role: 'SUPERVISOR' },
+      { id: 'agent-east', displayName: 'agent-east', role: 'AGENT' },
+      { id: 'agent-east', displayName: 'agent-east', role: 'AGENT' },
+    ]);
+  });
+
   it('lets people read only the streams of their scope', async () => {
     expect(code(await h.gql(HISTORY, { s: 'call-a1' }, await h.token('agent-west')))).toBe('FORBIDDEN');
     expect(code(await h.gql(HISTORY, { s: 'call-a1' }, await h.token('sup-west')))).toBe('FORBIDDEN');

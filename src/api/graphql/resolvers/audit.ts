@@ -4,9 +4,11 @@ import { toE164 } from '../../../domain/phone/normalize.ts';
 import { DomainError } from '../../../domain/decider.ts';
 import type { RecordedEvent } from '../../../eventstore/types.ts';
 import { verifyAll, verifyStream } from '../../../eventstore/verify.ts';
+import { usersByIds } from '../../auth/identity.ts';
 import { departmentInScope, inScope } from '../../auth/principal.ts';
 import type { ApiContext } from '../context.ts';
 import { badInput, forbidden } from '../errors.ts';
+import { roleOut } from '../results.ts';
 
 interface AsOf {
   at?: string | null;
@@ -175,3 +177,25 @@ async function buildEvidence(ctx: ApiContext, phone: string, asOf?: AsOf) {
     note: 'Every event carries its hash and the hash of the event before it in its stream; verify(stream) re-checks the chain.',
   };
 }
+
+/**
+ * RecordedEvent.actor: the person in metadata.actorId, so the auditor reads names, not ids. One users
+ * query per page of events (mercurius loader); the system, the switch and bots are no user (null).
+ */
+export const auditLoaders = {
+  RecordedEvent: {
+    actor: async (queries: { obj: RecordedEvent }[], ctx: ApiContext) => {
+      const idOf = (e: RecordedEvent) => {
+        const id = (e.metadata as Record<string, unknown> | undefined)?.actorId;
+        return typeof id === 'string' && id ? id : undefined;
+      };
+      const ids = [...new Set(queries.map((q) => idOf(q.obj)).filter((x): x is string => !!x))];
+      const rows = ids.length ? await usersByIds(ctx.pool, ids) : [];
+      const by = new Map(rows.filter((r) => r).map((r) => [r!.user_id, r!]));
+      return queries.map((q) => {
+        const u = by.get(idOf(q.obj) ?? '');
+        return u ? { id: u.user_id, username: u.username, displayName: u.display_name, role: roleOut(u.role), departmentId: u.department_id, teamId: u.team_id, disabled: u.disabled } : null;
+      });
+    },
+  },
+};
