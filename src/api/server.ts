@@ -19,7 +19,7 @@ import { apiError } from './graphql/errors.ts';
 import { guardResolvers } from './graphql/guard.ts';
 import { costLimitRule } from './graphql/limits.ts';
 import { PERMISSIONS } from './graphql/permissions.ts';
-import { auditResolvers } from './graphql/resolvers/audit.ts';
+import { auditLoaders, auditResolvers } from './graphql/resolvers/audit.ts';
 import { callResolvers } from './graphql/resolvers/calls.ts';
 import { commandResolvers } from './graphql/resolvers/commands.ts';
 import { identityLoaders, identityResolvers, identityTypes } from './graphql/resolvers/identity.ts';
@@ -178,7 +178,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(mercurius, {
     schema: sdl,
     resolvers: { ...resolvers, ...identityTypes, RecordingAccess: auditResolvers.RecordingAccess, Recording: recordingResolvers.Recording, ImportJob: importApi.ImportJob, ...scalars } as any,
-    loaders: { ...readModelLoaders, ...identityLoaders, Order: { ...readModelLoaders.Order, ...consoleLoaders.Order } } as any,
+    loaders: { ...readModelLoaders, ...identityLoaders, ...auditLoaders, Order: { ...readModelLoaders.Order, ...consoleLoaders.Order } } as any,
     graphiql: !config.production,
     queryDepth: deps.queryDepth ?? 10,
     validationRules: [costLimitRule(deps.maxQueryCost ?? 20_000)],
