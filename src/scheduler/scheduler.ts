@@ -61,15 +61,16 @@ export class Scheduler {
 
   /** Rebuild the pending set from the event store (at start and after a restart). */
   async load(): Promise<number> {
-    const events = [];
+    // Folded page by page: memory holds the pending timers, not every timer the floor ever set.
+    const pending = new Map<string, PendingTimer>();
     let after = 0;
     for (;;) {
       const page = await this.store.readAll({ after, maxCount: 5000, filter: { streamPrefix: `${TIMER_CATEGORY}-`, eventTypes: TIMER_EVENT_TYPES } });
-      events.push(...page);
+      foldTimers(page, pending);
       if (page.length < 5000) break;
       after = page[page.length - 1].position;
     }
-    this.pending = foldTimers(events);
+    this.pending = pending;
     return this.pending.size;
   }
 

@@ -54,8 +54,7 @@ export interface PendingTimer extends TimerScheduledData {
 }
 
 /** Fold timer events into the pending set. */
-export function foldTimers(events: Array<{ type: string; data: Record<string, unknown> }>): Map<string, PendingTimer> {
-  const pending = new Map<string, PendingTimer>();
+export function foldTimers(events: Array<{ type: string; data: Record<string, unknown> }>, pending = new Map<string, PendingTimer>()): Map<string, PendingTimer> {
   for (const e of events) {
     const id = e.data.timerId as string;
     if (e.type === 'TimerScheduled') {
