@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IvrMenu } from '../../src/domain/ivr/events.ts';
 import type { Inbound } from '../../src/inbound/startInbound.ts';
-import { recover } from '../../src/telephony/recovery/reconcile.ts';
+import { recover, VANISHED } from '../../src/telephony/recovery/reconcile.ts';
 import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
 import { callEvents, callerInMenu, heardPrompts, ivrTimers, publish, rootMenu, startIvr, untilEvent, waitingForKey } from './ivrSupport.ts';
 
@@ -129,6 +129,19 @@ describe('IVR menu on the call session', () => {
     await floor.server.idle();
     expect(inbound.ivr.inMenu()).toBe(0);
     expect(ivrTimers(floor, id)).toEqual([]);
+  });
+
+  it('a caller lost with the switch (restart, no hangup heard) is ended as vanished, with no timer or state left', async () => {
+    await publish(floor, menuId, rootMenu(queues));
+    inbound = await startIvr(floor, menuId);
+    const id = await callerInMenu(floor);
+    await waitingForKey(floor, id, 1);
+    floor.sim.restart();
+    const events = await untilEvent(floor, id, 'CallEnded', 1);
+    expect(events.find((e) => e.type === 'CallEnded')?.data).toMatchObject({ cause: VANISHED, hangupBy: 'system' });
+    expect(events.map((e) => e.type)).not.toContain('CallAbandoned');
+    expect(ivrTimers(floor, id)).toEqual([]);
+    expect(inbound.ivr.inMenu()).toBe(0);
   });
 
   it('a menu that was never published sends the caller to the default queue, saying why', async () => {

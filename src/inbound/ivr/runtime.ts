@@ -14,7 +14,8 @@ import { ivrStep, type IvrCallEvent, type IvrInput } from '../../domain/ivr/call
 import type { IvrMenu, IvrNode, IvrTarget } from '../../domain/ivr/events.ts';
 import { deterministicUuid } from '../../eventstore/ids.ts';
 import type { PendingTimer } from '../../scheduler/timers.ts';
-import type { TelephonyFact } from '../../telephony/esl/facts.ts';
+import type { LiveChannel, TelephonyFact } from '../../telephony/esl/facts.ts';
+import { VANISHED } from '../../telephony/recovery/reconcile.ts';
 import type { MediaServer } from '../../telephony/session/mediaServer.ts';
 import type { IvrMenus } from './menus.ts';
 
@@ -69,15 +70,28 @@ export class IvrRuntime {
     }
   };
 
+  /** After an ESL reconnect: callers whose channel the switch no longer has are gone (we missed their hangup). */
+  private readonly onReady = ({ reconnect, channels }: { reconnect: boolean; channels: LiveChannel[] }) => {
+    if (!reconnect) return;
+    const live = new Set(channels.map((c) => c.callId));
+    void this.server
+      .enqueue(async () => {
+        for (const call of [...this.calls.values()]) if (!live.has(call.callId)) await this.vanished(call);
+      })
+      .catch((e) => this.server.onError(e));
+  };
+
   constructor(server: MediaServer, options: IvrRuntimeOptions) {
     this.server = server;
     this.options = options;
     server.esl.on('fact', this.onFact);
+    server.esl.on('ready', this.onReady);
     server.scheduler.handleKinds([IVR_TIMER], (t) => server.enqueue(() => this.timedOut(t)));
   }
 
   stop(): void {
     this.server.esl.off('fact', this.onFact);
+    this.server.esl.off('ready', this.onReady);
   }
 
   /** Callers in a menu right now. */
@@ -183,9 +197,19 @@ export class IvrRuntime {
     try {
       await this.server.esl.execute(call.callId, 'playback', promptOf(call.node, this.options.promptsDir), false);
     } catch {
-      // The channel is gone; its hangup fact (or nothing, if it was lost) ends the IVR. No timer is left.
       call.playing--;
+      // Normally the hangup fact follows and ends the IVR; a channel the switch no longer has ends it now.
+      if (!(await this.server.calls.exists(call.callId).catch(() => true))) await this.vanished(call);
     }
+  }
+
+  /** The switch lost the call without our hearing its hangup: end it, leaving no timer and no state. */
+  private async vanished(call: InIvr): Promise<void> {
+    if (this.calls.get(call.callId) !== call) return;
+    this.calls.delete(call.callId);
+    await this.cancelTimer(call, 'call vanished');
+    await this.server.recorder.call(call.callId, { type: 'HANGUP', cause: VANISHED, hangupBy: 'system' });
+    this.server.recorder.forget(callStreamId(call.callId));
   }
 
   private async waitForInput(call: InIvr): Promise<void> {
