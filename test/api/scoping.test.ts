@@ -18,9 +18,10 @@ import { startServer, type Harness } from './harness.ts';
 const N = 5;
 const ROLES = ['agent-east', 'sup-west', 'auditor', 'admin'] as const;
 type Role = (typeof ROLES)[number];
-type Side = 'east' | 'west';
-const SEES: Record<Role, Side[]> = { 'agent-east': ['east'], 'sup-west': ['west'], auditor: ['east', 'west'], admin: ['east', 'west'] };
-const AGENT: Record<Side, string> = { east: 'agent-east', west: 'agent-west' };
+/** Whose a row is: a department's, or the organisation's (no department: admins, auditors). */
+type Side = 'east' | 'west' | 'org';
+const SEES: Record<Role, Side[]> = { 'agent-east': ['east'], 'sup-west': ['west'], auditor: ['east', 'west', 'org'], admin: ['east', 'west', 'org'] };
+const AGENT = { east: 'agent-east', west: 'agent-west' } as const;
 const phone = (side: Side, i: number) => `+86${side === 'east' ? '13800138' : '13900139'}${String(300 + i)}`;
 const callId = (side: Side, i: number) => `sc-${side}-${i}`;
 
@@ -30,20 +31,50 @@ interface Resource {
   select: string;
   id: (node: any) => string;
   rows: (side: Side) => string[];
+  /** Roles refused the field outright (FORBIDDEN), rather than given an empty scope. */
+  forbidden?: Role[];
+  /** What each role gets, where it is not the rows of the sides it sees. */
+  expected?: Record<Role, string[]>;
 }
 
 const range = (f: (i: number) => string) => Array.from({ length: N }, (_, i) => f(i + 1));
+const perSide = (f: (side: 'east' | 'west', i: number) => string) => (side: Side) => (side === 'org' ? [] : range((i) => f(side, i)));
+/** Connections: walked two rows at a time. */
 const RESOURCES: Resource[] = [
-  { field: 'calls', select: 'id', id: (n) => n.id, rows: (s) => range((i) => callId(s, i)) },
-  { field: 'recordings', select: 'id', id: (n) => n.id, rows: (s) => range((i) => `rec-${callId(s, i)}`) },
-  { field: 'orders', select: 'customerPhone', id: (n) => n.customerPhone, rows: (s) => range((i) => phone(s, i)) },
-  { field: 'leads', select: 'phone', id: (n) => n.phone, rows: (s) => range((i) => phone(s, i)) },
-  { field: 'callbacks', select: 'lead { phone }', id: (n) => n.lead.phone, rows: (s) => range((i) => phone(s, i)) },
-  { field: 'campaigns', select: 'id', id: (n) => n.id, rows: (s) => range((i) => `sc-camp-${s}-${i}`) },
+  { field: 'calls', select: 'id', id: (n) => n.id, rows: perSide((s, i) => callId(s, i)) },
+  { field: 'recordings', select: 'id', id: (n) => n.id, rows: perSide((s, i) => `rec-${callId(s, i)}`) },
+  { field: 'orders', select: 'customerPhone', id: (n) => n.customerPhone, rows: perSide(phone) },
+  { field: 'leads', select: 'phone', id: (n) => n.phone, rows: perSide(phone) },
+  { field: 'callbacks', select: 'lead { phone }', id: (n) => n.lead.phone, rows: perSide(phone) },
+  { field: 'campaigns', select: 'id', id: (n) => n.id, rows: perSide((s, i) => `sc-camp-${s}-${i}`) },
+  {
+    field: 'users',
+    select: 'id',
+    id: (n) => n.id,
+    // east-sh is under east: its people are east's.
+    rows: (s) => ({ east: ['sup-east', 'tl-east', 'qa-east', 'agent-east', 'agent-east-2', 'agent-sh'], west: ['sup-west', 'agent-west'], org: ['admin', 'auditor'] })[s],
+    forbidden: ['agent-east'],
+  },
+];
+/** Plain lists (no paging). */
+const START = Date.now();
+const FROM = new Date(START - 86_400_000).toISOString();
+const TO = new Date(START + 86_400_000).toISOString();
+const LISTS: Resource[] = [
+  {
+    field: 'agentStates',
+    select: 'agent { id }',
+    id: (n) => n.agent.id,
+    rows: () => [],
+    // Everyone on the floor (agents and team leaders); an agent sees only themselves.
+    expected: { 'agent-east': ['agent-east'], 'sup-west': ['agent-west'], auditor: ['agent-east', 'agent-east-2', 'agent-sh', 'agent-west', 'tl-east'], admin: ['agent-east', 'agent-east-2', 'agent-sh', 'agent-west', 'tl-east'] },
+  },
+  { field: 'agentRanking', args: `from: "${FROM}", to: "${TO}"`, select: 'agent { id }', id: (n) => n.agent.id, rows: (s) => (s === 'org' ? [] : [AGENT[s]]), forbidden: ['agent-east'] },
+  // An agent's scope is their own department; a supervisor's includes the departments under theirs.
+  { field: 'departments', select: 'id', id: (n) => n.id, rows: (s) => ({ east: ['east'], west: ['west'], org: ['east-sh'] })[s] },
 ];
 
 let h: Harness;
-const now = Date.now();
 
 beforeAll(async () => {
   h = await startServer(({ pool, store }) => ({ readModels: projectionReadModels(pool, store) }), 'api_scoping');
@@ -58,9 +89,10 @@ beforeAll(async () => {
       const agent = AGENT[side];
       const meta = { now: new Date().toISOString(), actorRole: 'system' };
       await handleCommand(h.store, leadDecider, p, { type: 'ImportLead', data: { phone: p, source: 'file', departmentId: side }, meta } as LeadCommand);
+      if (i === 1) await must(`mutation { agentLogin(extension: "${side === 'east' ? 1001 : 2001}") { position } }`, {}, agent);
       await must('mutation($l: ID!) { claimLead(leadId: $l) { position } }', { l: p }, agent);
       // Interleaved: east i, west i, east i+1, ... (newest first puts west 5 ahead of east 5).
-      const at = new Date(now - 3_600_000 + (2 * i + (side === 'west' ? 1 : 0)) * 60_000).toISOString();
+      const at = new Date(START - 3_600_000 + (2 * i + (side === 'west' ? 1 : 0)) * 60_000).toISOString();
       const id = callId(side, i);
       await h.store.append(`call-${id}`, [
         { type: 'CallDialAttempted', data: { callId: id, phone: p, agentId: agent, direction: 'outbound', attempt: 1, at, compliance: { allowed: true, reasons: [], inputs: {} } } },
@@ -72,7 +104,7 @@ beforeAll(async () => {
       ]);
       await must('mutation($l: ID!, $c: ID!) { placeOrder(leadId: $l, callId: $c, lines: [{ sku: "tea-1", name: "龙井", quantity: 1, unitPrice: 100 }]) { position } }', { l: p, c: id }, agent);
       // Private callbacks for the first three leads, callbacks for anyone of the campaign for the rest.
-      const due = new Date(now + 3_600_000 + (2 * i + (side === 'west' ? 1 : 0)) * 60_000).toISOString();
+      const due = new Date(START + 3_600_000 + (2 * i + (side === 'west' ? 1 : 0)) * 60_000).toISOString();
       await must(`mutation($l: ID!, $d: DateTime!) { scheduleCallback(leadId: $l, dueAt: $d, scope: ${i <= 3 ? 'AGENT' : 'ANYONE'}) { position } }`, { l: p, d: due }, agent);
       await must(`mutation { createCampaign(id: "sc-camp-${side}-${i}", input: { name: "活动 ${side} ${i}", dialMode: PREVIEW, departmentId: "${side}" }) { position } }`, {}, `sup-${side}`);
     }
@@ -83,6 +115,13 @@ beforeAll(async () => {
   for (let i = 0; i < 100 && (await recordings()) !== 2 * N; i++) await new Promise((r) => setTimeout(r, 100));
 }, 120_000);
 afterAll(() => h?.close());
+
+/** The error code a refused query answers with. */
+async function refusal(user: Role, query: string): Promise<string | undefined> {
+  const res = await h.gql(query, {}, await h.token(user));
+  expect(res.data?.[Object.keys(res.data ?? {})[0]] ?? null).toBeNull();
+  return res.errors?.[0]?.extensions?.code;
+}
 
 /** Every row a user gets by walking the connection two at a time, checking each page is full while more follow. */
 async function walk(user: Role, r: Resource): Promise<string[]> {
@@ -104,10 +143,21 @@ async function walk(user: Role, r: Resource): Promise<string[]> {
 describe('department and role scoping of the query fields', () => {
   for (const r of RESOURCES)
     for (const user of ROLES)
-      it(`${r.field} for ${user}: only ${SEES[user].join(' and ')} rows, full pages`, async () => {
+      it(`${r.field} for ${user}: ${r.forbidden?.includes(user) ? 'refused' : `only ${SEES[user].join(', ')} rows, full pages`}`, async () => {
+        if (r.forbidden?.includes(user)) return expect(await refusal(user, `{ ${r.field}(first: 2) { nodes { ${r.select} } } }`)).toBe('FORBIDDEN');
         const rows = await walk(user, r);
         expect(new Set(rows).size, 'a row came twice').toBe(rows.length);
         expect(rows.sort()).toEqual(SEES[user].flatMap(r.rows).sort());
+      });
+
+  for (const r of LISTS)
+    for (const user of ROLES)
+      it(`${r.field} for ${user}: ${r.forbidden?.includes(user) ? 'refused' : `only ${SEES[user].join(', ')} rows`}`, async () => {
+        const query = `{ ${r.field}${r.args ? `(${r.args})` : ''} { ${r.select} } }`;
+        if (r.forbidden?.includes(user)) return expect(await refusal(user, query)).toBe('FORBIDDEN');
+        const res = await h.gql(query, {}, await h.token(user));
+        expect(res.errors, `${user} ${r.field}`).toBeUndefined();
+        expect(res.data[r.field].map(r.id).sort()).toEqual((r.expected?.[user] ?? SEES[user].flatMap(r.rows)).sort());
       });
 
   it('answers single-row fields only inside the scope', async () => {
