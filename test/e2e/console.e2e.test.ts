@@ -127,6 +127,11 @@ describe('console journeys (scenario API)', () => {
     await timeline.getByText('订单 ¥398.00').waitFor();
     expect(await timeline.textContent()).toContain('结果 成交');
     expect(await page.getByTestId('raw-events').textContent()).toContain('LeadOrderPlaced');
+    // Who did it, by name: the agent placed the order, the admin imported the lead.
+    const orderRow = page.getByTestId('raw-events').locator('tr', { hasText: 'LeadOrderPlaced' });
+    expect(await orderRow.textContent()).toContain('王丽');
+    expect(await orderRow.textContent()).not.toContain('u-agent');
+    expect(await page.getByTestId('raw-events').locator('tr', { hasText: 'LeadImported' }).textContent()).toContain('管理员孙');
     await page.getByRole('button', { name: '校验哈希链' }).click();
     await expect.poll(() => page.getByTestId('verify-result').textContent()).toMatch(/校验通过：\d+ 个事件完整/);
     await screenshot(page, 'auditor-timeline');

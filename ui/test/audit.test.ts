@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Audit } from '../src/lib/audit.svelte.ts';
+import { actorLabel, Audit, type RawEvent } from '../src/lib/audit.svelte.ts';
 import { buildTimeline } from '../src/lib/timeline.ts';
 import { FakeApi } from './fakeApi.ts';
 import { knownCustomer } from './fixtures.ts';
@@ -13,13 +13,14 @@ describe('auditor timeline', () => {
   it('replays a number as of an instant: customer, the lead stream, and verification of that stream', async () => {
     const api = new FakeApi()
       .on('Customer', () => ({ customer: knownCustomer() }))
-      .on('History', (v) => ({ history: { streamId: v.stream, version: 1, events: [{ streamId: v.stream, revision: 1, position: 3, type: 'LeadImported', data: {}, metadata: { actorId: 'u9' }, recordedAt: '2026-02-20T01:00:00Z', hash: 'abc' }] } }))
+      .on('History', (v) => ({ history: { streamId: v.stream, version: 1, events: [{ streamId: v.stream, revision: 1, position: 3, type: 'LeadImported', data: {}, metadata: { actorId: 'u9' }, actor: { id: 'u9', displayName: '管理员孙' }, recordedAt: '2026-02-20T01:00:00Z', hash: 'abc' }] } }))
       .on('Verify', (v) => ({ verify: { ok: true, checked: 1, scope: v.stream, summary: 'ok', problem: null } }));
     const audit = new Audit(api);
     await audit.show('138 0013 8000', '', '2026-03-01T02:01:00.000Z');
     expect(api.named('Customer')[0].variables).toEqual({ phone: '138 0013 8000', asOf: { at: '2026-03-01T02:01:00.000Z' } });
     expect(api.named('History')[0].variables).toEqual({ stream: 'lead-lead-1', asOf: { at: '2026-03-01T02:01:00.000Z' } });
     expect(audit.timeline.length).toBe(6);
+    expect(actorLabel(audit.events[0])).toBe('管理员孙');
     await audit.verify(audit.events[0].streamId);
     expect(audit.verification).toMatchObject({ ok: true, scope: 'lead-lead-1' });
   });
@@ -55,5 +56,13 @@ describe('auditor timeline', () => {
     const text = await audit.evidence();
     expect(JSON.parse(text!)).toEqual({ phone: '+8613800138000', calls: [] });
     expect(api.named('Evidence')[0].variables).toEqual({ phone: '+8613800138000', asOf: { at: '2026-03-01T02:01:00.000Z' } });
+  });
+});
+
+describe('raw events', () => {
+  it('name the person who acted, and keep the recorded id for the system or a bot', () => {
+    const ev = (actorId: string, actor: RawEvent['actor']): RawEvent => ({ streamId: 's', revision: 1, position: 1, type: 'X', data: {}, metadata: { actorId }, actor, recordedAt: '', hash: '' });
+    expect(actorLabel(ev('u-agent', { id: 'u-agent', displayName: '王丽' }))).toBe('王丽');
+    expect(actorLabel(ev('dialer', null))).toBe('dialer');
   });
 });

@@ -60,7 +60,8 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
       callReceipts: ({ callId }) => ({ callId, routing: [], compliance: [{ position: 101, at: new Date().toISOString(), check: 'dnc', passed: true, details: {} }] }),
       history: ({ stream }, ctx) => {
         need(ctx, 'AUDITOR', 'ADMIN', 'SUPERVISOR');
-        const events = s.events.filter((e) => e.streamId === stream);
+        // Each event names its actor, as the real API does from metadata.actorId (null for the system or a bot).
+        const events = s.events.filter((e) => e.streamId === stream).map((e) => ({ ...e, actor: s.users.find((u) => u.id === e.metadata.actorId) ?? null }));
         return { streamId: stream, events, version: events.length };
       },
       verify: ({ stream }, ctx) => (need(ctx, 'AUDITOR', 'ADMIN'), { ok: true, checked: s.events.filter((e) => !stream || e.streamId === stream).length, scope: stream ?? 'all', problem: null, summary: 'ok' }),

@@ -10,6 +10,8 @@ export interface RawEvent {
   type: string;
   data: unknown;
   metadata: Record<string, unknown>;
+  /** The person who did it; null for the system, the switch or a bot. */
+  actor: { id: string; displayName: string } | null;
   recordedAt: string;
   hash: string;
 }
@@ -23,12 +25,17 @@ export interface VerifyReport {
 }
 
 const HISTORY = `query History($stream: String!, $asOf: AsOf) { history(stream: $stream, asOf: $asOf) {
-  streamId version events { streamId revision position type data metadata recordedAt hash } } }`;
+  streamId version events { streamId revision position type data metadata actor { id displayName } recordedAt hash } } }`;
 const CALL = `query Call($id: ID!, $asOf: AsOf) { call(id: $id, asOf: $asOf) { id phone } }`;
 const RECEIPTS = `query Receipts($id: ID!) { callReceipts(callId: $id) {
   routing { position at decision details } compliance { position at check passed details } } }`;
 const VERIFY = `query Verify($stream: String) { verify(stream: $stream) { ok checked scope summary problem { kind streamId revision } } }`;
 const EVIDENCE = `query Evidence($phone: String!, $asOf: AsOf) { evidenceBundle(phone: $phone, asOf: $asOf) }`;
+
+/** Who did it, for the raw events table: the person's name, else the id as recorded (system, dialer...). */
+export function actorLabel(e: RawEvent): string {
+  return e.actor?.displayName ?? String(e.metadata.actorId ?? '');
+}
 
 /** The auditor's replay: a number's (or call's) history as of any instant, plus chain verification. */
 export class Audit {
