@@ -1,19 +1,37 @@
 /**
  * Dialer pacing benchmark: discrete-event simulation of an outbound floor in virtual time, through the
  * real pacer code.  npm run bench:dialer -- [--json] [--floor FILE ...] [--shifts N] [--seeds N]
+ *   [--callstream '{"marginSd":0.3}'] [--no-baselines]   (pacer experiments; the figures of record use neither)
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { compareOnFloor, summarizeSeeds, type FloorReport } from '../src/dialer/simulation/compare.ts';
 import { parseFloor, referenceFloor, type Floor } from '../src/dialer/simulation/floor.ts';
+import type { PredictiveOptions } from '../src/dialer/pacing/index.ts';
 
 const program = new Command()
   .option('--json', 'print JSON only')
   .option('--floor <file...>', 'floor JSON files (default: the reference floor)')
   .option('--shifts <n>', 'override the number of shifts, for quick runs')
   .option('--seeds <n>', 'run each floor with N seeds (seed, seed+1, ...) and report mean and worst')
+  .option('--callstream <json>', 'options for the callstream pacer (PredictiveOptions as JSON), for experiments')
+  .option('--no-baselines', 'run only the callstream pacer (no tuned baselines): quick experiments')
   .parse(process.argv.filter((a) => a !== '--'));
-const opts = program.opts<{ json?: boolean; floor?: string[]; shifts?: string; seeds?: string }>();
+const opts = program.opts<{ json?: boolean; floor?: string[]; shifts?: string; seeds?: string; callstream?: string; baselines: boolean }>();
+
+const PREDICTIVE_OPTIONS = [
+  'abandonTarget', 'connectWithinSec', 'windowHours', 'marginSd', 'amdFalsePositiveRate', 'maxRingingPerAgent', 'futureDials',
+  'budgetGain', 'levelLearning', 'memoryAnswers', 'initialThreshold', 'displacement', 'skew',
+];
+
+function callstreamOptions(json: string | undefined): PredictiveOptions | undefined {
+  if (json === undefined) return undefined;
+  const raw: unknown = JSON.parse(json);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('--callstream must be a JSON object');
+  const unknown = Object.keys(raw).filter((k) => !PREDICTIVE_OPTIONS.includes(k));
+  if (unknown.length) throw new Error(`--callstream: unknown option ${unknown.join(', ')} (known: ${PREDICTIVE_OPTIONS.join(', ')})`);
+  return raw as PredictiveOptions;
+}
 
 function loadFloor(file: string): Floor {
   let raw: unknown;
@@ -58,6 +76,7 @@ try {
   const floors = opts.floor?.length ? opts.floor.map(loadFloor) : [referenceFloor];
   const shifts = positive('shifts', opts.shifts);
   const seeds = positive('seeds', opts.seeds) ?? 1;
+  const compare = { callstream: callstreamOptions(opts.callstream), baselines: opts.baselines };
   const reports = [];
   const seedSummaries = [];
   for (const floor of floors) {
@@ -65,11 +84,13 @@ try {
     for (let i = 0; i < seeds; i++) {
       const seed = floor.seed + i;
       const started = performance.now();
-      const report = compareOnFloor({ ...floor, seed }, shifts ?? floor.shifts);
+      const report = compareOnFloor({ ...floor, seed }, shifts ?? floor.shifts, compare);
       const seconds = (performance.now() - started) / 1000;
       const cs = report.pacers.callstream;
-      const best = Math.max(report.pacers.vicidialRatio.occupancy, report.pacers.boostFactor.occupancy, report.pacers.progressive.occupancy);
-      reports.push({ ...report, seed, seconds, callstreamAhead: cs.occupancy > best && cs.abandonRateUpper95 <= 0.03 });
+      const baselines = Object.entries(report.pacers).filter(([name]) => name !== 'callstream');
+      const best = Math.max(...baselines.map(([, s]) => s.occupancy));
+      const ahead = baselines.length ? { callstreamAhead: cs.occupancy > best && cs.abandonRateUpper95 <= 0.03 } : {};
+      reports.push({ ...report, seed, seconds, ...ahead });
       perSeed.push(report);
       if (!opts.json) printTable({ ...report, seed }, seconds);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareOnFloor, summarizeSeeds } from '../../src/dialer/simulation/compare.ts';
+import { compareOnFloor, runPacer, summarizeSeeds } from '../../src/dialer/simulation/compare.ts';
 import { referenceFloor } from '../../src/dialer/simulation/floor.ts';
 import { simulateShift } from '../../src/dialer/simulation/simulate.ts';
 
@@ -26,5 +26,14 @@ describe('dialer benchmark over several seeds', () => {
       expect(s.occupancyMean).toBeCloseTo(occ.reduce((x, y) => x + y, 0) / 3, 12);
       expect(s.occupancyWorst).toBeLessThanOrEqual(s.occupancyMean);
     }
+  });
+
+  it('runs the callstream pacer alone with experiment options: no baselines, and the options reach the pacer', () => {
+    const floor = { ...referenceFloor, shiftHours: 2, shifts: 2 };
+    const plain = compareOnFloor(floor, 2, { baselines: false });
+    const loose = compareOnFloor(floor, 2, { baselines: false, callstream: { abandonTarget: 0.12 } });
+    expect(Object.keys(plain.pacers)).toEqual(['callstream']);
+    expect(plain.pacers.callstream).toEqual(runPacer(floor, { mode: 'callstream' }, 2));
+    expect(loose.pacers.callstream.abandonRate).toBeGreaterThan(plain.pacers.callstream.abandonRate + 0.03);
   });
 });

@@ -1,4 +1,4 @@
-import type { PacerSpec } from '../pacing/index.ts';
+import type { PacerSpec, PredictiveOptions } from '../pacing/index.ts';
 import type { Floor } from './floor.ts';
 import { simulateShift } from './simulate.ts';
 import { summarize, type Summary } from './summary.ts';
@@ -50,18 +50,26 @@ export interface FloorReport {
   pacers: Record<string, Summary & { ratio?: number }>;
 }
 
-export function compareOnFloor(floor: Floor, shifts = floor.shifts): FloorReport {
+export interface CompareOptions {
+  /** Options for the callstream pacer, for experiments (default: its own defaults, as the live dialer runs it). */
+  callstream?: PredictiveOptions;
+  /** Run and tune the baselines too (default true); off gives quick callstream-only runs. */
+  baselines?: boolean;
+}
+
+export function compareOnFloor(floor: Floor, shifts = floor.shifts, options: CompareOptions = {}): FloorReport {
+  const callstream = runPacer(floor, { mode: 'callstream', ...options.callstream }, shifts);
+  const report = { floor: floor.name ?? 'unnamed', agents: floor.agents, shifts };
+  if (options.baselines === false) return { ...report, pacers: { callstream } };
   const ratio = tuneRatio(floor, 'vicidialRatio', shifts);
   const boost = tuneRatio(floor, 'boostFactor', shifts);
   return {
-    floor: floor.name ?? 'unnamed',
-    agents: floor.agents,
-    shifts,
+    ...report,
     pacers: {
       progressive: runPacer(floor, { mode: 'progressive' }, shifts),
       vicidialRatio: { ...ratio.summary, ratio: ratio.ratio },
       boostFactor: { ...boost.summary, ratio: boost.ratio },
-      callstream: runPacer(floor, { mode: 'callstream' }, shifts),
+      callstream,
     },
   };
 }
