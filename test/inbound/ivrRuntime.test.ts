@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { handleCommand } from '../../src/commands/handleCommand.ts';
+import { ivrDecider } from '../../src/domain/ivr/decider.ts';
 import type { IvrMenu } from '../../src/domain/ivr/events.ts';
 import type { Inbound } from '../../src/inbound/startInbound.ts';
 import { recover, VANISHED } from '../../src/telephony/recovery/reconcile.ts';
@@ -153,15 +155,19 @@ describe('IVR menu on the call session', () => {
     await until('no IVR state', () => inbound!.ivr.inMenu() === 0);
   });
 
-  it('a removed menu is absent for new callers: they go to the default queue, with the removal as reason', async () => {
+  it('a removed menu is absent for new callers: they go to the default queue, with the removal as reason; publishing it again brings it back', async () => {
     await publish(floor, menuId, rootMenu(queues));
     inbound = await startIvr(floor, menuId, queues.service);
-    // IvrMenuRemoved as the menu admin records it (helper D's removeIvrMenu).
-    await floor.store.append(`ivr-${menuId}`, [{ type: 'IvrMenuRemoved', data: { menuId, at: new Date(floor.clock.now()).toISOString(), version: 1, reason: 'line closed' } }], 'any');
+    await handleCommand(floor.store, ivrDecider, menuId, {
+      type: 'RemoveIvrMenu', data: { reason: '热线停用 line closed' }, meta: { now: new Date(floor.clock.now()).toISOString(), actorId: 'admin-1', actorRole: 'admin' },
+    });
     const id = floor.sim.inboundCall('13800138001', '+862180000009');
     const events = await untilEvent(floor, id, 'CallQueued');
     expect(events.map((e) => e.type)).not.toContain('IvrEntered');
     expect(events.find((e) => e.type === 'IvrUnavailable')?.data).toMatchObject({ reason: `IVR menu ${menuId} was removed`, fallback: { kind: 'queue', id: queues.service } });
+    await publish(floor, menuId, rootMenu(queues), 1);
+    const again = await callerInMenu(floor);
+    expect((await untilEvent(floor, again, 'IvrEntered')).find((e) => e.type === 'IvrEntered')?.data).toMatchObject({ menuId, version: 2 });
   });
 
   describe('a two-level menu', () => {
