@@ -11,7 +11,11 @@ export interface PredictiveOptions {
   connectWithinSec?: number;
   /** Hours the abandon rate is judged over (a shift or a day: 8); the margin for chance is sized to it. */
   windowHours?: number;
-  /** Standard deviations of chance kept under the target (default 0.6). */
+  /**
+   * Standard deviations of chance kept under the target (default 0.6). Spending the margin buys little:
+   * on the reference floor (seed 1) 0.6 gives 91.16 % occupancy at 2.74 % abandoned, 0 gives 91.24 % at
+   * 2.93 %, and -3 (over the target) 91.95 % at 3.74 %: about 0.8 point of occupancy per point of abandons.
+   */
   marginSd?: number;
   /** Declared AMD false-positive rate (humans hung up as machines), counted into the budget. */
   amdFalsePositiveRate?: number;
