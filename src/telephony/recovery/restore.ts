@@ -13,7 +13,7 @@ import type { MediaServer } from '../session/mediaServer.ts';
 const CALL_TYPES = [
   'CallDialAttempted', 'CallRinging', 'CallEarlyMedia', 'CallAnswered', 'CallQueued', 'CallBridged', 'CallHeld', 'CallResumed',
   'CallTransferred', 'CallAbandoned', 'CallEnded', 'CallRecordingStarted', 'CallRecordingStopped', 'CallRecordingUnverified',
-  'CallRecordingPaused', 'CallRecordingResumed',
+  'CallRecordingPaused', 'CallRecordingResumed', 'CallReceived', 'CallOverflowed',
 ];
 
 /** Calls still live at a restart began within this window; a call longer than two days is not restored. */
@@ -75,12 +75,17 @@ export async function restoreFromStore(server: MediaServer): Promise<{ calls: st
     if (callStatus(snap) === 'ended' || server.endpoints.has(callId)) continue;
     const dial = events.find((e) => e.type === 'CallDialAttempted')?.data as { campaignId?: string } | undefined;
     const queued = events.findLast((e) => e.type === 'CallQueued');
+    // An inbound caller keeps being routed by their queue (after an overflow: the queue they were sent to).
+    const received = events.find((e) => e.type === 'CallReceived');
+    const movedTo = events.findLast((e) => e.type === 'CallOverflowed')?.data.to as { kind: string; id?: string } | undefined;
     const ep = new CallEndpoint(callId, {
       campaignId: dial?.campaignId,
-      queueId: queued?.data.queueId as string | undefined,
+      queueId: (movedTo?.kind === 'queue' ? movedTo.id : undefined) ?? (queued?.data.queueId as string | undefined),
       connectRuleMs: queued?.data.connectRuleMs as number | undefined,
+      ...(received ? { inbound: true, phone: received.data.phone as string, priority: (queued?.data.priority as number | undefined) ?? 0 } : {}),
     }, snap);
     if (queued) ep.queuedAtMs = Date.parse(queued.metadata.occurredAt ?? queued.recordedAt);
+    if (movedTo?.kind === 'voicemail' || movedTo?.kind === 'callback') ep.leftQueue = movedTo.kind; // not routed to an agent again
     // The agent on the call, or the one reserved for it (only the agent's stream knows a reservation).
     const agentId = snap.context.agentId && ['bridged', 'held'].includes(callStatus(snap))
       ? snap.context.agentId
