@@ -127,7 +127,7 @@ export class MediaServer {
     const r = await this.recorder.call(ep.callId, event, {
       actor: opts.actor,
       commandId: opts.commandId,
-      extras: { connectRuleMs: ep.options.connectRuleMs ?? DEFAULT_CONNECT_RULE_MS, waitedMs: opts.waitedMs, by: opts.actor?.actorId },
+      extras: { connectRuleMs: ep.options.connectRuleMs ?? DEFAULT_CONNECT_RULE_MS, waitedMs: opts.waitedMs, by: opts.actor?.actorId, priority: ep.options.inbound ? ep.options.priority : undefined },
     });
     if (r instanceof DomainError) return r;
     ep.applyStored(r.events);
