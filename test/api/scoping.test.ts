@@ -14,6 +14,14 @@ import { startServer, type Harness } from './harness.ts';
 // The org (test/api/harness.ts): departments east (with east-sh under it) and west. Five of each kind of row
 // belong to agent-east (department east) and five to agent-west (department west), interleaved in time so
 // that any page taken before scoping mixes the two.
+//
+// Audit of the other root fields (2026-11-23), where their scope is applied:
+// - in SQL or over the whole list before paging: importJobs, qaScores, qaQueue, queues/queue, agentState;
+//   single rows through the same scope: call, lead, customer, campaign, order, user, department.
+// - by stream (mayReadStream): history, verify(stream), callReceipts, evidenceBundle.
+// - role only, no department: recordingAccesses (any supervisor/QA reads any recording's listeners), dnc
+//   (one global list), ivrMenus, prompts; subscriptions queueState (no check at all) and campaignProgress
+//   (any non-agent, any campaign). Those are listed in the report of this change, not fixed here.
 
 const N = 5;
 const ROLES = ['agent-east', 'sup-west', 'auditor', 'admin'] as const;
