@@ -146,6 +146,20 @@ describe('IVR menu on the call session', () => {
     expect(inbound.ivr.inMenu()).toBe(0);
   });
 
+  it('after an ESL reconnect a caller still in the menu hears the prompt again (a key or the prompt end may have been missed) and goes on', async () => {
+    await publish(floor, menuId, rootMenu(queues));
+    inbound = await startIvr(floor, menuId);
+    const id = await callerInMenu(floor);
+    await waitingForKey(floor, id, 1);
+    const [before] = ivrTimers(floor, id);
+    floor.sim.dropConnections('rst');
+    await heardPrompts(floor, id, 2);
+    expect(ivrTimers(floor, id).map((t) => t.timerId)).not.toContain(before.timerId);
+    floor.sim.injectDtmf(id, '1');
+    const events = await untilEvent(floor, id, 'CallQueued');
+    expect(events.find((e) => e.type === 'CallQueued')?.data).toMatchObject({ queueId: queues.sales });
+  });
+
   it('a menu that was never published sends the caller to the default queue, saying why', async () => {
     inbound = await startIvr(floor, menuId, queues.service);
     const id = floor.sim.inboundCall('13800138000', '+862180000009');

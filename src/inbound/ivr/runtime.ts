@@ -70,13 +70,25 @@ export class IvrRuntime {
     }
   };
 
-  /** After an ESL reconnect: callers whose channel the switch no longer has are gone (we missed their hangup). */
+  /**
+   * After an ESL reconnect: callers whose channel the switch no longer has are gone (we missed their hangup);
+   * the others may have pressed a key or finished their prompt while we were away, so they hear it again.
+   */
   private readonly onReady = ({ reconnect, channels }: { reconnect: boolean; channels: LiveChannel[] }) => {
     if (!reconnect) return;
     const live = new Set(channels.map((c) => c.callId));
     void this.server
       .enqueue(async () => {
-        for (const call of [...this.calls.values()]) if (!live.has(call.callId)) await this.vanished(call);
+        for (const call of [...this.calls.values()]) {
+          if (call.hangingUp) continue;
+          if (!live.has(call.callId)) {
+            await this.vanished(call);
+            continue;
+          }
+          await this.cancelTimer(call, 'replayed after a reconnect');
+          call.playing = 0;
+          await this.play(call);
+        }
       })
       .catch((e) => this.server.onError(e));
   };
