@@ -121,7 +121,8 @@ export type CallEnded = DomainEvent<
   Base & { cause: string; hangupBy?: 'caller' | 'callee' | 'agent' | 'system' }
 >;
 /** Answered by a human but no agent came in time: counts against the campaign's abandon rate. */
-export type CallAbandoned = DomainEvent<'CallAbandoned', Base & { waitedMs: number; reason: string }>;
+/** `message`: the recorded message played before the line was dropped (absent: the caller had already gone). */
+export type CallAbandoned = DomainEvent<'CallAbandoned', Base & { waitedMs: number; reason: string; message?: string }>;
 
 export type CallEvent =
   | CallDialAttempted

@@ -62,6 +62,8 @@ export interface CallDecideExtras {
   priority?: number;
   /** For ABANDON: how long the customer waited. */
   waitedMs?: number;
+  /** For ABANDON: the recorded message the customer hears before the line drops (regulators require one). */
+  message?: string;
   /** For TRANSFERRED. */
   mode?: 'blind' | 'attended';
   by?: string;
@@ -89,7 +91,7 @@ export function decideCall(snap: CallSnapshot, ev: CallMachineEvent, at: string,
     case 'UNHOLD': return [{ type: 'CallResumed', data: { ...base, by: extras.by } }];
     case 'TRANSFERRED':
       return [{ type: 'CallTransferred', data: { ...base, fromAgentId: snap.context.agentId, to: ev.to, mode: extras.mode ?? 'blind' } }];
-    case 'ABANDON': return [{ type: 'CallAbandoned', data: { ...base, waitedMs: extras.waitedMs ?? 0, reason: ev.reason } }];
+    case 'ABANDON': return [{ type: 'CallAbandoned', data: { ...base, waitedMs: extras.waitedMs ?? 0, reason: ev.reason, ...(extras.message ? { message: extras.message } : {}) } }];
     case 'HANGUP': return [{ type: 'CallEnded', data: { ...base, cause: ev.cause, hangupBy: ev.hangupBy } }];
   }
 }

@@ -4,6 +4,7 @@
  */
 import { DomainError } from '../../domain/decider.ts';
 import type { AgentMachineEvent } from '../../domain/machines/agentMachine.ts';
+import { DEFAULT_CONNECT_RULE_MS } from '../../domain/machines/callEvents.ts';
 import type { CallMachineEvent } from '../../domain/machines/callMachine.ts';
 import { timerIds, type PendingTimer } from '../../scheduler/timers.ts';
 import type { CallEndpoint } from './callEndpoint.ts';
@@ -34,11 +35,22 @@ export async function fireTimer(server: MediaServer, t: PendingTimer): Promise<s
   return r ? `refused: ${r.code}` : 'applied';
 }
 
-/** Connect rule: no agent in time. Record the abandon, release any reserved agent, hang up the customer. */
+/**
+ * The message a customer hears when no agent came in time (UK Ofcom and US TSR both require one: who called
+ * and that they will not be charged or sold to on this call). A sound file the switch can play.
+ */
+export const ABANDON_MESSAGE = 'callstream/abandoned-call-message.wav';
+/** The line drops after the message even if the switch never reports its end. */
+const ABANDON_MESSAGE_MAX_MS = 15_000;
+
+/** Connect rule: no agent in time. Record the abandon, release any reserved agent, play the message, hang up. */
 export async function abandon(server: MediaServer, ep: CallEndpoint): Promise<string> {
   const waitedMs = ep.queuedAtMs === undefined ? 0 : server.clock.now() - ep.queuedAtMs;
-  const r = await server.callEvent(ep, { type: 'ABANDON', reason: 'NO_AGENT_WITHIN_CONNECT_RULE' }, { waitedMs });
-  if (r) return `refused: ${r.code}`;
+  const r = await server.recorder.call(ep.callId, { type: 'ABANDON', reason: 'NO_AGENT_WITHIN_CONNECT_RULE' }, {
+    extras: { connectRuleMs: ep.options.connectRuleMs ?? DEFAULT_CONNECT_RULE_MS, waitedMs, message: ABANDON_MESSAGE },
+  });
+  if (r instanceof DomainError) return `refused: ${r.code}`;
+  ep.applyStored(r.events);
   if (ep.agentId) {
     const agentId = ep.agentId;
     await server.agentEvent(agentId, { type: 'RESERVATION_EXPIRED', callId: ep.callId });
@@ -48,7 +60,15 @@ export async function abandon(server: MediaServer, ep: CallEndpoint): Promise<st
     ep.agentLeg = undefined;
   }
   ep.hangupBy = 'system';
-  await server.calls.hangup(ep.callId).catch(() => {});
+  // Played outside the session's queue: the other calls' facts must not wait for this message to end.
+  const callId = ep.callId;
+  void (async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise((resolve) => (timer = setTimeout(resolve, ABANDON_MESSAGE_MAX_MS)));
+    await Promise.race([server.esl.execute(callId, 'playback', ABANDON_MESSAGE, true).catch(() => {}), timeout]);
+    clearTimeout(timer);
+    await server.calls.hangup(callId).catch(() => {});
+  })();
   return 'applied';
 }
 

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { agentStreamId } from '../../../src/domain/agent/streams.ts';
 import { callStreamId } from '../../../src/domain/call/streams.ts';
 import { agentLegId } from '../../../src/telephony/session/callEndpoint.ts';
+import { ABANDON_MESSAGE } from '../../../src/telephony/session/timerCommands.ts';
 import { openFloor, until, type Floor } from './harness.ts';
 
 let floor: Floor;
@@ -76,9 +77,14 @@ describe('call session against the simulator', () => {
     await until('ended', async () => (await floor.types(callStreamId(callId))).includes('CallEnded'));
     const events = await floor.events(callStreamId(callId));
     expect(events.map((e) => e.type)).toEqual(['CallRinging', 'CallAnswered', 'CallQueued', 'CallAbandoned', 'CallEnded']);
-    expect(events[3].data).toMatchObject({ reason: 'NO_AGENT_WITHIN_CONNECT_RULE', waitedMs: 2_000 });
+    expect(events[3].data).toMatchObject({ reason: 'NO_AGENT_WITHIN_CONNECT_RULE', waitedMs: 2_000, message: ABANDON_MESSAGE });
     expect(events[4].data).toMatchObject({ hangupBy: 'system' });
     await until('channel gone', () => !floor.sim.switch.channels.has(callId));
+    // The customer heard the recorded message to its end before the line dropped.
+    const mine = floor.facts.filter((f) => f.callId === callId).map((f) => f.kind);
+    expect(mine.indexOf('playback-stopped')).toBeGreaterThan(mine.indexOf('playback-started'));
+    expect(mine.indexOf('playback-started')).toBeGreaterThan(-1);
+    expect(mine.lastIndexOf('hung-up')).toBeGreaterThan(mine.indexOf('playback-stopped'));
   });
 
   it('an answering machine detected by AMD is never offered to an agent', async () => {
