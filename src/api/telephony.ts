@@ -14,7 +14,7 @@ export interface CallControlPort {
   monitor(callId: string, supervisorId: string, mode: 'listen' | 'whisper' | 'barge'): Promise<void>;
   stopMonitoring(callId: string, supervisorId: string): Promise<void>;
   /** Ends the agent's wrap-up now (the live agent machine owns wrap-up); refused unless the agent is in wrap-up. */
-  finishWrapUp?(agentId: string): Promise<void>;
+  finishWrapUp?(agentId: string, commandId?: string): Promise<void>;
   /** Answers the call offered to (ringing at) this agent from the console, if it is `callId` when given; resolves with its call id. */
   answer?(agentId: string, callId?: string): Promise<string>;
 }

@@ -87,12 +87,14 @@ export function callControlPort(o: CallControlPortOptions): Required<CallControl
       await media.calls.eavesdrop({ supervisorCallId: legId, supervisorDial: supervisorDial(supervisorId), targetCallId: ep.agentLeg, mode, tags: { campaignId: ep.options.campaignId } });
     },
     // The agent's own desk buttons act on the live agent machine, so the switch, the machine and the log agree.
-    finishWrapUp(agentId) {
+    finishWrapUp(agentId, commandId) {
       return media.enqueue(async () => {
         const status = media.agents.status(agentId);
+        // The same click again after it went through (a retry) is not an error.
+        if (status !== 'wrap-up' && commandId && (await store.readStream(`agent-${agentId}`)).some((e) => e.metadata.commandId === commandId)) return;
         if (status !== 'wrap-up') throw new DomainError('NOT_IN_WRAP_UP', `坐席不在话后整理中（当前：${status}）/ agent ${agentId} is ${status}, not in wrap-up`);
         const callId = media.agents.get(agentId)!.actor.getSnapshot().context.callId;
-        const r = await media.agentEvent(agentId, { type: 'WRAP_UP_DONE', callId }, { actor: { actorId: agentId, actorRole: 'agent' } });
+        const r = await media.agentEvent(agentId, { type: 'WRAP_UP_DONE', callId }, { actor: { actorId: agentId, actorRole: 'agent' }, commandId });
         if (r instanceof DomainError) throw r;
         if (callId) await media.scheduler.cancel(timerIds.wrapUpEnd(agentId, callId), 'agent finished wrap-up');
         await media.dispatch();
@@ -103,6 +105,8 @@ export function callControlPort(o: CallControlPortOptions): Required<CallControl
         const status = media.agents.status(agentId);
         const callId = media.agents.get(agentId)?.actor.getSnapshot().context.callId;
         const ep = callId ? media.endpoint(callId) : undefined;
+        // Answering again a call this agent already took (a retry) just names it.
+        if ((status === 'on-call' || status === 'held') && callId && ep?.agentId === agentId && (!expectedCallId || expectedCallId === callId)) return callId;
         const offered = (status === 'reserved' || status === 'ringing') && callId && ep?.agentLeg && ep.agentId === agentId;
         if (!offered || (expectedCallId && expectedCallId !== callId)) {
           throw new DomainError('NOTHING_OFFERED', `没有呼入分配给您（当前：${status}）/ no call is offered to agent ${agentId} (${status})`);

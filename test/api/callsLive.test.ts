@@ -59,6 +59,8 @@ describe('answerCall and finishWrapUp through the live session', () => {
     const answered = await h.gql(`mutation { answerCall(callId: "${callId}", commandId: "ans-1") { streamId } }`, {}, agent);
     expect(answered.errors).toBeUndefined();
     expect(answered.data.answerCall.streamId).toBe(`call-${callId}`);
+    // The same click again (a retry) names the call it already answered.
+    expect((await h.gql(`mutation { answerCall(callId: "${callId}", commandId: "ans-1") { streamId } }`, {}, agent)).data.answerCall.streamId).toBe(`call-${callId}`);
     await until('bridged in the log', async () => (await h.store.readStream(`call-${callId}`)).some((e) => e.type === 'CallBridged'));
 
     sim.remoteHangup(callId, 'NORMAL_CLEARING');
@@ -67,6 +69,9 @@ describe('answerCall and finishWrapUp through the live session', () => {
     const done = await h.gql('mutation { finishWrapUp(commandId: "wu-1") { streamId } }', {}, agent);
     expect(done.errors).toBeUndefined();
     expect(media.agents.status('agent-east')).toBe('ready');
+    // A retry of the same click is no error; a new one outside wrap-up is refused with the reason.
+    expect((await h.gql('mutation { finishWrapUp(commandId: "wu-1") { streamId } }', {}, agent)).errors).toBeUndefined();
+    expect(code(await h.gql('mutation { finishWrapUp(commandId: "wu-2") { streamId } }', {}, agent))).toBe('NOT_IN_WRAP_UP');
     expect((await h.store.readStream('agent-agent-east')).at(-1)).toMatchObject({ type: 'AgentWrapUpEnded', metadata: { actorId: 'agent-east' } });
   });
 });

@@ -40,11 +40,12 @@ export function callResolvers(telephony: CallControlPort | undefined) {
   };
   return {
     Mutation: {
-      finishWrapUp: async (_: unknown, _a: A, ctx: ApiContext) => {
+      finishWrapUp: async (_: unknown, a: A, ctx: ApiContext) => {
         const p = port();
         if (!p.finishWrapUp) throw apiError('NOT_AVAILABLE', '本系统暂不支持提前结束话后处理 / this switch session cannot end wrap-up early yet');
         const agentId = ctx.principal!.userId;
-        await p.finishWrapUp(agentId);
+        // Namespaced by user like every command id, so a retry is recognised and nobody else's id collides.
+        await p.finishWrapUp(agentId, a.commandId ? `${agentId}:${a.commandId}` : undefined);
         return { streamId: `agent-${agentId}`, events: [], position: await ctx.store.headPosition(), repeated: false };
       },
       answerCall: async (_: unknown, a: A, ctx: ApiContext) => {
