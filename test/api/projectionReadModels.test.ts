@@ -108,16 +108,6 @@ describe('the projections behind the API', () => {
     expect(west.map((c: any) => c.lead.phone)).toEqual(['+8613800138203']); // agent-east's private callback stays private
   });
 
-  it('ranks the agents the caller may see', async () => {
-    const from = new Date(Date.now() - 86_400_000).toISOString();
-    const to = new Date(Date.now() + 3_600_000).toISOString();
-    const Q = 'query($f: DateTime!, $t: DateTime!) { agentRanking(from: $f, to: $t) { rank agent { id } orders ordersAmount } }';
-    const east = await h.gql(Q, { f: from, t: to }, await h.token('sup-east'));
-    expect(east.errors).toBeUndefined();
-    expect(east.data.agentRanking[0]).toEqual({ rank: 1, agent: { id: 'agent-east' }, orders: 1, ordersAmount: 25600 });
-    expect(east.data.agentRanking.map((r: any) => r.agent.id)).not.toContain('agent-west');
-  });
-
   it('lists orders within scope', async () => {
     const Q = '{ orders { nodes { customerPhone total status agent { id } lines { sku quantity unitPrice } } } }';
     const mine = await h.gql(Q, {}, await h.token('agent-east'));
@@ -125,5 +115,27 @@ describe('the projections behind the API', () => {
     expect(mine.data.orders.nodes).toEqual([{ customerPhone: '+8613800138101', total: 25600, status: 'PENDING_APPROVAL', agent: { id: 'agent-east' }, lines: [{ sku: 'tea-1', quantity: 2, unitPrice: 12800 }] }]);
     expect((await h.gql(Q, {}, await h.token('agent-west'))).data.orders.nodes).toEqual([]);
     expect((await h.gql(Q, {}, await h.token('sup-west'))).data.orders.nodes).toEqual([]);
+  });
+  it('ranks the agents the caller may see, counting approved orders only (a cancelled one leaves)', async () => {
+    const from = new Date(Date.now() - 86_400_000).toISOString();
+    const to = new Date(Date.now() + 3_600_000).toISOString();
+    const Q = 'query($f: DateTime!, $t: DateTime!) { agentRanking(from: $f, to: $t) { rank agent { id } orders ordersAmount } }';
+    const sup = await h.token('sup-east');
+    const eastRow = async () => {
+      const r = await h.gql(Q, { f: from, t: to }, sup);
+      expect(r.errors).toBeUndefined();
+      expect(r.data.agentRanking.map((x: any) => x.agent.id)).not.toContain('agent-west');
+      return r.data.agentRanking.find((x: any) => x.agent.id === 'agent-east');
+    };
+    // agent-east's order is still waiting for approval: not a sale yet
+    expect(await eastRow()).toMatchObject({ orders: 0, ordersAmount: 0 });
+    const orderId = (await h.gql('{ orders { nodes { id } } }', {}, await h.token('agent-east'))).data.orders.nodes[0].id;
+    const ok = async (m: string) => expect((await h.gql(m, { o: orderId }, sup)).errors).toBeUndefined();
+    await ok('mutation($o: ID!) { approveOrder(orderId: $o) { position } }');
+    await rebuild('all', { pool: h.pool, store: h.store });
+    expect(await eastRow()).toEqual({ rank: 1, agent: { id: 'agent-east' }, orders: 1, ordersAmount: 25600 });
+    await ok('mutation($o: ID!) { cancelOrder(orderId: $o, reason: "客户改主意") { position } }');
+    await rebuild('all', { pool: h.pool, store: h.store });
+    expect(await eastRow()).toMatchObject({ orders: 0, ordersAmount: 0 });
   });
 });

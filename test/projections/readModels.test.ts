@@ -44,6 +44,21 @@ async function allPages<T>(fetch: (after?: string) => Promise<Page<T>>): Promise
 
 const inc = (m: Map<string, number>, k: string, by = 1) => m.set(k, (m.get(k) ?? 0) + by);
 
+/** The floor's rule, straight from the log: approved and not cancelled orders count; revenue is net of refunds. */
+function salesOf(log: RecordedEvent[]) {
+  const orders = new Map<string, { agentId: string; campaignId?: string; totalFen: number; refundedFen: number; approved: boolean; cancelled: boolean }>();
+  for (const e of log) {
+    const d = e.data as any;
+    if (e.type === 'OrderPlaced') orders.set(d.orderId, { agentId: d.agentId, campaignId: d.campaignId, totalFen: d.totalFen, refundedFen: 0, approved: false, cancelled: false });
+    const o = orders.get(d.orderId);
+    if (!o) continue;
+    if (e.type === 'OrderApproved') o.approved = true;
+    if (e.type === 'OrderCancelled') o.cancelled = true;
+    if (e.type === 'OrderRefundRecorded') o.refundedFen = d.refundedTotalFen;
+  }
+  return [...orders.values()].filter((o) => o.approved && !o.cancelled).map((o) => ({ ...o, netFen: Math.max(0, o.totalFen - o.refundedFen) }));
+}
+
 describe('read models over a simulated floor day', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let store: PostgresEventStore;
@@ -85,11 +100,11 @@ describe('read models over a simulated floor day', () => {
         if (answeredBy.get(d.callId) !== 'machine') count(campaignOfCall.get(d.callId), 'contacts');
       }
       if (e.type === 'CallAbandoned') count(campaignOfCall.get(d.callId), 'abandoned');
-      if (e.type === 'OrderPlaced') {
-        count(d.campaignId, 'orders');
-        count(d.campaignId, 'revenueFen', d.totalFen);
-      }
       if (e.type === 'LeadDispositionRecorded') count(d.campaignId, `disp:${d.code}`);
+    }
+    for (const o of salesOf(log)) {
+      count(o.campaignId, 'orders');
+      count(o.campaignId, 'revenueFen', o.netFen);
     }
     expect(want.size).toBe(3);
     for (const [campaignId, w] of want) {
@@ -129,9 +144,9 @@ describe('read models over a simulated floor day', () => {
         seen.add(d.callId);
         inc(calls, d.agentId);
       }
-      if (e.type === 'OrderPlaced') inc(orders, d.agentId);
       if (e.type === 'CallScored') inc(qa, d.agentId);
     }
+    for (const o of salesOf(log)) inc(orders, o.agentId);
     const ranking = await agentRanking(db.pool, DAY);
     for (const r of ranking) {
       expect(r.calls).toBe(calls.get(r.agentId) ?? 0);
@@ -225,6 +240,57 @@ describe('read models over a simulated floor day', () => {
       expect(all.abandonedCalls.length).toBe(abandoned.length);
       expect(all.queues.reduce((a, q) => a + q.abandoned, 0)).toBe(abandoned.length);
       expect(all.queues.every((q) => q.serviceLevel === null || (q.serviceLevel >= 0 && q.serviceLevel <= 1))).toBe(true);
+    } finally {
+      await dropAsOf(db.pool, asOf.schema);
+    }
+  });
+  it('rejected and cancelled orders leave the ranking and campaign figures, refunds come off revenue; a rebuild agrees', async () => {
+    const at = (m: number) => new Date(Date.parse('2026-11-21T03:00:00.000Z') + m * 60_000).toISOString();
+    const placed = (orderId: string, agentId: string, totalFen: number) => ({
+      type: 'OrderPlaced',
+      data: { orderId, customerPhone: '+8613900000001', agentId, campaignId: 'c-solo', lines: [], gifts: [], subtotalFen: totalFen, discountFen: 0, shippingFen: 0, totalFen, at: at(0) },
+    });
+    const approved = (orderId: string) => [
+      { type: 'OrderReviewed', data: { orderId, reviewerId: 'sup1', notes: '', at: at(1) } },
+      { type: 'OrderApproved', data: { orderId, approverId: 'sup1', at: at(2) } },
+    ];
+    const figures = async (schema?: string) => {
+      const row = (await agentRanking(db.pool, { ...DAY, schema })).find((r) => r.agentId === 'a-solo');
+      const campaign = (await campaignProgress(db.pool, 'c-solo', { schema, now: '2026-11-22T00:00:00.000Z' })).total;
+      return { agent: { orders: row?.orders ?? 0, revenueFen: row?.revenueFen ?? 0 }, campaign: { orders: campaign.orders, revenueFen: campaign.revenueFen } };
+    };
+    // placed and waiting for review: not a sale yet; rejected: never one
+    await store.append('order-solo-1', [placed('solo-1', 'a-solo', 30_000)]);
+    await store.append('order-solo-2', [placed('solo-2', 'a-solo', 50_000), { type: 'OrderRejected', data: { orderId: 'solo-2', rejectedBy: 'sup1', reason: '地址不全', at: at(1) } }]);
+    await runner.waitFor(await store.headPosition());
+    expect(await figures()).toEqual({ agent: { orders: 0, revenueFen: 0 }, campaign: { orders: 0, revenueFen: 0 } });
+
+    await store.append('order-solo-1', approved('solo-1'));
+    await store.append('order-solo-3', [placed('solo-3', 'a-solo', 20_000), ...approved('solo-3')]);
+    await runner.waitFor(await store.headPosition());
+    expect(await figures()).toEqual({ agent: { orders: 2, revenueFen: 50_000 }, campaign: { orders: 2, revenueFen: 50_000 } });
+
+    // a partial refund comes off the revenue; the cancelled order leaves entirely, its refund with it
+    await store.append('order-solo-1', [
+      { type: 'OrderPaymentRecorded', data: { orderId: 'solo-1', paymentId: 'p1', payer: 'x', method: 'wechat', amountFen: 30_000, paidTotalFen: 30_000, at: at(3) } },
+      { type: 'OrderRefundRecorded', data: { orderId: 'solo-1', refundId: 'r1', method: 'wechat', amountFen: 5_000, reason: '少发一件', refundedBy: 'sup1', refundedTotalFen: 5_000, at: at(4) } },
+    ]);
+    await store.append('order-solo-3', [
+      { type: 'OrderRefundRecorded', data: { orderId: 'solo-3', refundId: 'r3', method: 'wechat', amountFen: 1_000, reason: '运费', refundedBy: 'sup1', refundedTotalFen: 1_000, at: at(4) } },
+      { type: 'OrderCancelled', data: { orderId: 'solo-3', reason: '客户取消', cancelledBy: 'sup1', stage: 'approved', at: at(5) } },
+    ]);
+    await runner.waitFor(await store.headPosition());
+    const live = await figures();
+    expect(live).toEqual({ agent: { orders: 1, revenueFen: 25_000 }, campaign: { orders: 1, revenueFen: 25_000 } });
+
+    // the rebuild path (an as-of build from position 0) folds the same rule and gets the same figures
+    const asOf = await buildAsOf(db.pool, store, { projections: allProjections, position: await store.headPosition() });
+    try {
+      expect(await figures(asOf.schema)).toEqual(live);
+      const all = await agentRanking(db.pool, { ...DAY, schema: asOf.schema });
+      const want = new Map<string, number>();
+      for (const o of salesOf(await everything(store))) inc(want, o.agentId);
+      for (const r of all) expect(r.orders).toBe(want.get(r.agentId) ?? 0);
     } finally {
       await dropAsOf(db.pool, asOf.schema);
     }

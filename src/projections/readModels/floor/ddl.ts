@@ -19,7 +19,7 @@ function camel(s: string): string {
 const docTable = (schema: string, name: string) =>
   sql.unsafe`CREATE TABLE IF NOT EXISTS ${sql.identifier([schema, name])} (key text PRIMARY KEY, doc jsonb NOT NULL)`;
 
-/** Tables of the floor projection: calls, agents, queues, campaigns and their hourly counters. */
+/** Tables of the floor projection: calls, agents, queues, campaigns, orders as sales, and their hourly counters. */
 export function floorTables(schema: string): QuerySqlToken[] {
   const call = sql.identifier([schema, 'call']);
   const idx = (name: string, cols: ReturnType<typeof sql.fragment>) => sql.unsafe`CREATE INDEX IF NOT EXISTS ${sql.identifier([name])} ON ${call} ${cols}`;
@@ -50,6 +50,7 @@ export function floorTables(schema: string): QuerySqlToken[] {
     docTable(schema, 'agent'),
     docTable(schema, 'queue'),
     docTable(schema, 'campaign'),
+    docTable(schema, 'sale'),
     ...counterTable(schema, 'campaign_hour', 'campaign_id'),
     ...counterTable(schema, 'agent_hour', 'agent_id'),
     ...counterTable(schema, 'queue_hour', 'queue_id'),

@@ -6,6 +6,7 @@ import { evolveAgent, splitByHour, type AgentDoc, type AgentSignal, type StateIn
 import { evolveCall, type CallDoc, type CallDocEvent } from './call.ts';
 import { evolveCampaign, type CampaignDoc } from './campaign.ts';
 import { floorTables } from './ddl.ts';
+import { evolveSale, type SaleDoc } from './sale.ts';
 
 interface DispositionDoc {
   callId?: string;
@@ -33,7 +34,9 @@ const CALL_TYPES = [
   'CallTransferred', 'CallRecordingStarted', 'CallRecordingPaused', 'CallRecordingResumed', 'CallRecordingStopped', 'CallMonitored',
   'CallMonitorEnded', 'CallForceHungUp', 'CallEnded', 'CallAbandoned',
 ];
-const OTHER_TYPES = ['LeadDispositionRecorded', 'LeadDispositionCorrected', 'AnswersRecorded', 'CallScored', 'ScoreDisputed', 'ScoreRevised', 'OrderPlaced'];
+const OTHER_TYPES = ['LeadDispositionRecorded', 'LeadDispositionCorrected', 'AnswersRecorded', 'CallScored', 'ScoreDisputed', 'ScoreRevised'];
+// What moves an order in or out of the figures (sale.ts); OrderPlaced also lists the order on its call.
+const ORDER_TYPES = ['OrderPlaced', 'OrderApproved', 'OrderRefundRecorded', 'OrderCancelled'];
 const SERVICE_LEVELS_S = [10, 20, 30, 60];
 
 const d = (e: RecordedEvent) => e.data as any;
@@ -44,14 +47,20 @@ const d = (e: RecordedEvent) => e.data as any;
  */
 export const floorProjection: Projection = {
   name: 'floor',
-  version: 3,
-  eventTypes: [...CALL_TYPES, ...AGENT_TYPES, ...CAMPAIGN_TYPES, ...OTHER_TYPES],
-  tables: ['call', 'disposition', 'agent', 'queue', 'campaign', 'campaign_hour', 'agent_hour', 'queue_hour'],
+  // 4: orders count when approved, leave when cancelled, revenue net of refunds (sale.ts)
+  version: 4,
+  eventTypes: [...CALL_TYPES, ...AGENT_TYPES, ...CAMPAIGN_TYPES, ...OTHER_TYPES, ...ORDER_TYPES],
+  tables: ['call', 'disposition', 'agent', 'queue', 'campaign', 'sale', 'campaign_hour', 'agent_hour', 'queue_hour'],
   createTables: floorTables,
   async handle(tx, events, ctx) {
     const dispositions = await loadDocs<DispositionDoc>(tx, ctx.table('disposition'), events.filter((e) => e.type.startsWith('LeadDisposition')).map((e) => d(e).dispositionId));
+    const sales = await loadDocs<SaleDoc>(tx, ctx.table('sale'), events.filter((e) => e.type.startsWith('Order')).map((e) => d(e).orderId));
     const callIdOf = (e: RecordedEvent): string | undefined =>
-      e.type === 'LeadDispositionCorrected' ? dispositions.get(d(e).dispositionId)?.callId : e.type.startsWith('Agent') || e.type.startsWith('Campaign') ? undefined : d(e).callId;
+      e.type === 'LeadDispositionCorrected'
+        ? dispositions.get(d(e).dispositionId)?.callId
+        : e.type.startsWith('Agent') || e.type.startsWith('Campaign') || (e.type.startsWith('Order') && e.type !== 'OrderPlaced')
+          ? undefined
+          : d(e).callId;
     const calls = await loadDocs<CallDoc>(tx, ctx.table('call'), events.map(callIdOf).filter((x): x is string => !!x));
     const agentKeys = new Set<string>();
     const queueKeys = new Set<string>();
@@ -121,9 +130,13 @@ export const floorProjection: Projection = {
         }
       }
       const callId = callIdOf(e);
-      if (e.type === 'OrderPlaced') {
-        campaignAt(data.campaignId, at, { orders: 1, revenueFen: data.totalFen });
-        agentAt(data.agentId, at, { orders: 1, revenueFen: data.totalFen });
+      if (e.type.startsWith('Order')) {
+        const { doc, delta } = evolveSale(sales.get(data.orderId), e as any, at);
+        if (doc) sales.set(data.orderId, doc);
+        if (delta) {
+          campaignAt(delta.campaignId, delta.at, { orders: delta.orders, revenueFen: delta.revenueFen });
+          agentAt(delta.agentId, delta.at, { orders: delta.orders, revenueFen: delta.revenueFen });
+        }
       }
       if (!callId) continue;
       const before = calls.get(callId);
@@ -204,6 +217,7 @@ export const floorProjection: Projection = {
     await saveDocs(tx, ctx.table('agent'), agents, agents.keys());
     await saveDocs(tx, ctx.table('queue'), queues, queues.keys());
     await saveDocs(tx, ctx.table('campaign'), campaigns, campaigns.keys());
+    await saveDocs(tx, ctx.table('sale'), sales, sales.keys());
     for (const k of await byCampaign.save(tx, ctx.table('campaign_hour'))) ctx.changed('campaign_hour', k);
     for (const k of await byAgent.save(tx, ctx.table('agent_hour'))) ctx.changed('agent_hour', k);
     for (const k of await byQueue.save(tx, ctx.table('queue_hour'))) ctx.changed('queue_hour', k);
