@@ -50,7 +50,7 @@ export async function offerCallbacks(server: MediaServer): Promise<void> {
 async function startCallback(server: MediaServer, cb: PendingCallback): Promise<void> {
   const queue = server.queues.queue(cb.queueId).routing;
   const call = { callId: cb.callId, phone: cb.phone, enqueuedAt: new Date(cb.sinceMs).toISOString(), priority: 0 };
-  const d = routeCall(call, { ...queue, strategy: queue.strategy === 'ring_all' ? 'longest_idle' : queue.strategy }, server.agentViews(), { lastAgentByPhone: {} });
+  const d = routeCall(call, { ...queue, strategy: queue.strategy === 'ring_all' ? 'longest_idle' : queue.strategy }, server.routing.agentViews(), { lastAgentByPhone: {} });
   if (!d.winner) return;
   const callbackCallId = randomUUID();
   const ep = new CallEndpoint(callbackCallId, { queueId: cb.queueId, phone: cb.phone, preview: { agentId: d.winner, dial: server.customerDial(cb.phone), timeoutSec: 30 } });

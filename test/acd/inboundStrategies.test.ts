@@ -59,7 +59,7 @@ describe('strategies with memory and today\'s figures', () => {
     await readyAgent(floor, fresh, '1002');
     const id = await callerWaits(floor, { queueId });
     expect((await offers(floor, id))[0].data).toMatchObject({ strategy: 'fewest_calls', winner: fresh, reason: '0 calls today, the fewest' });
-    expect(floor.server.agentViews().find((a) => a.agentId === busy)).toMatchObject({ callsToday: 1, talkSecondsToday: 60 });
+    expect(floor.server.routing.agentViews().find((a) => a.agentId === busy)).toMatchObject({ callsToday: 1, talkSecondsToday: 60 });
   });
 
   it('ring all: every free qualified phone rings, the first to answer gets the caller, the others are freed', async () => {

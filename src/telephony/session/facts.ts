@@ -126,7 +126,7 @@ async function bridged(server: MediaServer, ep: CallEndpoint): Promise<void> {
   await server.scheduler.cancel(timerIds.reservationExpiry(agentId, ep.callId), 'agent answered');
   await server.agentEvent(agentId, { type: 'CONNECTED', callId: ep.callId });
   await startRecordingIfPolicy(server, ep);
-  if (ep.options.inbound) server.rememberAnswered(ep, agentId);
+  if (ep.options.inbound) server.routing.rememberAnswered(ep, agentId);
 }
 
 async function customerGone(server: MediaServer, ep: CallEndpoint, cause: string): Promise<void> {

@@ -4,15 +4,13 @@
  * into machine events, records each transition as a domain event, and sends the switch commands.
  * Everything runs through one queue so facts of one call apply in arrival order.
  */
-import { remember, routeCall } from '../../acd/route.ts';
-import type { AgentView, QueueMemory, QueuedCall } from '../../acd/types.ts';
-import { callStreamId } from '../../domain/call/streams.ts';
+import { LiveRouting } from '../../acd/liveRouting.ts';
 import { DomainError } from '../../domain/decider.ts';
 import { fireAnnouncement, isAnnounceTimer } from '../../inbound/announcements.ts';
 import { offerCallbacks } from '../../inbound/callbackWhenFree.ts';
-import { fireQueueTimer, isQueueTimer, overflow } from '../../inbound/overflow.ts';
+import { fireQueueTimer, isQueueTimer } from '../../inbound/overflow.ts';
 import { QueueConfigs } from '../../inbound/queueConfigs.ts';
-import { agentStatus, type AgentMachineEvent } from '../../domain/machines/agentMachine.ts';
+import type { AgentMachineEvent } from '../../domain/machines/agentMachine.ts';
 import type { CallMachineEvent } from '../../domain/machines/callMachine.ts';
 import { DEFAULT_CONNECT_RULE_MS } from '../../domain/machines/callEvents.ts';
 import type { EventStore } from '../../eventstore/types.ts';
@@ -69,8 +67,8 @@ export class MediaServer {
   readonly customerDial: (e164: string) => string;
   /** Queue settings and agent skills from the log, for inbound routing (started by the first inbound caller). */
   readonly queues: QueueConfigs;
-  /** Per queue: round-robin position and each caller's last agent. */
-  private readonly memory = new Map<string, QueueMemory>();
+  /** Routing of waiting inbound callers: the queue's strategy over the desk's agents, every decision recorded. */
+  readonly routing: LiveRouting;
   /** Errors of fact handling; the session keeps going (a bad fact must not stop the floor). */
   onError: (error: unknown) => void = () => {};
   private queue: Promise<unknown> = Promise.resolve();
@@ -91,6 +89,7 @@ export class MediaServer {
     this.agentDial = options.agentDial ?? ((ext) => `user/${ext}`);
     this.customerDial = options.customerDial ?? ((e164) => `sofia/gateway/demo/${e164.replace(/^\+/, '')}`);
     this.queues = new QueueConfigs(options.store);
+    this.routing = new LiveRouting(this);
     this.scheduler.setHandler((t) => this.enqueue(() => (isQueueTimer(t) ? fireQueueTimer(this, t) : isAnnounceTimer(t) ? fireAnnouncement(this, t) : fireTimer(this, t))));
     this.esl.on('fact', this.onFact);
   }
@@ -248,7 +247,7 @@ export class MediaServer {
     for (const ep of inbound) {
       // An overflow to another queue routes again there (a few hops at most: queues may overflow in a ring).
       for (let hop = 0; hop < 3 && ep.status === 'queued' && !ep.offered && !ep.leftQueue; hop++) {
-        if (!(await this.route(ep))) break;
+        if (!(await this.routing.route(ep))) break;
       }
     }
     await offerCallbacks(this);
@@ -259,71 +258,6 @@ export class MediaServer {
       if (!agent) return;
       await this.offer(ep, agent.agentId);
     }
-  }
-
-  /** Agents as routing sees them: live state from the desk, skills from the log, today's figures from memory. */
-  agentViews(): AgentView[] {
-    return this.agents
-      .all()
-      .sort((a, b) => a.readySinceMs - b.readySinceMs)
-      .map((a) => {
-        const status = agentStatus(a.actor.getSnapshot());
-        return {
-          agentId: a.agentId,
-          loggedIn: status !== 'logged-out',
-          available: status === 'ready',
-          skills: this.queues.agentSkills(a.agentId),
-          idleSince: status === 'ready' ? new Date(a.readySinceMs).toISOString() : undefined,
-          ...this.agents.figures(a.agentId),
-        };
-      });
-  }
-
-  /**
-   * One routing decision for a waiting inbound caller, recorded on the call stream (explainable routing).
-   * True when the caller overflowed because nobody able to take the call is logged in.
-   */
-  private async route(ep: CallEndpoint): Promise<boolean> {
-    const queueId = ep.options.queueId ?? 'default';
-    const queue = this.queues.queue(queueId).routing;
-    const now = this.clock.now();
-    const call: QueuedCall = {
-      callId: ep.callId,
-      phone: ep.options.phone ?? '',
-      enqueuedAt: new Date(ep.queuedAtMs ?? now).toISOString(),
-      priority: ep.options.priority ?? 0,
-    };
-    const d = routeCall(call, queue, this.agentViews(), this.memoryOf(queueId));
-    const agentIds = d.candidates.map((c) => c.agentId);
-    const base = { callId: ep.callId, queueId, strategy: d.strategy, candidates: agentIds, eligibility: d.candidates, priority: call.priority, waitedMs: now - (ep.queuedAtMs ?? now) };
-    if (!d.winner && d.ring.length > 0) {
-      // Ring-all: the winner is whoever answers first; CallBridged names them.
-      const ring = await this.offerAll(ep, d.ring);
-      if (ring.length === 0) return false;
-      ep.deferredReason = undefined;
-      await this.recorder.note(callStreamId(ep.callId), 'CallOffered', { ...base, ring, reason: d.reason });
-      return false;
-    }
-    const target = d.winner;
-    if (!target) {
-      if (ep.deferredReason !== d.reason) {
-        ep.deferredReason = d.reason;
-        await this.recorder.note(callStreamId(ep.callId), 'CallRoutingDeferred', {
-          callId: ep.callId, queueId, strategy: d.strategy, candidates: agentIds, eligibility: d.candidates, reason: d.reason,
-        });
-      }
-      // Nobody who could ever take it is logged in: a queue with an overflow sends the caller on at once.
-      const nobodyAble = d.candidates.every((c) => !c.eligible && c.why !== 'NOT_AVAILABLE');
-      if (nobodyAble && queue.overflow) {
-        await overflow(this, ep, 'NO_QUALIFIED_AGENT');
-        return true;
-      }
-      return false;
-    }
-    if (await this.offer(ep, target)) return false;
-    ep.deferredReason = undefined;
-    await this.recorder.note(callStreamId(ep.callId), 'CallOffered', { ...base, winner: target, reason: d.reason });
-    return false;
   }
 
   /** Stop ringing the other phones of a ring-all offer and give those agents back (`except`: the one who answered). */
@@ -337,20 +271,6 @@ export class MediaServer {
     }
   }
 
-  private memoryOf(queueId: string): QueueMemory {
-    return this.memory.get(queueId) ?? { lastAgentByPhone: {} };
-  }
-
-  /** An inbound caller reached an agent: round-robin moves on, sticky routing remembers the pair. */
-  rememberAnswered(ep: CallEndpoint, agentId: string): void {
-    const queueId = ep.options.queueId ?? 'default';
-    const queue = this.queues.queue(queueId).routing;
-    const call = { callId: ep.callId, phone: ep.options.phone ?? '', enqueuedAt: '', priority: 0 };
-    const before = this.memoryOf(queueId);
-    const after = remember(before, call, agentId, queue.strategy);
-    // Without the caller's number there is nothing to be sticky to.
-    this.memory.set(queueId, ep.options.phone ? after : { ...after, lastAgentByPhone: before.lastAgentByPhone });
-  }
 
   /** Inbound callers waiting for an agent right now (not yet offered). */
   inboundWaiting(): number {

@@ -1,0 +1,105 @@
+/**
+ * Routing waiting inbound callers on the live session: the pure router (routeCall) fed with the desk's
+ * agents, the queue's settings from the log and the queue's memory (round-robin position, each caller's
+ * last agent). Every decision is recorded on the call stream: CallOffered with the candidates, why each
+ * could or could not take the call, the strategy, the winner and the reason; CallRoutingDeferred when
+ * nobody can take it yet.
+ */
+import { callStreamId } from '../domain/call/streams.ts';
+import { agentStatus } from '../domain/machines/agentMachine.ts';
+import { overflow } from '../inbound/overflow.ts';
+import type { CallEndpoint } from '../telephony/session/callEndpoint.ts';
+import type { MediaServer } from '../telephony/session/mediaServer.ts';
+import { remember, routeCall } from './route.ts';
+import type { AgentView, QueueMemory, QueuedCall } from './types.ts';
+
+export class LiveRouting {
+  private readonly server: MediaServer;
+  /** Per queue; this process's memory (a restart starts the rotation over). */
+  private readonly memory = new Map<string, QueueMemory>();
+
+  constructor(server: MediaServer) {
+    this.server = server;
+  }
+
+  /** Agents as routing sees them: live state from the desk, skills from the log, today's figures from memory. */
+  agentViews(): AgentView[] {
+    return this.server.agents
+      .all()
+      .sort((a, b) => a.readySinceMs - b.readySinceMs)
+      .map((a) => {
+        const status = agentStatus(a.actor.getSnapshot());
+        return {
+          agentId: a.agentId,
+          loggedIn: status !== 'logged-out',
+          available: status === 'ready',
+          skills: this.server.queues.agentSkills(a.agentId),
+          idleSince: status === 'ready' ? new Date(a.readySinceMs).toISOString() : undefined,
+          ...this.server.agents.figures(a.agentId),
+        };
+      });
+  }
+
+  /**
+   * One routing decision for a waiting inbound caller, recorded on the call stream (explainable routing).
+   * True when the caller overflowed because nobody able to take the call is logged in.
+   */
+  async route(ep: CallEndpoint): Promise<boolean> {
+    const queueId = ep.options.queueId ?? 'default';
+    const queue = this.server.queues.queue(queueId).routing;
+    const now = this.server.clock.now();
+    const call: QueuedCall = {
+      callId: ep.callId,
+      phone: ep.options.phone ?? '',
+      enqueuedAt: new Date(ep.queuedAtMs ?? now).toISOString(),
+      priority: ep.options.priority ?? 0,
+    };
+    const d = routeCall(call, queue, this.agentViews(), this.memoryOf(queueId));
+    const agentIds = d.candidates.map((c) => c.agentId);
+    const base = { callId: ep.callId, queueId, strategy: d.strategy, candidates: agentIds, eligibility: d.candidates, priority: call.priority, waitedMs: now - (ep.queuedAtMs ?? now) };
+    if (!d.winner && d.ring.length > 0) {
+      // Ring-all: the winner is whoever answers first; CallBridged names them.
+      const ring = await this.server.offerAll(ep, d.ring);
+      if (ring.length === 0) return false;
+      ep.deferredReason = undefined;
+      await this.server.recorder.note(callStreamId(ep.callId), 'CallOffered', { ...base, ring, reason: d.reason });
+      return false;
+    }
+    const target = d.winner;
+    if (!target) {
+      if (ep.deferredReason !== d.reason) {
+        ep.deferredReason = d.reason;
+        await this.server.recorder.note(callStreamId(ep.callId), 'CallRoutingDeferred', {
+          callId: ep.callId, queueId, strategy: d.strategy, candidates: agentIds, eligibility: d.candidates, reason: d.reason,
+        });
+      }
+      // Nobody who could ever take it is logged in: a queue with an overflow sends the caller on at once.
+      const nobodyAble = d.candidates.every((c) => !c.eligible && c.why !== 'NOT_AVAILABLE');
+      if (nobodyAble && queue.overflow) {
+        await overflow(this.server, ep, 'NO_QUALIFIED_AGENT');
+        return true;
+      }
+      return false;
+    }
+    if (await this.server.offer(ep, target)) return false;
+    ep.deferredReason = undefined;
+    await this.server.recorder.note(callStreamId(ep.callId), 'CallOffered', { ...base, winner: target, reason: d.reason });
+    return false;
+  }
+
+
+  private memoryOf(queueId: string): QueueMemory {
+    return this.memory.get(queueId) ?? { lastAgentByPhone: {} };
+  }
+
+  /** An inbound caller reached an agent: round-robin moves on, sticky routing remembers the pair. */
+  rememberAnswered(ep: CallEndpoint, agentId: string): void {
+    const queueId = ep.options.queueId ?? 'default';
+    const queue = this.server.queues.queue(queueId).routing;
+    const call = { callId: ep.callId, phone: ep.options.phone ?? '', enqueuedAt: '', priority: 0 };
+    const before = this.memoryOf(queueId);
+    const after = remember(before, call, agentId, queue.strategy);
+    // Without the caller's number there is nothing to be sticky to.
+    this.memory.set(queueId, ep.options.phone ? after : { ...after, lastAgentByPhone: before.lastAgentByPhone });
+  }
+}
