@@ -91,6 +91,9 @@ describe.skipIf(missing.length > 0)('console journeys (whole system)', () => {
 
   it('a supervisor sees the wallboard change live and barges', async () => {
     const page = await open('SUPERVISOR');
+    // The day totals come with the page (wallboard query), before any live update.
+    await expect.poll(() => page.getByTestId('tile-orders').locator('.tile-value').textContent(), { timeout: 15_000 }).not.toMatch(/^—$|^$/);
+    expect(await page.getByTestId('tile-calls').locator('.tile-value').textContent()).not.toBe('—');
     const table = page.getByTestId('agent-table');
     const first = await table.textContent();
     await expect.poll(() => table.textContent(), { timeout: 60_000 }).not.toBe(first);
