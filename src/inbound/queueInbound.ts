@@ -4,7 +4,9 @@
  * ready agent serves both inbound and outbound calls (blended).
  */
 import { callStreamId } from '../domain/call/streams.ts';
+import { DomainError } from '../domain/decider.ts';
 import { replayCall } from '../domain/machines/callEvents.ts';
+import { callStatus } from '../domain/machines/callMachine.ts';
 import { CallEndpoint } from '../telephony/session/callEndpoint.ts';
 import { queueAnswered } from '../telephony/session/facts.ts';
 import type { MediaServer } from '../telephony/session/mediaServer.ts';
@@ -30,7 +32,9 @@ export async function enterQueue(server: MediaServer, callId: string, entry: Que
   const options = { inbound: true, queueId: entry.queueId, connectRuleMs: maxWaitMs, priority: entry.priority ?? 0, phone, announceEverySeconds: entry.announceEverySeconds };
   if (entry.alreadyAnswered) {
     // Start from what the call stream already says (the IVR may have recorded CallAnswered).
-    const ep = new CallEndpoint(callId, options, replayCall(callId, stream));
+    const snapshot = replayCall(callId, stream);
+    if (callStatus(snapshot) === 'ended') throw new DomainError('CALL_ENDED', `call ${callId} ended before it reached queue ${entry.queueId}`);
+    const ep = new CallEndpoint(callId, options, snapshot);
     host(server, ep);
     ep.answeredAtMs ??= server.clock.now();
     if (ep.status !== 'answered' && (await server.callEvent(ep, { type: 'ANSWERED', answeredBy: 'human' }))) return ep;
@@ -40,7 +44,13 @@ export async function enterQueue(server: MediaServer, callId: string, entry: Que
   const ep = new CallEndpoint(callId, options);
   host(server, ep);
   // The answer fact drives CallAnswered, CallQueued and the offer to an agent.
-  await server.esl.execute(callId, 'answer', '', false);
+  try {
+    await server.esl.execute(callId, 'answer', '', false);
+  } catch (e) {
+    server.endpoints.delete(callId);
+    server.legs.delete(callId);
+    throw new DomainError('CALL_NOT_LIVE', `call ${callId} could not be answered for queue ${entry.queueId}: ${(e as Error).message}`);
+  }
   return ep;
 }
 

@@ -6,7 +6,9 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { callStreamId } from '../domain/call/streams.ts';
+import { DomainError } from '../domain/decider.ts';
 import { replayCall } from '../domain/machines/callEvents.ts';
+import { callStatus } from '../domain/machines/callMachine.ts';
 import { CallEndpoint } from '../telephony/session/callEndpoint.ts';
 import type { MediaServer } from '../telephony/session/mediaServer.ts';
 import { sha256Of } from '../telephony/session/recording.ts';
@@ -43,7 +45,9 @@ export async function leaveVoicemail(server: MediaServer, callId: string, option
 async function host(server: MediaServer, callId: string): Promise<CallEndpoint> {
   const stream = await server.store.readStream(callStreamId(callId));
   const phone = stream.find((e) => e.type === 'CallReceived')?.data.phone as string | undefined;
-  const ep = new CallEndpoint(callId, { inbound: true, phone }, replayCall(callId, stream));
+  const snapshot = replayCall(callId, stream);
+  if (callStatus(snapshot) === 'ended') throw new DomainError('CALL_ENDED', `call ${callId} ended before it reached voicemail`);
+  const ep = new CallEndpoint(callId, { inbound: true, phone }, snapshot);
   server.endpoints.set(callId, ep);
   server.legs.set(callId, { legId: callId, callId, role: 'customer' });
   if (ep.status === 'dialing' || ep.status === 'ringing' || ep.status === 'early-media') {

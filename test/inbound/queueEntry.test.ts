@@ -50,6 +50,20 @@ describe('a caller the IVR already answered enters the queue', () => {
   });
 });
 
+describe('a caller who is gone', () => {
+  it('is refused with the reason, and the session keeps nothing of them', async () => {
+    const id = await answeredByIvr('13800138012');
+    floor.sim.remoteHangup(id);
+    await until('gone from the switch', () => !floor.sim.switch.channels.has(id));
+    await floor.server.recorder.call(id, { type: 'HANGUP', cause: 'NORMAL_CLEARING', hangupBy: 'caller' });
+    await expect(floor.server.enqueue(() => enterQueue(floor.server, id, { queueId: 'q-sales', alreadyAnswered: true }))).rejects.toMatchObject({ code: 'CALL_ENDED' });
+    const never = `never-${randomUUID()}`;
+    await expect(floor.server.enqueue(() => enterQueue(floor.server, never, { queueId: 'q-sales' }))).rejects.toMatchObject({ code: 'CALL_NOT_LIVE' });
+    expect(floor.server.endpoint(id)).toBeUndefined();
+    expect(floor.server.endpoint(never)).toBeUndefined();
+  });
+});
+
 describe('priority', () => {
   it('offers a VIP caller before callers who waited longer, then the oldest first', async () => {
     const first = await answeredByIvr('13800138020');
