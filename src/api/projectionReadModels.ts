@@ -5,7 +5,7 @@ import { getCall, searchCalls } from '../projections/readModels/callDetail/queri
 import { agentRanking, type RankBy } from '../projections/readModels/agentPerformance/queries.ts';
 import { campaignProgress, listCampaigns } from '../projections/readModels/campaignProgress/queries.ts';
 import { listDoNotCall } from '../projections/readModels/doNotCall/queries.ts';
-import { getOrder, listOrders } from '../projections/readModels/orders/queries.ts';
+import { getOrder, listOrders, type OrderView } from '../projections/readModels/orders/queries.ts';
 import { departmentInScope, inScope, type Scope } from './auth/principal.ts';
 import { customer360, leadFor } from './customerReadModel.ts';
 import { agentStates, callbacks } from './floorReadModel.ts';
@@ -56,7 +56,8 @@ export function projectionReadModels(pool: DatabasePool, store: EventStore): Rea
         const o = await getOrder(pool, f.orderId, { schema: a.schema });
         return { nodes: o && inScope(scope, o.agentId) ? [orderOut(o)] : [], pageInfo: { hasNextPage: false, endCursor: null } };
       }
-      return scopedPage(scope, f.agentId, (agentIds) => listOrders(pool, { first: a.first, after: a.after ?? undefined, schema: a.schema, agentId: f.agentId, agentIds, campaignId: f.campaignId, phone: f.leadId, from: f.from, to: f.to }), orderOut);
+      const views = (f.status as string[] | undefined)?.map((x) => x.toLowerCase() as OrderView);
+      return scopedPage(scope, f.agentId, (agentIds) => listOrders(pool, { first: a.first, after: a.after ?? undefined, schema: a.schema, agentId: f.agentId, agentIds, campaignId: f.campaignId, phone: f.leadId, from: f.from, to: f.to, views }), orderOut);
     },
     dnc: async (a) => {
       const page = await listDoNotCall(pool, { first: a.first, after: a.after ?? undefined, schema: a.schema });
