@@ -74,6 +74,7 @@ export const PERMISSIONS: Record<string, readonly Role[]> = {
   'Mutation.stopCampaign': MANAGERS,
   'Mutation.createQueue': MANAGERS,
   'Mutation.updateQueue': MANAGERS,
+  'Mutation.setAgentSkills': MANAGERS,
   'Mutation.setIvrMenu': MANAGERS,
   'Mutation.removeIvrMenu': MANAGERS,
 
