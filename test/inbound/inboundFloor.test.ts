@@ -54,7 +54,10 @@ describe('inbound floor', () => {
     const callers = startInboundFloor({ media: floor.server, simulator: floor.sim, log: () => {}, gapMs: [200, 400], keyDelayMs: [10, 20], keys: () => ['1'] });
     try {
       const sales = await until('a caller queued for sales', () => [...floor.server.endpoints.values()].find((ep) => ep.options.queueId === SALES_QUEUE_ID)?.callId);
-      const events = await floor.events(callStreamId(sales));
+      const events = await until('queued', async () => {
+        const stream = await floor.events(callStreamId(sales));
+        return stream.some((e) => e.type === 'CallQueued') && stream;
+      });
       expect(events.filter((e) => e.type === 'IvrDigitReceived').map((e) => e.data)).toMatchObject([{ digit: '1', valid: true }]);
       expect(events.find((e) => e.type === 'CallQueued')?.data).toMatchObject({ queueId: SALES_QUEUE_ID });
     } finally {

@@ -46,7 +46,7 @@ describe('IVR menu on the call session', () => {
     expect(data('CallQueued')).toMatchObject({ queueId: queues.service });
     // Answered once, by the IVR: the queue did not answer again.
     expect(events.filter((e) => e.type === 'CallAnswered')).toHaveLength(1);
-    expect(floor.server.endpoint(id)?.status).toBe('queued');
+    await until('waiting in the queue', () => floor.server.endpoint(id)?.status === 'queued');
     expect(ivrTimers(floor, id)).toEqual([]);
   });
 
