@@ -12,7 +12,7 @@ type A = Record<string, any>;
 const FAR_FUTURE = '9999-12-31T00:00:00.000Z';
 const CallbackRow = z.object({ key: z.string(), doc: z.unknown(), lead: z.unknown() });
 
-const STATUS: Record<string, string> = { logged_out: 'LOGGED_OUT', ready: 'AVAILABLE', not_ready: 'PAUSED', talking: 'ON_CALL', wrap_up: 'WRAP_UP', reserved: 'RINGING', ringing: 'RINGING', held: 'ON_HOLD' };
+export const STATUS: Record<string, string> = { logged_out: 'LOGGED_OUT', ready: 'AVAILABLE', not_ready: 'PAUSED', talking: 'ON_CALL', wrap_up: 'WRAP_UP', reserved: 'RINGING', ringing: 'RINGING', held: 'ON_HOLD' };
 
 /** Agent presence from the floor projection. */
 export async function agentStates(pool: DatabasePool, a: { filter?: A; schema?: string }, scope: Scope) {
