@@ -32,7 +32,7 @@ export interface QueueConfig {
   preferSkillLevel?: boolean;
   requiredSkills?: Record<string, number>;
   /** Send the call elsewhere after waiting this long, or at once when nobody able to take it is logged in. */
-  overflow?: { afterSeconds: number; to: { kind: 'queue' | 'voicemail' | 'callback'; id?: string } };
+  overflow?: { afterSeconds: number; to: { kind: 'queue' | 'voicemail' | 'callback' | 'number'; id?: string } };
   serviceLevel?: { answerWithinSeconds: number; target: number };
   /** Seed for 'random', so a decision can be replayed. */
   seed?: number;

@@ -84,7 +84,9 @@ export async function overflow(server: MediaServer, ep: CallEndpoint, reason: Ov
   const to: OverflowTarget = q.routing.overflow?.to ?? { kind: 'voicemail' };
   const waitedMs = server.clock.now() - (ep.queueSinceMs ?? ep.queuedAtMs ?? server.clock.now());
   await cancelQueueTimers(server, ep, reason === 'MAX_WAIT_REACHED' ? 'maximum wait reached' : 'caller overflowed');
-  await server.recorder.note(callStreamId(ep.callId), 'CallOverflowed', { callId: ep.callId, from, to, waitedMs, reason });
+  // Forwarding to an outside number needs a route out of the switch the session does not have yet: voicemail, said so.
+  const note = to.kind === 'number' ? { unsupported: `forwarding to ${to.id} is not supported yet; the caller leaves a voicemail` } : {};
+  await server.recorder.note(callStreamId(ep.callId), 'CallOverflowed', { callId: ep.callId, from, to, waitedMs, reason, ...note });
   if (to.kind === 'queue' && to.id) {
     ep.options.queueId = to.id;
     ep.deferredReason = undefined;

@@ -40,7 +40,7 @@ export function routingSettings(queueId: string, config: QueueConfig, known = tr
     serviceLevel: { answerWithinSeconds: config.serviceLevel.withinSeconds, target: config.serviceLevel.percent / 100 },
   };
   const o = config.overflow;
-  if (o && o.target.kind !== 'number') routing.overflow = { afterSeconds: o.afterSeconds, to: { kind: o.target.kind, id: o.target.id } };
+  if (o) routing.overflow = { afterSeconds: o.afterSeconds, to: { kind: o.target.kind, id: o.target.id } };
   return { queueId, routing, maxWaitSeconds: config.maxWaitSeconds, known };
 }
 
