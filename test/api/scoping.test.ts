@@ -1,3 +1,5 @@
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectionReadModels } from '../../src/api/projectionReadModels.ts';
 import { handleCommand } from '../../src/commands/handleCommand.ts';
@@ -22,6 +24,8 @@ import { startServer, type Harness } from './harness.ts';
 // - role only, no department: recordingAccesses (any supervisor/QA reads any recording's listeners), dnc
 //   (one global list), ivrMenus, prompts; subscriptions queueState (no check at all) and campaignProgress
 //   (any non-agent, any campaign). Those are listed in the report of this change, not fixed here.
+// - subscriptions agentStates, myCalls and events: the last test below; wallboard and importProgress in
+//   test/api/subscriptions.test.ts and the import tests.
 
 const N = 5;
 const ROLES = ['agent-east', 'sup-west', 'auditor', 'admin'] as const;
@@ -188,5 +192,56 @@ describe('department and role scoping of the query fields', () => {
         if (SEES[user].includes(side)) expect(got, `${user} ${query}`).not.toBeNull();
         else expect(got, `${user} ${query}`).toBeNull();
       }
+  });
+
+  // Live feeds replay from afterPosition 0 (the whole seeded log), in log order: once a marker appended last
+  // has arrived, every earlier event the caller may see has arrived too.
+  it('streams agent states and calls only inside the scope, over graphql-ws', async () => {
+    const feed = async (user: Role, query: string, until: (item: any) => boolean): Promise<any[]> => {
+      const client = createClient({ url: `${h.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { token: await h.token(user) }, retryAttempts: 0, lazy: true });
+      try {
+        return await new Promise((resolve, reject) => {
+          const got: any[] = [];
+          const timer = setTimeout(() => reject(new Error(`${user}: no marker in ${JSON.stringify(got.slice(-3))}`)), 10_000);
+          const stop = client.subscribe<any>(
+            { query },
+            {
+              next: (msg) => {
+                if (msg.errors) return reject(Object.assign(new Error(msg.errors[0].message), { code: msg.errors[0].extensions?.code }));
+                const item = Object.values(msg.data!)[0];
+                got.push(item);
+                if (until(item)) {
+                  clearTimeout(timer);
+                  stop();
+                  resolve(got);
+                }
+              },
+              // A refused subscription errors with the GraphQL errors themselves.
+              error: (e) => reject(Array.isArray(e) ? Object.assign(new Error(e[0].message), { code: e[0].extensions?.code }) : e),
+              complete: () => {},
+            },
+          );
+        });
+      } finally {
+        await client.dispose();
+      }
+    };
+    const marks: Record<'east' | 'west', number> = { east: 0, west: 0 };
+    for (const side of ['east', 'west'] as const) {
+      const agentId = AGENT[side];
+      marks[side] = (await h.store.append(`agent-${agentId}`, [{ type: 'AgentNotReady', data: { agentId, reasonCode: 'scoping-mark', at: new Date().toISOString() } }])).position;
+    }
+    const lastMark: Record<Role, number> = { 'agent-east': marks.east, 'sup-west': marks.west, auditor: marks.west, admin: marks.west };
+    for (const user of ROLES) {
+      const states = await feed(user, 'subscription { agentStates(afterPosition: 0) { position agentId } }', (s) => s.position >= lastMark[user]);
+      const expected = SEES[user].flatMap((side) => (side === 'org' ? [] : [AGENT[side]]));
+      expect([...new Set(states.map((s) => s.agentId))].sort(), user).toEqual(expected.sort());
+    }
+    // An agent's own calls, and none of a colleague's in another department.
+    const mine = await feed('agent-east', 'subscription { myCalls(afterPosition: 0) { callId eventType } }', (c) => c.callId === callId('east', N) && c.eventType === 'CallRecordingStopped');
+    expect([...new Set(mine.map((c) => c.callId))].sort()).toEqual(range((i) => callId('east', i)).sort());
+    // The raw log is for admins and auditors only.
+    for (const user of ['agent-east', 'sup-west'] as const) await expect(feed(user, 'subscription { events(afterPosition: 0) { position } }', () => true), user).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    for (const user of ['auditor', 'admin'] as const) expect((await feed(user, 'subscription { events(afterPosition: 0) { position } }', () => true)).length).toBeGreaterThan(0);
   });
 });
