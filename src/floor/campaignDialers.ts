@@ -138,7 +138,8 @@ export class CampaignDialers {
         const picked = leads.select(new Date().toISOString(), busy);
         if (!picked) return undefined;
         // A recycled lead starts its next pass over the list: recorded on the dial, so attempts count from 0 again.
-        return { phone: picked.lead.phone, reason: picked.reason, pass: picked.recycle ? picked.lead.passes + 1 : picked.lead.passes || undefined };
+        const lead = picked.lead;
+        return { phone: lead.phone, reason: picked.reason, timeZone: lead.timeZone, pass: picked.recycle ? lead.passes + 1 : lead.passes || undefined };
       },
       dialString: this.o.dialString,
       holdBack: this.o.holdBack,

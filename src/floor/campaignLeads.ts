@@ -1,3 +1,4 @@
+import { leadTimeZoneOf } from '../dialer/compliance/localTime.ts';
 import { DueHeap } from '../dialer/selection/dueHeap.ts';
 import { eligibility, selectLead, type AgentRef, type LeadView, type Selection, type SelectionPolicy } from '../dialer/selection/index.ts';
 import type { CampaignConfig, RetryDisposition } from '../domain/campaign/events.ts';
@@ -5,7 +6,7 @@ import type { EventStore, RecordedEvent } from '../eventstore/types.ts';
 
 const TYPES = [
   'CampaignCreated', 'CampaignConfigured', 'CampaignListAttached', 'CampaignListDetached',
-  'LeadImported', 'LeadDuplicateMerged', 'LeadAssigned', 'LeadClaimed', 'LeadReleased', 'LeadDoNotCallAdded', 'LeadDoNotCallRemoved',
+  'LeadImported', 'LeadDuplicateMerged', 'LeadFieldsSet', 'LeadAssigned', 'LeadClaimed', 'LeadReleased', 'LeadDoNotCallAdded', 'LeadDoNotCallRemoved',
   'LeadCallbackScheduled', 'LeadCallbackDone', 'LeadCallbackMissed', 'LeadCallbackCancelled', 'LeadDispositionRecorded', 'LeadDispositionCorrected',
   'CallDialAttempted', 'CallDialBlocked', 'CallAnswered', 'CallEnded',
 ];
@@ -233,6 +234,10 @@ export class CampaignLeads {
       case 'LeadImported':
       case 'LeadDuplicateMerged':
         if (d.batchId && !lead.lists.includes(d.batchId)) lead.lists.push(d.batchId);
+        lead.timeZone = leadTimeZoneOf(d.fields) ?? lead.timeZone;
+        break;
+      case 'LeadFieldsSet':
+        lead.timeZone = leadTimeZoneOf(d.fields) ?? lead.timeZone;
         break;
       case 'LeadAssigned':
         lead.assignee = d.assignee;

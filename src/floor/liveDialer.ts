@@ -38,6 +38,8 @@ export interface LeadPick {
   /** Pass over the list: above the lead's last one when it is recycled. */
   pass?: number;
   reason?: string;
+  /** The lead's own time zone, when its fields name one (calling hours are judged there). */
+  timeZone?: string;
 }
 
 const FLOOR_EVENTS = [
@@ -165,7 +167,7 @@ export class LiveDialer {
     }
   }
 
-  private async dial({ phone, pass, reason }: LeadPick): Promise<void> {
+  private async dial({ phone, pass, reason, timeZone }: LeadPick): Promise<void> {
     const now = new Date().toISOString();
     const callId = randomUUID();
     const h = this.history;
@@ -175,6 +177,7 @@ export class LiveDialer {
       {
         phone,
         now,
+        leadTimeZone: timeZone,
         attempts,
         recentDials: h.recentDials(phone),
         predictive: this.o.pacer.mode !== 'progressive',

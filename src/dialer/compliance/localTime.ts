@@ -19,6 +19,18 @@ export function calleeZone(phone: string, hours: CallingHours, leadTimeZone?: st
   return { zone: found.zone, source: found.exact ? 'number' : 'number-representative' };
 }
 
+/** Lead fields that override the callee's time zone (an IANA name such as America/New_York). */
+export const LEAD_TIME_ZONE_FIELDS = ['timeZone', 'time_zone', 'timezone', '时区'];
+
+/** The time zone a lead's fields name, when it is a real one. */
+export function leadTimeZoneOf(fields: Record<string, unknown> | undefined): string | undefined {
+  for (const key of LEAD_TIME_ZONE_FIELDS) {
+    const v = fields?.[key];
+    if (typeof v === 'string' && v.trim() && isZone(v.trim())) return v.trim();
+  }
+  return undefined;
+}
+
 export function isZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });

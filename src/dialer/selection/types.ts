@@ -19,6 +19,8 @@ export interface LeadView {
   privateUntil?: string;
   assignee?: { kind: 'agent' | 'team'; id: string };
   callback?: { dueAt: string; owner: string; visibility: 'public' | 'private' };
+  /** The callee's own time zone, from the lead's fields; calling hours are judged there. */
+  timeZone?: string;
 }
 
 export interface SelectionPolicy {
