@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { callStreamId } from '../../src/domain/call/streams.ts';
 import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
@@ -114,5 +115,21 @@ describe('inbound callers are routed by their queue, and every decision is recor
     await floor.advance(15_000); // the reservation expires
     await until('bridged to the next agent', () => floor.server.endpoint(id)?.status === 'bridged');
     expect((await offers(floor, id)).map((e) => e.data.winner)).toEqual([sleepy, awake]);
+  });
+
+  it('blended: a caller waiting on the line is offered before an older dialer call', async () => {
+    const queueId = await createQueue(floor, { strategy: 'longest_idle' });
+    const dialed = randomUUID();
+    floor.sim.switch.customers.script('8613800138101', { kind: 'answer', ringMs: 100, talkMs: 60_000, machine: false, earlyMedia: false });
+    await floor.server.dial({ callId: dialed, dial: 'sofia/gateway/trunk/8613800138101', campaignId: 'camp-1', connectRuleMs: 60_000 });
+    await until('dialer call queued', () => floor.server.endpoint(dialed)?.status === 'queued');
+    floor.clock.t += 1_000;
+    const caller = await callerWaits(floor, { queueId });
+    const [agent, second] = uniqueAgents('agent', 'second');
+    await readyAgent(floor, agent, '1001');
+    expect(floor.server.endpoint(caller)?.agentId).toBe(agent);
+    expect(floor.server.endpoint(dialed)?.agentId).toBeUndefined();
+    await readyAgent(floor, second, '1002');
+    expect(floor.server.endpoint(dialed)?.agentId).toBe(second);
   });
 });
