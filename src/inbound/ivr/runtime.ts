@@ -271,7 +271,7 @@ export class IvrRuntime {
       const routed = events.find((e) => e.type === 'InboundCallRouted');
       const call: InIvr = {
         callId: ep.callId, menuId: d.menuId, version: d.version, menu, node, failures: 0,
-        priority: Number(routed?.data.priority ?? 0), enteredAtMs: Date.parse(d.at), playing: 0, seq: 0, epoch: `r${events.length}-`,
+        priority: Number(routed?.data.priority ?? 0), enteredAtMs: Date.parse(d.at), playing: 0, seq: 0, epoch: `r${events.length}.${this.server.clock.now().toString(36)}-`,
       };
       this.calls.set(ep.callId, call);
       await this.play(call);
