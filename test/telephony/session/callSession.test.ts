@@ -81,7 +81,7 @@ describe('call session against the simulator', () => {
     expect(events[4].data).toMatchObject({ hangupBy: 'system' });
     await until('channel gone', () => !floor.sim.switch.channels.has(callId));
     // The customer heard the recorded message to its end before the line dropped.
-    const mine = floor.facts.filter((f) => f.callId === callId).map((f) => f.kind);
+    const mine = floor.facts.filter((f) => 'callId' in f && f.callId === callId).map((f) => f.kind);
     expect(mine.indexOf('playback-stopped')).toBeGreaterThan(mine.indexOf('playback-started'));
     expect(mine.indexOf('playback-started')).toBeGreaterThan(-1);
     expect(mine.lastIndexOf('hung-up')).toBeGreaterThan(mine.indexOf('playback-stopped'));
