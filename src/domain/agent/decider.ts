@@ -55,13 +55,13 @@ function evolve(s: AgentState, e: AgentEvent): AgentState {
 }
 
 export function checkSkills(skills: unknown): DomainError | undefined {
-  if (!Array.isArray(skills)) return reject('SKILLS_INVALID', 'Skills are a list of { skill, level }');
+  if (!Array.isArray(skills)) return reject('SKILLS_INVALID', '技能须为 { skill, level } 列表 / Skills are a list of { skill, level }');
   const seen = new Set<string>();
   for (const s of skills as Skill[]) {
-    if (!isNonEmpty(s?.skill)) return reject('SKILLS_INVALID', 'Every skill has a name');
+    if (!isNonEmpty(s?.skill)) return reject('SKILLS_INVALID', '每项技能须有名称 / Every skill has a name');
     if (!Number.isInteger(s.level) || s.level < 1 || s.level > 10)
-      return reject('SKILLS_INVALID', `Level of ${s.skill} must be 1 to 10`);
-    if (seen.has(s.skill)) return reject('SKILLS_INVALID', `Skill ${s.skill} is listed twice`);
+      return reject('SKILLS_INVALID', `技能 ${s.skill} 的等级须为 1 到 10 / Level of ${s.skill} must be 1 to 10`);
+    if (seen.has(s.skill)) return reject('SKILLS_INVALID', `技能 ${s.skill} 重复 / Skill ${s.skill} is listed twice`);
     seen.add(s.skill);
   }
   return undefined;

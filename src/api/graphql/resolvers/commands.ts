@@ -102,6 +102,12 @@ export const commandResolvers = {
       if (a.status === 'PAUSED') return run(ctx, agentDecider, a.agentId, 'SetAgentNotReady', { reasonCode: a.reason }, a.commandId);
       throw badInput(`只能强制为 LOGGED_OUT、AVAILABLE 或 PAUSED / an agent can be forced to LOGGED_OUT, AVAILABLE or PAUSED, not ${a.status}`);
     },
+    /** Supervisors and admins (permissions); a supervisor only for the agents of their departments. */
+    setAgentSkills: async (_: unknown, a: A, ctx: ApiContext) => {
+      await requireAgentInScope(ctx, a.agentId);
+      const skills = (a.skills as A[]).map((x) => ({ skill: x.skill, level: x.level }));
+      return run(ctx, agentDecider, a.agentId, 'SetAgentSkills', { skills }, a.commandId);
+    },
 
     createCampaign: async (_: unknown, a: A, ctx: ApiContext) => {
       const departmentId = a.input.departmentId ?? ctx.principal!.departmentId;

@@ -1,8 +1,10 @@
 import type { IvrMenu } from '../../../domain/ivr/events.ts';
 import type { QueueConfig } from '../../../domain/queue/events.ts';
 import type { RecordedEvent } from '../../../eventstore/types.ts';
+import { queueMembers } from '../../../projections/readModels/queues/queries.ts';
 import { wallboard } from '../../../projections/readModels/wallboard/queries.ts';
 import { departmentInScope, inScope } from '../../auth/principal.ts';
+import { STATUS } from '../../floorReadModel.ts';
 import type { ApiContext } from '../context.ts';
 import { badInput } from '../errors.ts';
 
@@ -32,7 +34,11 @@ interface QueueDoc {
   position: number;
 }
 
-/** Queues from their own events; live figures from the wallboard read model (agents: the caller's visible floor). */
+/**
+ * Queues from their own events; live figures from the wallboard read model. Members: the agents (of the
+ * caller's scope) whose skills meet the queue's requirements, with their live state; the available / busy
+ * counts are of those members.
+ */
 async function queueList(ctx: ApiContext, only?: string): Promise<A[]> {
   const byId = new Map<string, QueueDoc>();
   for (const e of await eventsOfTypes(ctx, ['QueueCreated', 'QueueConfigured'])) {
@@ -48,11 +54,12 @@ async function queueList(ctx: ApiContext, only?: string): Promise<A[]> {
   const queues = [...byId.values()].filter((q) => departmentInScope(scope, q.departmentId));
   if (!queues.length) return [];
   const board = await wallboard(ctx.pool, { queueIds: queues.map((q) => q.id) });
-  const floor = board.agents.filter((a) => inScope(scope, a.agentId));
-  const agentsAvailable = floor.filter((a) => a.state === 'ready').length;
-  const agentsBusy = floor.filter((a) => BUSY.has(a.state)).length;
-  return queues.map((q) => {
+  const agentIds = scope.all ? undefined : scope.userIds;
+  const members = await Promise.all(queues.map((q) => queueMembers(ctx.pool, q.config.skills ?? [], { agentIds })));
+  return queues.map((q, i) => {
     const live = board.queues.find((x) => x.queueId === q.id);
+    const agentsAvailable = members[i].filter((a) => a.state === 'ready').length;
+    const agentsBusy = members[i].filter((a) => BUSY.has(a.state)).length;
     return {
       id: q.id,
       name: q.name,
@@ -61,7 +68,16 @@ async function queueList(ctx: ApiContext, only?: string): Promise<A[]> {
       maxWaitSeconds: q.config.maxWaitSeconds,
       priority: 5,
       departmentId: q.departmentId,
-      agents: [],
+      skills: q.config.skills ?? [],
+      agentIds: members[i].map((a) => a.agentId),
+      members: members[i].map((a) => ({
+        agentId: a.agentId,
+        skills: a.skills,
+        status: STATUS[a.state] ?? 'PAUSED',
+        pauseReason: a.state === 'not_ready' ? a.reason : null,
+        since: a.since ?? null,
+        extension: a.extension ?? null,
+      })),
       position: q.position,
       state: {
         queueId: q.id,

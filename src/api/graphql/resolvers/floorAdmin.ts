@@ -29,6 +29,7 @@ function queueConfig(i: A): Partial<QueueConfig> {
   if (i.priority != null && i.priority !== 5) throw badInput('队列优先级尚不支持 / queue priority is not supported yet (leave it at 5)');
   const c: Partial<QueueConfig> = { strategy };
   if (i.maxWaitSeconds != null) c.maxWaitSeconds = i.maxWaitSeconds;
+  if (i.skills) c.skills = (i.skills as A[]).map((x) => ({ skill: x.skill, minLevel: x.minLevel ?? 1 }));
   return c;
 }
 

@@ -84,6 +84,17 @@ function userLoader(idField: string) {
   };
 }
 
+/** A list of people per row (`agentIds`), one query per field per request. */
+function usersLoader(idsField: string) {
+  const one = userLoader('id');
+  return async (queries: { obj: A }[], ctx: ApiContext) => {
+    const ids = [...new Set(queries.flatMap((q) => (q.obj[idsField] as string[] | undefined) ?? []))];
+    const users = await one(ids.map((id) => ({ obj: { id } })), ctx);
+    const by = new Map(ids.map((id, i) => [id, users[i]]));
+    return queries.map((q) => ((q.obj[idsField] as string[] | undefined) ?? []).map((id) => by.get(id)).filter((u) => u));
+  };
+}
+
 const Dept = z.object({ department_id: z.string(), name: z.string(), parent_id: z.string().nullable() });
 
 /** Departments referenced by `departmentId`, one query per field per request. */
@@ -113,7 +124,8 @@ function currentCallLoader() {
 
 export const readModelLoaders = {
   Campaign: { department: departmentLoader() },
-  Queue: { department: departmentLoader() },
+  Queue: { department: departmentLoader(), agents: usersLoader('agentIds') },
+  QueueMember: { agent: userLoader('agentId') },
   Lead: { owner: userLoader('ownerId'), department: departmentLoader() },
   Call: { agent: userLoader('agentId'), department: departmentLoader() },
   Order: { agent: userLoader('agentId'), approvedBy: userLoader('approvedById'), department: departmentLoader() },
