@@ -130,6 +130,7 @@ export class CampaignDialers {
       campaignId,
       pacer: mode === 'progressive' ? createPacer({ mode: 'progressive' }, clock) : createPacer({ mode: 'callstream', abandonTarget: this.campaign(campaignId).config.abandonRateTarget }, clock),
       rules: () => this.rulesOf(campaignId),
+      recording: () => this.campaign(campaignId).config.recording ?? 'always',
       readyNow: () => this.o.media.agents.readyAgents().map((a) => a.agentId),
       servesAgent: (agentId) => this.departmentOf.get(agentId) === this.campaign(campaignId).departmentId,
       history: this.history,

@@ -17,6 +17,8 @@ export interface LiveDialerOptions {
   rules: ComplianceRules | (() => ComplianceRules);
   /** Agents ready at the moment the dialer starts: a campaign started while people wait in ready dials for them at once. */
   readyNow?: () => string[];
+  /** Whether the campaign records its calls (default 'always'); read at each dial. */
+  recording?: () => 'always' | 'never' | 'on-demand';
   /** Agents whose readiness this campaign paces for (default: every agent on the floor). */
   servesAgent?: (agentId: string) => boolean;
   /** The next lead to try (E.164, or with the pass over the list and why it was picked), or undefined when none is due. */
@@ -201,6 +203,6 @@ export class LiveDialer {
     this.phonesInFlight.add(phone);
     this.o.pacer.onDial(callId);
     this.dialed++;
-    await this.o.media.dial({ callId, dial: this.o.dialString(phone), timeoutSec: 25, campaignId: this.o.campaignId, leadId: phone });
+    await this.o.media.dial({ callId, dial: this.o.dialString(phone), timeoutSec: 25, campaignId: this.o.campaignId, leadId: phone, recording: this.o.recording?.() ?? 'always' });
   }
 }

@@ -94,6 +94,11 @@ describe('a progressive campaign end to end through the simulator', () => {
     expect(new Set(bridged.map((e) => e.data.agentId))).toEqual(new Set(BOTS));
     const dispositions = await ofType('LeadDispositionRecorded');
     for (const d of dispositions) expect(d.data).toMatchObject({ campaignId: 'e2e' });
+    // Every bridged call is recorded (the campaign default), and each recording ends with the file's hash.
+    await until('recordings closed', async () => (await ofType('CallRecordingStopped')).length >= 2, 20_000);
+    const started = new Set((await ofType('CallRecordingStarted')).map((e) => e.data.callId));
+    for (const b of bridged) expect(started).toContain(b.data.callId);
+    for (const s of await ofType('CallRecordingStopped')) expect(s.data.sha256).toMatch(/^[0-9a-f]{64}$/);
     const dialed = await ofType('CallDialAttempted');
     for (const d of dialed) expect(JSON.stringify(d.data.compliance)).toContain('campaign-e2e@');
     // Never two dials to one number at once.

@@ -88,6 +88,9 @@ export function mergeConfig(
       return reject('RETRY_RULE_INVALID', `Attempts for ${key} must be from 1 to the campaign's ${c.maxAttempts}`);
     }
   }
+  if (c.recording !== undefined && !['always', 'never', 'on-demand'].includes(c.recording)) {
+    return reject('RECORDING_POLICY_INVALID', "Recording is 'always', 'never' or 'on-demand'");
+  }
   const r = c.recycle;
   if (r !== undefined) {
     if (!Number.isInteger(r.afterMinutes) || r.afterMinutes < 0) return reject('RECYCLE_RULE_INVALID', 'Recycling waits whole minutes, 0 or more');

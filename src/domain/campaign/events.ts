@@ -38,6 +38,8 @@ export interface CampaignConfig {
   maxAttempts: number;
   retryRules: Partial<Record<RetryDisposition, RetryRule>>;
   recycle?: RecycleRule;
+  /** Call recording: 'always' (the default: disputes and QA need the audio), 'never' (consent withheld), or 'on-demand'. */
+  recording?: 'always' | 'never' | 'on-demand';
   productIds: string[];
   questionnaireId?: string;
   scriptId?: string;
