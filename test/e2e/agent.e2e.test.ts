@@ -123,4 +123,25 @@ describe('agent desk (scenario API)', () => {
     expect(server.scenario.answers.get(callId)).toEqual([{ questionId: 'age', value: 'ge40' }, { questionId: 'interest', value: ['oil'] }]);
     await screenshot(page, 'agent-questionnaire');
   });
+
+  it('preview dialing: 下一位客户 shows the held lead with its reason and pop, 跳过 asks again, 拨打 dials it', async () => {
+    const phone = page.getByTestId('softphone');
+    const status = () => page.getByTestId('agent-status').textContent();
+    await phone.getByRole('button', { name: '挂断' }).click(); // the questionnaire call
+    await page.getByRole('button', { name: '完成整理' }).click();
+    await expect.poll(status).toBe('就绪');
+    const panel = page.getByTestId('preview');
+    await panel.getByRole('button', { name: '下一位客户' }).click();
+    await panel.getByTestId('preview-reason').getByText('您预约的回访已到期').waitFor();
+    await panel.getByTestId('pop-name').getByText('张伟').waitFor();
+    expect(await panel.getByTestId('preview-hold').textContent()).toMatch(/还剩 [12]:\d\d/);
+    await screenshot(page, 'agent-preview-lead');
+    await panel.getByRole('button', { name: '跳过' }).click();
+    await panel.getByTestId('preview-reason').getByText('新客户，未拨打过').waitFor();
+    await panel.getByTestId('unknown-number').waitFor();
+    await panel.getByRole('button', { name: '拨打' }).click();
+    await expect.poll(() => server.scenario.dials).toEqual([{ phone: '+8613700137000', leadId: null, campaignId: 'c-revisit', by: 'u-agent' }]);
+    await expect.poll(() => page.getByTestId('call-phone').textContent()).toBe('137 0013 7000');
+    expect(await panel.getByTestId('preview-lead').count()).toBe(0);
+  });
 });

@@ -33,7 +33,15 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
       agentStates: (_a, ctx) => (need(ctx, 'SUPERVISOR', 'ADMIN', 'AUDITOR'), [...s.agents.keys()].map(agentState)),
       wallboard: (_a, ctx) => (need(ctx, 'SUPERVISOR', 'ADMIN', 'AUDITOR'), s.wallboardNow()),
       queues: (_a, ctx) => (need(ctx), s.queues),
-      campaigns: (_a, ctx) => (need(ctx), { nodes: [...s.extraCampaigns, { ...s.campaign, stats: { leadsTotal: 1000, leadsRemaining: 640, dials: 360, connects: 200, abandoned: 4, abandonRate: 0.02, orders: s.orders.length + 5, agentsLoggedIn: 2, linesInFlight: 3 } }], pageInfo: { hasNextPage: false } }),
+      campaigns: (_a, ctx) => (need(ctx), { nodes: [...s.extraCampaigns, { ...s.campaign, stats: { leadsTotal: 1000, leadsRemaining: 640, dials: 360, connects: 200, abandoned: 4, abandonRate: 0.02, orders: s.orders.length + 5, agentsLoggedIn: 2, linesInFlight: 3 } },
+        { ...s.previewCampaign, stats: { leadsTotal: 2, leadsRemaining: s.previewLeads.length, dials: s.dials.length, connects: 0, abandoned: 0, abandonRate: 0, orders: 0, agentsLoggedIn: 1, linesInFlight: 0 } }], pageInfo: { hasNextPage: false } }),
+      nextPreviewLead: ({ campaignId }, ctx) => {
+        need(ctx, 'AGENT');
+        if (campaignId === s.campaign.id) throw fail('CAMPAIGN_NOT_PREVIEW', '活动为predictive模式，由拨号器拨号 / the dialer places its calls');
+        if (campaignId !== s.previewCampaign.id) throw fail('NOT_FOUND', `活动 ${campaignId} 不存在`);
+        const next = s.previewLeads.shift();
+        return next ? { ...next, heldUntil: new Date(Date.now() + 120_000).toISOString() } : null;
+      },
       users: (_a, ctx) => (need(ctx, 'ADMIN'), { nodes: s.users, pageInfo: { hasNextPage: false } }),
       departments: (_a, ctx) => (need(ctx), s.departments),
       dnc: (_a, ctx) => (need(ctx, 'ADMIN'), { nodes: s.dnc, pageInfo: { hasNextPage: false } }),
@@ -95,6 +103,13 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
       },
       finishWrapUp: (_a, ctx) => (s.setAgent(need(ctx).id, 'AVAILABLE'), result(s, `agent-${ctx.user!.id}`)),
       agentLogout: (_a, ctx) => (s.setAgent(need(ctx).id, 'LOGGED_OUT'), result(s, `agent-${ctx.user!.id}`)),
+      dial: ({ phone, leadId, campaignId }, ctx) => {
+        const u = need(ctx, 'AGENT');
+        s.dials.push({ phone, leadId: leadId ?? null, campaignId: campaignId ?? null, by: u.id });
+        // The agent's leg rings first, as the live floor does for a preview dial.
+        const callId = s.deliverCall(u.id, { phone, display: phone.replace(/^\+86(\d{3})(\d{4})(\d{4})$/, '$1 $2 $3'), ringing: true });
+        return result(s, `call-${callId}`);
+      },
       hangUp: ({ callId }, ctx) => (need(ctx), s.endCall(callId, ctx.user!.id), result(s, `call-${callId}`)),
       hold: ({ callId }, ctx) => (onCall(ctx, callId, 'HoldRequested'), result(s, `call-${callId}`, s.callFact(callId, 'CallHeld', ctx.user!.id))),
       unhold: ({ callId }, ctx) => (onCall(ctx, callId, 'ResumeRequested'), result(s, `call-${callId}`, s.callFact(callId, 'CallResumed', ctx.user!.id))),

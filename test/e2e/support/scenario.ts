@@ -32,6 +32,14 @@ export class Scenario {
   loyaltyBalance = 1200;
   answers = new Map<string, { questionId: string; value: unknown }[]>();
   extraCampaigns: any[] = [];
+  /** A running preview campaign: the agent asks for the next held lead and dials it (`dials`). */
+  previewCampaign = { ...this.campaign, id: 'c-revisit', name: '老客户回访', dialMode: 'PREVIEW', script: null, position: 3 };
+  /** What nextPreviewLead hands out, in order; asking again passes over the lead shown before. */
+  previewLeads = [
+    { phone: CUSTOMER_PHONE, reason: 'callback_owner', attempts: 1, lastDialAt: '2026-03-01T02:00:00Z', callbackDueAt: new Date(Date.now() - 60_000).toISOString() },
+    { phone: '+8613700137000', reason: 'new', attempts: 0, lastDialAt: null, callbackDueAt: null },
+  ];
+  dials: { phone: string; leadId: string | null; campaignId: string | null; by: string }[] = [];
   dnc: any[] = [];
   queues: any[] = [];
   callbacks: any[] = [];
