@@ -67,7 +67,7 @@ program
 program
   .command('rebuild')
   .description('rebuild read models from the event log (all, or one by name) without downtime')
-  .argument('[projection]', 'projection name')
+  .argument('[projection]', 'projection name, or import-jobs (default: all, import jobs included)')
   .option('--json', 'print JSON')
   .action((projection: string | undefined, flags: { json?: boolean }) => withStore((ctx) => runRebuild(ctx, projection, !!flags.json)));
 

@@ -20,14 +20,38 @@ export async function runVerify(ctx: CliContext, stream: string | undefined, jso
   return report;
 }
 
+/** The import jobs' rows (api.import_jobs) are a projection too, folded from the `import-<id>` streams. */
+export const IMPORT_JOBS = 'import-jobs';
+
+/**
+ * Rebuilds read models: `all` (the default) is every projection and the import jobs; `import-jobs` only the
+ * import jobs; any other name one projection.
+ */
 export async function runRebuild(ctx: CliContext, projection: string | undefined, json: boolean): Promise<void> {
+  const target = projection ?? 'all';
+  const importJobs = async () => {
+    const { ImportJobs } = await import('../api/imports/importJobs.ts');
+    const started = Date.now();
+    const events = await new ImportJobs(ctx.store, ctx.db.pool).rebuild();
+    return { events, ms: Date.now() - started };
+  };
+  if (target === IMPORT_JOBS) {
+    const r = await importJobs();
+    const out = { projections: [IMPORT_JOBS], events: r.events, ms: r.ms };
+    process.stdout.write(json ? `${JSON.stringify(out)}\n` : `rebuilt ${IMPORT_JOBS}: ${r.events} events in ${r.ms} ms\n`);
+    return;
+  }
   // Loaded on demand: only this command needs the read-model definitions.
   const { rebuild, rebuildProgressBar } = await import('../projections/index.ts');
   const bar = rebuildProgressBar();
   try {
-    const r = await rebuild(projection ?? 'all', { pool: ctx.db.pool, store: ctx.store, onProgress: bar.onProgress });
+    const r = await rebuild(target, { pool: ctx.db.pool, store: ctx.store, onProgress: bar.onProgress });
     bar.stop();
-    process.stdout.write(json ? `${JSON.stringify(r)}\n` : `rebuilt ${r.projections.join(', ')}: ${r.events} events up to position ${r.position} in ${r.ms} ms\n`);
+    const jobs = target === 'all' ? await importJobs() : undefined;
+    const out = jobs ? { ...r, projections: [...r.projections, IMPORT_JOBS], importJobEvents: jobs.events } : r;
+    process.stdout.write(
+      json ? `${JSON.stringify(out)}\n` : `rebuilt ${out.projections.join(', ')}: ${r.events} events up to position ${r.position} in ${r.ms} ms${jobs ? ` (+${jobs.events} import job events)` : ''}\n`,
+    );
   } finally {
     bar.stop();
   }

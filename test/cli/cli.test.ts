@@ -6,6 +6,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.ts';
 import { createTestDatabase } from '../support/db.ts';
 
 /* The CLI as users run it: a child process against a real (test) database, reading stdout and the exit code. */
@@ -193,6 +194,33 @@ describe('callstream replay, verify, rebuild, user add', { timeout: 120_000 }, (
     const unknown = await run(['rebuild', 'no-such-projection']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/unknown projection "no-such-projection"/);
+  });
+
+  it('rebuilds the import jobs from their events, alone (import-jobs) or as part of all', async () => {
+    const store = await PostgresEventStore.connect(db.url);
+    try {
+      const at = '2026-11-23T02:00:00.000Z';
+      await store.append('import-job-cli', [
+        { type: 'ImportStarted', data: { importId: 'job-cli', filename: '名单.csv', file: '/tmp/x.csv', departmentId: 'east', startedBy: 'admin', at } },
+        { type: 'ImportFinished', data: { importId: 'job-cli', batchId: 'b-cli', rowsRead: 5, imported: 3, duplicates: 1, alreadyImported: 0, rejected: 1, rejections: [{ row: 4, value: '12', reason: 'PHONE_INVALID' }], at } },
+      ]);
+    } finally {
+      await store.close();
+    }
+    const row = async () => (await sql(`SELECT status, imported, rejected_count, rejected FROM api.import_jobs WHERE import_id = 'job-cli'`))[0];
+    const want = { status: 'finished', imported: 3, rejected_count: 1, rejected: [{ row: 4, value: '12', reason: 'PHONE_INVALID' }] };
+    await sql(`DELETE FROM api.import_jobs WHERE import_id = 'job-cli'`);
+    const one = await run(['rebuild', 'import-jobs', '--json']);
+    expect(one.code, one.stderr).toBe(0);
+    expect(JSON.parse(one.stdout)).toMatchObject({ projections: ['import-jobs'] });
+    expect(JSON.parse(one.stdout).events).toBeGreaterThanOrEqual(2);
+    expect(await row()).toEqual(want);
+    // a row gone wrong behind the log's back is put right by the full rebuild too
+    await sql(`UPDATE api.import_jobs SET status = 'running', imported = 0 WHERE import_id = 'job-cli'`);
+    const all = await run(['rebuild', '--json']);
+    expect(all.code, all.stderr).toBe(0);
+    expect(JSON.parse(all.stdout).projections).toContain('import-jobs');
+    expect(await row()).toEqual(want);
   });
 
   it('adds a user with the password from stdin, and refuses a weak one', async () => {
