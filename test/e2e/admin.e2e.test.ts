@@ -135,4 +135,21 @@ describe('admin screens (scenario API)', () => {
     expect(server.scenario.dnc).toMatchObject([{ phone: '+8613700001111', reason: '客户投诉' }]);
     await screenshot(page, 'admin-dnc');
   });
+
+  it('blacklist: lists a number with who and why, and removes it with a reason', async () => {
+    await page.getByRole('button', { name: '黑名单', exact: true }).click();
+    const bl = page.getByTestId('blacklist');
+    await bl.getByLabel('号码').fill('137 0000 2222');
+    await bl.getByLabel('原因').fill('恶意骚扰');
+    await bl.getByRole('button', { name: '加入黑名单' }).click();
+    const row = bl.locator('tbody tr', { hasText: '137 0000 2222' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('恶意骚扰');
+    expect(await row.textContent()).toContain('管理员孙');
+    await screenshot(page, 'admin-blacklist');
+    page.once('dialog', (d) => void d.accept('客户已道歉'));
+    await row.getByRole('button', { name: '移出黑名单' }).click();
+    await expect.poll(() => server.scenario.blacklist).toEqual([]);
+    expect(server.scenario.events.filter((e) => e.type === 'NumberUnblacklisted').map((e) => e.data)).toEqual([{ phone: '+8613700002222', reason: '客户已道歉' }]);
+  });
 });

@@ -45,6 +45,7 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
       users: (_a, ctx) => (need(ctx, 'ADMIN'), { nodes: s.users, pageInfo: { hasNextPage: false } }),
       departments: (_a, ctx) => (need(ctx), s.departments),
       dnc: (_a, ctx) => (need(ctx, 'ADMIN'), { nodes: s.dnc, pageInfo: { hasNextPage: false } }),
+      blacklist: (_a, ctx) => (need(ctx, 'SUPERVISOR', 'ADMIN', 'AUDITOR'), s.blacklist),
       ivrMenus: (_a, ctx) => (need(ctx, 'ADMIN'), s.ivrMenus),
       prompts: (_a, ctx) => (need(ctx, 'ADMIN'), s.prompts),
       importJob: ({ id }, ctx) => (need(ctx, 'ADMIN'), s.lastImport && { id, filename: 'x.csv', startedAt: new Date().toISOString(), status: 'done', ...s.lastImport }),
@@ -194,6 +195,18 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
         const u = need(ctx, 'ADMIN');
         s.dnc.push({ phone, scope: 'GLOBAL', campaign: null, reason, source: 'console', addedBy: u, addedAt: new Date().toISOString(), expiresAt: null });
         return result(s, `dnc-${phone}`);
+      },
+      blacklistNumber: ({ phone, reason }, ctx) => {
+        const u = need(ctx, 'SUPERVISOR', 'ADMIN');
+        const e164 = '+86' + String(phone).replace(/\D/g, '').replace(/^86/, '');
+        if (!s.blacklist.some((b) => b.phone === e164)) s.blacklist.unshift({ phone: e164, reason, by: u.id, at: new Date().toISOString() });
+        return result(s, `lead-${e164}`, s.record(`lead-${e164}`, 'NumberBlacklisted', { phone: e164, reason }, u.id));
+      },
+      unblacklistNumber: ({ phone, reason }, ctx) => {
+        const u = need(ctx, 'ADMIN');
+        if (!s.blacklist.some((b) => b.phone === phone)) throw fail('NOT_BLACKLISTED', `号码 ${phone} 不在黑名单上 / not on the blacklist`);
+        s.blacklist = s.blacklist.filter((b) => b.phone !== phone);
+        return result(s, `lead-${phone}`, s.record(`lead-${phone}`, 'NumberUnblacklisted', { phone, reason }, u.id));
       },
       scoreCall: ({ callId, items, comment, fatal }, ctx) => {
         const u = need(ctx, 'SUPERVISOR', 'QA', 'ADMIN');

@@ -41,6 +41,7 @@ export class Scenario {
   ];
   dials: { phone: string; leadId: string | null; campaignId: string | null; by: string }[] = [];
   dnc: any[] = [];
+  blacklist: { phone: string; reason: string; by: string; at: string }[] = [];
   queues: any[] = [];
   callbacks: any[] = [];
   transfers: any[] = [];
