@@ -69,6 +69,11 @@ export class MediaServer {
   readonly queues: QueueConfigs;
   /** Routing of waiting inbound callers: the queue's strategy over the desk's agents, every decision recorded. */
   readonly routing: LiveRouting;
+  /**
+   * Whether an agent may take a queued dialer call of this campaign (default: anyone). A campaign dials for
+   * the agents of its department, so its calls must not land on another department's agent.
+   */
+  dialerAgentFilter: (agentId: string, campaignId: string | undefined) => boolean = () => true;
   /** Errors of fact handling; the session keeps going (a bad fact must not stop the floor). */
   onError: (error: unknown) => void = () => {};
   private queue: Promise<unknown> = Promise.resolve();
@@ -230,7 +235,7 @@ export class MediaServer {
   /**
    * Give queued calls to ready agents. Inbound callers first (blended: a person waiting on the line
    * before a dialer call), highest priority then oldest, each routed by its queue's strategy and skills;
-   * then dialer calls, oldest first, to the first ready agent (longest idle).
+   * then dialer calls, oldest first, each to the first ready agent (longest idle) who serves its campaign.
    */
   async dispatch(): Promise<void> {
     if (!this.queues.started) {
@@ -251,11 +256,16 @@ export class MediaServer {
       }
     }
     await offerCallbacks(this);
-    const dialed = waiting.filter((ep) => !ep.options.inbound).sort((a, b) => (a.queuedAtMs ?? 0) - (b.queuedAtMs ?? 0));
+    const dialed = waiting.filter((ep) => !ep.options.inbound && !ep.agentId).sort((a, b) => (a.queuedAtMs ?? 0) - (b.queuedAtMs ?? 0));
+    if (dialed.length === 0) return;
+    // In the desk's order (longest idle, or the floor's own); each agent is offered at most one call here.
+    const ready = this.agents.readyAgents();
     for (const ep of dialed) {
-      if (ep.agentId) continue;
-      const agent = this.agents.readyAgents()[0];
-      if (!agent) return;
+      if (ready.length === 0) return;
+      // Nobody ready serves this call's campaign: it waits, and another campaign's call may still go.
+      const i = ready.findIndex((a) => this.dialerAgentFilter(a.agentId, ep.options.campaignId));
+      if (i < 0) continue;
+      const [agent] = ready.splice(i, 1);
       await this.offer(ep, agent.agentId);
     }
   }
