@@ -56,6 +56,8 @@ export class CampaignDialers {
   async start(): Promise<void> {
     let caughtUp!: () => void;
     const ready = new Promise<void>((resolve) => (caughtUp = resolve));
+    // Queued calls of a campaign go only to agents it dials for (a campaign the log has not shown us: anyone).
+    this.o.media.dialerAgentFilter = (agentId, campaignId) => !campaignId || !this.campaigns.has(campaignId) || this.serves(campaignId, agentId);
     this.sub = this.o.store.subscribe((events) => this.apply(events), { after: 0, filter: { eventTypes: WATCHED }, onCaughtUp: () => caughtUp() });
     this.sub.done.catch((e) => this.o.log?.(`campaign dialers: ${(e as Error).message}`));
     await ready;
@@ -73,6 +75,7 @@ export class CampaignDialers {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.o.media.dialerAgentFilter = () => true;
     await this.sub?.stop();
     await this.changes;
     await Promise.all([...this.running.values()].map((r) => r.dialer.stop()));
@@ -132,7 +135,7 @@ export class CampaignDialers {
       rules: () => this.rulesOf(campaignId),
       recording: () => this.campaign(campaignId).config.recording ?? 'always',
       readyNow: () => this.o.media.agents.readyAgents().map((a) => a.agentId),
-      servesAgent: (agentId) => this.departmentOf.get(agentId) === this.campaign(campaignId).departmentId,
+      servesAgent: (agentId) => this.serves(campaignId, agentId),
       history: this.history,
       nextLead: async (busy) => {
         await leads.catchUp();
@@ -147,6 +150,11 @@ export class CampaignDialers {
       tickMs: this.o.tickMs,
       onError: (e) => this.o.log?.(`dialer ${campaignId}: ${(e as Error).message}`),
     });
+  }
+
+  /** A campaign dials for the agents of its department. */
+  private serves(campaignId: string, agentId: string): boolean {
+    return this.departmentOf.get(agentId) === this.campaign(campaignId).departmentId;
   }
 
   private campaign(campaignId: string): CampaignState {
