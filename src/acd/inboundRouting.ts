@@ -38,16 +38,22 @@ export interface InboundDecision {
   reason: string;
   /** A known customer whose agent is busy may wait for them instead of the queue. */
   offerToWaitFor?: string;
-  inputs: { rulesVersion: string; localTime: string; timeZone: string; whitelisted: boolean };
+  /** `blacklist`: the operator blacklist's version (`blacklist@<position>`) when the log's list was consulted. */
+  inputs: { rulesVersion: string; localTime: string; timeZone: string; whitelisted: boolean; blacklist?: string };
+}
+
+/** Lists kept in the log (the operator blacklist), read at decision time; the version goes on the decision. */
+export interface InboundLists {
+  blacklist?: { version: string; has(phone: string): boolean };
 }
 
 const matches = (phone: string, list: string[]) => list.some((p) => phone === p || (p.endsWith('*') && phone.startsWith(p.slice(0, -1))));
 
 /** First matching rule wins: blacklist, holiday, hours, known customer, DID, caller prefix, default. */
-export function routeInbound(call: InboundCall, rules: InboundRules): InboundDecision {
+export function routeInbound(call: InboundCall, rules: InboundRules, lists: InboundLists = {}): InboundDecision {
   const local = localTime(new Date(call.at), rules.timeZone);
   const whitelisted = matches(call.from, rules.whitelist);
-  const inputs = { rulesVersion: rules.version, localTime: local.wall, timeZone: rules.timeZone, whitelisted };
+  const inputs = { rulesVersion: rules.version, localTime: local.wall, timeZone: rules.timeZone, whitelisted, ...(lists.blacklist ? { blacklist: lists.blacklist.version } : {}) };
   const priority = whitelisted ? 10 : 0;
   const decide = (rule: InboundDecision['rule'], destination: Destination, reason: string, extra: Partial<InboundDecision> = {}): InboundDecision => ({
     destination,
@@ -58,6 +64,8 @@ export function routeInbound(call: InboundCall, rules: InboundRules): InboundDec
     ...extra,
   });
 
+  // The operator's blacklist names one number on purpose: it wins over a VIP prefix; the rules' own list does not.
+  if (lists.blacklist?.has(call.from)) return decide('blacklist', { kind: 'reject' }, `caller ${call.from} is on the operator blacklist (${lists.blacklist.version})`);
   if (!whitelisted && matches(call.from, rules.blacklist)) return decide('blacklist', { kind: 'reject' }, `caller ${call.from} is blacklisted`);
   const date = local.wall.slice(0, 10);
   if (rules.holidays.includes(date)) return decide('holiday', rules.closed, `${date} is a holiday`);

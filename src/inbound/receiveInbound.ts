@@ -6,11 +6,15 @@
 import { routeInbound, type InboundDecision, type InboundRules } from '../acd/inboundRouting.ts';
 import { callStreamId } from '../domain/call/streams.ts';
 import { deterministicUuid } from '../eventstore/ids.ts';
+import type { InboundLog } from './inboundLog.ts';
 import type { TelephonyFact } from '../telephony/esl/facts.ts';
 import type { MediaServer } from '../telephony/session/mediaServer.ts';
 
 export interface InboundOptions {
-  rules: () => InboundRules;
+  /** The rules for a call to this number (E.164). */
+  rules: (did: string) => InboundRules;
+  /** The log as routing reads it (operator blacklist, routes, last agents); caught up before each decision. */
+  log?: InboundLog;
   /** Told of every decision (the next routing step: IVR or queue). */
   onRouted?: (callId: string, decision: InboundDecision) => Promise<void> | void;
 }
@@ -28,7 +32,9 @@ export function receiveInbound(server: MediaServer, options: InboundOptions): ()
     const call = seen.get(f.callId);
     if (!call) return;
     seen.delete(f.callId);
-    void server.enqueue(() => received(server, options, f.callId, call)).catch((e) => server.onError(e));
+    // Read what the log gained (a number blacklisted a moment ago) outside the session's queue.
+    const ready = options.log ? options.log.catchUp() : Promise.resolve();
+    void ready.then(() => server.enqueue(() => received(server, options, f.callId, call))).catch((e) => server.onError(e));
   };
   server.esl.on('fact', onFact);
   return () => server.esl.off('fact', onFact);
@@ -47,7 +53,8 @@ async function received(server: MediaServer, options: InboundOptions, callId: st
   const at = server.nowIso();
   const phone = normalizeCaller(call.from);
   const did = call.did.startsWith('+') ? call.did : normalizeCaller(call.did);
-  const decision = routeInbound({ from: phone, did, at }, options.rules());
+  const lists = options.log ? { blacklist: options.log.blacklist() } : {};
+  const decision = routeInbound({ from: phone, did, at }, options.rules(did), lists);
   await server.store.append(
     callStreamId(callId),
     [

@@ -12,6 +12,7 @@ import { deterministicUuid } from '../eventstore/ids.ts';
 import type { MediaServer } from '../telephony/session/mediaServer.ts';
 import { IvrMenus } from './ivr/menus.ts';
 import { IvrRuntime } from './ivr/runtime.ts';
+import { InboundLog } from './inboundLog.ts';
 import { enterQueue } from './queueInbound.ts';
 import { receiveInbound } from './receiveInbound.ts';
 import { leaveVoicemail } from './voicemail.ts';
@@ -37,7 +38,7 @@ export const serviceLineRules: InboundRules = {
 };
 
 export interface StartInboundOptions {
-  rules?: () => InboundRules;
+  rules?: (did: string) => InboundRules;
   /** Where uploaded prompts are kept (default <dataDir>/prompts as POST /prompts stores them). */
   promptsDir: string;
   log?: (line: string) => void;
@@ -54,12 +55,14 @@ export async function startInbound(media: MediaServer, options: StartInboundOpti
   const log = options.log ?? (() => {});
   const menus = new IvrMenus(media.store);
   await menus.start();
+  const inboundLog = new InboundLog(media.store);
+  await inboundLog.catchUp();
 
   /** A queue, voicemail or agent the caller is sent to (from the routing or out of a menu); inside the server's queue. */
   const sendOn = async (callId: string, to: Destination | Exclude<IvrTarget, { kind: 'node' } | { kind: 'hangup' }>, priority: number, answered: boolean) => {
     if (to.kind === 'voicemail') return leaveVoicemail(media, callId, { queueId: to.id });
     // No direct-to-agent route yet: an agent target waits in the default queue (sticky routing there finds them).
-    const fallback = rules().defaultDestination;
+    const fallback = rules('').defaultDestination;
     const queueId = to.kind === 'queue' && to.id ? to.id : fallback.kind === 'queue' && fallback.id ? fallback.id : SERVICE_QUEUE_ID;
     await enterQueue(media, callId, { queueId, priority, alreadyAnswered: answered });
   };
@@ -75,12 +78,13 @@ export async function startInbound(media: MediaServer, options: StartInboundOpti
 
   const detach = receiveInbound(media, {
     rules,
+    log: inboundLog,
     onRouted: async (callId, d) => {
       log(`inbound ${callId}: ${d.rule} -> ${d.destination.kind} ${d.destination.id ?? ''}`);
       if (d.destination.kind !== 'ivr') return sendOn(callId, d.destination, d.priority, false);
       const menuId = d.destination.id ?? '';
       if (await ivr.enter(callId, menuId, d.priority)) return;
-      const fallback = rules().defaultDestination;
+      const fallback = rules('').defaultDestination;
       await media.recorder.note(
         callStreamId(callId),
         'IvrUnavailable',
