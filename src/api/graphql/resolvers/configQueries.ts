@@ -1,9 +1,10 @@
 import type { IvrMenu } from '../../../domain/ivr/events.ts';
 import type { QueueConfig } from '../../../domain/queue/events.ts';
 import type { RecordedEvent } from '../../../eventstore/types.ts';
+import { listQaScores, scoredCalls } from '../../../projections/readModels/qa/queries.ts';
 import { queueMembers } from '../../../projections/readModels/queues/queries.ts';
 import { wallboard } from '../../../projections/readModels/wallboard/queries.ts';
-import { departmentInScope, inScope } from '../../auth/principal.ts';
+import { departmentInScope } from '../../auth/principal.ts';
 import { STATUS } from '../../floorReadModel.ts';
 import type { ApiContext } from '../context.ts';
 import { badInput } from '../errors.ts';
@@ -135,34 +136,29 @@ export const configQueryResolvers = {
   },
 };
 
-/** QA scores from the evaluation events (type-indexed), latest revision of each, inside the caller's scope. */
+/**
+ * QA scores from the qaScores read model, newest evaluation first: the caller's people's scores and the ones
+ * they gave, scoped and paged in SQL.
+ */
 export async function qaScores(_: unknown, a: { filter?: A; first?: number; after?: string; asOf?: A }, ctx: ApiContext) {
   if (a.asOf && (a.asOf.at != null || a.asOf.position != null)) throw badInput('QA 评分不支持 asOf / qaScores are served as of now only');
   const first = a.first ?? 50;
   if (!Number.isInteger(first) || first < 1 || first > 200) throw badInput(`first must be 1..200, got ${first}`);
   const f = a.filter ?? {};
-  const byCall = new Map<string, A>();
-  for (const e of await eventsOfTypes(ctx, ['CallScored', 'ScoreRevised'])) {
-    const d = e.data as A;
-    if (e.type === 'CallScored') {
-      const max = (d.criteria as { weight: number }[]).reduce((s, c) => s + c.weight, 0);
-      const items = Object.fromEntries((d.scores as { criterionId: string; score: number }[]).map((s) => [s.criterionId, s.score]));
-      byCall.set(d.callId, { id: e.streamId, callId: d.callId, agentId: d.agentId ?? null, reviewerId: d.evaluatorId, scorecard: d.scorecardId, items, total: d.total, max, comment: null, fatal: false, at: d.at, position: e.position });
-    } else {
-      const s = byCall.get(d.callId);
-      if (s) Object.assign(s, { total: d.total, items: Object.fromEntries((d.scores as { criterionId: string; score: number }[]).map((x) => [x.criterionId, x.score])), at: d.at });
-    }
-  }
-  const scope = await ctx.scope();
-  const rows = [...byCall.values()]
-    .filter((s) => inScope(scope, s.agentId) || s.reviewerId === ctx.principal!.userId)
-    .filter((s) => (!f.agentId || s.agentId === f.agentId) && (!f.reviewerId || s.reviewerId === f.reviewerId) && (!f.from || s.at >= f.from) && (!f.to || s.at < f.to) && (f.fatal == null || s.fatal === f.fatal))
-    .sort((x, y) => y.position - x.position);
   if (f.campaignId) throw badInput('按活动筛选 QA 评分尚不支持 / filtering QA scores by campaign is not supported yet');
-  const offset = a.after ? Number(Buffer.from(a.after, 'base64url').toString().replace(/^qa:/, '')) || 0 : 0;
-  const nodes = rows.slice(offset, offset + first);
-  const end = offset + nodes.length;
-  return { nodes, pageInfo: { hasNextPage: end < rows.length, endCursor: nodes.length ? Buffer.from(`qa:${end}`).toString('base64url') : null, totalCount: rows.length } };
+  const scope = await ctx.scope();
+  const page = await listQaScores(ctx.pool, {
+    first,
+    after: a.after ?? undefined,
+    agentId: f.agentId ?? undefined,
+    reviewerId: f.reviewerId ?? undefined,
+    from: f.from ?? undefined,
+    to: f.to ?? undefined,
+    fatal: f.fatal ?? undefined,
+    agentIds: scope.all ? undefined : scope.userIds,
+    viewer: ctx.principal!.userId,
+  });
+  return { nodes: page.items, pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor ?? null, totalCount: page.totalCount } };
 }
 
 /**
@@ -174,7 +170,6 @@ export async function qaQueue(_: unknown, a: { first?: number; after?: string },
   if (!Number.isInteger(first) || first < 1 || first > 200) throw badInput(`first must be 1..200, got ${first}`);
   const calls = ctx.readModels.calls;
   if (!calls) throw badInput('通话记录未接入 / the calls read model is not wired into this server');
-  const scored = new Set((await eventsOfTypes(ctx, ['CallScored'])).map((e) => (e.data as A).callId));
   const scope = await ctx.scope();
   const perAgent = new Map<string, number>();
   const nodes: A[] = [];
@@ -182,8 +177,9 @@ export async function qaQueue(_: unknown, a: { first?: number; after?: string },
   let hasNextPage = false;
   while (nodes.length < first) {
     const page = await calls({ filter: { hasRecording: true }, first: 200, after }, scope);
+    const scored = await scoredCalls(ctx.pool, page.nodes.map((c) => String(c.id)));
     for (const c of page.nodes) {
-      if (scored.has(c.id) || nodes.length >= first) continue;
+      if (scored.has(String(c.id)) || nodes.length >= first) continue;
       const agent = String(c.agentId ?? '');
       if ((perAgent.get(agent) ?? 0) >= 3) continue;
       perAgent.set(agent, (perAgent.get(agent) ?? 0) + 1);

@@ -1,6 +1,8 @@
 import { sql } from 'slonik';
 import { z } from 'zod';
-import { isoInstant, tableIn, type Db, type ReadOptions } from '../shared/query.ts';
+import { DocRow } from '../shared/rows.ts';
+import { decodeCursor, encodeCursor, isoInstant, pageSize, tableIn, toPage, type Db, type Page, type PageArgs, type ReadOptions } from '../shared/query.ts';
+import type { QaScoreDoc } from './projection.ts';
 
 export interface QaPeriod extends ReadOptions {
   /** Calls started in [from, to). */
@@ -39,4 +41,45 @@ export async function qaByCriterion(db: Db, f: QaPeriod = {}) {
     FROM ${tableIn(f, 'call')}, jsonb_array_elements(doc #> '{qa,scores}') AS s
     WHERE ${period(f)} GROUP BY agent_id, criterion_id ORDER BY agent_id, criterion_id`);
   return rows.map((r) => ({ agentId: r.agent_id, criterionId: r.criterion_id, evaluations: r.evaluations, average: r.average }));
+}
+
+export interface QaScoreFilter extends PageArgs, ReadOptions {
+  agentId?: string;
+  reviewerId?: string;
+  /** Scored (or last revised) in [from, to). */
+  from?: string;
+  to?: string;
+  fatal?: boolean;
+  /** The caller's scope: scores of these agents, and those `viewer` gave, in the query so pages stay full. */
+  agentIds?: string[];
+  viewer?: string;
+}
+
+/** QA evaluations, newest first, from the qaScores projection. */
+export async function listQaScores(db: Db, f: QaScoreFilter = {}): Promise<Page<QaScoreDoc> & { totalCount: number }> {
+  const size = pageSize(f);
+  const where = [sql.fragment`TRUE`];
+  if (f.agentIds) where.push(sql.fragment`(agent_id = ANY(${sql.array(f.agentIds, 'text')}) OR reviewer_id = ${f.viewer ?? ''})`);
+  if (f.agentId) where.push(sql.fragment`agent_id = ${f.agentId}`);
+  if (f.reviewerId) where.push(sql.fragment`reviewer_id = ${f.reviewerId}`);
+  const from = isoInstant(f.from, 'from');
+  const to = isoInstant(f.to, 'to');
+  if (from) where.push(sql.fragment`at >= ${from}`);
+  if (to) where.push(sql.fragment`at < ${to}`);
+  if (f.fatal != null) where.push(sql.fragment`(doc ->> 'fatal')::boolean = ${f.fatal}`);
+  const t = tableIn(f, 'qa_score');
+  const total = await db.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM ${t} WHERE ${sql.join(where, sql.fragment` AND `)}`);
+  const after = decodeCursor(f.after);
+  if (after) where.push(sql.fragment`(pos, key) < (${Number(after.sortValue)}, ${after.key})`);
+  const rows = await db.any(sql.type(DocRow)`
+    SELECT key, doc FROM ${t} WHERE ${sql.join(where, sql.fragment` AND `)} ORDER BY pos DESC, key DESC LIMIT ${size + 1}`);
+  const page = toPage(rows, size, (r) => r.doc as QaScoreDoc, (r) => encodeCursor(Number(r.doc.position), r.key));
+  return { ...page, totalCount: total };
+}
+
+/** Which of these calls have been scored. */
+export async function scoredCalls(db: Db, callIds: string[], opts: ReadOptions = {}): Promise<Set<string>> {
+  if (!callIds.length) return new Set();
+  const rows = await db.anyFirst(sql.type(z.object({ key: z.string() }))`SELECT key FROM ${tableIn(opts, 'qa_score')} WHERE key = ANY(${sql.array(callIds, 'text')})`);
+  return new Set(rows);
 }
