@@ -29,13 +29,15 @@ export async function startTelephony(deps: {
   log: (line: string) => void;
   /** Routing before the IVR (default: the service line's rules). */
   inboundRules?: () => InboundRules;
+  /** Dial string of a customer (E.164), e.g. through the configured gateway: callbacks dial it (default sofia/gateway/demo). */
+  customerDial?: (e164: string) => string;
 }): Promise<Telephony> {
   const { store, log } = deps;
   const esl = await EslClient.connect(deps.esl);
   esl.on('error', (e) => log(`esl: ${e.message}`));
   const clock = { now: () => Date.now() };
   const scheduler = new Scheduler(store, clock, async () => 'applied');
-  const media = new MediaServer({ store, esl, clock, scheduler, recordingsDir: path.join(deps.dataDir, 'recordings') });
+  const media = new MediaServer({ store, esl, clock, scheduler, recordingsDir: path.join(deps.dataDir, 'recordings'), customerDial: deps.customerDial });
   media.onError = (e) => log(`call session: ${(e as Error).message}`);
   const report = await recover(media);
   if (report.restoredCalls.length || report.restoredAgents.length) {
