@@ -78,10 +78,10 @@ export async function startSystem(config: Config = loadConfig(), opts: StartOpti
       log(`FreeSWITCH simulator on 127.0.0.1:${sim.port}`);
     }
 
-    const telephony = await startTelephony({ store, esl, dataDir: config.dataDir, log });
-    stops.push(() => telephony.stop());
     const gateway = process.env.CALLSTREAM_GATEWAY ?? 'demo';
     const customerDial = (e164: string) => `sofia/gateway/${gateway}/${e164.replace(/^\+/, '')}`;
+    const telephony = await startTelephony({ store, esl, dataDir: config.dataDir, log, customerDial });
+    stops.push(() => telephony.stop());
     const telephonyPort = callControlPort({ store, media: telephony.media, customerDial });
     // Every started progressive/predictive campaign dials, with or without the demo floor; inbound callers
     // already waiting take the next free agents first (blended).
