@@ -1,25 +1,12 @@
-import type { CallingWindow } from '../domain/campaign/events.ts';
+import type { InboundRoutes, RouteDestination } from '../domain/inbound/events.ts';
 import { localTime, withinHours } from '../dialer/compliance/localTime.ts';
 
-export type Destination = { kind: 'ivr' | 'queue' | 'agent' | 'voicemail' | 'reject'; id?: string };
+export type Destination = RouteDestination;
 
-/** Routing before the IVR, per tenant or DID group; `version` goes on every decision. */
-export interface InboundRules {
+/** Routing before the IVR, per tenant or DID group (published as InboundRoutesPublished); `version` goes on every decision. */
+export interface InboundRules extends Omit<InboundRoutes, 'dids'> {
   version: string;
-  timeZone: string;
-  /** Caller numbers or prefixes (E.164) that are refused. */
-  blacklist: string[];
-  /** VIP callers or prefixes: they skip the line. */
-  whitelist: string[];
-  /** Local dates 'YYYY-MM-DD' when the floor is closed. */
-  holidays: string[];
-  openHours: CallingWindow[];
-  closed: Destination;
-  byDid: Record<string, Destination>;
-  byCallerPrefix: { prefix: string; destination: Destination }[];
-  defaultDestination: Destination;
-  /** Send known customers to the agent they spoke with last when that agent is free. */
-  stickyToLastAgent: boolean;
+  dids?: string[];
 }
 
 export interface InboundCall {
