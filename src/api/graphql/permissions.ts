@@ -92,6 +92,7 @@ export const PERMISSIONS: Record<string, readonly Role[]> = {
   'Subscription.events': ['admin', 'auditor'],
   'Subscription.wallboard': ['team_leader', 'supervisor', 'qa', 'admin', 'auditor'],
   'Query.wallboard': ['team_leader', 'supervisor', 'qa', 'admin', 'auditor'],
+  'Subscription.queueState': ['team_leader', 'supervisor', 'qa', 'admin', 'auditor'],
   'Subscription.campaignProgress': ['team_leader', 'supervisor', 'admin', 'auditor'],
   'Subscription.importProgress': ['supervisor', 'admin', 'auditor'],
 };

@@ -1,14 +1,21 @@
 import { sql } from 'slonik';
 import { z } from 'zod';
 import type { RecordedEvent } from '../../../eventstore/types.ts';
-import { inScope } from '../../auth/principal.ts';
+import { departmentInScope, inScope, type Scope } from '../../auth/principal.ts';
+import { departmentSubtree } from '../../auth/scope.ts';
 import type { ApiContext } from '../context.ts';
 import { eventFeed } from '../feed.ts';
 import { importVisibility } from './imports.ts';
 import { foldWallboard, WALLBOARD_EVENTS, WallboardFold } from '../wallboard.ts';
-import { badInput, forbidden } from '../errors.ts';
+import { badInput, forbidden, notFound } from '../errors.ts';
 
-const ref = (e: RecordedEvent) => ({ id: e.id, streamId: e.streamId, revision: e.revision, position: e.position, type: e.type });
+const ref = (e: RecordedEvent) => ({
+  id: e.id,
+  streamId: e.streamId,
+  revision: e.revision,
+  position: e.position,
+  type: e.type,
+});
 const at = (e: RecordedEvent) => (e.data as any).at ?? e.recordedAt;
 const data = (e: RecordedEvent) => e.data as Record<string, any>;
 
@@ -19,13 +26,16 @@ function callAgents(ctx: ApiContext) {
     learn(e: RecordedEvent) {
       const d = data(e);
       const agentId = e.type === 'CallOffered' ? d.winner : d.agentId;
-      if (d.callId && agentId && ['CallDialAttempted', 'CallBridged', 'CallOffered'].includes(e.type)) known.set(d.callId, agentId);
+      if (d.callId && agentId && ['CallDialAttempted', 'CallBridged', 'CallOffered'].includes(e.type))
+        known.set(d.callId, agentId);
     },
     // Looked up once per call (misses too): a call that starts inside the feed is learnt from its own
     // dial/offer/bridge events, which come before the rest of its events.
     async of(callId: string): Promise<string | undefined> {
       if (!known.has(callId)) {
-        const a = await ctx.pool.maybeOneFirst(sql.type(z.object({ agent_id: z.string() }))`SELECT agent_id FROM api.call_agents WHERE call_id = ${callId}`);
+        const a = await ctx.pool.maybeOneFirst(
+          sql.type(z.object({ agent_id: z.string() }))`SELECT agent_id FROM api.call_agents WHERE call_id = ${callId}`,
+        );
         known.set(callId, a ?? '');
       }
       return known.get(callId) || undefined;
@@ -33,16 +43,72 @@ function callAgents(ctx: ApiContext) {
   };
 }
 
-const AGENT_EVENTS = ['AgentLoggedIn', 'AgentLoggedOut', 'AgentReady', 'AgentNotReady', 'CallBridged', 'CallHeld', 'CallResumed', 'CallEnded', 'CallDialAttempted', 'CallOffered'];
+/** A queue or campaign belongs to the department it was created in: refused outside the caller's departments. */
+async function requireOwnerInScope(ctx: ApiContext, kind: 'queue' | 'campaign', id: string): Promise<void> {
+  const created = (await ctx.store.readStream(`${kind}-${id}`, { maxCount: 50 })).find(
+    (e) => e.type === (kind === 'queue' ? 'QueueCreated' : 'CampaignCreated'),
+  );
+  if (!created) throw notFound(`${kind} ${id}`);
+  if (!departmentInScope(await ctx.scope(), data(created).departmentId)) throw forbidden(`${kind} ${id}`);
+}
+
+const users = sql.type(z.object({ user_id: z.string() }));
+
+/**
+ * What a live feed narrowed to a department (with those under it) or a team shows: its people and its
+ * departments, inside the caller's scope. Undefined when not narrowed; a department or team the caller
+ * may not see in full is refused rather than shown in part.
+ */
+async function narrowing(ctx: ApiContext, scope: Scope, a: { departmentId?: string | null; teamId?: string | null }) {
+  if (a.departmentId) {
+    if (!departmentInScope(scope, a.departmentId)) throw forbidden(`department ${a.departmentId}`);
+    const departmentIds = await departmentSubtree(ctx.pool, a.departmentId);
+    const agentIds = await ctx.pool.anyFirst(
+      users`SELECT user_id FROM api.users WHERE department_id = ANY(${sql.array(departmentIds, 'text')})`,
+    );
+    return { agentIds: new Set(agentIds), departmentIds };
+  }
+  if (a.teamId) {
+    const team = await ctx.pool.maybeOne(
+      sql.type(
+        z.object({ department_id: z.string(), leader_id: z.string().nullable() }),
+      )`SELECT department_id, leader_id FROM api.teams WHERE team_id = ${a.teamId}`,
+    );
+    if (!team) throw notFound(`team ${a.teamId}`);
+    const agentIds = await ctx.pool.anyFirst(users`SELECT user_id FROM api.users WHERE team_id = ${a.teamId}`);
+    const mine = departmentInScope(scope, team.department_id) || team.leader_id === ctx.principal!.userId;
+    if (!mine || !agentIds.every((id) => inScope(scope, id))) throw forbidden(`team ${a.teamId}`);
+    return { agentIds: new Set(agentIds), departmentIds: [team.department_id] };
+  }
+  return undefined;
+}
+
+const AGENT_EVENTS = [
+  'AgentLoggedIn',
+  'AgentLoggedOut',
+  'AgentReady',
+  'AgentNotReady',
+  'CallBridged',
+  'CallHeld',
+  'CallResumed',
+  'CallEnded',
+  'CallDialAttempted',
+  'CallOffered',
+];
 
 export const liveResolvers = {
   Query: {
     // The board now (or as of a position / instant), so the page has day totals before the first live update.
-    wallboard: async (_: unknown, a: { asOf?: { at?: string | null; position?: number | null } | null }, ctx: ApiContext) => {
+    wallboard: async (
+      _: unknown,
+      a: { asOf?: { at?: string | null; position?: number | null } | null },
+      ctx: ApiContext,
+    ) => {
       const p = ctx.principal!;
       if (p.role === 'agent') throw forbidden('the wallboard');
       const asOf = a.asOf ?? {};
-      if (asOf.at != null && asOf.position != null) throw badInput('请只给出 asOf.at 或 asOf.position 之一 / give asOf.at or asOf.position, not both');
+      if (asOf.at != null && asOf.position != null)
+        throw badInput('请只给出 asOf.at 或 asOf.position 之一 / give asOf.at or asOf.position, not both');
       const scope = await ctx.scope();
       const fold = new WallboardFold((agentId) => inScope(scope, agentId));
       if (asOf.at != null) {
@@ -55,7 +121,11 @@ export const liveResolvers = {
   },
   Subscription: {
     events: {
-      subscribe: async (_: unknown, a: { afterPosition?: number; streamPrefix?: string; eventTypes?: string[] }, ctx: ApiContext) => {
+      subscribe: async (
+        _: unknown,
+        a: { afterPosition?: number; streamPrefix?: string; eventTypes?: string[] },
+        ctx: ApiContext,
+      ) => {
         if (!['admin', 'auditor'].includes(ctx.principal!.role)) throw forbidden('the raw event feed');
         return eventFeed(ctx.store, {
           after: a.afterPosition ?? undefined,
@@ -71,7 +141,8 @@ export const liveResolvers = {
         const p = ctx.principal!;
         if (p.role === 'agent') throw forbidden('the wallboard');
         const scope = await ctx.scope();
-        const fold = new WallboardFold((agentId) => inScope(scope, agentId));
+        const only = await narrowing(ctx, scope, { departmentId: a.departmentId });
+        const fold = new WallboardFold((agentId) => inScope(scope, agentId) && (!only || only.agentIds.has(agentId!)));
         const after = a.afterPosition ?? (await ctx.store.headPosition());
         // Rebuild the board as it was at `after`, then stream changes from there: resuming is exact.
         await foldWallboard(ctx.store, fold, { position: after });
@@ -88,8 +159,13 @@ export const liveResolvers = {
     },
 
     agentStates: {
-      subscribe: async (_: unknown, a: { afterPosition?: number; teamId?: string; departmentId?: string }, ctx: ApiContext) => {
+      subscribe: async (
+        _: unknown,
+        a: { afterPosition?: number; teamId?: string; departmentId?: string },
+        ctx: ApiContext,
+      ) => {
         const scope = await ctx.scope();
+        const only = await narrowing(ctx, scope, a);
         const calls = callAgents(ctx);
         const fold = new WallboardFold();
         return eventFeed(ctx.store, {
@@ -100,12 +176,20 @@ export const liveResolvers = {
             calls.learn(e);
             const d = data(e);
             const agentId = d.agentId ?? (d.callId ? await calls.of(d.callId) : undefined);
-            if (!agentId || !inScope(scope, agentId)) return null;
+            if (!agentId || !inScope(scope, agentId) || (only && !only.agentIds.has(agentId))) return null;
             if (e.type === 'CallDialAttempted' || e.type === 'CallOffered') return null;
             fold.apply({ ...e, data: { ...d, agentId } });
             const s = fold.agents.get(agentId);
             if (!s) return null;
-            return { position: e.position, at: at(e), agentId, status: s.status, pauseReason: s.pauseReason ?? null, callId: s.callId ?? d.callId ?? null, eventType: e.type };
+            return {
+              position: e.position,
+              at: at(e),
+              agentId,
+              status: s.status,
+              pauseReason: s.pauseReason ?? null,
+              callId: s.callId ?? d.callId ?? null,
+              eventType: e.type,
+            };
           },
         });
       },
@@ -123,7 +207,16 @@ export const liveResolvers = {
             calls.learn(e);
             const d = data(e);
             if (!d.callId || (await calls.of(d.callId)) !== me) return null;
-            return { position: e.position, at: at(e), callId: d.callId, eventType: e.type, phone: d.phone ?? null, leadId: d.leadId ?? (d.phone ?? null), campaignId: d.campaignId ?? null, data: d };
+            return {
+              position: e.position,
+              at: at(e),
+              callId: d.callId,
+              eventType: e.type,
+              phone: d.phone ?? null,
+              leadId: d.leadId ?? d.phone ?? null,
+              campaignId: d.campaignId ?? null,
+              data: d,
+            };
           },
         });
       },
@@ -135,18 +228,30 @@ export const liveResolvers = {
         const owners = new Map<string, string>();
         return eventFeed(ctx.store, {
           after: a.afterPosition ?? undefined,
-          filter: { eventTypes: ['LeadCallbackScheduled', 'LeadCallbackDone', 'LeadCallbackMissed', 'LeadCallbackCancelled'] },
+          filter: {
+            eventTypes: ['LeadCallbackScheduled', 'LeadCallbackDone', 'LeadCallbackMissed', 'LeadCallbackCancelled'],
+          },
           field: 'myCallbacks',
           select: async (e) => {
             const d = data(e);
             if (e.type === 'LeadCallbackScheduled') owners.set(d.callbackId, d.owner);
             else if (!owners.has(d.callbackId)) {
               // Scheduled before this feed started: the lead's own stream says whose it is.
-              const sched = (await ctx.store.readStream(e.streamId)).find((x) => x.type === 'LeadCallbackScheduled' && data(x).callbackId === d.callbackId);
+              const sched = (await ctx.store.readStream(e.streamId)).find(
+                (x) => x.type === 'LeadCallbackScheduled' && data(x).callbackId === d.callbackId,
+              );
               if (sched) owners.set(d.callbackId, data(sched).owner);
             }
             if (owners.get(d.callbackId) !== me) return null;
-            return { position: e.position, at: at(e), callbackId: d.callbackId, leadId: d.phone ?? null, eventType: e.type, dueAt: d.dueAt ?? null, data: d };
+            return {
+              position: e.position,
+              at: at(e),
+              callbackId: d.callbackId,
+              leadId: d.phone ?? null,
+              eventType: e.type,
+              dueAt: d.dueAt ?? null,
+              data: d,
+            };
           },
         });
       },
@@ -154,6 +259,7 @@ export const liveResolvers = {
 
     queueState: {
       subscribe: async (_: unknown, a: { queueId: string; afterPosition?: number }, ctx: ApiContext) => {
+        await requireOwnerInScope(ctx, 'queue', a.queueId);
         const inQueue = new Set<string>();
         return eventFeed(ctx.store, {
           after: a.afterPosition ?? undefined,
@@ -161,11 +267,26 @@ export const liveResolvers = {
           field: 'queueState',
           select: (e) => {
             const d = data(e);
-            if (e.streamId === `queue-${a.queueId}`) return { position: e.position, at: at(e), queueId: a.queueId, eventType: e.type, callId: d.callId ?? null, data: d };
+            if (e.streamId === `queue-${a.queueId}`)
+              return {
+                position: e.position,
+                at: at(e),
+                queueId: a.queueId,
+                eventType: e.type,
+                callId: d.callId ?? null,
+                data: d,
+              };
             if (d.queueId === a.queueId && d.callId) inQueue.add(d.callId);
             if (!d.callId || !inQueue.has(d.callId)) return null;
             if (['CallBridged', 'CallEnded', 'CallAbandoned'].includes(e.type)) inQueue.delete(d.callId);
-            return { position: e.position, at: at(e), queueId: a.queueId, eventType: e.type, callId: d.callId, data: d };
+            return {
+              position: e.position,
+              at: at(e),
+              queueId: a.queueId,
+              eventType: e.type,
+              callId: d.callId,
+              data: d,
+            };
           },
         });
       },
@@ -174,6 +295,7 @@ export const liveResolvers = {
     campaignProgress: {
       subscribe: async (_: unknown, a: { campaignId: string; afterPosition?: number }, ctx: ApiContext) => {
         if (ctx.principal!.role === 'agent') throw forbidden('campaign progress');
+        await requireOwnerInScope(ctx, 'campaign', a.campaignId);
         return eventFeed(ctx.store, {
           after: a.afterPosition ?? undefined,
           field: 'campaignProgress',
@@ -193,7 +315,11 @@ export const liveResolvers = {
         // upload answered misses none of it (a small file may be done by then).
         let after = a.afterPosition ?? undefined;
         if (after === undefined && a.importId) {
-          const started = await ctx.pool.maybeOneFirst(sql.type(z.object({ p: z.coerce.number() }))`SELECT started_position AS p FROM api.import_jobs WHERE import_id = ${a.importId}`);
+          const started = await ctx.pool.maybeOneFirst(
+            sql.type(
+              z.object({ p: z.coerce.number() }),
+            )`SELECT started_position AS p FROM api.import_jobs WHERE import_id = ${a.importId}`,
+          );
           if (started !== null) after = Number(started) - 1;
         }
         return eventFeed(ctx.store, {
