@@ -88,6 +88,7 @@ export function campaignOut(c: Campaign, progress?: Progress) {
     maxAbandonRate: cfg?.abandonRateTarget ?? 0.03,
     maxAttempts: cfg?.maxAttempts ?? 3,
     retryMinutes: retry,
+    recycle: cfg?.recycle ? { ...cfg.recycle, dispositions: cfg.recycle.dispositions.map((d) => d.toUpperCase()) } : null,
     callingWindows: (cfg?.callingHours.windows ?? []).map((w) => ({ ...w, days: w.days.map(weekday) })),
     timeZone: cfg?.callingHours.timeZone ?? 'Asia/Shanghai',
     dispositions: Object.keys(t?.dispositions ?? {}),

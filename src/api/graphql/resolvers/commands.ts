@@ -44,6 +44,9 @@ export function campaignConfig(i: A): Partial<CampaignConfig> {
     };
   if (i.questionnaireId) c.questionnaireId = i.questionnaireId;
   if (i.queueId) c.queueId = i.queueId;
+  // Explicit null turns recycling off (the merge then drops the old rule); left out keeps it.
+  if (i.recycle === null) c.recycle = undefined;
+  else if (i.recycle) c.recycle = { ...i.recycle, dispositions: i.recycle.dispositions.map((d: string) => d.toLowerCase()) };
   return c;
 }
 
