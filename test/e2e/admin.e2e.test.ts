@@ -152,4 +152,23 @@ describe('admin screens (scenario API)', () => {
     await expect.poll(() => server.scenario.blacklist).toEqual([]);
     expect(server.scenario.events.filter((e) => e.type === 'NumberUnblacklisted').map((e) => e.data)).toEqual([{ phone: '+8613700002222', reason: '客户已道歉' }]);
   });
+
+  it('a campaign with list recycling: passes out of range are pointed at, a good rule is sent', async () => {
+    await page.getByRole('button', { name: '外呼活动' }).click();
+    const campaigns = page.getByTestId('campaigns-admin');
+    await campaigns.getByLabel('名称', { exact: true }).fill('未接通回收');
+    const recycle = campaigns.getByTestId('campaign-recycle');
+    await recycle.getByLabel('名单回收').check();
+    await recycle.getByLabel('回收等待（分钟）').fill('120');
+    await recycle.getByLabel('回收轮数（1–20）').fill('30');
+    await recycle.getByLabel('答录机').check();
+    await campaigns.getByRole('button', { name: '新建活动' }).click();
+    await campaigns.getByText('请检查：回收轮数（1–20）').waitFor();
+    expect(server.scenario.extraCampaigns.map((c) => c.name)).not.toContain('未接通回收');
+    await recycle.getByLabel('回收轮数（1–20）').fill('2');
+    await campaigns.getByRole('button', { name: '新建活动' }).click();
+    await expect.poll(() => server.scenario.extraCampaigns.find((c) => c.name === '未接通回收')?.recycle)
+      .toEqual({ afterMinutes: 120, maxPasses: 2, dispositions: ['NO_ANSWER', 'BUSY', 'MACHINE'] });
+    await screenshot(page, 'admin-campaign-recycle');
+  });
 });

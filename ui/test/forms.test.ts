@@ -33,6 +33,23 @@ describe('campaign form', () => {
     expect(toCampaignInput({ ...emptyCampaign(), name: 'x', start: '21:00', end: '09:00' })).toEqual({ field: 'start' });
     expect(toCampaignInput({ ...emptyCampaign(), name: 'x', days: [] })).toEqual({ field: 'days' });
   });
+
+  it('sends list recycling only when switched on, with the outcomes in a fixed order', () => {
+    const off = toCampaignInput({ ...emptyCampaign(), name: 'x' });
+    expect('input' in off && off.input.recycle).toBeNull();
+    const on = toCampaignInput({ ...emptyCampaign(), name: 'x', recycleOn: true, recycleAfterMinutes: '120', recyclePasses: '3', recycleOutcomes: ['MACHINE', 'NO_ANSWER'] });
+    expect('input' in on && on.input.recycle).toEqual({ afterMinutes: 120, maxPasses: 3, dispositions: ['NO_ANSWER', 'MACHINE'] });
+  });
+
+  it('points at the recycling field that is out of range (the bounds RECYCLE_RULE_INVALID holds)', () => {
+    const on = { ...emptyCampaign(), name: 'x', recycleOn: true };
+    expect(toCampaignInput({ ...on, recycleAfterMinutes: '-1' })).toEqual({ field: 'recycleAfterMinutes' });
+    expect(toCampaignInput({ ...on, recyclePasses: '21' })).toEqual({ field: 'recyclePasses' });
+    expect(toCampaignInput({ ...on, recyclePasses: '0' })).toEqual({ field: 'recyclePasses' });
+    expect(toCampaignInput({ ...on, recycleOutcomes: [] })).toEqual({ field: 'recycleOutcomes' });
+    // Switched off, leftover bad values are not checked and not sent.
+    expect(toCampaignInput({ ...on, recycleOn: false, recyclePasses: '99' })).toMatchObject({ input: { recycle: null } });
+  });
 });
 
 describe('QA criteria and script search', () => {

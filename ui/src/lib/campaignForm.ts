@@ -13,10 +13,19 @@ export interface CampaignDraft {
   script: string;
   questionnaireId: string;
   queueId: string;
+  /** List recycling: leads out of attempts after these outcomes get another pass after a pause. */
+  recycleOn: boolean;
+  recycleAfterMinutes: string;
+  recyclePasses: string;
+  recycleOutcomes: RecycleOutcome[];
 }
 
+export const RECYCLE_OUTCOMES = ['NO_ANSWER', 'BUSY', 'MACHINE', 'CALLBACK'] as const;
+export type RecycleOutcome = (typeof RECYCLE_OUTCOMES)[number];
+
 export function emptyCampaign(): CampaignDraft {
-  return { name: '', dialMode: 'PREDICTIVE', maxAbandonPercent: '3', maxAttempts: '3', retryMinutes: '60', days: [1, 2, 3, 4, 5], start: '09:00', end: '20:00', dispositions: '成交,考虑中,无意向,预约回访,空号', script: '', questionnaireId: '', queueId: '' };
+  return { name: '', dialMode: 'PREDICTIVE', maxAbandonPercent: '3', maxAttempts: '3', retryMinutes: '60', days: [1, 2, 3, 4, 5], start: '09:00', end: '20:00', dispositions: '成交,考虑中,无意向,预约回访,空号', script: '', questionnaireId: '', queueId: '',
+    recycleOn: false, recycleAfterMinutes: '240', recyclePasses: '1', recycleOutcomes: ['NO_ANSWER', 'BUSY'] };
 }
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -32,6 +41,14 @@ export function toCampaignInput(d: CampaignDraft): { input: Record<string, unkno
   if (!Number.isInteger(retry) || retry < 0) return { field: 'retryMinutes' };
   if (!d.days.length) return { field: 'days' };
   if (!HHMM.test(d.start) || !HHMM.test(d.end) || d.start >= d.end) return { field: 'start' };
+  // The same bounds the campaign decider holds (RECYCLE_RULE_INVALID), checked here to point at the field.
+  const after = Number(d.recycleAfterMinutes);
+  const passes = Number(d.recyclePasses);
+  if (d.recycleOn) {
+    if (!Number.isInteger(after) || after < 0) return { field: 'recycleAfterMinutes' };
+    if (!Number.isInteger(passes) || passes < 1 || passes > 20) return { field: 'recyclePasses' };
+    if (!d.recycleOutcomes.length) return { field: 'recycleOutcomes' };
+  }
   return {
     input: {
       name: d.name.trim(),
@@ -45,6 +62,7 @@ export function toCampaignInput(d: CampaignDraft): { input: Record<string, unkno
       script: d.script || null,
       questionnaireId: d.questionnaireId || null,
       queueId: d.queueId || null,
+      recycle: d.recycleOn ? { afterMinutes: after, maxPasses: passes, dispositions: RECYCLE_OUTCOMES.filter((o) => d.recycleOutcomes.includes(o)) } : null,
     },
   };
 }
