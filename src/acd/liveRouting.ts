@@ -11,12 +11,12 @@ import { overflow } from '../inbound/overflow.ts';
 import type { CallEndpoint } from '../telephony/session/callEndpoint.ts';
 import type { MediaServer } from '../telephony/session/mediaServer.ts';
 import { remember, routeCall } from './route.ts';
-import type { AgentView, QueueMemory, QueuedCall } from './types.ts';
+import type { AgentView, QueueConfig, QueueMemory, QueuedCall } from './types.ts';
 
 export class LiveRouting {
   private readonly server: MediaServer;
-  /** Per queue; this process's memory (a restart starts the rotation over). */
-  private readonly memory = new Map<string, QueueMemory>();
+  /** Per queue; rebuilt from today's log at start (rememberToday), then kept as callers are answered. */
+  private memory = new Map<string, QueueMemory>();
 
   constructor(server: MediaServer) {
     this.server = server;
@@ -88,6 +88,11 @@ export class LiveRouting {
   }
 
 
+  /** Replace the queues' memory with one rebuilt from the log (see memoryFromLog). */
+  replaceMemory(memory: Map<string, QueueMemory>): void {
+    this.memory = memory;
+  }
+
   private memoryOf(queueId: string): QueueMemory {
     return this.memory.get(queueId) ?? { lastAgentByPhone: {} };
   }
@@ -101,5 +106,32 @@ export class LiveRouting {
     const after = remember(before, call, agentId, queue.strategy);
     // Without the caller's number there is nothing to be sticky to.
     this.memory.set(queueId, ep.options.phone ? after : { ...after, lastAgentByPhone: before.lastAgentByPhone });
+  }
+}
+
+/**
+ * Queue memory folded from the log, event by event in log order, by the same rule as rememberAnswered: an
+ * inbound caller (CallReceived names their number) bridged to an agent, in the queue and strategy of the
+ * call's last routing decision (CallOffered). Only calls still being routed are held, so it stays small.
+ */
+export class MemoryFromLog {
+  static readonly EVENT_TYPES = ['CallReceived', 'CallOffered', 'CallBridged'];
+  readonly memory = new Map<string, QueueMemory>();
+  private readonly calls = new Map<string, { phone: string; queueId?: string; strategy?: QueueConfig['strategy'] }>();
+
+  add(e: { type: string; data: Record<string, unknown> }): void {
+    const callId = e.data.callId as string;
+    if (e.type === 'CallReceived') this.calls.set(callId, { phone: e.data.phone as string });
+    const call = this.calls.get(callId);
+    if (!call) return; // not an inbound caller (or received before the part of the log read)
+    if (e.type === 'CallOffered') {
+      call.queueId = e.data.queueId as string;
+      call.strategy = e.data.strategy as QueueConfig['strategy'];
+    } else if (e.type === 'CallBridged' && call.queueId && call.strategy) {
+      const before = this.memory.get(call.queueId) ?? { lastAgentByPhone: {} };
+      const after = remember(before, { callId, phone: call.phone, enqueuedAt: '', priority: 0 }, e.data.agentId as string, call.strategy);
+      this.memory.set(call.queueId, call.phone ? after : { ...after, lastAgentByPhone: before.lastAgentByPhone });
+      this.calls.delete(callId);
+    }
   }
 }

@@ -44,7 +44,7 @@ async function liveStreams(store: EventStore, filter: LogFilter, prefix: string,
 }
 
 /** The position to read from so that only events recorded at or after `atMs` follow (binary search on the log). */
-async function positionBefore(store: EventStore, atMs: number): Promise<number> {
+export async function positionBefore(store: EventStore, atMs: number): Promise<number> {
   let lo = 0;
   let hi = await store.headPosition();
   while (lo < hi) {

@@ -13,15 +13,37 @@ export interface LiveAgent {
   actor: XActor<typeof agentMachine>;
   /** When the agent last became ready: longest-idle routing picks the smallest. */
   readySinceMs: number;
-  /** Today's figures for fewest-calls and least-talk-time routing (this process's memory; a restart starts at zero). */
-  today: { day: string; calls: number; talkMs: number };
+}
+
+/** An agent's calls and talk time on one (UTC) day, for fewest-calls and least-talk-time routing. */
+export interface DayFigures {
+  day: string;
+  calls: number;
+  talkMs: number;
+  /** Start of the call in progress, if any. */
   talkStartMs?: number;
 }
 
-const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+export const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+/** Count one agent call event at `atMs` into `days` (the same rule live and when rebuilt from the log). */
+export function tally(days: Map<string, DayFigures>, agentId: string, type: string, atMs: number): void {
+  if (type !== 'AgentCallConnected' && type !== 'AgentCallEnded') return;
+  let d = days.get(agentId);
+  if (!d || d.day !== dayOf(atMs)) days.set(agentId, (d = { day: dayOf(atMs), calls: 0, talkMs: 0 }));
+  if (type === 'AgentCallConnected') {
+    d.calls++;
+    d.talkStartMs = atMs;
+  } else if (d.talkStartMs !== undefined) {
+    d.talkMs += atMs - d.talkStartMs;
+    d.talkStartMs = undefined;
+  }
+}
 
 export class AgentDesk {
   private readonly agents = new Map<string, LiveAgent>();
+  /** Today's figures per agent; kept apart from the actors so a restored agent keeps them. */
+  private days = new Map<string, DayFigures>();
   private readonly recorder: Recorder;
   private readonly now: () => number;
   private readyOrder?: (longestIdleFirst: LiveAgent[]) => LiveAgent[];
@@ -48,7 +70,7 @@ export class AgentDesk {
   restore(agentId: string, snapshot: AgentSnapshot): LiveAgent {
     this.agents.get(agentId)?.actor.stop();
     const now = this.now();
-    const live: LiveAgent = { agentId, actor: createActor(agentMachine, { snapshot, input: { agentId } }).start(), readySinceMs: now, today: { day: dayOf(now), calls: 0, talkMs: 0 } };
+    const live: LiveAgent = { agentId, actor: createActor(agentMachine, { snapshot, input: { agentId } }).start(), readySinceMs: now };
     this.agents.set(agentId, live);
     return live;
   }
@@ -67,33 +89,22 @@ export class AgentDesk {
       }
     }
     if (agentStatus(r.snapshot) === 'ready' && r.events.length > 0) live.readySinceMs = this.now();
-    this.count(live, r.events);
+    for (const e of r.events) tally(this.days, agentId, e.type, this.now());
     return r.snapshot;
   }
 
   /** Calls and talk time today, as of now (a call in progress counts its talk so far). */
   figures(agentId: string): { callsToday: number; talkSecondsToday: number } {
-    const live = this.agents.get(agentId);
-    if (!live) return { callsToday: 0, talkSecondsToday: 0 };
+    const d = this.days.get(agentId);
     const now = this.now();
-    if (live.today.day !== dayOf(now)) return { callsToday: 0, talkSecondsToday: 0 };
-    const talking = live.talkStartMs === undefined ? 0 : now - live.talkStartMs;
-    return { callsToday: live.today.calls, talkSecondsToday: Math.floor((live.today.talkMs + talking) / 1000) };
+    if (!d || d.day !== dayOf(now)) return { callsToday: 0, talkSecondsToday: 0 };
+    const talking = d.talkStartMs === undefined ? 0 : now - d.talkStartMs;
+    return { callsToday: d.calls, talkSecondsToday: Math.floor((d.talkMs + talking) / 1000) };
   }
 
-  private count(live: LiveAgent, events: Array<{ type: string }>): void {
-    const now = this.now();
-    for (const e of events) {
-      if (e.type !== 'AgentCallConnected' && e.type !== 'AgentCallEnded') continue;
-      if (live.today.day !== dayOf(now)) live.today = { day: dayOf(now), calls: 0, talkMs: 0 };
-      if (e.type === 'AgentCallConnected') {
-        live.today.calls++;
-        live.talkStartMs = now;
-      } else if (live.talkStartMs !== undefined) {
-        live.today.talkMs += now - live.talkStartMs;
-        live.talkStartMs = undefined;
-      }
-    }
+  /** Today's figures as rebuilt from the log at start; they replace what this process counted so far (the log has that too). */
+  replaceToday(days: Map<string, DayFigures>): void {
+    this.days = days;
   }
 
   /** Ready agents in the order calls are offered to them: longest idle first, unless a floor set its own order. */

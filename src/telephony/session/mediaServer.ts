@@ -23,6 +23,7 @@ import { AgentDesk } from './agentDesk.ts';
 import { agentLegId, CallEndpoint, type EndpointOptions, type Leg } from './callEndpoint.ts';
 import { handleLegFact } from './facts.ts';
 import { fireTimer } from './timerCommands.ts';
+import { readToday } from './today.ts';
 import { Recorder, type Actor } from './recorder.ts';
 
 /** Slack after the switch's own originate_timeout before our ring-timeout guard acts. */
@@ -97,6 +98,19 @@ export class MediaServer {
     this.routing = new LiveRouting(this);
     this.scheduler.setHandler((t) => this.enqueue(() => (isQueueTimer(t) ? fireQueueTimer(this, t) : isAnnounceTimer(t) ? fireAnnouncement(this, t) : fireTimer(this, t))));
     this.esl.on('fact', this.onFact);
+    // First in the queue: every fact, command and recovery of this process routes with today's memory.
+    void this.enqueue(() => this.rememberToday()).catch((e) => this.onError(e));
+  }
+
+  /**
+   * Rebuild today's per-agent figures and the queues' memory from the log, so a restart does not start the
+   * rotation over or forget who spoke with whom. Run in the queue: what this process wrote before is in the log.
+   */
+  async rememberToday(): Promise<number> {
+    const today = await readToday(this.store, this.clock.now());
+    this.agents.replaceToday(today.agents);
+    this.routing.replaceMemory(today.queues);
+    return today.read;
   }
 
   /** Stop listening to the switch; calls on the switch are left as they are. */
