@@ -450,4 +450,70 @@ describe('live feeds of one queue, campaign, department or team', () => {
     expect(await code(states('tl-east', 'teamId: "sh-a"'))).toBe('FORBIDDEN');
     expect(await code(states('admin', 'teamId: "no-such-team"'))).toBe('NOT_FOUND');
   });
+  it('wallboard: waiting, abandoned and agentless dialer calls count on the board of their campaign or queue department', async () => {
+    const Q = '{ wallboard { callsToday callsWaiting abandonedToday } }';
+    const boards = async () => {
+      const out: Record<string, any> = {};
+      for (const user of ['sup-east', 'sup-west', 'admin']) {
+        const r = await h.gql(Q, {}, await h.token(user));
+        expect(r.errors, user).toBeUndefined();
+        out[user] = r.data.wallboard;
+      }
+      return out;
+    };
+    const before = await boards();
+    const at = new Date().toISOString();
+    const dial = (id: string, campaignId: string) => ({
+      type: 'CallDialAttempted',
+      data: {
+        callId: id,
+        phone: '+8613700137000',
+        campaignId,
+        direction: 'outbound',
+        attempt: 1,
+        at,
+        compliance: { allowed: true, reasons: [], inputs: {} },
+      },
+    });
+    await h.store.append('queue-sq2-west', [
+      { type: 'QueueCreated', data: { queueId: 'sq2-west', name: 'sq2-west', departmentId: 'west', config: {}, at } },
+    ]);
+    // Predictive dials (no agent yet): west's is abandoned, east's waits for an agent; an inbound caller waits in west's queue.
+    await h.store.append('call-sc-pd-west', [
+      dial('sc-pd-west', 'sc-camp-west-1'),
+      { type: 'CallAnswered', data: { callId: 'sc-pd-west', answeredBy: 'human', at } },
+      { type: 'CallAbandoned', data: { callId: 'sc-pd-west', waitedMs: 2000, reason: 'no agent', at } },
+      { type: 'CallEnded', data: { callId: 'sc-pd-west', cause: 'NORMAL_CLEARING', at } },
+    ]);
+    await h.store.append('call-sc-pd-east', [
+      dial('sc-pd-east', 'sc-camp-east-1'),
+      { type: 'CallAnswered', data: { callId: 'sc-pd-east', answeredBy: 'human', at } },
+      { type: 'CallQueued', data: { callId: 'sc-pd-east', connectRuleMs: 2000, at } },
+    ]);
+    await h.store.append('call-sc-in-west', [
+      {
+        type: 'CallReceived',
+        data: { callId: 'sc-in-west', phone: '+8613700137001', did: '4001', direction: 'inbound', at },
+      },
+      { type: 'CallQueued', data: { callId: 'sc-in-west', queueId: 'sq2-west', connectRuleMs: 0, at } },
+    ]);
+    const after = await boards();
+    const moved = (user: string) => ({
+      callsToday: after[user].callsToday - before[user].callsToday,
+      callsWaiting: after[user].callsWaiting - before[user].callsWaiting,
+      abandonedToday: after[user].abandonedToday - before[user].abandonedToday,
+    });
+    expect(moved('sup-west')).toEqual({ callsToday: 1, callsWaiting: 1, abandonedToday: 1 });
+    expect(moved('sup-east')).toEqual({ callsToday: 1, callsWaiting: 1, abandonedToday: 0 });
+    expect(moved('admin')).toEqual({ callsToday: 2, callsWaiting: 2, abandonedToday: 1 });
+    // Narrowed to east, the admin's live board shows east's waiting caller only.
+    const from = await h.store.headPosition();
+    const live = feed(
+      'admin',
+      `subscription { wallboard(afterPosition: ${from}, departmentId: "east") { callsWaiting abandonedToday } }`,
+      () => true,
+    );
+    await h.store.append('agent-agent-east', [{ type: 'AgentReady', data: { agentId: 'agent-east', at } }]);
+    expect((await live).at(-1)).toEqual({ callsWaiting: 1, abandonedToday: 0 });
+  });
 });

@@ -7,7 +7,11 @@ export const WALLBOARD_EVENTS = [
   'AgentLoggedOut',
   'AgentReady',
   'AgentNotReady',
+  // Which department a call belongs to: its campaign's, or the queue's it waits in.
+  'CampaignCreated',
+  'QueueCreated',
   'CallDialAttempted',
+  'CallQueued',
   'CallOffered',
   'CallBridged',
   'CallHeld',
@@ -18,23 +22,74 @@ export const WALLBOARD_EVENTS = [
 ];
 
 /** The floor's business day: Beijing time (the users' call floors); a day starts at 00:00 +08:00. */
-const dayOf = (iso: string | undefined) => (iso ? new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10) : '');
+const dayOf = (iso: string | undefined) =>
+  iso ? new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10) : '';
+
+interface Counters {
+  calls: number;
+  connects: number;
+  abandoned: number;
+  orders: number;
+  ordersAmount: number;
+}
+const zero = (): Counters => ({ calls: 0, connects: 0, abandoned: 0, orders: 0, ordersAmount: 0 });
+
+/**
+ * What one caller's board shows: the agents whose states and own calls and orders count, and the departments
+ * whose calls count before (or without) an agent: waiting, abandoned, dials with no agent yet. A call of no
+ * campaign and no queue has no department (`undefined`): only a board of the whole organisation shows it.
+ */
+export interface BoardView {
+  agent: (agentId: string) => boolean;
+  department: (departmentId: string | undefined) => boolean;
+}
+export const WHOLE_FLOOR: BoardView = { agent: () => true, department: () => true };
+
+type AgentState = { status: AgentStatus; pauseReason?: string; callId?: string };
 
 /**
  * The wallboard as a fold over agent, call and order events: current agent states, calls waiting, and
- * today's counters. `visible(agentId)` scopes it to a supervisor's people; queued calls are shared and counted for all.
+ * today's counters, kept per agent and per department so any caller's board is a sum over what they see
+ * (one fold can serve every caller: see SharedWallboard).
  */
 export class WallboardFold {
-  readonly agents = new Map<string, { status: AgentStatus; pauseReason?: string; callId?: string }>();
+  readonly agents = new Map<string, AgentState>();
   private readonly callAgent = new Map<string, string>();
+  private readonly callDepartment = new Map<string, string>();
+  /** `campaign:<id>` / `queue:<id>` -> the department it was created in. */
+  private readonly owner = new Map<string, string>();
   private readonly waiting = new Map<string, number>();
   private day = '';
-  private counters = { calls: 0, connects: 0, abandoned: 0, orders: 0, ordersAmount: 0 };
+  private byAgent = new Map<string, Counters>();
+  /** Calls counted before an agent: by the call's department ('' for none). */
+  private byDepartment = new Map<string, Counters>();
   position = 0;
-  private readonly visible: (agentId: string | undefined) => boolean;
 
-  constructor(visible: (agentId: string | undefined) => boolean = () => true) {
-    this.visible = visible;
+  /** An independent copy at the same position (a new subscriber starts from it, then applies its own events). */
+  clone(): WallboardFold {
+    const c = new WallboardFold();
+    for (const [k, v] of this.agents) c.agents.set(k, { ...v });
+    for (const [from, to] of [
+      [this.callAgent, c.callAgent],
+      [this.callDepartment, c.callDepartment],
+      [this.owner, c.owner],
+      [this.waiting, c.waiting],
+    ] as [Map<string, unknown>, Map<string, unknown>][])
+      for (const [k, v] of from) to.set(k, v);
+    for (const [k, v] of this.byAgent) c.byAgent.set(k, { ...v });
+    for (const [k, v] of this.byDepartment) c.byDepartment.set(k, { ...v });
+    c.day = this.day;
+    c.position = this.position;
+    return c;
+  }
+
+  private count(map: Map<string, Counters>, key: string): Counters {
+    let c = map.get(key);
+    if (!c) map.set(key, (c = zero()));
+    return c;
+  }
+  private ofDepartment(callId: string) {
+    return this.count(this.byDepartment, this.callDepartment.get(callId) ?? '');
   }
 
   /** Applies one event; returns the agent whose state changed, if any. */
@@ -44,13 +99,26 @@ export class WallboardFold {
     const today = dayOf(d.at ?? e.recordedAt);
     if (today > this.day) {
       this.day = today;
-      this.counters = { calls: 0, connects: 0, abandoned: 0, orders: 0, ordersAmount: 0 };
+      this.byAgent = new Map();
+      this.byDepartment = new Map();
     }
     const agentOfCall = (callId: string) => this.callAgent.get(callId);
-    const set = (agentId: string | undefined, status: AgentStatus, extra: { pauseReason?: string; callId?: string } = {}) => {
+    const set = (
+      agentId: string | undefined,
+      status: AgentStatus,
+      extra: { pauseReason?: string; callId?: string } = {},
+    ) => {
       if (!agentId) return undefined;
       this.agents.set(agentId, { status, ...extra });
       return agentId;
+    };
+    const wait = () => {
+      if (!this.callAgent.has(d.callId) && !this.waiting.has(d.callId))
+        this.waiting.set(d.callId, Date.parse(d.at ?? e.recordedAt));
+    };
+    const inQueue = () => {
+      const department = d.queueId && this.owner.get(`queue:${d.queueId}`);
+      if (department) this.callDepartment.set(d.callId, department);
     };
     switch (e.type) {
       case 'AgentLoggedIn':
@@ -61,17 +129,35 @@ export class WallboardFold {
         return set(d.agentId, 'AVAILABLE');
       case 'AgentNotReady':
         return set(d.agentId, 'PAUSED', { pauseReason: d.reasonCode });
-      case 'CallDialAttempted':
-        if (d.agentId) this.callAgent.set(d.callId, d.agentId);
-        if (this.visible(d.agentId)) this.counters.calls++;
+      case 'CampaignCreated':
+      case 'QueueCreated':
+        if (d.departmentId)
+          this.owner.set(
+            e.type === 'QueueCreated'
+              ? `queue:${d.queueId}`
+              : `campaign:${d.campaignId ?? e.streamId.slice('campaign-'.length)}`,
+            d.departmentId,
+          );
         return undefined;
+      case 'CallDialAttempted': {
+        const department = d.campaignId && this.owner.get(`campaign:${d.campaignId}`);
+        if (department) this.callDepartment.set(d.callId, department);
+        // A dial with an agent is theirs; a predictive dial has none yet and counts for its campaign's department.
+        if (d.agentId) {
+          this.callAgent.set(d.callId, d.agentId);
+          this.count(this.byAgent, d.agentId).calls++;
+        } else this.ofDepartment(d.callId).calls++;
+        return undefined;
+      }
+      case 'CallQueued':
       case 'CallOffered':
-        if (!this.callAgent.has(d.callId)) this.waiting.set(d.callId, Date.parse(d.at ?? e.recordedAt));
+        inQueue();
+        wait();
         return undefined;
       case 'CallBridged':
         this.waiting.delete(d.callId);
         this.callAgent.set(d.callId, d.agentId);
-        if (this.visible(d.agentId)) this.counters.connects++;
+        this.count(this.byAgent, d.agentId).connects++;
         return set(d.agentId, 'ON_CALL', { callId: d.callId });
       case 'CallHeld':
         return set(agentOfCall(d.callId), 'ON_HOLD', { callId: d.callId });
@@ -79,39 +165,66 @@ export class WallboardFold {
         return set(agentOfCall(d.callId), 'ON_CALL', { callId: d.callId });
       case 'CallAbandoned':
         this.waiting.delete(d.callId);
-        this.counters.abandoned++;
+        this.ofDepartment(d.callId).abandoned++;
         return undefined;
       case 'CallEnded': {
         this.waiting.delete(d.callId);
         const agentId = agentOfCall(d.callId);
         this.callAgent.delete(d.callId);
+        this.callDepartment.delete(d.callId);
         return agentId && this.agents.get(agentId)?.callId === d.callId ? set(agentId, 'WRAP_UP') : undefined;
       }
       case 'OrderPlaced':
-        if (this.visible(d.agentId)) {
-          this.counters.orders++;
-          this.counters.ordersAmount += Number(d.totalFen ?? 0);
+        if (d.agentId) {
+          const c = this.count(this.byAgent, d.agentId);
+          c.orders++;
+          c.ordersAmount += Number(d.totalFen ?? 0);
         }
         return undefined;
     }
     return undefined;
   }
 
-  snapshot(now = Date.now()) {
+  snapshot(view: BoardView = WHOLE_FLOOR, now = Date.now()) {
+    const counters = zero();
     // A board read after midnight with no event yet today shows today's zeros, not yesterday's totals.
-    const counters = dayOf(new Date(now).toISOString()) > this.day ? { calls: 0, connects: 0, abandoned: 0, orders: 0, ordersAmount: 0 } : this.counters;
-    const count = (s: AgentStatus[]) => [...this.agents].filter(([id, a]) => this.visible(id) && s.includes(a.status)).length;
-    const oldest = Math.min(...this.waiting.values());
+    if (dayOf(new Date(now).toISOString()) <= this.day) {
+      const add = (c: Counters) => {
+        counters.calls += c.calls;
+        counters.connects += c.connects;
+        counters.abandoned += c.abandoned;
+        counters.orders += c.orders;
+        counters.ordersAmount += c.ordersAmount;
+      };
+      for (const [agentId, c] of this.byAgent) if (view.agent(agentId)) add(c);
+      for (const [department, c] of this.byDepartment) if (view.department(department || undefined)) add(c);
+    }
+    const states = { loggedIn: 0, available: 0, onCall: 0, paused: 0, wrapUp: 0 };
+    for (const [agentId, a] of this.agents) {
+      if (a.status === 'LOGGED_OUT' || !view.agent(agentId)) continue;
+      states.loggedIn++;
+      if (a.status === 'AVAILABLE') states.available++;
+      else if (a.status === 'PAUSED') states.paused++;
+      else if (a.status === 'WRAP_UP') states.wrapUp++;
+      else states.onCall++; // ON_CALL, ON_HOLD, RINGING
+    }
+    let waiting = 0;
+    let oldest = Infinity;
+    for (const [callId, since] of this.waiting)
+      if (view.department(this.callDepartment.get(callId))) {
+        waiting++;
+        oldest = Math.min(oldest, since);
+      }
     return {
       position: this.position,
       at: new Date(now).toISOString(),
-      agentsLoggedIn: count(['AVAILABLE', 'PAUSED', 'RINGING', 'ON_CALL', 'ON_HOLD', 'WRAP_UP']),
-      agentsAvailable: count(['AVAILABLE']),
-      agentsOnCall: count(['ON_CALL', 'ON_HOLD', 'RINGING']),
-      agentsPaused: count(['PAUSED']),
-      agentsWrapUp: count(['WRAP_UP']),
-      callsWaiting: this.waiting.size,
-      longestWaitSeconds: this.waiting.size ? Math.max(0, Math.round((now - oldest) / 1000)) : 0,
+      agentsLoggedIn: states.loggedIn,
+      agentsAvailable: states.available,
+      agentsOnCall: states.onCall,
+      agentsPaused: states.paused,
+      agentsWrapUp: states.wrapUp,
+      callsWaiting: waiting,
+      longestWaitSeconds: waiting ? Math.max(0, Math.round((now - oldest) / 1000)) : 0,
       callsToday: counters.calls,
       connectsToday: counters.connects,
       abandonedToday: counters.abandoned,
@@ -125,9 +238,14 @@ export class WallboardFold {
  * Folds the log into `fold` up to a position (inclusive) or an instant (events recorded at or before it):
  * the board as it was then, for a page that opens before the first live update or an auditor's past instant.
  */
-export async function foldWallboard(store: EventStore, fold: WallboardFold, upto: { position: number } | { at: string }): Promise<void> {
-  const within = (e: RecordedEvent) => ('position' in upto ? e.position <= upto.position : Date.parse(e.recordedAt) <= Date.parse(upto.at));
-  for (let from = 0; ; ) {
+export async function foldWallboard(
+  store: EventStore,
+  fold: WallboardFold,
+  upto: { position: number } | { at: string },
+): Promise<void> {
+  const within = (e: RecordedEvent) =>
+    'position' in upto ? e.position <= upto.position : Date.parse(e.recordedAt) <= Date.parse(upto.at);
+  for (let from = 0; ;) {
     const page = await store.readAll({ after: from, maxCount: 5000, filter: { eventTypes: WALLBOARD_EVENTS } });
     const taken = page.filter(within);
     for (const e of taken) fold.apply(e);

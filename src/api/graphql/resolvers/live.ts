@@ -6,7 +6,7 @@ import { departmentSubtree } from '../../auth/scope.ts';
 import type { ApiContext } from '../context.ts';
 import { eventFeed } from '../feed.ts';
 import { importVisibility } from './imports.ts';
-import { foldWallboard, WALLBOARD_EVENTS, WallboardFold } from '../wallboard.ts';
+import { foldWallboard, WALLBOARD_EVENTS, WallboardFold, type BoardView } from '../wallboard.ts';
 import { badInput, forbidden, notFound } from '../errors.ts';
 
 const ref = (e: RecordedEvent) => ({
@@ -83,6 +83,16 @@ async function narrowing(ctx: ApiContext, scope: Scope, a: { departmentId?: stri
   return undefined;
 }
 
+/** A caller's board: the agents of their scope and the departments they see, narrowed if they asked. */
+function boardView(scope: Scope, only?: { agentIds: Set<string>; departmentIds: string[] }): BoardView {
+  return {
+    agent: (agentId) => inScope(scope, agentId) && (!only || only.agentIds.has(agentId)),
+    department: (departmentId) =>
+      departmentInScope(scope, departmentId) &&
+      (!only || (!!departmentId && only.departmentIds.includes(departmentId))),
+  };
+}
+
 const AGENT_EVENTS = [
   'AgentLoggedIn',
   'AgentLoggedOut',
@@ -109,14 +119,14 @@ export const liveResolvers = {
       const asOf = a.asOf ?? {};
       if (asOf.at != null && asOf.position != null)
         throw badInput('请只给出 asOf.at 或 asOf.position 之一 / give asOf.at or asOf.position, not both');
-      const scope = await ctx.scope();
-      const fold = new WallboardFold((agentId) => inScope(scope, agentId));
+      const view = boardView(await ctx.scope());
+      const fold = new WallboardFold();
       if (asOf.at != null) {
         await foldWallboard(ctx.store, fold, { at: asOf.at });
-        return { ...fold.snapshot(Date.parse(asOf.at)), cause: null };
+        return { ...fold.snapshot(view, Date.parse(asOf.at)), cause: null };
       }
       await foldWallboard(ctx.store, fold, { position: asOf.position ?? (await ctx.store.headPosition()) });
-      return { ...fold.snapshot(), cause: null };
+      return { ...fold.snapshot(view), cause: null };
     },
   },
   Subscription: {
@@ -141,8 +151,8 @@ export const liveResolvers = {
         const p = ctx.principal!;
         if (p.role === 'agent') throw forbidden('the wallboard');
         const scope = await ctx.scope();
-        const only = await narrowing(ctx, scope, { departmentId: a.departmentId });
-        const fold = new WallboardFold((agentId) => inScope(scope, agentId) && (!only || only.agentIds.has(agentId!)));
+        const view = boardView(scope, await narrowing(ctx, scope, { departmentId: a.departmentId }));
+        const fold = new WallboardFold();
         const after = a.afterPosition ?? (await ctx.store.headPosition());
         // Rebuild the board as it was at `after`, then stream changes from there: resuming is exact.
         await foldWallboard(ctx.store, fold, { position: after });
@@ -152,7 +162,7 @@ export const liveResolvers = {
           field: 'wallboard',
           select: (e) => {
             fold.apply(e);
-            return { ...fold.snapshot(), cause: ref(e) };
+            return { ...fold.snapshot(view), cause: ref(e) };
           },
         });
       },
