@@ -1,4 +1,4 @@
-import type { InboundRoutes, RouteDestination } from '../domain/inbound/events.ts';
+import type { InboundRoutes, InboundRoutesPublished, RouteDestination } from '../domain/inbound/events.ts';
 import { localTime, withinHours } from '../dialer/compliance/localTime.ts';
 
 export type Destination = RouteDestination;
@@ -7,6 +7,20 @@ export type Destination = RouteDestination;
 export interface InboundRules extends Omit<InboundRoutes, 'dids'> {
   version: string;
   dids?: string[];
+}
+
+/** The version a decision names: `routes-<routesId>@<version>`. */
+export const routesVersion = (routesId: string, version: number): string => `routes-${routesId}@${version}`;
+
+/**
+ * The published route set that answers a called number: the one listing it (in `dids` or `byDid`), else
+ * the one listing no number (the catch-all; the first by id when several). Undefined when none applies.
+ */
+export function rulesFor(did: string, published: InboundRoutesPublished['data'][]): InboundRules | undefined {
+  const sorted = [...published].sort((a, b) => a.routesId.localeCompare(b.routesId));
+  const set =
+    sorted.find((p) => p.routes.dids.includes(did) || Object.hasOwn(p.routes.byDid, did)) ?? sorted.find((p) => p.routes.dids.length === 0);
+  return set && { ...set.routes, version: routesVersion(set.routesId, set.version) };
 }
 
 export interface InboundCall {

@@ -4,6 +4,7 @@
  * the published inbound routes, and each customer's last agent (known-customer routing).
  * `catchUp()` reads only what is new, so a number blacklisted a moment ago is refused on its next call.
  */
+import type { InboundRoutesPublished } from '../domain/inbound/events.ts';
 import type { EventStore, RecordedEvent } from '../eventstore/types.ts';
 
 export const INBOUND_LOG_TYPES = ['NumberBlacklisted', 'NumberUnblacklisted', 'InboundRoutesPublished', 'CallReceived', 'CallDialAttempted', 'CallBridged', 'CallEnded'];
@@ -19,7 +20,7 @@ export class InboundLog {
   private readonly blacklisted = new Set<string>();
   private blacklistPosition = 0;
   /** Latest published routes per route set id (data as recorded). */
-  private readonly routeSets = new Map<string, Record<string, unknown>>();
+  private readonly routeSets = new Map<string, InboundRoutesPublished['data']>();
   /** Calls whose number we know and which have not ended: callId -> phone. */
   private readonly phones = new Map<string, string>();
   private readonly lastAgent = new Map<string, string>();
@@ -50,7 +51,7 @@ export class InboundLog {
   }
 
   /** The latest published version of every route set. */
-  routes(): Record<string, unknown>[] {
+  routes(): InboundRoutesPublished['data'][] {
     return [...this.routeSets.values()];
   }
 
@@ -73,7 +74,7 @@ export class InboundLog {
         this.blacklistPosition = e.position;
         break;
       case 'InboundRoutesPublished':
-        this.routeSets.set(String(d.routesId), d);
+        this.routeSets.set(String(d.routesId), d as InboundRoutesPublished['data']);
         break;
       case 'CallReceived':
       case 'CallDialAttempted':

@@ -32,9 +32,15 @@ export function receiveInbound(server: MediaServer, options: InboundOptions): ()
     const call = seen.get(f.callId);
     if (!call) return;
     seen.delete(f.callId);
-    // Read what the log gained (a number blacklisted a moment ago) outside the session's queue.
-    const ready = options.log ? options.log.catchUp() : Promise.resolve();
-    void ready.then(() => server.enqueue(() => received(server, options, f.callId, call))).catch((e) => server.onError(e));
+    // Read what the log gained (a number blacklisted a moment ago). Queued now, in fact order, so the
+    // call is received before the session handles its hangup.
+    const ready = options.log?.catchUp();
+    void server
+      .enqueue(async () => {
+        await ready?.catch((e) => server.onError(e)); // route with what was read rather than not at all
+        return received(server, options, f.callId, call);
+      })
+      .catch((e) => server.onError(e));
   };
   server.esl.on('fact', onFact);
   return () => server.esl.off('fact', onFact);

@@ -5,8 +5,9 @@
  * published, removed) sends the caller to the rules' default destination, with the reason recorded.
  */
 import path from 'node:path';
-import type { Destination, InboundRules } from '../acd/inboundRouting.ts';
+import { rulesFor, type Destination, type InboundRules } from '../acd/inboundRouting.ts';
 import { callStreamId } from '../domain/call/streams.ts';
+import type { InboundRoutes } from '../domain/inbound/events.ts';
 import type { IvrTarget } from '../domain/ivr/events.ts';
 import { deterministicUuid } from '../eventstore/ids.ts';
 import type { MediaServer } from '../telephony/session/mediaServer.ts';
@@ -22,14 +23,20 @@ export const SERVICE_QUEUE_ID = 'q-service-line';
 export const SALES_QUEUE_ID = 'q-sales';
 export const SERVICE_IVR_ID = 'ivr-service-line';
 
-/** The service line: its number leads to the service menu, everything else (and a missing menu) to the service queue. */
-export const serviceLineRules: InboundRules = {
-  version: 'service-line-2',
+export const SERVICE_ROUTES_ID = 'service-line';
+
+/**
+ * The service line: its number leads to the service menu, everything else (and a missing menu) to the
+ * service queue, around the clock. The demo seed publishes these as events; they also stand in while no
+ * route set is published.
+ */
+export const serviceLineRoutes: InboundRoutes = {
+  dids: [],
   timeZone: 'Asia/Shanghai',
   blacklist: [],
   whitelist: [],
   holidays: [],
-  openHours: [{ days: [0, 1, 2, 3, 4, 5, 6], start: '00:00', end: '23:59' }],
+  openHours: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }],
   closed: { kind: 'queue', id: SERVICE_QUEUE_ID },
   byDid: { [SERVICE_DID]: { kind: 'ivr', id: SERVICE_IVR_ID } },
   byCallerPrefix: [],
@@ -37,7 +44,10 @@ export const serviceLineRules: InboundRules = {
   stickyToLastAgent: false,
 };
 
+export const serviceLineRules: InboundRules = { ...serviceLineRoutes, version: 'service-line-default' };
+
 export interface StartInboundOptions {
+  /** Fixed rules (tests, configuration); by default the route sets published in the log, followed live. */
   rules?: (did: string) => InboundRules;
   /** Where uploaded prompts are kept (default <dataDir>/prompts as POST /prompts stores them). */
   promptsDir: string;
@@ -51,17 +61,19 @@ export interface Inbound {
 }
 
 export async function startInbound(media: MediaServer, options: StartInboundOptions): Promise<Inbound> {
-  const rules = options.rules ?? (() => serviceLineRules);
   const log = options.log ?? (() => {});
   const menus = new IvrMenus(media.store);
   await menus.start();
+  // Caught up before every routing decision, so a new version applies from the next call (the decision names it).
   const inboundLog = new InboundLog(media.store);
   await inboundLog.catchUp();
+  const rules = options.rules ?? ((did: string) => rulesFor(did, inboundLog.routes()) ?? serviceLineRules);
 
   /** A queue, voicemail or agent the caller is sent to (from the routing or out of a menu); inside the server's queue. */
   const sendOn = async (callId: string, to: Destination | Exclude<IvrTarget, { kind: 'node' } | { kind: 'hangup' }>, priority: number, answered: boolean) => {
     if (to.kind === 'voicemail') return leaveVoicemail(media, callId, { queueId: to.id });
     // No direct-to-agent route yet: an agent target waits in the default queue (sticky routing there finds them).
+    // The catch-all set's default: an IVR exit does not carry the number called.
     const fallback = rules('').defaultDestination;
     const queueId = to.kind === 'queue' && to.id ? to.id : fallback.kind === 'queue' && fallback.id ? fallback.id : SERVICE_QUEUE_ID;
     await enterQueue(media, callId, { queueId, priority, alreadyAnswered: answered });
