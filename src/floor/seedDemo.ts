@@ -3,13 +3,14 @@ import { handleCommand } from '../commands/handleCommand.ts';
 import { DomainError, type CommandMeta } from '../domain/decider.ts';
 import { campaignDecider } from '../domain/campaign/decider.ts';
 import type { CampaignConfig } from '../domain/campaign/events.ts';
+import { inboundRoutesDecider } from '../domain/inbound/decider.ts';
 import { ivrDecider } from '../domain/ivr/decider.ts';
 import type { IvrMenu } from '../domain/ivr/events.ts';
 import { leadDecider } from '../domain/lead/decider.ts';
 import { queueDecider } from '../domain/queue/decider.ts';
 import { leadId } from '../domain/lead/streams.ts';
 import type { EventStore } from '../eventstore/types.ts';
-import { SALES_QUEUE_ID, SERVICE_IVR_ID, SERVICE_QUEUE_ID } from '../inbound/startInbound.ts';
+import { SALES_QUEUE_ID, SERVICE_IVR_ID, SERVICE_QUEUE_ID, SERVICE_ROUTES_ID, serviceLineRoutes } from '../inbound/startInbound.ts';
 import { seededRandom } from '../telephony/simulator/customers.ts';
 
 export const DEMO_CAMPAIGN = 'demo-predictive';
@@ -135,7 +136,7 @@ export const SERVICE_MENU: IvrMenu = {
 
 /**
  * The inbound side of the demo as events: the sales and service queues and the service line's menu (the
- * service number leads to it, see serviceLineRules). Fixed command ids: a restart adds nothing, and a menu
+ * service number leads to it: the service line's routes, published too). Fixed command ids: a restart adds nothing, and a menu
  * edited in the console since is not overwritten.
  */
 export async function seedServiceLine(store: EventStore): Promise<void> {
@@ -154,6 +155,14 @@ export async function seedServiceLine(store: EventStore): Promise<void> {
   // A menu someone published before the seed ran is theirs to keep.
   await once(menu).catch((e) => {
     if (!(e instanceof DomainError && e.code === 'IVR_VERSION_STALE')) throw e;
+  });
+  const routes = handleCommand(store, inboundRoutesDecider, SERVICE_ROUTES_ID, {
+    type: 'PublishInboundRoutes',
+    data: { routesId: SERVICE_ROUTES_ID, basedOnVersion: 0, routes: serviceLineRoutes, departmentId: DEMO_DEPARTMENT },
+    meta: meta(`seed:inbound-routes:${SERVICE_ROUTES_ID}:1`),
+  });
+  await once(routes).catch((e) => {
+    if (!(e instanceof DomainError && e.code === 'ROUTES_VERSION_STALE')) throw e;
   });
 }
 
