@@ -4,7 +4,10 @@ import { campaignDecider } from '../../../domain/campaign/decider.ts';
 import type { RoutingStrategy } from '../../../domain/call/events.ts';
 import type { QueueConfig } from '../../../domain/queue/events.ts';
 import { queueDecider } from '../../../domain/queue/decider.ts';
-import { importFromCalls } from '../../../import/importCalls.ts';
+import type { ImportLead } from '../../../domain/lead/commands.ts';
+import { LeadWriter } from '../../../import/leadWriter.ts';
+import { missedCallsSince } from '../../../projections/readModels/callDetail/missedCalls.ts';
+import { departmentSubtree } from '../../auth/scope.ts';
 import { departmentInScope } from '../../auth/principal.ts';
 import { campaignDepartment } from '../../routes/imports.ts';
 import type { ApiContext } from '../context.ts';
@@ -86,7 +89,24 @@ export const floorAdminResolvers = {
         const e = earlier[0];
         return { streamId, events: [{ id: e.id, streamId, revision: e.revision, position: e.position, type: e.type }], position: e.position, repeated: true };
       }
-      const r = await importFromCalls({ store: ctx.store, source: 'missed_call', since, batchId: listId, departmentId: departmentId ?? undefined, actorId: p.userId, actorRole: p.role });
+      // From the floor's call records (scoped to the campaign's departments in SQL), not a scan of the log.
+      const missed = await missedCallsSince(ctx.pool, ctx.store, { since: since.toISOString(), departmentIds: departmentId ? await departmentSubtree(ctx.pool, departmentId) : undefined });
+      const writer = new LeadWriter({ store: ctx.store, actorId: p.userId, actorRole: p.role });
+      let row = 0;
+      for (const c of missed) {
+        const fields: Record<string, string> = { callId: c.callId, callAt: c.at };
+        if (c.did) fields.did = c.did;
+        // Same command id as the CLI's call import: a caller is taken once whichever way they are imported.
+        const cmd: ImportLead = {
+          type: 'ImportLead',
+          data: { phone: c.phone, source: 'missed_call', row: ++row, fields, batchId: listId, departmentId: departmentId ?? undefined },
+          meta: { now, commandId: `missed_call:${c.callId}`, actorId: p.userId, actorRole: p.role },
+        };
+        await writer.submit(cmd, c.phone);
+        if (writer.failed) break;
+      }
+      await writer.finish('missed_call import');
+      const r = writer.counts;
       const data = { importId, source: 'missed_call', campaignId: a.campaignId, departmentId: departmentId ?? null, since: since.toISOString(), rowsRead: r.rows, imported: r.imported, duplicates: r.duplicates, alreadyImported: r.alreadyImported, rejected: r.rejected, at: new Date().toISOString() };
       const appended = await ctx.store.append(streamId, [{ type: 'ImportFinished', data, metadata: { actorId: p.userId, actorRole: p.role, occurredAt: data.at } }], 'no-stream');
       const [e] = await ctx.store.readStream(streamId, { maxCount: 1 });

@@ -18,6 +18,8 @@ export interface CallDoc {
   callId: string;
   phone?: string;
   direction?: 'outbound' | 'inbound';
+  /** The number an inbound caller dialed. */
+  did?: string;
   campaignId?: string;
   /** The agent who handled the call (first bridged, else the one who dialed). */
   agentId?: string;
@@ -75,6 +77,10 @@ export function evolveCall(current: CallDoc | undefined, event: CallDocEvent, ca
       if (e.agentId) doc.agentId ??= e.agentId;
       break;
     }
+    // An inbound call starts here: without it the CDR had no caller number or direction for inbound calls.
+    case 'CallReceived':
+      Object.assign(doc, { phone: event.data.phone, did: event.data.did, direction: 'inbound', startedAt: doc.startedAt ?? at });
+      break;
     case 'CallDialBlocked':
       Object.assign(doc, { phone: event.data.phone, campaignId: event.data.campaignId, blocked: event.data.compliance.reasons, startedAt: doc.startedAt ?? at, endedAt: at });
       break;

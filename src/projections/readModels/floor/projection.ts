@@ -18,6 +18,8 @@ interface DispositionDoc {
 
 interface QueueDoc {
   queueId: string;
+  /** Whose queue it is: the department its missed callers belong to. */
+  departmentId?: string;
   /** callId -> since when it waits. */
   waiting: Record<string, string>;
 }
@@ -30,7 +32,7 @@ const AGENT_TYPES = [
 ];
 const CAMPAIGN_TYPES = ['CampaignCreated', 'CampaignConfigured', 'CampaignListAttached', 'CampaignListDetached', 'CampaignStarted', 'CampaignPaused', 'CampaignStopped'];
 const CALL_TYPES = [
-  'CallDialAttempted', 'CallDialBlocked', 'CallRinging', 'CallAnswered', 'CallOffered', 'CallBridged', 'CallHeld', 'CallResumed',
+  'CallReceived', 'CallDialAttempted', 'CallDialBlocked', 'CallRinging', 'CallAnswered', 'CallOffered', 'CallBridged', 'CallHeld', 'CallResumed',
   'CallTransferred', 'CallRecordingStarted', 'CallRecordingPaused', 'CallRecordingResumed', 'CallRecordingStopped', 'CallMonitored',
   'CallMonitorEnded', 'CallForceHungUp', 'CallEnded', 'CallAbandoned',
 ];
@@ -48,8 +50,9 @@ const d = (e: RecordedEvent) => e.data as any;
 export const floorProjection: Projection = {
   name: 'floor',
   // 4: orders count when approved, leave when cancelled, revenue net of refunds (sale.ts)
-  version: 4,
-  eventTypes: [...CALL_TYPES, ...AGENT_TYPES, ...CAMPAIGN_TYPES, ...OTHER_TYPES, ...ORDER_TYPES],
+  // 5: inbound calls from CallReceived (caller, DID, direction); queues know their department
+  version: 5,
+  eventTypes: [...CALL_TYPES, ...AGENT_TYPES, ...CAMPAIGN_TYPES, ...OTHER_TYPES, ...ORDER_TYPES, 'QueueCreated'],
   tables: ['call', 'disposition', 'agent', 'queue', 'campaign', 'sale', 'campaign_hour', 'agent_hour', 'queue_hour'],
   createTables: floorTables,
   async handle(tx, events, ctx) {
@@ -58,7 +61,7 @@ export const floorProjection: Projection = {
     const callIdOf = (e: RecordedEvent): string | undefined =>
       e.type === 'LeadDispositionCorrected'
         ? dispositions.get(d(e).dispositionId)?.callId
-        : e.type.startsWith('Agent') || e.type.startsWith('Campaign') || (e.type.startsWith('Order') && e.type !== 'OrderPlaced')
+        : e.type.startsWith('Agent') || e.type.startsWith('Campaign') || e.type === 'QueueCreated' || (e.type.startsWith('Order') && e.type !== 'OrderPlaced')
           ? undefined
           : d(e).callId;
     const calls = await loadDocs<CallDoc>(tx, ctx.table('call'), events.map(callIdOf).filter((x): x is string => !!x));
@@ -108,6 +111,11 @@ export const floorProjection: Projection = {
       const data = d(e);
       if (e.type.startsWith('Agent')) {
         signalAgent(e as unknown as AgentSignal, at);
+        continue;
+      }
+      if (e.type === 'QueueCreated') {
+        queues.set(data.queueId, { ...(queues.get(data.queueId) ?? { queueId: data.queueId, waiting: {} }), departmentId: data.departmentId });
+        ctx.changed('queue', data.queueId);
         continue;
       }
       if (e.type.startsWith('Campaign')) {
