@@ -170,5 +170,15 @@ describe('admin screens (scenario API)', () => {
     await expect.poll(() => server.scenario.extraCampaigns.find((c) => c.name === '未接通回收')?.recycle)
       .toEqual({ afterMinutes: 120, maxPasses: 2, dispositions: ['NO_ANSWER', 'BUSY', 'MACHINE'] });
     await screenshot(page, 'admin-campaign-recycle');
+
+    // Edit it in place: the form comes back filled, and saving sends updateCampaign with the changed rule.
+    await campaigns.locator('tbody tr', { hasText: '未接通回收' }).getByRole('button', { name: '编辑' }).click();
+    await campaigns.getByText('编辑活动：未接通回收').waitFor();
+    expect(await recycle.getByLabel('回收轮数（1–20）').inputValue()).toBe('2');
+    await recycle.getByLabel('回收轮数（1–20）').fill('3');
+    await campaigns.getByLabel('最大拨打次数').fill('5');
+    await campaigns.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => server.scenario.extraCampaigns.find((c) => c.name === '未接通回收')).toMatchObject({ maxAttempts: 5, recycle: { maxPasses: 3 } });
+    await campaigns.getByText('新建活动', { exact: true }).first().waitFor();
   });
 });

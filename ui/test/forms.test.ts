@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyCampaign, toCampaignInput } from '../src/lib/campaignForm.ts';
+import { CAMPAIGN_FOR_EDIT, emptyCampaign, fromCampaign, toCampaignInput } from '../src/lib/campaignForm.ts';
 import { csvHeader, remapHeader } from '../src/lib/csvMapping.ts';
 import { parseCriteria } from '../src/lib/qa.ts';
 import { searchScript } from '../src/lib/script.ts';
@@ -49,6 +49,21 @@ describe('campaign form', () => {
     expect(toCampaignInput({ ...on, recycleOutcomes: [] })).toEqual({ field: 'recycleOutcomes' });
     // Switched off, leftover bad values are not checked and not sent.
     expect(toCampaignInput({ ...on, recycleOn: false, recyclePasses: '99' })).toMatchObject({ input: { recycle: null } });
+  });
+
+  it('fills the form from a campaign so an edit sends back the same rules', () => {
+    expect(schemaErrors(CAMPAIGN_FOR_EDIT)).toEqual([]);
+    expect(schemaErrors('mutation U($id: ID!, $input: CampaignInput!) { updateCampaign(id: $id, input: $input) { position } }')).toEqual([]);
+    const campaign = { name: '老客户回访', dialMode: 'PROGRESSIVE' as const, maxAbandonRate: 0.025, maxAttempts: 5, retryMinutes: 30,
+      callingWindows: [{ days: [1, 2, 3, 4, 5, 6], start: '10:00', end: '19:30' }], recycle: { afterMinutes: 60, maxPasses: 2, dispositions: ['BUSY' as const] },
+      queue: { id: 'q-1' }, questionnaireId: 'health', script: '您好', dispositions: ['成交'] };
+    const draft = fromCampaign(campaign);
+    expect(draft).toMatchObject({ maxAbandonPercent: '2.5', recycleOn: true, recyclePasses: '2', queueId: 'q-1' });
+    const r = toCampaignInput(draft);
+    expect('input' in r && r.input).toMatchObject({ dialMode: 'PROGRESSIVE', maxAbandonRate: 0.025, maxAttempts: 5, retryMinutes: 30,
+      callingWindows: campaign.callingWindows, recycle: campaign.recycle, queueId: 'q-1', questionnaireId: 'health', script: '您好' });
+    // No recycling on the campaign: the edit leaves it off (null), not a default rule.
+    expect(toCampaignInput(fromCampaign({ ...campaign, recycle: null }))).toMatchObject({ input: { recycle: null } });
   });
 });
 

@@ -49,7 +49,7 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
       ivrMenus: (_a, ctx) => (need(ctx, 'ADMIN'), s.ivrMenus),
       prompts: (_a, ctx) => (need(ctx, 'ADMIN'), s.prompts),
       importJob: ({ id }, ctx) => (need(ctx, 'ADMIN'), s.lastImport && { id, filename: 'x.csv', startedAt: new Date().toISOString(), status: 'done', ...s.lastImport }),
-      campaign: ({ id }, ctx) => (need(ctx), id === s.campaign.id ? s.campaign : null),
+      campaign: ({ id }, ctx) => (need(ctx), [s.campaign, s.previewCampaign, ...s.extraCampaigns].find((c) => c.id === id) ?? null),
       customer: ({ phone }, ctx) => (need(ctx), s.customer(phone)),
       callbacks: ({ filter }, ctx) => (need(ctx), { nodes: s.callbacks.filter((c) => (!filter?.agentId || c.agent?.id === filter.agentId) && (!filter?.status || filter.status.includes(c.status))), pageInfo: { hasNextPage: false } }),
       leads: ({ filter }, ctx) => (need(ctx), { nodes: s.lead.owner && s.lead.owner.id === filter?.ownerId ? [s.lead] : [], pageInfo: { hasNextPage: false, totalCount: s.lead.owner ? 1 : 0 } }),
@@ -146,6 +146,13 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
         const id = `c-${s.extraCampaigns.length + 1}`;
         s.extraCampaigns.push({ ...s.campaign, ...input, id, status: 'DRAFT', stats: { leadsTotal: 0, leadsRemaining: 0, dials: 0, connects: 0, abandoned: 0, abandonRate: 0, orders: 0, agentsLoggedIn: 0, linesInFlight: 0 } });
         return result(s, `campaign-${id}`, s.record(`campaign-${id}`, 'CampaignCreated', input, ctx.user!.id));
+      },
+      updateCampaign: ({ id, input }, ctx) => {
+        need(ctx, 'ADMIN');
+        const c = s.extraCampaigns.find((x) => x.id === id);
+        if (!c) throw fail('NOT_FOUND', `活动 ${id} 不存在`);
+        Object.assign(c, input);
+        return result(s, `campaign-${id}`, s.record(`campaign-${id}`, 'CampaignConfigured', input, ctx.user!.id));
       },
       createDepartment: ({ id, name }, ctx) => {
         need(ctx, 'ADMIN');

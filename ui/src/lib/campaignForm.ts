@@ -66,3 +66,49 @@ export function toCampaignInput(d: CampaignDraft): { input: Record<string, unkno
     },
   };
 }
+
+/** A campaign as the API shows it, for editing. */
+export interface CampaignForEdit {
+  name: string;
+  dialMode: CampaignDraft['dialMode'];
+  maxAbandonRate: number;
+  maxAttempts: number;
+  retryMinutes: number;
+  callingWindows: { days: number[]; start: string; end: string }[];
+  recycle: { afterMinutes: number; maxPasses: number; dispositions: RecycleOutcome[] } | null;
+  queue: { id: string } | null;
+  questionnaireId: string | null;
+  script: string | null;
+  dispositions: string[];
+}
+
+export const CAMPAIGN_FOR_EDIT = `query EditCampaign($id: ID!) { campaign(id: $id) { id name dialMode maxAbandonRate maxAttempts retryMinutes
+  callingWindows { days start end } recycle { afterMinutes maxPasses dispositions } queue { id } questionnaireId script dispositions } }`;
+
+/**
+ * The form filled from a campaign, so an admin changes its rules in place (updateCampaign); the form holds one
+ * calling window, so the first one is edited. Percent is shown as typed, without float noise (0.025 -> "2.5").
+ */
+export function fromCampaign(c: CampaignForEdit): CampaignDraft {
+  const w = c.callingWindows[0];
+  const base = emptyCampaign();
+  return {
+    ...base,
+    name: c.name,
+    dialMode: c.dialMode,
+    maxAbandonPercent: String(Math.round(c.maxAbandonRate * 10_000) / 100),
+    maxAttempts: String(c.maxAttempts),
+    retryMinutes: String(c.retryMinutes),
+    days: w ? [...w.days] : base.days,
+    start: w?.start ?? base.start,
+    end: w?.end ?? base.end,
+    dispositions: c.dispositions.length ? c.dispositions.join(',') : base.dispositions,
+    script: c.script ?? '',
+    questionnaireId: c.questionnaireId ?? '',
+    queueId: c.queue?.id ?? '',
+    recycleOn: c.recycle != null,
+    recycleAfterMinutes: String(c.recycle?.afterMinutes ?? base.recycleAfterMinutes),
+    recyclePasses: String(c.recycle?.maxPasses ?? base.recyclePasses),
+    recycleOutcomes: c.recycle ? [...c.recycle.dispositions] : base.recycleOutcomes,
+  };
+}

@@ -234,6 +234,8 @@ export const en: Record<MessageKey, string> = {
   'campaign.pause': 'Pause',
   'campaign.stop': 'Stop',
   'campaign.status': 'Status',
+  'campaign.edit': 'Edit',
+  'campaign.editing': 'Editing {name} (dials under the new rules once saved)',
   'campaign.recycle': 'List recycling (leads out of attempts get another pass after a pause)',
   'campaign.recycleAfter': 'Recycle after (minutes)',
   'campaign.recyclePasses': 'Passes (1–20)',

@@ -233,6 +233,8 @@ export const zh = {
   'campaign.pause': '暂停',
   'campaign.stop': '停止',
   'campaign.status': '状态',
+  'campaign.edit': '编辑',
+  'campaign.editing': '编辑活动：{name}（保存后按新规则拨号）',
   'campaign.recycle': '名单回收（拨完次数的客户隔一段时间再拨一轮）',
   'campaign.recycleAfter': '回收等待（分钟）',
   'campaign.recyclePasses': '回收轮数（1–20）',
