@@ -78,10 +78,14 @@ describe('qaScores from the read model', () => {
     expect(qaReads).toBe(0);
   });
 
-  it('shows a revised score, and filters by agent, reviewer and time in the query', async () => {
+  it('shows a revised score (and the first one as of before the revision), and filters by agent, reviewer and time in the query', async () => {
+    const before = await h.store.headPosition();
     await h.store.append('evaluation-e1', [{ type: 'ScoreRevised', data: { callId: 'e1', scores: [{ criterionId: 'greeting', score: 40 }, { criterionId: 'compliance', score: 60 }], previousTotal: 70, total: 100, reason: '复核', approvedBy: 'sup-east', at: at(30) } }]);
     const e1 = (await all('sup-east', { agentId: 'agent-east' })).flat();
     expect(e1.map((n) => [n.call.id, n.total, n.items.greeting, n.at])).toEqual([['e1', 100, 40, at(30)]]);
+    const then = await h.gql('query($a: AsOf) { qaScores(filter: { agentId: "agent-east" }, asOf: $a) { nodes { total } } }', { a: { position: before } }, await h.token('sup-east'));
+    expect(then.errors).toBeUndefined();
+    expect(then.data.qaScores.nodes).toEqual([{ total: 70 }]);
     expect((await all('admin', { reviewerId: 'admin' })).flat().map((n) => n.call.id)).toEqual(['e3', 'w3', 'w2', 'w1']);
     expect((await all('admin', { from: at(3), to: at(6) })).flat().map((n) => n.call.id)).toEqual(['w3', 'e2', 'w2']);
     // someone else's agent named in the filter: nothing

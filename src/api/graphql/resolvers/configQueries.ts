@@ -8,6 +8,7 @@ import { departmentInScope } from '../../auth/principal.ts';
 import { STATUS } from '../../floorReadModel.ts';
 import type { ApiContext } from '../context.ts';
 import { badInput } from '../errors.ts';
+import { withAsOf } from './readModels.ts';
 
 type A = Record<string, any>;
 const BUSY = new Set(['talking', 'wrap_up', 'reserved', 'ringing', 'held']);
@@ -138,16 +139,17 @@ export const configQueryResolvers = {
 
 /**
  * QA scores from the qaScores read model, newest evaluation first: the caller's people's scores and the ones
- * they gave, scoped and paged in SQL.
+ * they gave, scoped and paged in SQL; `asOf` reads them as they were.
  */
 export async function qaScores(_: unknown, a: { filter?: A; first?: number; after?: string; asOf?: A }, ctx: ApiContext) {
-  if (a.asOf && (a.asOf.at != null || a.asOf.position != null)) throw badInput('QA 评分不支持 asOf / qaScores are served as of now only');
   const first = a.first ?? 50;
   if (!Number.isInteger(first) || first < 1 || first > 200) throw badInput(`first must be 1..200, got ${first}`);
   const f = a.filter ?? {};
   if (f.campaignId) throw badInput('按活动筛选 QA 评分尚不支持 / filtering QA scores by campaign is not supported yet');
   const scope = await ctx.scope();
-  const page = await listQaScores(ctx.pool, {
+  // As of an instant or position: the same query on read models built as of then.
+  const page = await withAsOf(ctx, a.asOf, (schema) => listQaScores(ctx.pool, {
+    schema,
     first,
     after: a.after ?? undefined,
     agentId: f.agentId ?? undefined,
@@ -157,7 +159,7 @@ export async function qaScores(_: unknown, a: { filter?: A; first?: number; afte
     fatal: f.fatal ?? undefined,
     agentIds: scope.all ? undefined : scope.userIds,
     viewer: ctx.principal!.userId,
-  });
+  }));
   return { nodes: page.items, pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor ?? null, totalCount: page.totalCount } };
 }
 

@@ -26,7 +26,7 @@ const pageSize = (first: number | undefined) => {
  * Runs a read with `asOf`: the read models are rebuilt as of that instant or position in a scratch schema
  * (auditors only beyond their own scope), read, and the scratch schema released.
  */
-async function withAsOf<T>(ctx: ApiContext, asOf: A | undefined, read: (schema: string | undefined) => Promise<T>): Promise<T> {
+export async function withAsOf<T>(ctx: ApiContext, asOf: A | undefined, read: (schema: string | undefined) => Promise<T>): Promise<T> {
   if (!asOf || (asOf.at == null && asOf.position == null)) return read(undefined);
   if (asOf.at != null && asOf.position != null) throw badInput('give asOf.at or asOf.position, not both');
   const build = need(ctx, 'asOf');
