@@ -35,6 +35,7 @@ import { readModelLoaders, readModelResolvers } from './graphql/resolvers/readMo
 import { recordingResolvers } from './graphql/resolvers/recordings.ts';
 import { previewResolvers } from './graphql/resolvers/preview.ts';
 import { blacklistResolvers } from './graphql/resolvers/blacklist.ts';
+import { inboundResolvers } from './graphql/resolvers/inbound.ts';
 import { PreviewLeads } from '../floor/previewLeads.ts';
 import { scalars } from './graphql/scalars.ts';
 import { ApiProjector } from './readModel/apiProjector.ts';
@@ -152,7 +153,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   const sdl = loadSchemaSdl();
   const resolvers = guardResolvers(
     {
-      Query: { ...readModelResolvers.Query, ...auditResolvers.Query, ...identityResolvers.Query, ...recordingResolvers.Query, ...importApi.Query, ...floorAdminResolvers.Query, ...configQueryResolvers.Query, ...previewApi.Query, ...liveResolvers.Query, ...blacklistResolvers.Query, ...consoleResolvers.Query },
+      Query: { ...readModelResolvers.Query, ...auditResolvers.Query, ...identityResolvers.Query, ...recordingResolvers.Query, ...importApi.Query, ...floorAdminResolvers.Query, ...configQueryResolvers.Query, ...previewApi.Query, ...liveResolvers.Query, ...blacklistResolvers.Query, ...inboundResolvers.Query, ...consoleResolvers.Query },
       Mutation: {
         ...callResolvers(deps.telephony).Mutation,
         ...commandResolvers.Mutation,
@@ -162,6 +163,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
         ...followUpResolvers.Mutation,
         ...consoleResolvers.Mutation,
         ...blacklistResolvers.Mutation,
+        ...inboundResolvers.Mutation,
         createLead,
         login: async (root: unknown, args: any, ctx: any) => {
           const retryAfterMs = await loginLimiter(ctx.request, args.username);

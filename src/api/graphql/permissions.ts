@@ -21,6 +21,8 @@ export const PERMISSIONS: Record<string, readonly Role[]> = {
   'Query.blacklist': ['supervisor', 'admin', 'auditor'],
   'Mutation.blacklistNumber': MANAGERS,
   'Mutation.unblacklistNumber': ADMIN,
+  'Query.inboundRoutes': MANAGERS,
+  'Mutation.publishInboundRoutes': ADMIN,
 
   'Mutation.logout': READ_ALL,
   'Mutation.changePassword': ['agent', 'team_leader', 'supervisor', 'qa', 'admin'],
