@@ -21,9 +21,12 @@ export function isAnnounceTimer(t: PendingTimer): boolean {
   return t.kind === ANNOUNCE_TIMER;
 }
 
-/** The next announcement for a waiting caller, if their entry asked for them. */
+/**
+ * The next announcement for a waiting caller, if their entry or their queue asks for them (a caller restored
+ * after a restart has no entry: the queue's setting applies).
+ */
 export async function scheduleAnnouncement(server: MediaServer, ep: CallEndpoint, n = 1): Promise<void> {
-  const every = ep.options.announceEverySeconds;
+  const every = ep.options.announceEverySeconds ?? server.queues.queue(ep.options.queueId ?? 'default').announceEverySeconds;
   if (!every || every <= 0) return;
   await server.scheduler.schedule({
     timerId: `announce-${ep.callId}-${n}`,

@@ -27,6 +27,8 @@ export interface QueueSettings {
   maxWaitSeconds: number;
   /** False when no QueueCreated is in the log: the defaults apply. */
   known: boolean;
+  /** Waiting callers hear their place in line every N seconds (undefined: never). */
+  announceEverySeconds?: number;
 }
 
 /** The queue's stored config in the router's terms ('skills' is longest-idle among the highest skill levels). */
@@ -41,7 +43,7 @@ export function routingSettings(queueId: string, config: QueueConfig, known = tr
   };
   const o = config.overflow;
   if (o) routing.overflow = { afterSeconds: o.afterSeconds, to: { kind: o.target.kind, id: o.target.id } };
-  return { queueId, routing, maxWaitSeconds: config.maxWaitSeconds, known };
+  return { queueId, routing, maxWaitSeconds: config.maxWaitSeconds, known, announceEverySeconds: config.announceEverySeconds || undefined };
 }
 
 export class QueueConfigs {

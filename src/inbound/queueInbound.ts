@@ -19,7 +19,7 @@ export interface QueueEntry {
   alreadyAnswered?: boolean;
   /** Higher waits less: VIP callers (10) are offered before others (0), then the oldest first. */
   priority?: number;
-  /** Tell the caller their place in line every N seconds while they wait (off when unset). */
+  /** Tell the caller their place in line every N seconds while they wait (default: the queue's announceEverySeconds; 0: never). */
   announceEverySeconds?: number;
 }
 
@@ -29,7 +29,7 @@ export async function enterQueue(server: MediaServer, callId: string, entry: Que
   const stream = await server.store.readStream(callStreamId(callId));
   const phone = stream.find((e) => e.type === 'CallReceived')?.data.phone as string | undefined;
   const maxWaitMs = entry.maxWaitMs ?? server.queues.queue(entry.queueId).maxWaitSeconds * 1000;
-  const options = { inbound: true, queueId: entry.queueId, connectRuleMs: maxWaitMs, priority: entry.priority ?? 0, phone, announceEverySeconds: entry.announceEverySeconds };
+  const options = { inbound: true, queueId: entry.queueId, connectRuleMs: maxWaitMs, priority: entry.priority ?? 0, phone, announceEverySeconds: entry.announceEverySeconds ?? server.queues.queue(entry.queueId).announceEverySeconds };
   if (entry.alreadyAnswered) {
     // Start from what the call stream already says (the IVR may have recorded CallAnswered).
     const snapshot = replayCall(callId, stream);

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { callStreamId } from '../../src/domain/call/streams.ts';
 import { positionPrompt } from '../../src/inbound/announcements.ts';
+import { recover } from '../../src/telephony/recovery/reconcile.ts';
 import { callerWaits, createQueue, readyAgent, registerAgent, uniqueAgents } from '../acd/inboundSupport.ts';
 import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
 
@@ -40,7 +41,25 @@ describe('queue position announcements', () => {
     expect(await announced(regular)).toEqual([2, 1, 1]);
   });
 
-  it('are off unless the queue entry asks for them', async () => {
+  it('are on for every caller of a queue configured with announceEverySeconds, unless the entry says 0, and keep their rhythm across a restart', async () => {
+    const skill = `none-${uniqueAgents('x')[0]}`;
+    const queueId = await createQueue(floor, { strategy: 'longest_idle', skills: [{ skill, minLevel: 1 }], announceEverySeconds: 20 });
+    const caller = await callerWaits(floor, { queueId });
+    floor.clock.t += 1_000;
+    const quiet = await callerWaits(floor, { queueId, announceEverySeconds: 0 });
+    await floor.advance(19_000);
+    expect(await announced(caller)).toEqual([1]);
+
+    await floor.restartProcess();
+    await recover(floor.server);
+    await floor.advance(20_000); // the timer stored before the restart fires; the next one comes from the queue's setting
+    expect(await announced(caller)).toEqual([1, 1]);
+    await floor.advance(20_000);
+    expect(await announced(caller)).toEqual([1, 1, 1]);
+    expect(await announced(quiet)).toEqual([]);
+  });
+
+  it('are off unless the queue or the entry asks for them', async () => {
     const queueId = await createQueue(floor, { strategy: 'longest_idle', skills: [{ skill: `none-${uniqueAgents('x')[0]}`, minLevel: 1 }] });
     const id = await callerWaits(floor, { queueId });
     await floor.advance(60_000);

@@ -39,10 +39,22 @@ describe('queue configuration', () => {
     [{ serviceLevel: { percent: 120, withinSeconds: 20 } }, 'SERVICE_LEVEL_INVALID'],
     [{ overflow: { afterSeconds: 60, target: { kind: 'queue', id: 'q1' } } }, 'OVERFLOW_INVALID'],
     [{ overflow: { afterSeconds: 900, target: { kind: 'voicemail', id: 'vm' } } }, 'OVERFLOW_INVALID'],
+    [{ announceEverySeconds: 3 }, 'ANNOUNCE_INVALID'],
+    [{ announceEverySeconds: 30.5 }, 'ANNOUNCE_INVALID'],
   ])('rejects %j with %s', (config, code) => {
     given(queueDecider, [created])
       .when(cmd('ConfigureQueue', { config: config as never }))
       .thenRejects(code);
+  });
+
+  it('turns position announcements on every N seconds, and off again with 0', () => {
+    const on: QueueEvent = { type: 'QueueConfigured', data: { queueId: 'q1', at, config: { ...DEFAULT_QUEUE_CONFIG, announceEverySeconds: 45 }, configuredBy: undefined } };
+    given(queueDecider, [created])
+      .when(cmd('ConfigureQueue', { config: { announceEverySeconds: 45 } }))
+      .then((e) => expect(e[0].data.config).toEqual({ ...DEFAULT_QUEUE_CONFIG, announceEverySeconds: 45 }));
+    given(queueDecider, [created, on])
+      .when(cmd('ConfigureQueue', { config: { announceEverySeconds: 0 } }))
+      .then((e) => expect(e[0].data.config.announceEverySeconds).toBe(0));
   });
 
   it('rejects configuring an unknown queue', () => {

@@ -51,6 +51,10 @@ function mergeQueueConfig(
     return reject('SERVICE_LEVEL_INVALID', 'Service level is a percent (1-100) within whole seconds');
   }
   if (!whole(c.maxWaitSeconds, 1, 86_400)) return reject('MAX_WAIT_INVALID', 'Max wait is whole seconds, at least 1');
+  const every = c.announceEverySeconds;
+  if (every !== undefined && every !== 0 && !whole(every, 10, 3600)) {
+    return reject('ANNOUNCE_INVALID', 'Position announcements come every 10 to 3600 whole seconds, or 0 for none');
+  }
   if (c.overflow) {
     const { afterSeconds, target } = c.overflow;
     if (!whole(afterSeconds, 1, c.maxWaitSeconds))

@@ -18,6 +18,8 @@ export interface QueueConfig {
   /** e.g. 80% of calls answered within 20 seconds. */
   serviceLevel: { percent: number; withinSeconds: number };
   maxWaitSeconds: number;
+  /** Tell each waiting caller their place in line every N seconds (10..3600); unset or 0: no announcements. */
+  announceEverySeconds?: number;
 }
 
 type Base = { queueId: string; at: string };
