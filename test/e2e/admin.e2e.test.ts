@@ -110,8 +110,8 @@ describe('admin screens (scenario API)', () => {
     await users.getByLabel('用户名').fill('agent9');
     await users.getByLabel('显示名').fill('李娜');
     await users.getByLabel('初始密码（至少8位）').fill('1234567');
-    await users.getByLabel('角色').selectOption({ label: '坐席' });
-    await users.getByLabel('部门').selectOption({ label: '杭州二组' });
+    await users.locator('form.form-grid').getByLabel('角色').selectOption({ label: '坐席' });
+    await users.locator('form.form-grid').getByLabel('部门').selectOption({ label: '杭州二组' });
     await users.getByLabel('初始密码（至少8位）').evaluate((el: HTMLInputElement) => el.removeAttribute('minlength'));
     await users.getByRole('button', { name: '新建用户' }).click();
     await users.locator('p.error').waitFor();
@@ -120,6 +120,17 @@ describe('admin screens (scenario API)', () => {
     await users.getByRole('button', { name: '新建用户' }).click();
     await users.locator('tbody').getByText('李娜').waitFor();
     expect(server.scenario.users.find((u) => u.username === 'agent9')).toMatchObject({ role: 'AGENT', department: { name: '杭州二组' } });
+
+    // A team in the department, led by the supervisor, and the new agent put in it.
+    const teamForm = users.locator('form', { has: page.getByPlaceholder('小组名称') });
+    await teamForm.getByLabel('所属部门').selectOption({ label: '杭州二组' });
+    await teamForm.getByPlaceholder('小组名称').fill('二组A班');
+    await teamForm.getByLabel('组长').selectOption({ label: '陈班长' });
+    await teamForm.getByRole('button', { name: '新建小组' }).click();
+    await users.getByTestId('teams').getByText('二组A班').waitFor();
+    expect(await users.getByLabel('二组A班 组长').inputValue()).toBe('u-super');
+    await users.getByLabel('agent9 小组').selectOption({ label: '二组A班' });
+    await expect.poll(() => server.scenario.users.find((u) => u.username === 'agent9')?.team).toMatchObject({ name: '二组A班' });
     await screenshot(page, 'admin-users');
   });
 

@@ -160,6 +160,21 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
         s.departments.push(d);
         return result(s, `department-${d.id}`);
       },
+      createTeam: ({ departmentId, name, leaderId }, ctx) => {
+        need(ctx, 'ADMIN');
+        const d = s.departments.find((x) => x.id === departmentId);
+        if (!d) throw fail('NOT_FOUND', `部门 ${departmentId} 不存在`);
+        const t = { id: `t-${d.teams.length + 1}`, name, department: d, leader: s.users.find((u) => u.id === leaderId) ?? null, members: [] };
+        d.teams.push(t);
+        return result(s, `department-${d.id}`);
+      },
+      moveUser: ({ userId, departmentId, teamId }, ctx) => {
+        need(ctx, 'ADMIN');
+        const u = s.users.find((x) => x.id === userId) as any;
+        const d = s.departments.find((x) => x.id === departmentId) ?? null;
+        Object.assign(u, { department: d, team: d?.teams.find((t: any) => t.id === teamId) ?? null });
+        return result(s, `user-${userId}`);
+      },
       createUser: ({ input }, ctx) => {
         need(ctx, 'ADMIN');
         if (s.users.some((u) => u.username === input.username)) throw fail('CONFLICT', `用户名 ${input.username} 已存在`);
