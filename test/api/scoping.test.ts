@@ -21,7 +21,8 @@ import { startServer, type Harness } from './harness.ts';
 // - in SQL or over the whole list before paging: importJobs, qaScores, qaQueue, queues/queue, agentState;
 //   single rows through the same scope: call, lead, customer, campaign, order, user, department.
 // - by stream (mayReadStream): history, verify(stream), callReceipts, evidenceBundle.
-// - role only, no department: recordingAccesses (any supervisor/QA reads any recording's listeners), dnc
+// - recordingAccesses and recordings(filter): test/api/recordingsScope.test.ts.
+// - role only, no department: dnc
 //   (one global list), ivrMenus, prompts.
 // - subscriptions queueState and campaignProgress (the department the queue or campaign was created in) and
 //   the departmentId / teamId narrowing of wallboard and agentStates: the last describe below.

@@ -7,7 +7,7 @@ import { verifyAll, verifyStream } from '../../../eventstore/verify.ts';
 import { usersByIds } from '../../auth/identity.ts';
 import { departmentInScope, inScope } from '../../auth/principal.ts';
 import type { ApiContext } from '../context.ts';
-import { badInput, forbidden } from '../errors.ts';
+import { badInput, forbidden, notFound } from '../errors.ts';
 import { roleOut } from '../results.ts';
 
 interface AsOf {
@@ -18,7 +18,8 @@ interface AsOf {
 function checkAsOf(asOf?: AsOf | null): AsOf | undefined {
   // An empty asOf (e.g. a query variable left unset) means "now".
   if (!asOf || (asOf.at == null && asOf.position == null)) return undefined;
-  if (asOf.at != null && asOf.position != null) throw badInput('asOf 只能给 at 或 position 之一 / give asOf.at or asOf.position, not both');
+  if (asOf.at != null && asOf.position != null)
+    throw badInput('asOf 只能给 at 或 position 之一 / give asOf.at or asOf.position, not both');
   return asOf;
 }
 
@@ -42,7 +43,9 @@ async function mayReadStream(ctx: ApiContext, streamId: string): Promise<boolean
   if (category === 'user' || category === 'agent') return inScope(scope, id);
   if (category === 'department') return departmentInScope(scope, id);
   if (category === 'call' || category === 'evaluation' || category === 'answers') {
-    const agent = await ctx.pool.maybeOneFirst(sql.type(z.object({ agent_id: z.string() }))`SELECT agent_id FROM api.call_agents WHERE call_id = ${id}`);
+    const agent = await ctx.pool.maybeOneFirst(
+      sql.type(z.object({ agent_id: z.string() }))`SELECT agent_id FROM api.call_agents WHERE call_id = ${id}`,
+    );
     return inScope(scope, agent);
   }
   if (category === 'lead') {
@@ -87,7 +90,18 @@ export const auditResolvers = {
       const p = ctx.principal!;
       // Who exported what, and when: an export of personal data is a fact of its own.
       await ctx.store.append(`evidence-${phone}`, [
-        { type: 'EvidenceBundleExported', data: { phone, at: new Date().toISOString(), userId: p.userId, role: p.role, events: bundle.eventCount, asOf: asOf ?? null }, metadata: { actorId: p.userId, actorRole: p.role } },
+        {
+          type: 'EvidenceBundleExported',
+          data: {
+            phone,
+            at: new Date().toISOString(),
+            userId: p.userId,
+            role: p.role,
+            events: bundle.eventCount,
+            asOf: asOf ?? null,
+          },
+          metadata: { actorId: p.userId, actorRole: p.role },
+        },
       ]);
       return bundle;
     },
@@ -101,26 +115,49 @@ export const auditResolvers = {
         .filter((e) => e.type === 'CallDialAttempted' || e.type === 'CallDialBlocked')
         .map((e) => {
           const c = (e.data as any).compliance ?? {};
-          return { position: e.position, at: when(e), check: c.reasons?.length ? c.reasons.join(',') : 'ALL_CHECKS', passed: e.type === 'CallDialAttempted' && c.allowed !== false, details: c };
+          return {
+            position: e.position,
+            at: when(e),
+            check: c.reasons?.length ? c.reasons.join(',') : 'ALL_CHECKS',
+            passed: e.type === 'CallDialAttempted' && c.allowed !== false,
+            details: c,
+          };
         });
       const routing = events
-        .filter((e) => ['CallOffered', 'CallTransferred', 'CallBridged', 'CallInboundReceived', 'CallReceived'].includes(e.type))
+        .filter((e) =>
+          ['CallOffered', 'CallTransferred', 'CallBridged', 'CallInboundReceived', 'CallReceived'].includes(e.type),
+        )
         .map((e) => ({ position: e.position, at: when(e), decision: e.type, details: e.data }));
       return { callId: args.callId, routing, compliance };
     },
     isDnc: async (_: unknown, args: { phone: string }, ctx: ApiContext) => {
       const phone = toE164(args.phone);
       if (phone instanceof DomainError) throw phone;
-      const last = (await ctx.store.readStream(`lead-${phone}`)).filter((e) => e.type === 'LeadDoNotCallAdded' || e.type === 'LeadDoNotCallRemoved').at(-1);
+      const last = (await ctx.store.readStream(`lead-${phone}`))
+        .filter((e) => e.type === 'LeadDoNotCallAdded' || e.type === 'LeadDoNotCallRemoved')
+        .at(-1);
       return last?.type === 'LeadDoNotCallAdded';
     },
     recordingAccesses: async (_: unknown, args: { recordingId: string }, ctx: ApiContext) => {
       const p = ctx.principal!;
       if (!['admin', 'auditor', 'supervisor', 'qa'].includes(p.role)) throw forbidden('recording accesses');
+      // Scoped as the recording itself (GET /recordings/:id): out of scope it does not exist for the caller.
+      const scope = await ctx.scope();
+      if (!scope.all) {
+        const agentId = await ctx.pool.maybeOneFirst(sql.type(z.object({ agent_id: z.string().nullable() }))`
+          SELECT a.agent_id FROM api.recordings r LEFT JOIN api.call_agents a ON a.call_id = r.call_id WHERE r.recording_id = ${args.recordingId}`);
+        if (!inScope(scope, agentId)) throw notFound(`recording ${args.recordingId}`);
+      }
       const events = await ctx.store.readStream(`recording-${args.recordingId}`);
       return events
         .filter((e) => e.type === 'RecordingAccessed')
-        .map((e) => ({ recordingId: args.recordingId, userId: (e.data as any).userId, reason: (e.data as any).reason, at: (e.data as any).at, range: (e.data as any).range }));
+        .map((e) => ({
+          recordingId: args.recordingId,
+          userId: (e.data as any).userId,
+          reason: (e.data as any).reason,
+          at: (e.data as any).at,
+          range: (e.data as any).range,
+        }));
     },
   },
   RecordingAccess: {
@@ -128,7 +165,17 @@ export const auditResolvers = {
       if (!a.userId) return null;
       const { findUser } = await import('../../auth/identity.ts');
       const u = await findUser(ctx.pool, a.userId);
-      return u && { id: u.user_id, username: u.username, displayName: u.display_name, role: u.role.toUpperCase(), departmentId: u.department_id, teamId: u.team_id, disabled: u.disabled };
+      return (
+        u && {
+          id: u.user_id,
+          username: u.username,
+          displayName: u.display_name,
+          role: u.role.toUpperCase(),
+          departmentId: u.department_id,
+          teamId: u.team_id,
+          disabled: u.disabled,
+        }
+      );
     },
   },
 };
@@ -138,7 +185,11 @@ async function callIdsFor(ctx: ApiContext, phone: string): Promise<string[]> {
   const ids = new Set<string>();
   let after = 0;
   for (;;) {
-    const page = await ctx.store.readAll({ after, maxCount: 5000, filter: { eventTypes: ['CallDialAttempted', 'CallDialBlocked', 'CallInboundReceived', 'CallArrived'] } });
+    const page = await ctx.store.readAll({
+      after,
+      maxCount: 5000,
+      filter: { eventTypes: ['CallDialAttempted', 'CallDialBlocked', 'CallInboundReceived', 'CallArrived'] },
+    });
     if (!page.length) break;
     for (const e of page) if ((e.data as any).phone === phone) ids.add((e.data as any).callId);
     after = page[page.length - 1].position;
@@ -147,22 +198,51 @@ async function callIdsFor(ctx: ApiContext, phone: string): Promise<string[]> {
 }
 
 async function buildEvidence(ctx: ApiContext, phone: string, asOf?: AsOf) {
-  const link = (e: RecordedEvent) => ({ streamId: e.streamId, revision: e.revision, position: e.position, type: e.type, recordedAt: e.recordedAt, occurredAt: e.metadata.occurredAt, actorId: e.metadata.actorId, hash: e.hash, prevHash: e.prevHash, data: e.data });
+  const link = (e: RecordedEvent) => ({
+    streamId: e.streamId,
+    revision: e.revision,
+    position: e.position,
+    type: e.type,
+    recordedAt: e.recordedAt,
+    occurredAt: e.metadata.occurredAt,
+    actorId: e.metadata.actorId,
+    hash: e.hash,
+    prevHash: e.prevHash,
+    data: e.data,
+  });
   const lead = upTo(await ctx.store.readStream(`lead-${phone}`), asOf);
   const calls = [];
-  for (const callId of await callIdsFor(ctx, phone)) calls.push({ callId, events: upTo(await ctx.store.readStream(`call-${callId}`), asOf).map(link) });
-  const orderEvents = (await ctx.store.readAll({ filter: { streamPrefix: 'order-' } })).filter((e) => (e.data as any).customerPhone === phone);
+  for (const callId of await callIdsFor(ctx, phone))
+    calls.push({ callId, events: upTo(await ctx.store.readStream(`call-${callId}`), asOf).map(link) });
+  const orderEvents = (await ctx.store.readAll({ filter: { streamPrefix: 'order-' } })).filter(
+    (e) => (e.data as any).customerPhone === phone,
+  );
   const orderIds = [...new Set(orderEvents.map((e) => e.streamId))];
   const orders = [];
   for (const s of orderIds) orders.push({ streamId: s, events: upTo(await ctx.store.readStream(s), asOf).map(link) });
   const recordings = calls.flatMap((c) =>
-    c.events.filter((e) => e.type === 'CallRecordingStopped').map((e) => ({ callId: c.callId, recordingId: (e.data as any).recordingId, sha256: (e.data as any).sha256, durationMs: (e.data as any).durationMs, position: e.position, hash: e.hash })),
+    c.events
+      .filter((e) => e.type === 'CallRecordingStopped')
+      .map((e) => ({
+        callId: c.callId,
+        recordingId: (e.data as any).recordingId,
+        sha256: (e.data as any).sha256,
+        durationMs: (e.data as any).durationMs,
+        position: e.position,
+        hash: e.hash,
+      })),
   );
   const ownership = lead
     .filter((e) => ['LeadAssigned', 'LeadClaimed', 'LeadReleased', 'LeadRecycled'].includes(e.type))
-    .map((e) => ({ type: e.type, at: (e.data as any).at, agentId: (e.data as any).agentId ?? (e.data as any).assignee?.id ?? null, position: e.position }));
+    .map((e) => ({
+      type: e.type,
+      at: (e.data as any).at,
+      agentId: (e.data as any).agentId ?? (e.data as any).assignee?.id ?? null,
+      position: e.position,
+    }));
   const dispositions = lead.filter((e) => e.type.startsWith('LeadDisposition')).map(link);
-  const eventCount = lead.length + calls.reduce((n, c) => n + c.events.length, 0) + orders.reduce((n, o) => n + o.events.length, 0);
+  const eventCount =
+    lead.length + calls.reduce((n, c) => n + c.events.length, 0) + orders.reduce((n, o) => n + o.events.length, 0);
   return {
     phone,
     generatedAt: new Date().toISOString(),
@@ -194,7 +274,17 @@ export const auditLoaders = {
       const by = new Map(rows.filter((r) => r).map((r) => [r!.user_id, r!]));
       return queries.map((q) => {
         const u = by.get(idOf(q.obj) ?? '');
-        return u ? { id: u.user_id, username: u.username, displayName: u.display_name, role: roleOut(u.role), departmentId: u.department_id, teamId: u.team_id, disabled: u.disabled } : null;
+        return u
+          ? {
+              id: u.user_id,
+              username: u.username,
+              displayName: u.display_name,
+              role: roleOut(u.role),
+              departmentId: u.department_id,
+              teamId: u.team_id,
+              disabled: u.disabled,
+            }
+          : null;
       });
     },
   },
