@@ -146,6 +146,9 @@ describe('console journeys (scenario API)', () => {
     await page.getByRole('button', { name: '查看该时刻的监控大屏' }).click();
     await page.getByTestId('wallboard').getByText('王丽').waitFor();
     expect(await page.getByTestId('agent-table').textContent()).not.toContain('强插');
+    // The blacklist is there to read, with no add or remove.
+    await page.getByTestId('blacklist').waitFor();
+    expect(await page.getByTestId('blacklist').getByRole('button').count()).toBe(0);
 
     await page.getByTestId('lang').selectOption('en');
     await page.getByText('Audit replay').waitFor();
