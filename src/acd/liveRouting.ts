@@ -36,6 +36,7 @@ export class LiveRouting {
           skills: this.server.queues.agentSkills(a.agentId),
           idleSince: status === 'ready' ? new Date(a.readySinceMs).toISOString() : undefined,
           ...this.server.agents.figures(a.agentId),
+          group: this.server.agents.group(a.agentId),
         };
       });
   }

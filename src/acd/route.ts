@@ -13,13 +13,18 @@ export function routeCall(call: QueuedCall, queue: QueueConfig, agents: AgentVie
     const able = qualified(candidates).length;
     return { ...base, ring: [], reason: able ? `all ${able} qualified agents busy` : 'no qualified agent logged in' };
   }
+  // The floor's preference (people before bots) comes before the strategy: it picks within the first group free.
+  const firstGroup = Math.min(...free.map((a) => a.group ?? 0));
+  const grouped = free.filter((a) => (a.group ?? 0) === firstGroup);
+  const groupNote = grouped.length < free.length ? `preferred group ${firstGroup} first; ` : '';
+  free = grouped;
   if (queue.strategy === 'ring_all') {
-    return { ...base, ring: free.map((a) => a.agentId), reason: `ringing all ${free.length} free agents; the first to answer wins` };
+    return { ...base, ring: free.map((a) => a.agentId), reason: `${groupNote}ringing all ${free.length} free agents; the first to answer wins` };
   }
   if (queue.strategy === 'sticky') {
     const last = memory.lastAgentByPhone[call.phone];
     const agent = last ? free.find((a) => a.agentId === last) : undefined;
-    if (agent) return { ...base, ring: [agent.agentId], winner: agent.agentId, reason: `${agent.agentId} spoke with this caller last` };
+    if (agent) return { ...base, ring: [agent.agentId], winner: agent.agentId, reason: `${groupNote}${agent.agentId} spoke with this caller last` };
   }
   if (queue.preferSkillLevel) {
     const score = new Map(candidates.map((c) => [c.agentId, c.skillScore]));
@@ -29,7 +34,7 @@ export function routeCall(call: QueuedCall, queue: QueueConfig, agents: AgentVie
   const strategy = queue.strategy === 'sticky' ? (queue.fallback ?? 'longest_idle') : queue.strategy;
   const picked = strategies[strategy](free, { call, memory, seed: queue.seed ?? 0 })!;
   const prefix = queue.strategy === 'sticky' ? `last agent not free; ${strategy}: ` : queue.preferSkillLevel ? 'highest skill level, then ' : '';
-  return { ...base, ring: [picked.agent.agentId], winner: picked.agent.agentId, reason: prefix + picked.reason };
+  return { ...base, ring: [picked.agent.agentId], winner: picked.agent.agentId, reason: groupNote + prefix + picked.reason };
 }
 
 /** Memory after a call was answered by `agentId` (round-robin position, caller's last agent). */

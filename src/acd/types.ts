@@ -11,6 +11,8 @@ export interface AgentView {
   idleSince?: string;
   callsToday: number;
   talkSecondsToday: number;
+  /** The floor's preference group, lower first (people before bots on the demo floor); unset: one group. */
+  group?: number;
 }
 
 export interface QueuedCall {

@@ -28,6 +28,17 @@ describe('queue strategies', () => {
     expect(routeCall(call, queue('least_talk_time'), agents, memory).winner).toBe('b');
   });
 
+  it('a floor\'s preference groups come first (people before bots): the strategy picks within the first group with someone free', () => {
+    // b idles longest but is a bot (group 1); busy is a person but not free.
+    const grouped = agents.map((x) => ({ ...x, group: x.agentId === 'b' ? 1 : 0 }));
+    expect(routeCall(call, queue('longest_idle'), grouped, memory)).toMatchObject({ winner: 'c', reason: expect.stringMatching(/^preferred group 0 first; idle since/) });
+    expect(routeCall(call, queue('least_talk_time'), grouped, memory).winner).toBe('c');
+    expect(routeCall(call, queue('ring_all'), grouped, memory).ring).toEqual(['a', 'c']);
+    // Only bots free: a bot takes it.
+    const onlyBots = grouped.map((x) => (x.agentId === 'b' ? x : { ...x, available: false }));
+    expect(routeCall(call, queue('longest_idle'), onlyBots, memory)).toMatchObject({ winner: 'b', reason: expect.stringMatching(/^idle since/) });
+  });
+
   it('ring all rings every free agent and names no winner until one answers', () => {
     const d = routeCall(call, queue('ring_all'), agents, memory);
     expect(d.ring).toEqual(['a', 'b', 'c']);

@@ -47,6 +47,7 @@ export class AgentDesk {
   private readonly recorder: Recorder;
   private readonly now: () => number;
   private readyOrder?: (longestIdleFirst: LiveAgent[]) => LiveAgent[];
+  private groupOf?: (agentId: string) => number;
 
   constructor(recorder: Recorder, now: () => number) {
     this.recorder = recorder;
@@ -113,6 +114,24 @@ export class AgentDesk {
       .filter((a) => agentStatus(a.actor.getSnapshot()) === 'ready')
       .sort((a, b) => a.readySinceMs - b.readySinceMs);
     return this.readyOrder ? this.readyOrder(ready) : ready;
+  }
+
+  /**
+   * Preference groups, lower first (people 0, bots 1): dialer calls go to the first group's longest idle, and
+   * inbound routing applies the queue's strategy within the first group that has someone free. Returns the undo.
+   */
+  groupReadyBy(groupOf: (agentId: string) => number): () => void {
+    const undoOrder = this.orderReadyBy((ready) => ready.map((a, i) => ({ a, i, g: groupOf(a.agentId) })).sort((x, y) => x.g - y.g || x.i - y.i).map((x) => x.a));
+    this.groupOf = groupOf;
+    return () => {
+      undoOrder();
+      if (this.groupOf === groupOf) this.groupOf = undefined;
+    };
+  }
+
+  /** The agent's preference group (undefined when the floor set none). */
+  group(agentId: string): number | undefined {
+    return this.groupOf?.(agentId);
   }
 
   /** Reorders the ready agents the dispatcher offers calls to (given longest idle first); returns the undo. */
