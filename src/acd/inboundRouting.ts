@@ -39,6 +39,8 @@ export interface InboundDecision {
   reason: string;
   /** A known customer whose agent is busy may wait for them instead of the queue. */
   offerToWaitFor?: string;
+  /** What was known of the caller when deciding (their last agent and whether that agent was free). */
+  knownCustomer?: InboundCall['knownCustomer'];
   /** `blacklist`: the operator blacklist's version (`blacklist@<position>`) when the log's list was consulted. */
   inputs: { rulesVersion: string; localTime: string; timeZone: string; whitelisted: boolean; blacklist?: string };
 }
@@ -62,6 +64,7 @@ export function routeInbound(call: InboundCall, rules: InboundRules, lists: Inbo
     rule,
     reason,
     inputs,
+    ...(call.knownCustomer ? { knownCustomer: call.knownCustomer } : {}),
     ...extra,
   });
 

@@ -5,6 +5,7 @@
  */
 import { routeInbound, type InboundDecision, type InboundRules } from '../acd/inboundRouting.ts';
 import { callStreamId } from '../domain/call/streams.ts';
+import { agentStatus } from '../domain/machines/agentMachine.ts';
 import { deterministicUuid } from '../eventstore/ids.ts';
 import type { InboundLog } from './inboundLog.ts';
 import type { TelephonyFact } from '../telephony/esl/facts.ts';
@@ -55,12 +56,20 @@ export function normalizeCaller(raw: string): string {
   return `+86${digits.replace(/^0/, '')}`;
 }
 
+/** The agent the caller last spoke with (from the log) and whether they are ready on this desk now. */
+function knownCustomer(server: MediaServer, log: InboundLog | undefined, phone: string) {
+  const lastAgentId = log?.lastAgentOf(phone);
+  if (!lastAgentId) return undefined;
+  const live = server.agents.get(lastAgentId);
+  return { lastAgentId, lastAgentFree: !!live && agentStatus(live.actor.getSnapshot()) === 'ready' };
+}
+
 async function received(server: MediaServer, options: InboundOptions, callId: string, call: { from: string; did: string }): Promise<void> {
   const at = server.nowIso();
   const phone = normalizeCaller(call.from);
   const did = call.did.startsWith('+') ? call.did : normalizeCaller(call.did);
   const lists = options.log ? { blacklist: options.log.blacklist() } : {};
-  const decision = routeInbound({ from: phone, did, at }, options.rules(did), lists);
+  const decision = routeInbound({ from: phone, did, at, knownCustomer: knownCustomer(server, options.log, phone) }, options.rules(did), lists);
   await server.store.append(
     callStreamId(callId),
     [
@@ -68,7 +77,10 @@ async function received(server: MediaServer, options: InboundOptions, callId: st
       {
         id: deterministicUuid(callId, 'routed'),
         type: 'InboundCallRouted',
-        data: { callId, at, destination: decision.destination, priority: decision.priority, rule: decision.rule, reason: decision.reason, inputs: decision.inputs, offerToWaitFor: decision.offerToWaitFor },
+        data: {
+          callId, at, destination: decision.destination, priority: decision.priority, rule: decision.rule, reason: decision.reason, inputs: decision.inputs,
+          offerToWaitFor: decision.offerToWaitFor, knownCustomer: decision.knownCustomer,
+        },
       },
     ],
     'any',

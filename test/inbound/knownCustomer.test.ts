@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InboundRules } from '../../src/acd/inboundRouting.ts';
+import { callStreamId } from '../../src/domain/call/streams.ts';
+import { startInbound, type Inbound } from '../../src/inbound/startInbound.ts';
+import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
+
+const DID = '+862180000055';
+const QUEUE = `q-${randomUUID()}`;
+const rules: InboundRules = {
+  version: 'sticky-1',
+  timeZone: 'Asia/Shanghai',
+  blacklist: [],
+  whitelist: [],
+  holidays: [],
+  openHours: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }],
+  closed: { kind: 'voicemail' },
+  byDid: { [DID]: { kind: 'queue', id: QUEUE } },
+  byCallerPrefix: [],
+  defaultDestination: { kind: 'queue', id: QUEUE },
+  stickyToLastAgent: true,
+};
+
+let floor: Floor;
+let inbound: Inbound;
+beforeAll(async () => {
+  floor = await openFloor();
+  inbound = await startInbound(floor.server, { rules: () => rules, promptsDir: path.join(floor.recordingsDir, 'prompts') });
+});
+afterAll(async () => {
+  await inbound.stop();
+  await floor.close();
+});
+
+async function agent(extension: string, ready = true): Promise<string> {
+  const agentId = `a-${randomUUID()}`;
+  floor.sim.switch.agents.set(extension, { answerMs: 200 });
+  expect(await floor.server.agentCommand(agentId, { type: 'LOGIN', extension })).toBeUndefined();
+  if (ready) expect(await floor.server.agentCommand(agentId, { type: 'READY' })).toBeUndefined();
+  return agentId;
+}
+
+/** An earlier call of this number bridged to the agent, as the log has it. */
+async function spokeBefore(phone: string, agentId: string): Promise<void> {
+  const callId = randomUUID();
+  const at = new Date(floor.clock.now() - 86_400_000).toISOString();
+  await floor.store.append(callStreamId(callId), [
+    { type: 'CallReceived', data: { callId, at, phone, did: DID, direction: 'inbound' } },
+    { type: 'CallBridged', data: { callId, at, agentId } },
+    { type: 'CallEnded', data: { callId, at, cause: 'NORMAL_CLEARING', hangupBy: 'caller' } },
+  ], 'any');
+}
+
+async function routed(id: string) {
+  const events = await until('routed', async () => {
+    const es = await floor.events(callStreamId(id));
+    return es.some((e) => e.type === 'InboundCallRouted') && es;
+  });
+  return events.find((e) => e.type === 'InboundCallRouted')!.data as Record<string, any>;
+}
+
+describe('a known customer calls again', () => {
+  it('goes to the agent they spoke with last when that agent is free; the decision says so', async () => {
+    const other = await agent('3001'); // ready longer: the queue would pick them
+    const last = await agent('3002');
+    await spokeBefore('+8613800138551', last);
+    const id = floor.sim.inboundCall('13800138551', DID);
+    const d = await routed(id);
+    expect(d).toMatchObject({ rule: 'sticky_agent', destination: { kind: 'agent', id: last }, knownCustomer: { lastAgentId: last, lastAgentFree: true } });
+    expect(d.destination.id).not.toBe(other);
+    await floor.server.agentCommand(other, { type: 'LOGOUT' });
+    await floor.server.agentCommand(last, { type: 'LOGOUT' });
+  });
+
+  it('whose agent is busy (not ready) is offered to wait for them, and otherwise routed as anyone', async () => {
+    const busy = await agent('3003', false);
+    await spokeBefore('+8613800138552', busy);
+    const d = await routed(floor.sim.inboundCall('13800138552', DID));
+    expect(d).toMatchObject({ rule: 'did', destination: { kind: 'queue', id: QUEUE }, offerToWaitFor: busy, knownCustomer: { lastAgentId: busy, lastAgentFree: false } });
+    await floor.server.agentCommand(busy, { type: 'LOGOUT' });
+  });
+
+  it('an unknown number is just routed', async () => {
+    const d = await routed(floor.sim.inboundCall('13800138553', DID));
+    expect(d.rule).toBe('did');
+    expect(d.knownCustomer).toBeUndefined();
+  });
+});
