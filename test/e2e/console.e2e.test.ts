@@ -107,6 +107,12 @@ describe('console journeys (scenario API)', () => {
 
     // QA: find the recording, play it (fetched with the bearer token), score it with an annotation.
     const recs = page.getByTestId('recordings');
+    // The agent is picked by name; another agent's filter finds none of 王丽's recordings.
+    await recs.getByLabel('坐席', { exact: true }).selectOption({ label: '机器人一号' });
+    await recs.getByRole('button', { name: '搜索' }).click();
+    await expect.poll(() => server.scenario.recordingSearches.at(-1)?.agentId).toBe('u-bot1');
+    expect(await recs.getByRole('button', { name: '播放' }).count()).toBe(0);
+    await recs.getByLabel('坐席', { exact: true }).selectOption({ label: '王丽' });
     await recs.getByRole('button', { name: '搜索' }).click();
     await recs.getByRole('button', { name: '播放' }).first().click();
     await recs.locator('audio').waitFor();

@@ -42,7 +42,7 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
         const next = s.previewLeads.shift();
         return next ? { ...next, heldUntil: new Date(Date.now() + 120_000).toISOString() } : null;
       },
-      users: (_a, ctx) => (need(ctx, 'ADMIN'), { nodes: s.users, pageInfo: { hasNextPage: false } }),
+      users: ({ filter }, ctx) => (need(ctx, 'ADMIN', 'SUPERVISOR'), { nodes: s.users.filter((u) => !filter?.role || u.role === filter.role), pageInfo: { hasNextPage: false } }),
       departments: (_a, ctx) => (need(ctx), s.departments),
       dnc: (_a, ctx) => (need(ctx, 'ADMIN'), { nodes: s.dnc, pageInfo: { hasNextPage: false } }),
       blacklist: (_a, ctx) => (need(ctx, 'SUPERVISOR', 'ADMIN', 'AUDITOR'), s.blacklist),
@@ -54,7 +54,7 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
       callbacks: ({ filter }, ctx) => (need(ctx), { nodes: s.callbacks.filter((c) => (!filter?.agentId || c.agent?.id === filter.agentId) && (!filter?.status || filter.status.includes(c.status))), pageInfo: { hasNextPage: false } }),
       leads: ({ filter }, ctx) => (need(ctx), { nodes: s.lead.owner && s.lead.owner.id === filter?.ownerId ? [s.lead] : [], pageInfo: { hasNextPage: false, totalCount: s.lead.owner ? 1 : 0 } }),
       agentRanking: (_a, ctx) => (need(ctx), [{ agent: s.users[0], rank: 1, calls: s.calls.length, connects: s.calls.length, talkSeconds: 60, orders: s.orders.length, ordersAmount: s.orders.reduce((n, o) => n + o.total, 0), conversionRate: 0.5, averageQaScore: null }]),
-      recordings: (_a, ctx) => (need(ctx), { nodes: s.calls.flatMap((c) => c.recordings), pageInfo: { hasNextPage: false } }),
+      recordings: ({ filter }, ctx) => (need(ctx), s.recordingSearches.push(filter ?? {}), { nodes: s.calls.filter((c) => !filter?.agentId || c.agent?.id === filter.agentId).flatMap((c) => c.recordings), pageInfo: { hasNextPage: false } }),
       orderPoints: ({ lines, customerPhone }, ctx) => {
         need(ctx, 'AGENT');
         const earned = lines.reduce((n: number, l: any) => n + (s.productPoints[l.sku] ?? 0) * l.quantity, 0);

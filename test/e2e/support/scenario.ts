@@ -56,6 +56,7 @@ export class Scenario {
   interventions: { callId: string; mode: string; by: string }[] = [];
   qaScores: { callId: string; items: Record<string, number>; comment: string | null; fatal: boolean; by: string }[] = [];
   recordingReads: { path: string; user: string }[] = [];
+  recordingSearches: { agentId?: string | null; phone?: string | null }[] = [];
   counters = { callsToday: 40, connectsToday: 30, abandonedToday: 1, ordersToday: 5, ordersAmountToday: 199000 };
 
   constructor() {

@@ -186,6 +186,8 @@ export const en: Record<MessageKey, string> = {
   'rec.title': 'Recordings',
   'rec.phone': 'Phone',
   'rec.agent': 'Agent id',
+  'rec.agentName': 'Agent',
+  'rec.anyAgent': 'All agents',
   'rec.from': 'From',
   'rec.to': 'To',
   'rec.play': 'Play',

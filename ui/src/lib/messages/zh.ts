@@ -185,6 +185,8 @@ export const zh = {
   'rec.title': '录音检索',
   'rec.phone': '号码',
   'rec.agent': '坐席ID',
+  'rec.agentName': '坐席',
+  'rec.anyAgent': '全部坐席',
   'rec.from': '开始',
   'rec.to': '结束',
   'rec.play': '播放',
