@@ -69,8 +69,8 @@ describe('a known customer calls again', () => {
     const d = await routed(id);
     expect(d).toMatchObject({ rule: 'sticky_agent', destination: { kind: 'agent', id: last }, knownCustomer: { lastAgentId: last, lastAgentFree: true } });
     expect(d.destination.id).not.toBe(other);
-    await floor.server.agentCommand(other, { type: 'LOGOUT' });
-    await floor.server.agentCommand(last, { type: 'LOGOUT' });
+    await floor.server.agentCommand(other, { type: 'LOGOUT', reason: 'test over' });
+    await floor.server.agentCommand(last, { type: 'LOGOUT', reason: 'test over' });
   });
 
   it('whose agent is busy (not ready) is offered to wait for them, and otherwise routed as anyone', async () => {
@@ -78,7 +78,7 @@ describe('a known customer calls again', () => {
     await spokeBefore('+8613800138552', busy);
     const d = await routed(floor.sim.inboundCall('13800138552', DID));
     expect(d).toMatchObject({ rule: 'did', destination: { kind: 'queue', id: QUEUE }, offerToWaitFor: busy, knownCustomer: { lastAgentId: busy, lastAgentFree: false } });
-    await floor.server.agentCommand(busy, { type: 'LOGOUT' });
+    await floor.server.agentCommand(busy, { type: 'LOGOUT', reason: 'test over' });
   });
 
   it('an unknown number is just routed', async () => {
