@@ -10,6 +10,7 @@ import { callStreamId } from '../domain/call/streams.ts';
 import type { InboundRoutes } from '../domain/inbound/events.ts';
 import type { IvrTarget } from '../domain/ivr/events.ts';
 import { deterministicUuid } from '../eventstore/ids.ts';
+import type { CallEndpoint } from '../telephony/session/callEndpoint.ts';
 import type { MediaServer } from '../telephony/session/mediaServer.ts';
 import { IvrMenus } from './ivr/menus.ts';
 import { IvrRuntime } from './ivr/runtime.ts';
@@ -72,11 +73,11 @@ export async function startInbound(media: MediaServer, options: StartInboundOpti
   /** A queue, voicemail or agent the caller is sent to (from the routing or out of a menu); inside the server's queue. */
   const sendOn = async (callId: string, to: Destination | Exclude<IvrTarget, { kind: 'node' } | { kind: 'hangup' }>, priority: number, answered: boolean) => {
     if (to.kind === 'voicemail') return leaveVoicemail(media, callId, { queueId: to.id });
-    // No direct-to-agent route yet: an agent target waits in the default queue (sticky routing there finds them).
     // The catch-all set's default: an IVR exit does not carry the number called.
     const fallback = rules('').defaultDestination;
     const queueId = to.kind === 'queue' && to.id ? to.id : fallback.kind === 'queue' && fallback.id ? fallback.id : SERVICE_QUEUE_ID;
-    await enterQueue(media, callId, { queueId, priority, alreadyAnswered: answered });
+    const ep = await enterQueue(media, callId, { queueId, priority, alreadyAnswered: answered });
+    if (to.kind === 'agent' && to.id && !answered) await offerDirectly(media, ep, to.id, queueId);
   };
   const ivr = new IvrRuntime(media, {
     menus,
@@ -120,6 +121,28 @@ export async function startInbound(media: MediaServer, options: StartInboundOpti
       await menus.stop();
     },
   };
+}
+
+/**
+ * Destination `agent`: the caller, hosted in the fallback queue, is offered to that agent before anyone
+ * else (the answer fact queues the call after this, and dispatch passes over an offered call). If the
+ * agent is not ready, or does not answer before the reservation expires, the queue serves the caller.
+ * Only for a caller not yet answered: an answered one is dispatched by enterQueue at once.
+ */
+async function offerDirectly(media: MediaServer, ep: CallEndpoint, agentId: string, queueId: string): Promise<void> {
+  const base = { callId: ep.callId, queueId, strategy: 'direct', candidates: [agentId] };
+  const refused = ep.offered ? undefined : await media.offer(ep, agentId);
+  if (refused || ep.agentId !== agentId) {
+    const why = refused ? `${refused.code}: ${refused.message}` : 'the call was already offered';
+    await media.recorder.note(callStreamId(ep.callId), 'CallRoutingDeferred', { ...base, reason: `agent ${agentId} cannot take the call now (${why}); queue ${queueId} serves it` });
+    return;
+  }
+  await media.recorder.note(callStreamId(ep.callId), 'CallOffered', {
+    ...base,
+    eligibility: [{ agentId, eligible: true, skillScore: 0 }],
+    winner: agentId,
+    reason: `routed to agent ${agentId} directly; queue ${queueId} if they do not answer`,
+  });
 }
 
 export const defaultPromptsDir = (dataDir: string): string => path.join(dataDir, 'prompts');

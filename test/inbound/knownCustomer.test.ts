@@ -68,9 +68,11 @@ describe('a known customer calls again', () => {
     const id = floor.sim.inboundCall('13800138551', DID);
     const d = await routed(id);
     expect(d).toMatchObject({ rule: 'sticky_agent', destination: { kind: 'agent', id: last }, knownCustomer: { lastAgentId: last, lastAgentFree: true } });
-    expect(d.destination.id).not.toBe(other);
+    await until('bridged', () => floor.server.endpoint(id)?.status === 'bridged');
+    const bridged = (await floor.events(callStreamId(id))).find((e) => e.type === 'CallBridged');
+    expect(bridged?.data).toMatchObject({ agentId: last });
+    floor.sim.remoteHangup(id);
     await floor.server.agentCommand(other, { type: 'LOGOUT', reason: 'test over' });
-    await floor.server.agentCommand(last, { type: 'LOGOUT', reason: 'test over' });
   });
 
   it('whose agent is busy (not ready) is offered to wait for them, and otherwise routed as anyone', async () => {

@@ -33,8 +33,6 @@ export interface InboundRoutes {
   defaultDestination: RouteDestination;
   /** Send known customers to the agent they spoke with last when that agent is free. */
   stickyToLastAgent: boolean;
-  /** How long a caller sent to one agent waits for them before the default queue (default 20). */
-  agentWaitSeconds?: number;
 }
 
 export type InboundRoutesPublished = DomainEvent<

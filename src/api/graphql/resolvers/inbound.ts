@@ -14,9 +14,7 @@ interface RoutesInput extends Omit<InboundRoutes, 'byDid'> {
 function toRoutes(i: RoutesInput): InboundRoutes {
   const byDid: Record<string, RouteDestination> = {};
   for (const r of i.byDid ?? []) byDid[r.did] = r.destination;
-  const routes: InboundRoutes = { ...i, byDid };
-  if (i.agentWaitSeconds == null) delete routes.agentWaitSeconds;
-  return routes;
+  return { ...i, byDid };
 }
 
 function toGraph(d: InboundRoutesPublished['data']) {

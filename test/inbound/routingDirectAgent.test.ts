@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InboundRules } from '../../src/acd/inboundRouting.ts';
+import { callStreamId } from '../../src/domain/call/streams.ts';
+import { startInbound, type Inbound } from '../../src/inbound/startInbound.ts';
+import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
+
+const DID = '+862180000066';
+let target = '';
+const QUEUE = `q-${randomUUID()}`;
+const rules = (): InboundRules => ({
+  version: 'direct-1',
+  timeZone: 'Asia/Shanghai',
+  blacklist: [],
+  whitelist: [],
+  holidays: [],
+  openHours: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }],
+  closed: { kind: 'voicemail' },
+  byDid: { [DID]: { kind: 'agent', id: target } },
+  byCallerPrefix: [],
+  defaultDestination: { kind: 'queue', id: QUEUE },
+  stickyToLastAgent: false,
+});
+
+let floor: Floor;
+let inbound: Inbound;
+beforeAll(async () => {
+  floor = await openFloor();
+  inbound = await startInbound(floor.server, { rules, promptsDir: path.join(floor.recordingsDir, 'prompts') });
+});
+afterAll(async () => {
+  await inbound.stop();
+  await floor.close();
+});
+
+async function agent(extension: string, o: { ready?: boolean; answer?: boolean } = {}): Promise<string> {
+  const agentId = `a-${randomUUID()}`;
+  floor.sim.switch.agents.set(extension, { answerMs: 200, answer: o.answer ?? true });
+  expect(await floor.server.agentCommand(agentId, { type: 'LOGIN', extension })).toBeUndefined();
+  if (o.ready ?? true) expect(await floor.server.agentCommand(agentId, { type: 'READY' })).toBeUndefined();
+  return agentId;
+}
+
+async function bridgedTo(id: string): Promise<string> {
+  await until('bridged', () => floor.server.endpoint(id)?.status === 'bridged', 10_000);
+  const events = await floor.events(callStreamId(id));
+  return String(events.find((e) => e.type === 'CallBridged')?.data.agentId);
+}
+
+const logout = (...ids: string[]) => Promise.all(ids.map((a) => floor.server.agentCommand(a, { type: 'LOGOUT', reason: 'test over' })));
+
+describe('destination agent', () => {
+  it('offers the call to that agent before an agent who has waited longer; the offer is recorded', async () => {
+    const waitingLonger = await agent('4001');
+    target = await agent('4002');
+    const id = floor.sim.inboundCall('13800138661', DID);
+    expect(await bridgedTo(id)).toBe(target);
+    const offered = (await floor.events(callStreamId(id))).find((e) => e.type === 'CallOffered');
+    expect(offered?.data).toMatchObject({ strategy: 'direct', winner: target, queueId: QUEUE });
+    floor.sim.remoteHangup(id);
+    await logout(waitingLonger);
+  });
+
+  it('an agent who does not answer before the reservation expires: the queue gives the caller to another', async () => {
+    target = await agent('4003', { answer: false });
+    await agent('4004');
+    const id = floor.sim.inboundCall('13800138662', DID);
+    await until('offered to the agent', () => floor.server.endpoint(id)?.agentId === target);
+    await until('queued', () => floor.server.endpoint(id)?.status === 'queued');
+    await floor.advance(16_000); // past the reservation (15 s)
+    expect(await bridgedTo(id)).not.toBe(target);
+    floor.sim.remoteHangup(id);
+  });
+
+  it('an agent who is not ready: the queue serves the caller at once, and the call record says why', async () => {
+    target = await agent('4005', { ready: false });
+    await agent('4006');
+    const id = floor.sim.inboundCall('13800138663', DID);
+    expect(await bridgedTo(id)).not.toBe(target);
+    const deferred = (await floor.events(callStreamId(id))).find((e) => e.type === 'CallRoutingDeferred' && (e.data as { strategy: string }).strategy === 'direct');
+    expect(String(deferred?.data.reason)).toContain(`agent ${target} cannot take the call now`);
+    floor.sim.remoteHangup(id);
+    await logout(target);
+  });
+});
