@@ -1,4 +1,5 @@
-import type { DatabasePool } from 'slonik';
+import { sql, type DatabasePool } from 'slonik';
+import { z } from 'zod';
 import type { EventStore } from '../eventstore/types.ts';
 import { buildAsOf, dropAsOf } from '../projections/index.ts';
 import { getCall, searchCalls } from '../projections/readModels/callDetail/queries.ts';
@@ -7,6 +8,7 @@ import { campaignProgress, listCampaigns } from '../projections/readModels/campa
 import { listDoNotCall } from '../projections/readModels/doNotCall/queries.ts';
 import { getOrder, listOrders, type OrderView } from '../projections/readModels/orders/queries.ts';
 import { departmentInScope, inScope, type Scope } from './auth/principal.ts';
+import { departmentSubtree } from './auth/scope.ts';
 import { customer360, leadFor } from './customerReadModel.ts';
 import { agentStates, callbacks } from './floorReadModel.ts';
 import { listLeads } from './leadsReadModel.ts';
@@ -26,6 +28,11 @@ async function scopedPage<T, O>(scope: Scope, agentFilter: string | undefined, f
   if (agentFilter && !inScope(scope, agentFilter)) return { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } };
   const page = await fetch(scope.all ? undefined : scope.userIds);
   return { nodes: page.items.map(out), pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor ?? null } };
+}
+
+async function usersOfDepartment(pool: DatabasePool, departmentId: string): Promise<Set<string>> {
+  const departments = await departmentSubtree(pool, departmentId);
+  return new Set(await pool.anyFirst(sql.type(z.object({ user_id: z.string() }))`SELECT user_id FROM api.users WHERE department_id = ANY(${sql.array(departments, 'text')})`));
 }
 
 /** The ReadModels port served from src/projections (for src/main.ts). */
@@ -57,7 +64,10 @@ export function projectionReadModels(pool: DatabasePool, store: EventStore): Rea
         return { nodes: o && inScope(scope, o.agentId) ? [orderOut(o)] : [], pageInfo: { hasNextPage: false, endCursor: null } };
       }
       const views = (f.status as string[] | undefined)?.map((x) => x.toLowerCase() as OrderView);
-      return scopedPage(scope, f.agentId, (agentIds) => listOrders(pool, { first: a.first, after: a.after ?? undefined, schema: a.schema, agentId: f.agentId, agentIds, campaignId: f.campaignId, phone: f.leadId, from: f.from, to: f.to, views }), orderOut);
+      // A department (with its sub-departments) narrows to its people, inside the caller's scope, in the query.
+      const people = f.departmentId ? await usersOfDepartment(pool, f.departmentId) : undefined;
+      const narrow = (ids?: string[]) => (people ? (ids ? ids.filter((id) => people.has(id)) : [...people]) : ids);
+      return scopedPage(scope, f.agentId, (agentIds) => listOrders(pool, { first: a.first, after: a.after ?? undefined, schema: a.schema, agentId: f.agentId, agentIds: narrow(agentIds), campaignId: f.campaignId, phone: f.leadId, from: f.from, to: f.to, views }), orderOut);
     },
     dnc: async (a) => {
       const page = await listDoNotCall(pool, { first: a.first, after: a.after ?? undefined, schema: a.schema });

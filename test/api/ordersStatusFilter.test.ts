@@ -80,4 +80,19 @@ describe('orders(filter: {status})', () => {
     expect((await pages('agent-east', ['PENDING_APPROVAL'])).flatMap((p) => p.ids)).toEqual(['e-pend-1', 'e-pend-2']);
     expect((await pages('agent-west', ['PAID'])).flatMap((p) => p.ids)).toEqual([]);
   });
+
+  it('narrows to a department (with its sub-departments) inside the caller\'s scope', async () => {
+    const Qd = 'query($d: ID!, $s: [OrderStatus!]) { orders(filter: { departmentId: $d, status: $s }, first: 50) { nodes { id } } }';
+    const ids = async (user: string, d: string, s?: string[]) => {
+      const r = await h.gql(Qd, { d, s }, await h.token(user));
+      expect(r.errors).toBeUndefined();
+      return r.data.orders.nodes.map((n: any) => n.id);
+    };
+    expect(await ids('admin', 'east-sh')).toEqual(['sh-pend']);
+    expect(await ids('admin', 'east', ['PENDING_APPROVAL'])).toEqual(['e-pend-1', 'e-pend-2', 'sh-pend']);
+    expect(await ids('admin', 'west')).toEqual(['w0', 'w1', 'w2', 'w3', 'w4']);
+    // another department named: still only what the caller may see
+    expect(await ids('sup-east', 'west')).toEqual([]);
+    expect(await ids('agent-east', 'east', ['PENDING_APPROVAL'])).toEqual(['e-pend-1', 'e-pend-2']);
+  });
 });
