@@ -253,3 +253,88 @@ export async function foldWallboard(
     from = page[page.length - 1].position;
   }
 }
+
+/**
+ * One live fold of the whole floor per event store (one per server): started on first use, then kept at the
+ * head by one subscription, so the board "now" costs a snapshot through the caller's view instead of a fold of
+ * the whole log. Reads that must include the latest appends (a query right after a command) first fold what
+ * the subscription has not delivered yet. Exact past boards (asOf, afterPosition) still fold from position 0.
+ */
+export class SharedWallboard {
+  private static readonly byStore = new WeakMap<EventStore, SharedWallboard>();
+  private readonly store: EventStore;
+  private readonly fold = new WallboardFold();
+  /** Every wallboard event at or below this position is in the fold. */
+  private through = 0;
+  /** One reader or writer of the fold at a time. */
+  private lock: Promise<unknown> = Promise.resolve();
+  private live = false;
+
+  private constructor(store: EventStore) {
+    this.store = store;
+  }
+
+  static of(store: EventStore): SharedWallboard {
+    let shared = SharedWallboard.byStore.get(store);
+    if (!shared) SharedWallboard.byStore.set(store, (shared = new SharedWallboard(store)));
+    return shared;
+  }
+
+  private locked<T>(fn: () => Promise<T> | T): Promise<T> {
+    const run = this.lock.then(fn);
+    this.lock = run.catch(() => {});
+    return run;
+  }
+
+  /** Folds the log up to the head as of now (inside the lock). */
+  private async catchUp(): Promise<void> {
+    const head = await this.store.headPosition();
+    while (this.through < head) {
+      const page = await this.store.readAll({
+        after: this.through,
+        maxCount: 5000,
+        filter: { eventTypes: WALLBOARD_EVENTS },
+      });
+      for (const e of page) if (e.position > this.through) this.fold.apply(e);
+      if (page.length < 5000) this.through = Math.max(head, page.at(-1)?.position ?? 0);
+      else this.through = page[page.length - 1].position;
+    }
+    if (!this.live) this.follow();
+  }
+
+  private follow(): void {
+    this.live = true;
+    const sub = this.store.subscribe(
+      (events) =>
+        this.locked(() => {
+          for (const e of events)
+            if (e.position > this.through) {
+              this.fold.apply(e);
+              this.through = e.position;
+            }
+        }),
+      { after: this.through, filter: { eventTypes: WALLBOARD_EVENTS } },
+    );
+    // A closed store or a failed read ends it; the next board starts it again from where the fold is.
+    sub.done.then(
+      () => (this.live = false),
+      () => (this.live = false),
+    );
+  }
+
+  /** The board now, as one caller sees it. */
+  board(view: BoardView, now = Date.now()) {
+    return this.locked(async () => {
+      await this.catchUp();
+      return this.fold.snapshot(view, now);
+    });
+  }
+
+  /** A private copy of the fold at the head, and the position it is at: a live subscriber continues from there. */
+  copy(): Promise<{ fold: WallboardFold; position: number }> {
+    return this.locked(async () => {
+      await this.catchUp();
+      return { fold: this.fold.clone(), position: this.through };
+    });
+  }
+}

@@ -6,7 +6,7 @@ import { departmentSubtree } from '../../auth/scope.ts';
 import type { ApiContext } from '../context.ts';
 import { eventFeed } from '../feed.ts';
 import { importVisibility } from './imports.ts';
-import { foldWallboard, WALLBOARD_EVENTS, WallboardFold, type BoardView } from '../wallboard.ts';
+import { foldWallboard, SharedWallboard, WALLBOARD_EVENTS, WallboardFold, type BoardView } from '../wallboard.ts';
 import { badInput, forbidden, notFound } from '../errors.ts';
 
 const ref = (e: RecordedEvent) => ({
@@ -120,12 +120,15 @@ export const liveResolvers = {
       if (asOf.at != null && asOf.position != null)
         throw badInput('请只给出 asOf.at 或 asOf.position 之一 / give asOf.at or asOf.position, not both');
       const view = boardView(await ctx.scope());
+      // Now: the server's shared live fold. A past board: folded exactly from the start of the log.
+      if (asOf.at == null && asOf.position == null)
+        return { ...(await SharedWallboard.of(ctx.store).board(view)), cause: null };
       const fold = new WallboardFold();
       if (asOf.at != null) {
         await foldWallboard(ctx.store, fold, { at: asOf.at });
         return { ...fold.snapshot(view, Date.parse(asOf.at)), cause: null };
       }
-      await foldWallboard(ctx.store, fold, { position: asOf.position ?? (await ctx.store.headPosition()) });
+      await foldWallboard(ctx.store, fold, { position: asOf.position! });
       return { ...fold.snapshot(view), cause: null };
     },
   },
@@ -152,10 +155,15 @@ export const liveResolvers = {
         if (p.role === 'agent') throw forbidden('the wallboard');
         const scope = await ctx.scope();
         const view = boardView(scope, await narrowing(ctx, scope, { departmentId: a.departmentId }));
-        const fold = new WallboardFold();
-        const after = a.afterPosition ?? (await ctx.store.headPosition());
-        // Rebuild the board as it was at `after`, then stream changes from there: resuming is exact.
-        await foldWallboard(ctx.store, fold, { position: after });
+        // Resuming from a position: the board as it was there, folded exactly. Starting now: a copy of the
+        // server's shared fold at its position. Either way, changes stream from that position on.
+        let fold: WallboardFold;
+        let after: number;
+        if (a.afterPosition != null) {
+          fold = new WallboardFold();
+          after = a.afterPosition;
+          await foldWallboard(ctx.store, fold, { position: after });
+        } else ({ fold, position: after } = await SharedWallboard.of(ctx.store).copy());
         return eventFeed(ctx.store, {
           after,
           filter: { eventTypes: WALLBOARD_EVENTS },
