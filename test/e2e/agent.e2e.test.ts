@@ -142,6 +142,6 @@ describe('agent desk (scenario API)', () => {
     await panel.getByRole('button', { name: '拨打' }).click();
     await expect.poll(() => server.scenario.dials).toEqual([{ phone: '+8613700137000', leadId: null, campaignId: 'c-revisit', by: 'u-agent' }]);
     await expect.poll(() => page.getByTestId('call-phone').textContent()).toBe('137 0013 7000');
-    expect(await panel.getByTestId('preview-lead').count()).toBe(0);
+    await expect.poll(() => panel.getByTestId('preview-lead').count()).toBe(0); // cleared once the dial is accepted
   });
 });
