@@ -55,8 +55,12 @@ export class CampaignLeads {
   private readonly callOf = new Map<string, string>(); // callId -> phone, dials of this campaign
   private config: Partial<CampaignConfig> = {};
   private policyCache?: SelectionPolicy;
-  /** Leads selectable only with their people in mind: callbacks, assignees, owners. */
+  /** Leads selectable only with their people in mind: callbacks, assignees, owners (scanned for one agent's pick). */
   private readonly special = new Set<Lead>();
+  /** For the campaign's own picks (no agent): leads whose next callback is public, by when anyone may take it... */
+  private readonly publicCallbacks = new DueHeap<Entry>();
+  /** ...and claimed leads with no callback or assignee (anyone may dial them once the claim's protection ends). */
+  private readonly owned = new Set<Lead>();
   /** Every lead in order of first sight; `cursor` passes leads that are no longer fresh. */
   private readonly byOrder: Lead[] = [];
   private cursor = 0;
@@ -72,10 +76,19 @@ export class CampaignLeads {
     this.campaignId = campaignId;
   }
 
-  async catchUp(): Promise<void> {
+  private reading: Promise<void> = Promise.resolve();
+
+  /** Read the log up to its head. Concurrent calls queue (two agents asking at once must not fold a batch twice). */
+  catchUp(): Promise<void> {
+    const run = this.reading.then(() => this.readToHead());
+    this.reading = run.catch(() => {});
+    return run;
+  }
+
+  private async readToHead(): Promise<void> {
     for (;;) {
       const batch = await this.store.readAll({ after: this.position, maxCount: 5000, filter: { eventTypes: TYPES } });
-      for (const e of batch) this.apply(e);
+      for (const e of batch) if (e.position > this.position) this.apply(e);
       if (batch.length < 5000) return;
     }
   }
@@ -96,8 +109,12 @@ export class CampaignLeads {
   select(now: string, busy: ReadonlySet<string>, agent?: AgentRef): Selection | undefined {
     const at = Date.parse(now);
     const candidates: Lead[] = [];
-    for (const l of this.special) {
-      if (this.member(l) && !this.isResting(l, at)) candidates.push(l);
+    if (agent) {
+      for (const l of this.special) if (this.member(l) && !this.isResting(l, at)) candidates.push(l);
+    } else {
+      // Without an agent, assigned leads and private callbacks can never win: only these two sources can.
+      for (const l of this.owned) if (this.member(l) && !this.isResting(l, at)) candidates.push(l);
+      this.takeDue(this.publicCallbacks, at, busy, candidates, (l) => l.callback?.visibility === 'public' && this.member(l));
     }
     // Fresh leads in list order.
     while (this.cursor < this.byOrder.length && !this.fresh(this.byOrder[this.cursor])) this.cursor++;
@@ -123,7 +140,7 @@ export class CampaignLeads {
   }
 
   /** Up to PER_SOURCE leads due by `at` from one heap; the ones looked at go back on it. */
-  private takeDue(heap: DueHeap<Entry>, at: number, busy: ReadonlySet<string>, into: Lead[]): void {
+  private takeDue(heap: DueHeap<Entry>, at: number, busy: ReadonlySet<string>, into: Lead[], valid = (l: Lead) => this.dueable(l)): void {
     const back: { due: number; tie: number; value: Entry }[] = [];
     let taken = 0;
     while (taken < PER_SOURCE) {
@@ -131,7 +148,7 @@ export class CampaignLeads {
       if (!top || top.due > at) break;
       heap.pop();
       const { lead, stamp } = top.value;
-      if (stamp !== lead.stamp || !this.dueable(lead)) continue; // stale: the lead changed since
+      if (stamp !== lead.stamp || !valid(lead)) continue; // stale: the lead changed since
       back.push(top);
       if (busy.has(lead.phone) || this.isResting(lead, at)) continue;
       into.push(lead);
@@ -189,7 +206,13 @@ export class CampaignLeads {
     l.callback = first;
     if (this.isSpecial(l)) this.special.add(l);
     else this.special.delete(l);
+    if (l.owner !== undefined && l.assignee === undefined && l.callbacks === undefined) this.owned.add(l);
+    else this.owned.delete(l);
     l.stamp++;
+    if (first?.visibility === 'public') {
+      const grace = (this.policy().callbackOwnerGraceMinutes ?? 15) * 60_000;
+      this.publicCallbacks.push(Date.parse(first.dueAt) + grace, l.order, { lead: l, stamp: l.stamp });
+    }
     if (this.dueable(l)) this.schedule(l);
     else if (this.fresh(l) && l.idx < this.cursor) this.reopened.add(l);
   }
@@ -212,6 +235,7 @@ export class CampaignLeads {
     this.policyCache = undefined;
     for (const heap of Object.values(this.due)) heap.clear();
     this.resting.clear();
+    this.publicCallbacks.clear();
     this.cursor = 0;
     this.reopened.clear();
     for (const l of this.byOrder) this.refresh(l);

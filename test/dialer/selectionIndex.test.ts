@@ -82,7 +82,7 @@ describe('indexed lead selection agrees with the full scan', () => {
       }
       const at = iso(now + (rnd() - 0.3) * 6 * 3600_000);
       const busy = new Set(Array.from({ length: Math.floor(rnd() * 30) }, () => phone(Math.floor(rnd() * LEADS))));
-      const agent = pick(agents);
+      const agent = agents[k % agents.length];
       for (let n = 0; n < LEADS; n++) {
         const fast = leads.select(at, busy, agent);
         const slow = leads.scanSelect(at, busy, agent);
@@ -106,5 +106,23 @@ describe('indexed lead selection agrees with the full scan', () => {
     }
     // The comparison reaches every kind of pick, not only the first fresh lead.
     expect([...reasons].sort()).toEqual(expect.arrayContaining(['new', 'retry_due', 'recycled', 'assigned_agent', 'callback_public']));
+  });
+
+  it('reading the log from two requests at once folds every event once (two agents asking together)', async () => {
+    const together = new CampaignLeads(store, 'c');
+    await Promise.all([together.catchUp(), together.catchUp(), together.catchUp()]);
+    const alone = new CampaignLeads(store, 'c');
+    await alone.catchUp();
+    const busyA = new Set<string>();
+    const busyB = new Set<string>();
+    const at = iso(now + 3 * 3600_000);
+    for (let n = 0; n < 60; n++) {
+      const a = together.select(at, busyA);
+      const b = alone.select(at, busyB);
+      expect({ phone: a?.lead.phone, attempts: a?.lead.attempts }).toEqual({ phone: b?.lead.phone, attempts: b?.lead.attempts });
+      if (!a || !b) break;
+      busyA.add(a.lead.phone);
+      busyB.add(b.lead.phone);
+    }
   });
 });
