@@ -2,12 +2,13 @@ import type { AgentView, Candidate } from './types.ts';
 
 /** Every logged-in agent, with whether they can take this call now and why not. */
 export function candidatesFor(agents: AgentView[], required: Record<string, number>): Candidate[] {
+  const requirements = Object.entries(required);
   return agents
     .filter((a) => a.loggedIn)
     .map((a) => {
       let skillScore = 0;
       let why: string | undefined;
-      for (const [skill, min] of Object.entries(required)) {
+      for (const [skill, min] of requirements) {
         const level = a.skills[skill];
         if (level === undefined) why ??= `MISSING_SKILL:${skill}`;
         else if (level < min) why ??= `LOW_SKILL:${skill}`;

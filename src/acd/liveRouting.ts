@@ -11,12 +11,14 @@ import { overflow } from '../inbound/overflow.ts';
 import type { CallEndpoint } from '../telephony/session/callEndpoint.ts';
 import type { MediaServer } from '../telephony/session/mediaServer.ts';
 import { remember, routeCall } from './route.ts';
-import type { AgentView, QueueConfig, QueueMemory, QueuedCall } from './types.ts';
+import type { AgentView, QueueConfig, QueueMemory, QueuedCall, RoutingDecision } from './types.ts';
 
 export class LiveRouting {
   private readonly server: MediaServer;
   /** Per queue; rebuilt from today's log at start (rememberToday), then kept as callers are answered. */
   private memory = new Map<string, QueueMemory>();
+  /** Per set of views (one dispatch): the decision of each queue found with nobody free. */
+  private readonly nobodyFree = new WeakMap<AgentView[], Map<string, RoutingDecision>>();
 
   constructor(server: MediaServer) {
     this.server = server;
@@ -43,9 +45,10 @@ export class LiveRouting {
 
   /**
    * One routing decision for a waiting inbound caller, recorded on the call stream (explainable routing).
-   * True when the caller overflowed because nobody able to take the call is logged in.
+   * True when the caller overflowed because nobody able to take the call is logged in. `views`: the agents as
+   * one dispatch sees them (computed once for all its callers); an agent offered the call is marked taken there.
    */
-  async route(ep: CallEndpoint): Promise<boolean> {
+  async route(ep: CallEndpoint, views: AgentView[] = this.agentViews()): Promise<boolean> {
     const queueId = ep.options.queueId ?? 'default';
     const queue = this.server.queues.queue(queueId).routing;
     const now = this.server.clock.now();
@@ -55,13 +58,14 @@ export class LiveRouting {
       enqueuedAt: new Date(ep.queuedAtMs ?? now).toISOString(),
       priority: ep.options.priority ?? 0,
     };
-    const d = routeCall(call, queue, this.agentViews(), this.memoryOf(queueId));
+    const d = this.decide(call, queue, views);
     const agentIds = d.candidates.map((c) => c.agentId);
     const base = { callId: ep.callId, queueId, strategy: d.strategy, candidates: agentIds, eligibility: d.candidates, priority: call.priority, waitedMs: now - (ep.queuedAtMs ?? now) };
     if (!d.winner && d.ring.length > 0) {
       // Ring-all: the winner is whoever answers first; CallBridged names them.
       const ring = await this.server.offerAll(ep, d.ring);
       if (ring.length === 0) return false;
+      taken(views, ring);
       ep.deferredReason = undefined;
       await this.server.recorder.note(callStreamId(ep.callId), 'CallOffered', { ...base, ring, reason: d.reason });
       return false;
@@ -83,6 +87,7 @@ export class LiveRouting {
       return false;
     }
     if (await this.server.offer(ep, target)) return false;
+    taken(views, [target]);
     ep.deferredReason = undefined;
     await this.server.recorder.note(callStreamId(ep.callId), 'CallOffered', { ...base, winner: target, reason: d.reason });
     return false;
@@ -92,6 +97,21 @@ export class LiveRouting {
   /** Replace the queues' memory with one rebuilt from the log (see memoryFromLog). */
   replaceMemory(memory: Map<string, QueueMemory>): void {
     this.memory = memory;
+  }
+
+  /**
+   * routeCall, except that once a queue has nobody free in this dispatch's views the same answer serves its
+   * other callers: views only lose free agents during a dispatch (50 callers x 500 agents was ~15 ms a dispatch).
+   */
+  private decide(call: QueuedCall, queue: QueueConfig, views: AgentView[]): RoutingDecision {
+    const known = this.nobodyFree.get(views)?.get(queue.queueId);
+    if (known) return { ...known, callId: call.callId };
+    const d = routeCall(call, queue, views, this.memoryOf(queue.queueId));
+    if (d.ring.length === 0) {
+      const byQueue = this.nobodyFree.get(views) ?? new Map<string, RoutingDecision>();
+      this.nobodyFree.set(views, byQueue.set(queue.queueId, d));
+    }
+    return d;
   }
 
   private memoryOf(queueId: string): QueueMemory {
@@ -107,6 +127,15 @@ export class LiveRouting {
     const after = remember(before, call, agentId, queue.strategy);
     // Without the caller's number there is nothing to be sticky to.
     this.memory.set(queueId, ep.options.phone ? after : { ...after, lastAgentByPhone: before.lastAgentByPhone });
+  }
+}
+
+/** Agents just offered a call are no longer free for the rest of this dispatch. */
+export function taken(views: AgentView[], agentIds: string[]): void {
+  for (const v of views) {
+    if (!agentIds.includes(v.agentId)) continue;
+    v.available = false;
+    v.idleSince = undefined;
   }
 }
 

@@ -7,12 +7,12 @@ export function routeCall(call: QueuedCall, queue: QueueConfig, agents: AgentVie
   const required = { ...queue.requiredSkills, ...call.requiredSkills };
   const candidates = candidatesFor(agents, required);
   const base = { callId: call.callId, queueId: queue.queueId, strategy: queue.strategy, candidates };
-  const byId = new Map(agents.map((a) => [a.agentId, a]));
-  let free = candidates.filter((c) => c.eligible).map((c) => byId.get(c.agentId)!);
-  if (free.length === 0) {
+  const eligible = new Set(candidates.filter((c) => c.eligible).map((c) => c.agentId));
+  if (eligible.size === 0) {
     const able = qualified(candidates).length;
     return { ...base, ring: [], reason: able ? `all ${able} qualified agents busy` : 'no qualified agent logged in' };
   }
+  let free = agents.filter((a) => eligible.has(a.agentId));
   // The floor's preference (people before bots) comes before the strategy: it picks within the first group free.
   const firstGroup = Math.min(...free.map((a) => a.group ?? 0));
   const grouped = free.filter((a) => (a.group ?? 0) === firstGroup);

@@ -5,7 +5,9 @@
  * and the new call. Pending callbacks are folded from the log (QueueConfigs), so a restart keeps them.
  */
 import { randomUUID } from 'node:crypto';
+import { taken } from '../acd/liveRouting.ts';
 import { routeCall } from '../acd/route.ts';
+import type { AgentView } from '../acd/types.ts';
 import { callStreamId } from '../domain/call/streams.ts';
 import { CallEndpoint } from '../telephony/session/callEndpoint.ts';
 import type { MediaServer } from '../telephony/session/mediaServer.ts';
@@ -40,21 +42,24 @@ export async function onGoodbyePlayed(server: MediaServer, ep: CallEndpoint): Pr
  * Offer each kept callback, oldest first, to a free agent chosen by its queue's strategy and skills.
  * Runs inside dispatch: after callers waiting on the line, before dialer calls.
  */
-export async function offerCallbacks(server: MediaServer): Promise<void> {
-  for (const cb of server.queues.pendingCallbacks()) {
-    if (server.agents.readyAgents().length === 0) return;
-    await startCallback(server, cb);
+export async function offerCallbacks(server: MediaServer, views: () => AgentView[] = () => server.routing.agentViews()): Promise<void> {
+  const pending = server.queues.pendingCallbacks();
+  if (pending.length === 0) return;
+  for (const cb of pending) {
+    if (!views().some((v) => v.available)) return;
+    await startCallback(server, cb, views());
   }
 }
 
-async function startCallback(server: MediaServer, cb: PendingCallback): Promise<void> {
+async function startCallback(server: MediaServer, cb: PendingCallback, views: AgentView[]): Promise<void> {
   const queue = server.queues.queue(cb.queueId).routing;
   const call = { callId: cb.callId, phone: cb.phone, enqueuedAt: new Date(cb.sinceMs).toISOString(), priority: 0 };
-  const d = routeCall(call, { ...queue, strategy: queue.strategy === 'ring_all' ? 'longest_idle' : queue.strategy }, server.routing.agentViews(), { lastAgentByPhone: {} });
+  const d = routeCall(call, { ...queue, strategy: queue.strategy === 'ring_all' ? 'longest_idle' : queue.strategy }, views, { lastAgentByPhone: {} });
   if (!d.winner) return;
   const callbackCallId = randomUUID();
   const ep = new CallEndpoint(callbackCallId, { queueId: cb.queueId, phone: cb.phone, preview: { agentId: d.winner, dial: server.customerDial(cb.phone), timeoutSec: 30 } });
   if (await server.offer(ep, d.winner)) return;
+  taken(views, [d.winner]);
   server.legs.set(callbackCallId, { legId: callbackCallId, callId: callbackCallId, role: 'customer' });
   server.queues.callbackStarted(cb.callId);
   await server.recorder.note(callStreamId(cb.callId), 'CallbackStarted', {
