@@ -30,7 +30,13 @@ export async function readToday(store: EventStore, nowMs: number): Promise<Today
   for (;;) {
     const page = await store.readAll({ after, maxCount: PAGE, filter: { eventTypes: [...AGENT_TYPES, ...MemoryFromLog.EVENT_TYPES] } });
     for (const e of page) {
-      const atMs = Date.parse(e.metadata.occurredAt ?? e.recordedAt);
+      // What the caller's number and the routing decision were is needed whenever they were written; only what
+      // happened (a call connected, ended, bridged) has to be today's.
+      if (e.type === 'CallReceived' || e.type === 'CallOffered') {
+        memory.add(e);
+        continue;
+      }
+      const atMs = Date.parse(e.metadata.occurredAt ?? (e.data.at as string | undefined) ?? e.recordedAt);
       if (dayOf(atMs) !== today) continue;
       if (AGENT_TYPES.includes(e.type)) tally(agents, (e.data.agentId as string | undefined) ?? e.streamId.slice('agent-'.length), e.type, atMs);
       else memory.add(e);
