@@ -149,7 +149,7 @@ export class IvrRuntime {
       return;
     }
     if (f.kind === 'dtmf' && !call.hangingUp) {
-      // A key during the prompt interrupts it (barge-in); the simulator has no uuid_break and plays on.
+      // A key during the prompt interrupts it (barge-in), on FreeSWITCH and the simulator alike.
       if (call.playing > 0) await this.server.esl.api(`uuid_break ${call.callId} all`).catch(() => {});
       await this.input(call, { kind: 'digit', digit: f.digit });
     }

@@ -4,7 +4,7 @@ import { fsUrlEncode } from '../esl/urlcode.ts';
 import { answer, bridge, earlyMedia, hangup, park, setState, unbridge } from './calls.ts';
 import { isCause } from './causes.ts';
 import type { Channel } from './channel.ts';
-import { amd, avmd, changeRecording, dtmf, playback, startRecording, stopRecording } from './media.ts';
+import { amd, avmd, breakMedia, changeRecording, dtmf, playback, startRecording, stopRecording } from './media.ts';
 import { originate } from './originate.ts';
 import type { Switch } from './switch.ts';
 
@@ -87,6 +87,13 @@ const APIS: Record<string, Api> = {
     if (!ch || !file) return '-ERR invalid uuid\n';
     sw.clock.after(0, () => ch.alive && playback(sw, ch, file.includes('::') ? file.split('::')[1] : file));
     return '+OK Message sent\n';
+  },
+  uuid_break: (sw, [uuid, all]) => {
+    const ch = chan(sw, uuid);
+    if (!ch) return NO_CHANNEL;
+    // The reply goes out before PLAYBACK_STOP (serial connection), as on FreeSWITCH.
+    sw.clock.after(0, () => ch.alive && breakMedia(sw, ch, all === 'all'));
+    return '+OK\n';
   },
   uuid_record: (sw, [uuid, action, given]) => {
     const ch = chan(sw, uuid);

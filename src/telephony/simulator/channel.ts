@@ -59,6 +59,8 @@ export class Channel {
   eavesdropMode?: EavesdropMode;
   readonly recordings = new Map<string, Recording>();
   readonly timers = new Set<NodeJS.Timeout>();
+  /** Prompts playing now, oldest first (application uuid -> file and the timer that ends it). */
+  readonly playbacks = new Map<string, { file: string; timer: NodeJS.Timeout }>();
   /** loopback/: the other half of the pair; each hangs up with the other. */
   loopPeer?: string;
   avmdRunning = false;

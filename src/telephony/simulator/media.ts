@@ -66,10 +66,27 @@ export function stopRecording(sw: Switch, ch: Channel, path: string): boolean {
 export function playback(sw: Switch, ch: Channel, file: string, appId: string = randomUUID()): void {
   execute(sw, ch, 'playback', file, appId);
   sw.fireChannel(ch, 'PLAYBACK_START', [['Playback-File-Path', file]]);
-  sw.channelTimer(ch, sw.options.playbackMs, () => {
-    sw.fireChannel(ch, 'PLAYBACK_STOP', [['Playback-File-Path', file], ['Playback-Status', 'done']]);
-    executeComplete(sw, ch, 'playback', file, appId, 'FILE PLAYED');
-  });
+  const timer = sw.channelTimer(ch, sw.options.playbackMs, () => endPlayback(sw, ch, appId, 'done'));
+  ch.playbacks.set(appId, { file, timer });
+}
+
+/** PLAYBACK_STOP then EXECUTE_COMPLETE; FreeSWITCH answers FILE PLAYED for a broken-off prompt too. */
+function endPlayback(sw: Switch, ch: Channel, appId: string, status: 'done' | 'break'): void {
+  const p = ch.playbacks.get(appId);
+  if (!p) return;
+  ch.playbacks.delete(appId);
+  sw.fireChannel(ch, 'PLAYBACK_STOP', [['Playback-File-Path', p.file], ['Playback-Status', status]]);
+  executeComplete(sw, ch, 'playback', p.file, appId, 'FILE PLAYED');
+}
+
+/** uuid_break: stop the prompt playing now (with `all`, every one); nothing playing is no error. */
+export function breakMedia(sw: Switch, ch: Channel, all: boolean): void {
+  const playing = [...ch.playbacks.entries()];
+  for (const [appId, p] of all ? playing : playing.slice(0, 1)) {
+    sw.clock.cancel(p.timer);
+    ch.timers.delete(p.timer);
+    endPlayback(sw, ch, appId, 'break');
+  }
 }
 
 /** mod_avmd: detects a voicemail beep, which only machines play. */

@@ -60,7 +60,8 @@ export function runApp(sw: Switch, ch: Channel, app: string, arg: string, appId:
       stopRecording(sw, ch, arg || 'all');
       return done();
     case 'sleep':
-      return sw.channelTimer(ch, Number(arg) || 0, () => done());
+      sw.channelTimer(ch, Number(arg) || 0, () => done());
+      return;
     default:
       return done();
   }

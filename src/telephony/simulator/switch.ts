@@ -158,12 +158,13 @@ export class Switch {
   }
 
   /** Run `fn` after simulated `ms`, cancelled if the channel goes away first. */
-  channelTimer(ch: Channel, ms: number, fn: () => void): void {
+  channelTimer(ch: Channel, ms: number, fn: () => void): NodeJS.Timeout {
     const t = this.clock.after(ms, () => {
       ch.timers.delete(t);
       if (ch.alive) fn();
     });
     ch.timers.add(t);
+    return t;
   }
 
   fireHeartbeat(): SimEvent {
