@@ -72,6 +72,17 @@ describe('queue memory and today’s figures across a restart of the session', (
     expect((await offers(floor, id))[0].data).toMatchObject({ strategy: 'sticky', winner: second, reason: `${second} spoke with this caller last` });
   });
 
+  it('only today counts: yesterday\'s calls are not brought back', async () => {
+    const [agent] = uniqueAgents('yesterday');
+    const queueId = await queueFor('round_robin', [agent]);
+    await readyAgent(floor, agent, '1001');
+    expect(await serve(queueId)).toBe(agent);
+    floor.clock.t += 24 * 3600_000;
+
+    await restart();
+    expect(floor.server.routing.agentViews().find((v) => v.agentId === agent)).toMatchObject({ callsToday: 0, talkSecondsToday: 0 });
+  });
+
   it('a call connected before the restart and still going counts its talk so far', async () => {
     const [agent] = uniqueAgents('talker');
     const queueId = await queueFor('round_robin', [agent]);
