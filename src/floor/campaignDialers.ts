@@ -43,6 +43,10 @@ export class CampaignDialers {
   private readonly running = new Map<string, Running>();
   /** One compliance history for all campaigns: attempts, live numbers and the DNC list are floor-wide facts. */
   private readonly history: DialHistory;
+  /** Numbers being dialed by any campaign here: two campaigns sharing a list never ring one customer at once. */
+  private readonly phonesInFlight = new Set<string>();
+  /** Each campaign's leads, kept across pauses (a resume does not read the log from the start again). */
+  private readonly leadsOf = new Map<string, CampaignLeads>();
   private sub?: Subscription;
   private changes: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -125,7 +129,8 @@ export class CampaignDialers {
   }
 
   private dialerFor(campaignId: string, mode: string): LiveDialer {
-    const leads = new CampaignLeads(this.o.store, campaignId);
+    let leads = this.leadsOf.get(campaignId);
+    if (!leads) this.leadsOf.set(campaignId, (leads = new CampaignLeads(this.o.store, campaignId)));
     const clock = { now: () => Date.now() };
     return new LiveDialer({
       store: this.o.store,
@@ -137,6 +142,7 @@ export class CampaignDialers {
       readyNow: () => this.o.media.agents.readyAgents().map((a) => a.agentId),
       servesAgent: (agentId) => this.serves(campaignId, agentId),
       history: this.history,
+      phonesInFlight: this.phonesInFlight,
       nextLead: async (busy) => {
         await leads.catchUp();
         const picked = leads.select(new Date().toISOString(), busy);

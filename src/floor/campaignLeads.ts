@@ -8,6 +8,7 @@ const TYPES = [
   'CampaignCreated', 'CampaignConfigured', 'CampaignListAttached', 'CampaignListDetached',
   'LeadImported', 'LeadDuplicateMerged', 'LeadFieldsSet', 'LeadAssigned', 'LeadClaimed', 'LeadReleased', 'LeadDoNotCallAdded', 'LeadDoNotCallRemoved',
   'LeadCallbackScheduled', 'LeadCallbackDone', 'LeadCallbackMissed', 'LeadCallbackCancelled', 'LeadDispositionRecorded', 'LeadDispositionCorrected',
+  'NumberBlacklisted', 'NumberUnblacklisted',
   'CallDialAttempted', 'CallDialBlocked', 'CallAnswered', 'CallEnded',
 ];
 /** Dispositions after which the lead is not dialed again in this campaign. */
@@ -19,6 +20,8 @@ interface Lead extends LeadView {
   /** Lists (import batches) the lead belongs to; usually one. */
   lists: string[];
   dnc: boolean;
+  /** On the operator's blacklist: not picked (the gate would refuse it on every pass). */
+  blacklisted: boolean;
   finalCode: boolean;
   blockedAt?: number;
   /** Pending callbacks by id; created on the first one (most leads never have any). */
@@ -200,7 +203,7 @@ export class CampaignLeads {
 
   /** Bring the lead's derived fields and its place in the indexes up to date after a change. */
   private refresh(l: Lead): void {
-    l.status = l.dnc || l.finalCode ? 'closed' : 'open';
+    l.status = l.dnc || l.blacklisted || l.finalCode ? 'closed' : 'open';
     let first: Lead['callback'];
     for (const c of l.callbacks?.values() ?? []) if (!first || c.dueAt < first.dueAt) first = c;
     l.callback = first;
@@ -276,6 +279,10 @@ export class CampaignLeads {
       case 'LeadDoNotCallRemoved':
         lead.dnc = e.type === 'LeadDoNotCallAdded';
         break;
+      case 'NumberBlacklisted':
+      case 'NumberUnblacklisted':
+        lead.blacklisted = e.type === 'NumberBlacklisted';
+        break;
       case 'LeadCallbackScheduled':
         (lead.callbacks ??= new Map()).set(d.callbackId, { dueAt: d.dueAt, owner: d.owner, visibility: d.visibility });
         break;
@@ -324,7 +331,7 @@ export class CampaignLeads {
   private lead(phone: string, order: number): Lead {
     let l = this.leads.get(phone);
     if (!l) {
-      l = { phone, listId: '', order, status: 'open', attempts: 0, passes: 0, lists: [], dnc: false, finalCode: false, idx: this.byOrder.length, stamp: 0 };
+      l = { phone, listId: '', order, status: 'open', attempts: 0, passes: 0, lists: [], dnc: false, blacklisted: false, finalCode: false, idx: this.byOrder.length, stamp: 0 };
       this.leads.set(phone, l);
       this.byOrder.push(l);
     }

@@ -17,6 +17,8 @@ export interface LiveDialerOptions {
   rules: ComplianceRules | (() => ComplianceRules);
   /** Agents ready at the moment the dialer starts: a campaign started while people wait in ready dials for them at once. */
   readyNow?: () => string[];
+  /** Numbers being dialed, shared by every campaign's dialer so two campaigns never ring one customer at once. */
+  phonesInFlight?: Set<string>;
   /** Whether the campaign records its calls (default 'always'); read at each dial. */
   recording?: () => 'always' | 'never' | 'on-demand';
   /** Agents whose readiness this campaign paces for (default: every agent on the floor). */
@@ -66,7 +68,11 @@ const FLOOR_EVENTS = [
 export class LiveDialer {
   private readonly o: LiveDialerOptions;
   private readonly inFlight = new Map<string, string>(); // callId -> phone
-  private readonly phonesInFlight = new Set<string>();
+  private readonly phonesInFlight: Set<string>;
+  /** Refusals since the last dial that went out; after a few, the dialer waits before trying again. */
+  private refusedInARow = 0;
+  private restUntil = 0;
+  private ticking: Promise<void> = Promise.resolve();
   /** Dials the pacer already heard the outcome of (answered, or a machine). */
   private readonly resolved = new Set<string>();
   private readonly history: DialHistory;
@@ -81,6 +87,7 @@ export class LiveDialer {
   constructor(options: LiveDialerOptions) {
     this.o = options;
     this.history = options.history ?? new DialHistory(options.store);
+    this.phonesInFlight = options.phonesInFlight ?? new Set();
   }
 
   async start(): Promise<void> {
@@ -95,6 +102,7 @@ export class LiveDialer {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    await this.ticking; // a dial already being placed is finished, never half-recorded
     await this.sub?.stop();
   }
 
@@ -148,28 +156,42 @@ export class LiveDialer {
     if (readyNow) void this.tick();
   }
 
-  private async tick(): Promise<void> {
-    if (this.busy) return;
+  private tick(): Promise<void> {
+    if (this.busy) return this.ticking;
     this.busy = true;
+    this.ticking = this.placeDials().finally(() => (this.busy = false));
+    return this.ticking;
+  }
+
+  private async placeDials(): Promise<void> {
     try {
+      if (Date.now() < this.restUntil) return;
       let n = this.o.pacer.dialsToPlace() - Math.max(0, this.o.holdBack?.() ?? 0);
       while (n-- > 0 && !this.stopped) {
         await this.history.catchUp();
-        // Never two dials to one number at once: ours, and calls other dialers (or a previous run) have live.
+        // Never two dials to one number at once: any campaign's in this process, and calls live in the log.
         const busy = this.history.livePhones(Date.now());
         for (const phone of this.phonesInFlight) busy.add(phone);
         const next = await this.o.nextLead(busy);
         if (!next || this.stopped) break;
-        await this.dial(typeof next === 'string' ? { phone: next } : next);
+        const pick = typeof next === 'string' ? { phone: next } : next;
+        // Another campaign may have taken it while we chose: claim it before anything is awaited.
+        if (this.phonesInFlight.has(pick.phone)) continue;
+        this.phonesInFlight.add(pick.phone);
+        if (!(await this.dial(pick))) {
+          // A refusal is recorded; do not spin through the list refusing: one per round, and rest when they keep coming.
+          if (++this.refusedInARow >= 3) this.restUntil = Date.now() + Math.min(60_000, 5_000 * 2 ** (this.refusedInARow - 3));
+          break;
+        }
+        this.refusedInARow = 0;
       }
     } catch (e) {
       this.o.onError?.(e);
-    } finally {
-      this.busy = false;
     }
   }
 
-  private async dial({ phone, pass, reason, timeZone }: LeadPick): Promise<void> {
+  /** Records the receipt and, when allowed, originates; false when the gate refused (the number is released). */
+  private async dial({ phone, pass, reason, timeZone }: LeadPick): Promise<boolean> {
     const now = new Date().toISOString();
     const callId = randomUUID();
     const h = this.history;
@@ -194,15 +216,16 @@ export class LiveDialer {
       data: { callId, phone, direction: 'outbound', campaignId: this.o.campaignId, attempt: attempts + 1, pass, selection: reason, compliance },
       meta,
     }).catch((e) => e);
-    if (recorded instanceof DomainError || recorded instanceof Error) throw recorded;
-    if (!compliance.allowed) {
-      this.blocked++;
-      return;
+    if (recorded instanceof DomainError || recorded instanceof Error || !compliance.allowed) {
+      this.phonesInFlight.delete(phone);
+      if (!compliance.allowed) this.blocked++;
+      if (recorded instanceof Error) throw recorded;
+      return false;
     }
     this.inFlight.set(callId, phone);
-    this.phonesInFlight.add(phone);
     this.o.pacer.onDial(callId);
     this.dialed++;
     await this.o.media.dial({ callId, dial: this.o.dialString(phone), timeoutSec: 25, campaignId: this.o.campaignId, leadId: phone, recording: this.o.recording?.() ?? 'always' });
+    return true;
   }
 }
