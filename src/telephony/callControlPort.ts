@@ -41,14 +41,19 @@ export function callControlPort(o: CallControlPortOptions): Required<CallControl
   };
   return {
     async dial({ callId, phone, agentId, campaignId }) {
-      const campaign = campaignId ? fold(campaignDecider, (await store.readStream(`campaign-${campaignId}`)) as any) : undefined;
+      const events = campaignId ? await store.readStream(`campaign-${campaignId}`) : [];
+      const campaign = campaignId ? fold(campaignDecider, events as any) : undefined;
       const config = (campaign as any)?.config;
       const now = new Date().toISOString();
       await history.catchUp();
+      // Never two calls to one number at once: a dialer call or a colleague's click may be ringing it now.
+      if (history.livePhones(Date.parse(now)).has(phone)) {
+        throw new DomainError('NUMBER_BUSY', `该号码正在通话或振铃中 / ${phone} is already on a live call`);
+      }
       const attempts = history.attemptsOf(phone, campaignId ?? '');
       const compliance = checkDial(
         { phone, now, attempts, recentDials: history.recentDials(phone), predictive: false, campaignAbandons: { answers: 0, abandons: 0, window: 'n/a (preview)' } },
-        { version: campaignId ? `campaign-${campaignId}@${(campaign as any)?.version ?? 0}` : 'manual-1', callingHours: config?.callingHours ?? MANUAL_HOURS, maxAttempts: config?.maxAttempts ?? 10, abandonRateTarget: config?.abandonRateTarget ?? 0.03 },
+        { version: campaignId ? `campaign-${campaignId}@${events.length - 1}` : 'manual-1', callingHours: config?.callingHours ?? MANUAL_HOURS, maxAttempts: config?.maxAttempts ?? 10, abandonRateTarget: config?.abandonRateTarget ?? 0.03 },
         history.lists(),
       );
       await handleCommand(store, callDecider, callId, {

@@ -63,12 +63,16 @@ describe('click-to-dial compliance reads its inputs from the log', () => {
     expect(receipt?.reasons).not.toContain('MAX_ATTEMPTS');
   });
 
-  it('numbers each manual dial to a number after the dials before it (attempt n + 1)', async () => {
+  it('numbers each manual dial after the dials before it (attempt n + 1), and refuses a second one while the first is live', async () => {
     const NUM = '+8613600136000';
     const port = callControlPort({ store, media, customerDial: (n) => `sofia/gateway/demo/${n}` });
     const attemptOf = async (callId: string) =>
       (await store.readStream(`call-${callId}`)).map((e) => e.data as { attempt?: number }).find((d) => d.attempt !== undefined)?.attempt;
     await port.dial({ callId: 'manual-n1', phone: NUM, agentId: 'a1' }).catch(() => undefined);
+    // While that call is live, a second click on the number is refused and records nothing.
+    await expect(port.dial({ callId: 'manual-n1b', phone: NUM, agentId: 'a2' })).rejects.toMatchObject({ code: 'NUMBER_BUSY' });
+    expect(await store.readStream('call-manual-n1b')).toHaveLength(0);
+    await store.append('call-manual-n1', [{ type: 'CallEnded', data: { callId: 'manual-n1', cause: 'NO_ANSWER' } }]);
     await port.dial({ callId: 'manual-n2', phone: NUM, agentId: 'a1' }).catch(() => undefined);
     expect(await attemptOf('manual-n1')).toBe(1);
     expect(await attemptOf('manual-n2')).toBe(2);
