@@ -59,7 +59,6 @@ export async function abandon(server: MediaServer, ep: CallEndpoint): Promise<st
     ep.agentId = undefined;
     ep.agentLeg = undefined;
   }
-  ep.hangupBy = 'system';
   // Played outside the session's queue: the other calls' facts must not wait for this message to end.
   const callId = ep.callId;
   void (async () => {
@@ -67,6 +66,8 @@ export async function abandon(server: MediaServer, ep: CallEndpoint): Promise<st
     const timeout = new Promise((resolve) => (timer = setTimeout(resolve, ABANDON_MESSAGE_MAX_MS)));
     await Promise.race([server.esl.execute(callId, 'playback', ABANDON_MESSAGE, true).catch(() => {}), timeout]);
     clearTimeout(timer);
+    // Only now is it our hangup: a customer who put the phone down during the message hung up themselves.
+    if (ep.status !== 'ended') ep.hangupBy = 'system';
     await server.calls.hangup(callId).catch(() => {});
   })();
   return 'applied';
