@@ -1,3 +1,4 @@
+import { DEFAULT_CAMPAIGN_CONFIG } from '../domain/campaign/config.ts';
 import type { CallDoc } from '../projections/readModels/floor/call.ts';
 import type { OrderDoc } from '../projections/readModels/orders/evolve.ts';
 
@@ -91,7 +92,10 @@ export function campaignOut(c: Campaign, progress?: Progress) {
     recycle: cfg?.recycle ? { ...cfg.recycle, dispositions: cfg.recycle.dispositions.map((d) => d.toUpperCase()) } : null,
     callingWindows: (cfg?.callingHours.windows ?? []).map((w) => ({ ...w, days: w.days.map(weekday) })),
     timeZone: cfg?.callingHours.timeZone ?? 'Asia/Shanghai',
-    dispositions: Object.keys(t?.dispositions ?? {}),
+    // The campaign's list; a campaign recorded before it had one offers the defaults.
+    dispositions: cfg?.dispositions ?? DEFAULT_CAMPAIGN_CONFIG.dispositions,
+    callerId: cfg?.callerId ?? null,
+    script: cfg?.script ?? null,
     departmentId: c.departmentId,
     queueId: cfg?.queueId,
     questionnaireId: cfg?.questionnaireId,

@@ -1,4 +1,5 @@
 import type { DomainError } from '../decider.ts';
+import { isE164 } from '../phone/normalize.ts';
 import { isNonEmpty, reject } from '../rules.ts';
 import type { CallingWindow, CampaignConfig, DialMode, RetryDisposition } from './events.ts';
 
@@ -22,7 +23,11 @@ export const DEFAULT_CAMPAIGN_CONFIG: CampaignConfig = {
     callback: { delayMinutes: 0 },
   },
   productIds: [],
+  dispositions: ['成交', '考虑中', '无意向', '预约回访', '空号'],
 };
+
+const MAX_SCRIPT_CHARS = 20_000;
+const MAX_DISPOSITIONS = 30;
 
 export function isTimeZone(zone: unknown): zone is string {
   if (typeof zone !== 'string' || !zone) return false;
@@ -101,6 +106,16 @@ export function mergeConfig(
   }
   if (!Array.isArray(c.productIds) || c.productIds.some((p) => !isNonEmpty(p)))
     return reject('PRODUCTS_INVALID', 'Products are given by id');
+  if (!Array.isArray(c.dispositions) || c.dispositions.length === 0 || c.dispositions.length > MAX_DISPOSITIONS)
+    return reject('DISPOSITIONS_INVALID', `请给出 1 到 ${MAX_DISPOSITIONS} 个通话结果 / Give 1 to ${MAX_DISPOSITIONS} dispositions for agents to pick from`);
+  if (c.dispositions.some((d) => !isNonEmpty(d) || d !== d.trim() || d.length > 40))
+    return reject('DISPOSITIONS_INVALID', '通话结果须为 1 到 40 个字符 / Each disposition is a short name (1 to 40 characters, no surrounding spaces)');
+  if (new Set(c.dispositions).size !== c.dispositions.length)
+    return reject('DISPOSITIONS_INVALID', '通话结果不能重复 / Each disposition appears once');
+  if (c.callerId !== undefined && !isE164(c.callerId))
+    return reject('CALLER_ID_INVALID', `主叫号码须为有效号码 / Caller id must be an E.164 number (+8621...), not "${c.callerId}"`);
+  if (c.script !== undefined && (typeof c.script !== 'string' || c.script.length > MAX_SCRIPT_CHARS))
+    return reject('SCRIPT_INVALID', `话术最多 ${MAX_SCRIPT_CHARS} 字 / The script is text of at most ${MAX_SCRIPT_CHARS} characters`);
   for (const key of ['questionnaireId', 'scriptId', 'queueId'] as const) {
     if (c[key] !== undefined && !isNonEmpty(c[key]))
       return reject('CAMPAIGN_BINDING_INVALID', `${key} must be an id when given`);

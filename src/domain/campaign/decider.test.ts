@@ -83,10 +83,59 @@ describe('campaign: creation and configuration', () => {
     [{ retryRules: { busy: { delayMinutes: -1 } } }, 'RETRY_RULE_INVALID'],
     [{ retryRules: { angry: { delayMinutes: 5 } } }, 'RETRY_RULE_INVALID'],
     [{ retryRules: { busy: { delayMinutes: 5, maxAttempts: 9 } } }, 'RETRY_RULE_INVALID'],
+    [{ dispositions: [] }, 'DISPOSITIONS_INVALID'],
+    [{ dispositions: ['成交', ' '] }, 'DISPOSITIONS_INVALID'],
+    [{ dispositions: ['成交', '成交'] }, 'DISPOSITIONS_INVALID'],
+    [{ callerId: '021-6000 1234' }, 'CALLER_ID_INVALID'],
+    [{ callerId: '+86abc' }, 'CALLER_ID_INVALID'],
+    [{ script: 'x'.repeat(20_001) }, 'SCRIPT_INVALID'],
   ])('rejects config %j with %s', (config, code) => {
     given(campaignDecider, [created])
       .when(cmd('ConfigureCampaign', { config: config as never }))
       .thenRejects(code);
+  });
+});
+
+describe('campaign: what the floor shows agents (script, dispositions, caller id)', () => {
+  it('records the script, the disposition list and an E.164 caller id with the campaign', () => {
+    given(campaignDecider)
+      .when(
+        cmd('CreateCampaign', {
+          campaignId: 'c1',
+          name: '春季保健品回访',
+          departmentId: 'sales-sh',
+          config: { script: '您好，我是…\n\n今天为您介绍…', dispositions: ['成交', '再联系'], callerId: '+862160001234' },
+        }),
+      )
+      .then((events) =>
+        expect(events[0].data).toMatchObject({
+          config: { script: '您好，我是…\n\n今天为您介绍…', dispositions: ['成交', '再联系'], callerId: '+862160001234' },
+        }),
+      );
+  });
+
+  it('a new campaign offers the default disposition list', () => {
+    given(campaignDecider)
+      .when(cmd('CreateCampaign', { campaignId: 'c1', name: 'x', departmentId: 'd' }))
+      .then((events) => expect((events[0].data as { config: { dispositions: string[] } }).config.dispositions).toEqual(['成交', '考虑中', '无意向', '预约回访', '空号']));
+  });
+
+  it('a campaign recorded before dispositions existed reads the defaults and can be reconfigured', () => {
+    const { dispositions: _, ...oldConfig } = DEFAULT_CAMPAIGN_CONFIG;
+    const old = { ...created, data: { ...created.data, config: oldConfig } } as CampaignEvent;
+    given(campaignDecider, [old])
+      .when(cmd('ConfigureCampaign', { config: { maxAttempts: 4 } }))
+      .then((events) => expect(events[0].data).toMatchObject({ config: { maxAttempts: 4, dispositions: DEFAULT_CAMPAIGN_CONFIG.dispositions } }));
+  });
+
+  it('a configuration that leaves a field out keeps it; an explicit undefined clears the caller id', () => {
+    const withCaller: CampaignEvent = { type: 'CampaignConfigured', data: { campaignId: 'c1', at, config: { ...DEFAULT_CAMPAIGN_CONFIG, callerId: '+862160001234', script: 'S' } } };
+    given(campaignDecider, [created, withCaller])
+      .when(cmd('ConfigureCampaign', { config: { maxAttempts: 5 } }))
+      .then((events) => expect(events[0].data).toMatchObject({ config: { callerId: '+862160001234', script: 'S', maxAttempts: 5 } }));
+    given(campaignDecider, [created, withCaller])
+      .when(cmd('ConfigureCampaign', { config: { callerId: undefined } }))
+      .then((events) => expect((events[0].data as { config: { callerId?: string } }).config.callerId).toBeUndefined());
   });
 });
 

@@ -16,6 +16,9 @@ export interface CampaignState {
   listIds: string[];
 }
 
+/** Campaigns recorded before a field existed read it as the default (e.g. dispositions). */
+const withDefaults = (c: CampaignConfig): CampaignConfig => ({ ...c, dispositions: c.dispositions ?? DEFAULT_CAMPAIGN_CONFIG.dispositions });
+
 const initialState = (): CampaignState => ({ status: 'none', config: DEFAULT_CAMPAIGN_CONFIG, listIds: [] });
 
 function evolve(s: CampaignState, e: CampaignEvent): CampaignState {
@@ -27,10 +30,10 @@ function evolve(s: CampaignState, e: CampaignEvent): CampaignState {
         campaignId: e.data.campaignId,
         name: e.data.name,
         departmentId: e.data.departmentId,
-        config: e.data.config,
+        config: withDefaults(e.data.config),
       };
     case 'CampaignConfigured':
-      return { ...s, config: e.data.config };
+      return { ...s, config: withDefaults(e.data.config) };
     case 'CampaignListAttached':
       return { ...s, listIds: [...s.listIds, e.data.listId] };
     case 'CampaignListDetached':

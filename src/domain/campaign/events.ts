@@ -41,6 +41,12 @@ export interface CampaignConfig {
   /** Call recording: 'always' (the default: disputes and QA need the audio), 'never' (consent withheld), or 'on-demand'. */
   recording?: 'always' | 'never' | 'on-demand';
   productIds: string[];
+  /** The outcomes an agent picks from when wrapping up a call (at least one). */
+  dispositions: string[];
+  /** The number the callee sees, E.164; unset: the trunk's default. */
+  callerId?: string;
+  /** The words agents read on this campaign's calls (free text, paragraphs). */
+  script?: string;
   questionnaireId?: string;
   scriptId?: string;
   queueId?: string;

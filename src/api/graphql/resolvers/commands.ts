@@ -1,6 +1,7 @@
 import { agentDecider } from '../../../domain/agent/decider.ts';
 import { campaignDecider } from '../../../domain/campaign/decider.ts';
 import type { CampaignConfig } from '../../../domain/campaign/events.ts';
+import { normalizePhone } from '../../../domain/phone/normalize.ts';
 import { leadDecider } from '../../../domain/lead/decider.ts';
 import { orderDecider } from '../../../domain/order/decider.ts';
 import { evaluationDecider } from '../../../domain/qa/evaluationDecider.ts';
@@ -44,10 +45,20 @@ export function campaignConfig(i: A): Partial<CampaignConfig> {
     };
   if (i.questionnaireId) c.questionnaireId = i.questionnaireId;
   if (i.queueId) c.queueId = i.queueId;
+  // Text fields: null or blank clears them (the floor then shows no script / the trunk's number); left out keeps them.
+  if (i.script !== undefined) c.script = i.script?.trim() ? i.script : undefined;
+  if (i.callerId !== undefined) c.callerId = i.callerId?.trim() ? callerE164(i.callerId) : undefined;
+  if (i.dispositions != null) c.dispositions = i.dispositions.map((d: string) => d.trim()).filter(Boolean);
   // Explicit null turns recycling off (the merge then drops the old rule); left out keeps it.
   if (i.recycle === null) c.recycle = undefined;
   else if (i.recycle) c.recycle = { ...i.recycle, dispositions: i.recycle.dispositions.map((d: string) => d.toLowerCase()) };
   return c;
+}
+
+/** A caller id as typed (021 6000 1234, +86 21 ...) in E.164 when it parses; as given otherwise, for the decider to refuse. */
+function callerE164(raw: string): string {
+  const p = normalizePhone(raw, 'CN');
+  return p.ok ? p.e164 : raw.trim();
 }
 
 /** The phone and campaign of a call, from its first event. */
