@@ -144,13 +144,19 @@ describe('the whole system over HTTP and WebSocket (issue #6 journey)', () => {
     expect(receipts.data.callReceipts.compliance.length).toBeGreaterThan(0);
     expect(receipts.data.callReceipts.compliance.every((r: { passed: boolean }) => r.passed)).toBe(true);
 
-    // 3. The wallboard moved while that happened: agents seen on calls, connected calls counted. (Not
-    // callsToday: a supervisor's board counts only dials with an agent, and predictive dials have none yet.)
+    // 3. The wallboard moved while that happened: agents seen on calls, connected calls counted, and the
+    // predictive dials (no agent yet) on the board of their campaign's department, the supervisor's.
     await expect
-      .poll(() => boards.some((b) => b.agentsOnCall > 0) && boards.at(-1)!.connectsToday >= 3, {
-        timeout: 30_000,
-        interval: 200,
-      })
+      .poll(
+        () =>
+          boards.some((b) => b.agentsOnCall > 0) &&
+          boards.at(-1)!.connectsToday >= 3 &&
+          boards.at(-1)!.callsToday > boards[0].callsToday,
+        {
+          timeout: 30_000,
+          interval: 200,
+        },
+      )
       .toBe(true);
     expect(boards[0].connectsToday).toBeLessThan(boards.at(-1)!.connectsToday);
 
@@ -180,7 +186,11 @@ describe('the whole system over HTTP and WebSocket (issue #6 journey)', () => {
     let recordedCall: string | undefined;
     const bridgedFrom = await sys.store.headPosition();
     await expect
-      .poll(async () => (recordedCall = (await logOf(['CallRecordingStarted'], bridgedFrom))[0]?.data.callId as string | undefined), { timeout: 30_000, interval: 100 })
+      .poll(
+        async () =>
+          (recordedCall = (await logOf(['CallRecordingStarted'], bridgedFrom))[0]?.data.callId as string | undefined),
+        { timeout: 30_000, interval: 100 },
+      )
       .toBeDefined();
     const recordings = async () =>
       (
