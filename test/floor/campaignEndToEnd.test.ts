@@ -13,10 +13,14 @@ import { FreeSwitchSimulator } from '../../src/telephony/simulator/server.ts';
 import { startTelephony, type Telephony } from '../../src/telephony/startTelephony.ts';
 import { createTestDatabase } from '../support/db.ts';
 
-const ALL_DAY = { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '23:59' }], timeZonePolicy: 'lead' as const, timeZone: 'Asia/Shanghai' };
+// Open this hour and the next in Shanghai, which are never these hours in New York (12 or 13 hours apart).
+const H = new Date(Date.now() + 8 * 3600_000).getUTCHours();
+const pad = (h: number) => String(h).padStart(2, '0');
+const THIS_HOUR_IN_SHANGHAI = { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: `${pad(H)}:00`, end: H === 23 ? '23:59' : `${pad(H + 1)}:59` }], timeZonePolicy: 'lead' as const, timeZone: 'Asia/Shanghai' };
 const DNC = '+8613800138401';
 const BLACK = '+8613800138402';
-const LEADS = [DNC, BLACK, ...Array.from({ length: 4 }, (_, i) => `+861380013841${i}`)];
+const ABROAD = '+8613800138403'; // lives in New York (lead field 时区): outside the campaign's hours there
+const LEADS = [DNC, BLACK, ABROAD, ...Array.from({ length: 4 }, (_, i) => `+861380013841${i}`)];
 const BOTS = ['bot-a', 'bot-b'];
 
 // A campaign an admin sets up, run end to end through the ESL simulator the way `npm start` runs it: leads in,
@@ -48,12 +52,13 @@ describe('a progressive campaign end to end through the simulator', () => {
     telephony = await startTelephony({ store, esl: { host: '127.0.0.1', port: sim.port, password: 'ClueCon' }, dataDir: path.join(os.tmpdir(), `cs-e2e-${process.pid}`), log: (l) => errors.push(l) });
     for (const id of BOTS) await store.append(`user-${id}`, [{ type: 'UserCreated', data: { userId: id, username: id, role: 'agent', departmentId: 'sales' } }]);
     for (const [i, phone] of LEADS.entries()) {
-      await handleCommand(store, leadDecider, phone, { type: 'ImportLead', data: { phone, source: 'file', batchId: 'e2e-list', row: i + 1, departmentId: 'sales' }, meta: meta() });
+      const fields = phone === ABROAD ? { 时区: 'America/New_York' } : undefined;
+      await handleCommand(store, leadDecider, phone, { type: 'ImportLead', data: { phone, source: 'file', batchId: 'e2e-list', row: i + 1, departmentId: 'sales', fields }, meta: meta() });
     }
     await handleCommand(store, leadDecider, DNC, { type: 'AddDoNotCall', data: { reason: '客户要求 customer asked', source: 'agent' }, meta: meta() });
     await handleCommand(store, blacklistDecider, BLACK, { type: 'BlacklistNumber', data: { phone: BLACK, reason: '投诉 complaint' }, meta: meta() });
     for (const [type, data] of [
-      ['CreateCampaign', { campaignId: 'e2e', name: '回访 follow-up', departmentId: 'sales', config: { mode: 'progressive', callingHours: ALL_DAY } }],
+      ['CreateCampaign', { campaignId: 'e2e', name: '回访 follow-up', departmentId: 'sales', config: { mode: 'progressive', callingHours: THIS_HOUR_IN_SHANGHAI } }],
       ['AttachList', { listId: 'e2e-list' }],
     ] as const) {
       await handleCommand(store, campaignDecider, 'e2e', { type, data, meta: meta() } as never);
@@ -76,16 +81,15 @@ describe('a progressive campaign end to end through the simulator', () => {
     await db?.close();
   });
 
-  it('refuses the blacklisted lead at dial time with a receipt, skips the do-not-call lead, and rings neither', async () => {
-    await until('the blacklist refusal', async () => (await ofType('CallDialBlocked')).length >= 1);
+  it('refuses a lead outside calling hours at dial time with a receipt, never tries the do-not-call or blacklisted leads', async () => {
+    await until('the calling-hours refusal', async () => (await ofType('CallDialBlocked')).length >= 1);
     const [blocked] = await ofType('CallDialBlocked');
-    expect(blocked.data).toMatchObject({ phone: BLACK, campaignId: 'e2e' });
-    expect((blocked.data.compliance as { reasons: string[] }).reasons).toContain('BLACKLISTED');
-    // The do-not-call lead is closed in the campaign's lead selection (from the same log), so it is not even tried.
-    await until('the rest of the list dialed', async () => (await ofType('CallDialAttempted')).length >= LEADS.length - 2, 30_000);
+    expect(blocked.data).toMatchObject({ phone: ABROAD, campaignId: 'e2e' });
+    expect(blocked.data.compliance).toMatchObject({ reasons: ['OUTSIDE_CALLING_HOURS'], inputs: { timeZone: 'America/New_York', timeZoneSource: 'lead' } });
+    // Do-not-call and the operator's blacklist close the lead in the campaign's selection (from the same log).
+    await until('the rest of the list dialed', async () => (await ofType('CallDialAttempted')).length >= LEADS.length - 3, 30_000);
     const attempted = (await ofType('CallDialAttempted')).map((e) => e.data.phone);
-    expect(attempted).not.toContain(DNC);
-    expect(attempted).not.toContain(BLACK);
+    for (const never of [DNC, BLACK, ABROAD]) expect(attempted).not.toContain(never);
   }, 40_000);
 
   it('dials the other leads, bridges answered calls to the agents, and records their dispositions', async () => {

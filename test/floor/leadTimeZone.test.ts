@@ -25,9 +25,10 @@ describe("a lead's own time zone overrides its number's", () => {
     await store.append('user-u1', [{ type: 'UserCreated', data: { userId: 'u1', username: 'u1', role: 'agent', departmentId: 'd1' } }]);
     await handleCommand(store, leadDecider, HOME, { type: 'ImportLead', data: { phone: HOME, source: 'file', batchId: 'tz', row: 1, departmentId: 'd1' }, meta: meta() });
     await handleCommand(store, leadDecider, ABROAD, { type: 'ImportLead', data: { phone: ABROAD, source: 'file', batchId: 'tz', row: 2, departmentId: 'd1', fields: { 时区: 'America/New_York' } }, meta: meta() });
-    // The calling window is this hour in Shanghai, which is never this hour in New York (12 or 13 hours apart).
-    const hour = String(new Date(Date.now() + 8 * 3600_000).getUTCHours()).padStart(2, '0');
-    const callingHours = { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: `${hour}:00`, end: `${hour}:59` }], timeZonePolicy: 'lead', timeZone: 'Asia/Shanghai' };
+    // The calling window is this hour and the next in Shanghai, never these hours in New York (12 or 13 hours apart).
+    const h = new Date(Date.now() + 8 * 3600_000).getUTCHours();
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const callingHours = { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: `${pad(h)}:00`, end: h === 23 ? '23:59' : `${pad(h + 1)}:59` }], timeZonePolicy: 'lead', timeZone: 'Asia/Shanghai' };
     for (const [type, data] of [
       ['CreateCampaign', { campaignId: 'tz', name: 'Time zones', departmentId: 'd1', config: { mode: 'progressive', callingHours } }],
       ['AttachList', { listId: 'tz' }],
