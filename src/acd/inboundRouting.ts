@@ -39,6 +39,8 @@ export interface InboundDecision {
   reason: string;
   /** A known customer whose agent is busy may wait for them instead of the queue. */
   offerToWaitFor?: string;
+  /** How long to wait for the one agent (destination agent, or offerToWaitFor) before the queue. */
+  agentWaitSeconds?: number;
   /** What was known of the caller when deciding (their last agent and whether that agent was free). */
   knownCustomer?: InboundCall['knownCustomer'];
   /** `blacklist`: the operator blacklist's version (`blacklist@<position>`) when the log's list was consulted. */
@@ -49,6 +51,8 @@ export interface InboundDecision {
 export interface InboundLists {
   blacklist?: { version: string; has(phone: string): boolean };
 }
+
+const DEFAULT_AGENT_WAIT_SECONDS = 20;
 
 const matches = (phone: string, list: string[]) => list.some((p) => phone === p || (p.endsWith('*') && phone.startsWith(p.slice(0, -1))));
 
@@ -66,6 +70,7 @@ export function routeInbound(call: InboundCall, rules: InboundRules, lists: Inbo
     inputs,
     ...(call.knownCustomer ? { knownCustomer: call.knownCustomer } : {}),
     ...extra,
+    ...(destination.kind === 'agent' || extra.offerToWaitFor ? { agentWaitSeconds: rules.agentWaitSeconds ?? DEFAULT_AGENT_WAIT_SECONDS } : {}),
   });
 
   // The operator's blacklist names one number on purpose: it wins over a VIP prefix; the rules' own list does not.

@@ -12,6 +12,7 @@ import type { IvrTarget } from '../domain/ivr/events.ts';
 import { deterministicUuid } from '../eventstore/ids.ts';
 import type { CallEndpoint } from '../telephony/session/callEndpoint.ts';
 import type { MediaServer } from '../telephony/session/mediaServer.ts';
+import { AgentWaits } from './ivr/agentWait.ts';
 import { IvrMenus } from './ivr/menus.ts';
 import { IvrRuntime } from './ivr/runtime.ts';
 import { InboundLog } from './inboundLog.ts';
@@ -70,14 +71,25 @@ export async function startInbound(media: MediaServer, options: StartInboundOpti
   await inboundLog.catchUp();
   const rules = options.rules ?? ((did: string) => rulesFor(did, inboundLog.routes()) ?? serviceLineRules);
 
-  /** A queue, voicemail or agent the caller is sent to (from the routing or out of a menu); inside the server's queue. */
-  const sendOn = async (callId: string, to: Destination | Exclude<IvrTarget, { kind: 'node' } | { kind: 'hangup' }>, priority: number, answered: boolean) => {
-    if (to.kind === 'voicemail') return leaveVoicemail(media, callId, { queueId: to.id });
-    // The catch-all set's default: an IVR exit does not carry the number called.
+  // The catch-all set's default queue: an IVR exit does not carry the number called.
+  const fallbackQueue = () => {
     const fallback = rules('').defaultDestination;
-    const queueId = to.kind === 'queue' && to.id ? to.id : fallback.kind === 'queue' && fallback.id ? fallback.id : SERVICE_QUEUE_ID;
-    const ep = await enterQueue(media, callId, { queueId, priority, alreadyAnswered: answered });
-    if (to.kind === 'agent' && to.id && !answered) await offerDirectly(media, ep, to.id, queueId);
+    return fallback.kind === 'queue' && fallback.id ? fallback.id : SERVICE_QUEUE_ID;
+  };
+  /** A caller not yet answered into a queue, offered first to `agentId` when given. */
+  const toQueue = async (callId: string, queueId: string, priority: number, agentId?: string) => {
+    const ep = await enterQueue(media, callId, { queueId, priority });
+    if (agentId) await offerDirectly(media, ep, agentId, queueId);
+  };
+  const waits = new AgentWaits(media, { sendOn: toQueue });
+
+  /** A queue, voicemail or agent the caller is sent to (from the routing or out of a menu); inside the server's queue. */
+  const sendOn = async (callId: string, to: Destination | Exclude<IvrTarget, { kind: 'node' } | { kind: 'hangup' }>, priority: number, answered: boolean, agentWaitSeconds = 20) => {
+    if (to.kind === 'voicemail') return leaveVoicemail(media, callId, { queueId: to.id });
+    const queueId = to.kind === 'queue' && to.id ? to.id : fallbackQueue();
+    // An answered caller (out of a menu) cannot be held back from the queue's dispatch: they wait in the queue.
+    if (to.kind === 'agent' && to.id && !answered) return waits.wait(callId, to.id, queueId, priority, agentWaitSeconds);
+    await enterQueue(media, callId, { queueId, priority, alreadyAnswered: answered });
   };
   const ivr = new IvrRuntime(media, {
     menus,
@@ -94,7 +106,11 @@ export async function startInbound(media: MediaServer, options: StartInboundOpti
     log: inboundLog,
     onRouted: async (callId, d) => {
       log(`inbound ${callId}: ${d.rule} -> ${d.destination.kind} ${d.destination.id ?? ''}`);
-      if (d.destination.kind !== 'ivr') return sendOn(callId, d.destination, d.priority, false);
+      // A known customer whose agent is busy waits for them a while, then the queue routing chose.
+      if (d.offerToWaitFor && d.destination.kind === 'queue' && d.destination.id) {
+        return waits.wait(callId, d.offerToWaitFor, d.destination.id, d.priority, d.agentWaitSeconds ?? 20);
+      }
+      if (d.destination.kind !== 'ivr') return sendOn(callId, d.destination, d.priority, false, d.agentWaitSeconds);
       const menuId = d.destination.id ?? '';
       if (await ivr.enter(callId, menuId, d.priority)) return;
       const fallback = rules('').defaultDestination;
@@ -118,16 +134,16 @@ export async function startInbound(media: MediaServer, options: StartInboundOpti
     stop: async () => {
       detach();
       ivr.stop();
+      waits.stop();
       await menus.stop();
     },
   };
 }
 
 /**
- * Destination `agent`: the caller, hosted in the fallback queue, is offered to that agent before anyone
- * else (the answer fact queues the call after this, and dispatch passes over an offered call). If the
- * agent is not ready, or does not answer before the reservation expires, the queue serves the caller.
- * Only for a caller not yet answered: an answered one is dispatched by enterQueue at once.
+ * Destination `agent`, the agent free: the caller, hosted in the queue, is offered to that agent before
+ * anyone else (the answer fact queues the call after this, and dispatch passes over an offered call). An
+ * agent who does not answer before the reservation expires leaves the caller to the queue.
  */
 async function offerDirectly(media: MediaServer, ep: CallEndpoint, agentId: string, queueId: string): Promise<void> {
   const base = { callId: ep.callId, queueId, strategy: 'direct', candidates: [agentId] };

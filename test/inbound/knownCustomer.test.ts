@@ -75,12 +75,19 @@ describe('a known customer calls again', () => {
     await floor.server.agentCommand(other, { type: 'LOGOUT', reason: 'test over' });
   });
 
-  it('whose agent is busy (not ready) is offered to wait for them, and otherwise routed as anyone', async () => {
+  it('whose agent is busy (not ready) waits for them instead of going to a colleague who is free', async () => {
+    const colleague = await agent('3004');
     const busy = await agent('3003', false);
     await spokeBefore('+8613800138552', busy);
-    const d = await routed(floor.sim.inboundCall('13800138552', DID));
+    const id = floor.sim.inboundCall('13800138552', DID);
+    const d = await routed(id);
     expect(d).toMatchObject({ rule: 'did', destination: { kind: 'queue', id: QUEUE }, offerToWaitFor: busy, knownCustomer: { lastAgentId: busy, lastAgentFree: false } });
-    await floor.server.agentCommand(busy, { type: 'LOGOUT', reason: 'test over' });
+    await until('waiting', async () => (await floor.types(callStreamId(id))).includes('CallWaitingForAgent'));
+    expect(await floor.server.agentCommand(busy, { type: 'READY' })).toBeUndefined();
+    await until('bridged', () => floor.server.endpoint(id)?.status === 'bridged');
+    expect((await floor.events(callStreamId(id))).find((e) => e.type === 'CallBridged')?.data).toMatchObject({ agentId: busy });
+    floor.sim.remoteHangup(id);
+    await floor.server.agentCommand(colleague, { type: 'LOGOUT', reason: 'test over' });
   });
 
   it('an unknown number is just routed', async () => {

@@ -73,14 +73,42 @@ describe('destination agent', () => {
     floor.sim.remoteHangup(id);
   });
 
-  it('an agent who is not ready: the queue serves the caller at once, and the call record says why', async () => {
+  it('an agent who is not free: the caller waits for them (still ringing) and reaches them once they are ready', async () => {
     target = await agent('4005', { ready: false });
-    await agent('4006');
+    const colleague = await agent('4006');
     const id = floor.sim.inboundCall('13800138663', DID);
-    expect(await bridgedTo(id)).not.toBe(target);
-    const deferred = (await floor.events(callStreamId(id))).find((e) => e.type === 'CallRoutingDeferred' && (e.data as { strategy: string }).strategy === 'direct');
-    expect(String(deferred?.data.reason)).toContain(`agent ${target} cannot take the call now`);
+    await until('waiting', async () => (await floor.types(callStreamId(id))).includes('CallWaitingForAgent'));
+    expect(floor.server.endpoint(id)).toBeUndefined(); // not in the queue: the ready colleague is not offered it
+    expect(await floor.server.agentCommand(target, { type: 'READY' })).toBeUndefined();
+    expect(await bridgedTo(id)).toBe(target);
+    const waited = (await floor.events(callStreamId(id))).find((e) => e.type === 'CallWaitingForAgent');
+    expect(waited?.data).toMatchObject({ agentId: target, queueId: QUEUE });
     floor.sim.remoteHangup(id);
+    await logout(colleague);
+  });
+
+  it('an agent still not free when the wait (20 s by default) is over: the queue serves the caller, and the record says why', async () => {
+    target = await agent('4007', { ready: false });
+    await agent('4008');
+    const id = floor.sim.inboundCall('13800138664', DID);
+    await until('waiting', async () => (await floor.types(callStreamId(id))).includes('CallWaitingForAgent'));
+    await floor.advance(19_000);
+    expect(floor.server.endpoint(id)).toBeUndefined();
+    await floor.advance(2_000);
+    expect(await bridgedTo(id)).not.toBe(target);
+    const ended = (await floor.events(callStreamId(id))).find((e) => e.type === 'CallAgentWaitEnded');
+    expect(String(ended?.data.reason)).toContain(`agent ${target} was not free in time`);
+    floor.sim.remoteHangup(id);
+    await logout(target);
+  });
+
+  it('a caller who hangs up while waiting: the call ends, recorded, and nothing is left waiting', async () => {
+    target = await agent('4009', { ready: false });
+    const id = floor.sim.inboundCall('13800138665', DID);
+    await until('waiting', async () => (await floor.types(callStreamId(id))).includes('CallWaitingForAgent'));
+    floor.sim.remoteHangup(id);
+    await until('ended', async () => (await floor.types(callStreamId(id))).includes('CallEnded'));
+    expect(floor.scheduler.pendingTimers().filter((t) => t.command.id === id)).toEqual([]);
     await logout(target);
   });
 });

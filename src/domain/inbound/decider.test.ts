@@ -66,5 +66,6 @@ describe('inbound routes', () => {
     given(inboundRoutesDecider).when(publish({ holidays: ['10/01/2026'] })).thenRejects('HOLIDAY_INVALID');
     given(inboundRoutesDecider).when(publish({ timeZone: 'Mars/Olympus' })).thenRejects('TIME_ZONE_INVALID');
     given(inboundRoutesDecider).when(publish({ blacklist: ['13800138000'] })).thenRejects('ROUTE_NUMBER_INVALID', /blacklist/);
+    given(inboundRoutesDecider).when(publish({ agentWaitSeconds: 600 })).thenRejects('AGENT_WAIT_INVALID');
   });
 });

@@ -33,6 +33,8 @@ export interface InboundRoutes {
   defaultDestination: RouteDestination;
   /** Send known customers to the agent they spoke with last when that agent is free. */
   stickyToLastAgent: boolean;
+  /** How long a caller sent to one agent who is not free waits for them before the queue (default 20). */
+  agentWaitSeconds?: number;
 }
 
 export type InboundRoutesPublished = DomainEvent<

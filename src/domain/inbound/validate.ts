@@ -50,6 +50,9 @@ export function checkRoutes(r: InboundRoutes): DomainError | undefined {
     (r.byCallerPrefix ?? []).map((p) => (/^\+\d{1,14}$/.test(p?.prefix ?? '') ? checkDestination(p.destination, `prefix ${p.prefix}`) : reject('ROUTE_NUMBER_INVALID', `来电前缀须为 +数字 / caller prefix "${p?.prefix}" must be + and digits`))).find(Boolean);
   if (bad) return bad;
   if (r.defaultDestination.kind === 'reject') return reject('ROUTE_DESTINATION_INVALID', 'default: 默认去向不能是拒接 / the default destination cannot reject every caller');
+  if (r.agentWaitSeconds != null && !(Number.isInteger(r.agentWaitSeconds) && r.agentWaitSeconds >= 0 && r.agentWaitSeconds <= 300)) {
+    return reject('AGENT_WAIT_INVALID', '等待指定坐席的秒数为 0 至 300 / agentWaitSeconds is 0 to 300');
+  }
   if (typeof r.stickyToLastAgent !== 'boolean') return reject('ROUTES_INVALID', 'stickyToLastAgent 须为 true 或 false / stickyToLastAgent is true or false');
   return undefined;
 }

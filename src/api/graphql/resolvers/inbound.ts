@@ -14,7 +14,9 @@ interface RoutesInput extends Omit<InboundRoutes, 'byDid'> {
 function toRoutes(i: RoutesInput): InboundRoutes {
   const byDid: Record<string, RouteDestination> = {};
   for (const r of i.byDid ?? []) byDid[r.did] = r.destination;
-  return { ...i, byDid };
+  const { agentWaitSeconds, ...rest } = i;
+  // GraphQL sends null for an omitted Int: leave the field out (the default applies).
+  return { ...rest, byDid, ...(agentWaitSeconds != null ? { agentWaitSeconds } : {}) };
 }
 
 function toGraph(d: InboundRoutesPublished['data']) {
