@@ -261,31 +261,36 @@ export class MediaServer {
         .catch((e) => this.onError(e));
     }
     const waiting = [...this.endpoints.values()].filter((ep) => ep.status === 'queued' && !ep.offered && !ep.leftQueue);
-    const inbound = waiting
-      .filter((ep) => ep.options.inbound)
-      .sort((a, b) => (b.options.priority ?? 0) - (a.options.priority ?? 0) || (a.queuedAtMs ?? 0) - (b.queuedAtMs ?? 0));
-    // The agents as routing sees them, built once for all waiting callers (500 agents x 50 callers adds up).
-    let views: AgentView[] | undefined;
-    for (const ep of inbound) {
-      views ??= this.routing.agentViews();
-      // An overflow to another queue routes again there (a few hops at most: queues may overflow in a ring).
-      for (let hop = 0; hop < 3 && ep.status === 'queued' && !ep.offered && !ep.leftQueue; hop++) {
-        if (!(await this.routing.route(ep, views))) break;
+    // Until the queues' settings are loaded, inbound callers wait (routing them with defaults would skip skills,
+    // priorities and overflow); the load dispatches again when it is done.
+    if (this.queues.started) {
+      const inbound = waiting
+        .filter((ep) => ep.options.inbound)
+        .sort((a, b) => (b.options.priority ?? 0) - (a.options.priority ?? 0) || (a.queuedAtMs ?? 0) - (b.queuedAtMs ?? 0));
+      // The agents as routing sees them, built once for all waiting callers (500 agents x 50 callers adds up).
+      let views: AgentView[] | undefined;
+      for (const ep of inbound) {
+        views ??= this.routing.agentViews();
+        // An overflow to another queue routes again there (a few hops at most: queues may overflow in a ring).
+        for (let hop = 0; hop < 3 && ep.status === 'queued' && !ep.offered && !ep.leftQueue; hop++) {
+          if (!(await this.routing.route(ep, views))) break;
+        }
       }
     }
-    await offerCallbacks(this, () => (views ??= this.routing.agentViews()));
+    // Answered dialer customers are on the line under a 2 s connect rule: they go before kept callbacks.
     const dialed = waiting.filter((ep) => !ep.options.inbound && !ep.agentId).sort((a, b) => (a.queuedAtMs ?? 0) - (b.queuedAtMs ?? 0));
-    if (dialed.length === 0) return;
     // In the desk's order (longest idle, or the floor's own); each agent is offered at most one call here.
-    const ready = this.agents.readyAgents();
+    const ready = dialed.length ? this.agents.readyAgents() : [];
     for (const ep of dialed) {
-      if (ready.length === 0) return;
+      if (ready.length === 0) break;
       // Nobody ready serves this call's campaign: it waits, and another campaign's call may still go.
       const i = ready.findIndex((a) => this.dialerAgentFilter(a.agentId, ep.options.campaignId));
       if (i < 0) continue;
       const [agent] = ready.splice(i, 1);
       await this.offer(ep, agent.agentId);
     }
+    // Kept callbacks last, to the agents still free after the people waiting on the line.
+    if (this.queues.started) await offerCallbacks(this, () => this.routing.agentViews());
   }
 
   /** Stop ringing the other phones of a ring-all offer and give those agents back (`except`: the one who answered). */
