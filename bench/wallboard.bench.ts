@@ -1,5 +1,5 @@
 /**
- * Wallboard benchmark: `node bench/wallboard.bench.ts [--json] [--events N] [--runs N]`.
+ * Wallboard benchmark: `npm run bench:wallboard -- [--json] [--events N] [--runs N]`.
  *
  * Loads a simulated floor's day (default 200,000 events) into the PostgreSQL event store, then times the
  * wallboard "now" for a supervisor-sized view two ways:
