@@ -77,6 +77,9 @@ type Progress = import('../projections/readModels/campaignProgress/queries.ts').
 /** ISO weekdays 1..7 (the domain) to 0 = Sunday .. 6 (the schema). */
 const weekday = (d: number) => (d === 7 ? 0 : d);
 
+const rule = (r?: { delayMinutes: number; maxAttempts?: number }) => (r ? { delayMinutes: r.delayMinutes, maxAttempts: r.maxAttempts ?? null } : null);
+const retryRulesOut = (r: NonNullable<Campaign['config']>['retryRules']) => ({ busy: rule(r.busy), noAnswer: rule(r.no_answer), machine: rule(r.machine), callback: rule(r.callback) });
+
 export function campaignOut(c: Campaign, progress?: Progress) {
   const cfg = c.config;
   const retry = cfg?.retryRules?.no_answer?.delayMinutes ?? cfg?.retryRules?.busy?.delayMinutes ?? 60;
@@ -89,6 +92,8 @@ export function campaignOut(c: Campaign, progress?: Progress) {
     maxAbandonRate: cfg?.abandonRateTarget ?? 0.03,
     maxAttempts: cfg?.maxAttempts ?? 3,
     retryMinutes: retry,
+    retryRules: retryRulesOut(cfg?.retryRules ?? DEFAULT_CAMPAIGN_CONFIG.retryRules),
+    productIds: cfg?.productIds ?? [],
     recycle: cfg?.recycle ? { ...cfg.recycle, dispositions: cfg.recycle.dispositions.map((d) => d.toUpperCase()) } : null,
     callingWindows: (cfg?.callingHours.windows ?? []).map((w) => ({ ...w, days: w.days.map(weekday) })),
     timeZone: cfg?.callingHours.timeZone ?? 'Asia/Shanghai',

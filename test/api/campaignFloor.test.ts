@@ -62,3 +62,49 @@ describe('campaign script, dispositions and caller id', () => {
     expect(await campaign('cf-1', FIELDS)).toEqual({ script: null, dispositions: ['成交', '再联系'], callerId: null });
   });
 });
+
+describe('updateCampaign changes only what it names', () => {
+  const ALL = 'dialMode maxAbandonRate maxAttempts retryMinutes callingWindows { days start end } timeZone script dispositions callerId questionnaireId queue { id } recycle { maxPasses }';
+
+  it('an update naming one field keeps every other field as it was (no schema defaults)', async () => {
+    const input = { ...base, dialMode: 'PREDICTIVE', maxAbandonRate: 0.02, maxAttempts: 5, retryMinutes: 15, timeZone: 'Asia/Urumqi',
+      callingWindows: [{ days: [1, 2, 3], start: '10:00', end: '18:00' }], script: '话术', dispositions: ['成交'], callerId: '+862160001234',
+      questionnaireId: 'q-health', recycle: { afterMinutes: 60, maxPasses: 2, dispositions: ['BUSY'] } };
+    expect((await h.gql(CREATE, { id: 'cf-up', input }, sup)).errors).toBeUndefined();
+    const before = await campaign('cf-up', ALL);
+    const r = await h.gql(UPDATE, { id: 'cf-up', input: { maxAttempts: 6 } }, sup);
+    expect(r.errors).toBeUndefined();
+    expect(await campaign('cf-up', ALL)).toEqual({ ...before, maxAttempts: 6 });
+    expect(before).toMatchObject({ dialMode: 'PREDICTIVE', maxAbandonRate: 0.02, retryMinutes: 15, timeZone: 'Asia/Urumqi', callingWindows: input.callingWindows });
+  });
+
+  it('a time zone alone keeps the calling windows', async () => {
+    expect((await h.gql(UPDATE, { id: 'cf-up', input: { timeZone: 'Asia/Shanghai' } }, sup)).errors).toBeUndefined();
+    expect(await campaign('cf-up', 'timeZone callingWindows { days start end }')).toEqual({ timeZone: 'Asia/Shanghai', callingWindows: [{ days: [1, 2, 3], start: '10:00', end: '18:00' }] });
+  });
+
+  it('create without a name is refused', async () => {
+    expect(code(await h.gql(CREATE, { id: 'cf-noname', input: { departmentId: 'east' } }, sup))).toBe('CAMPAIGN_NAME_REQUIRED');
+  });
+});
+
+describe('per-outcome retry rules', () => {
+  const RULES = 'retryRules { busy { delayMinutes maxAttempts } noAnswer { delayMinutes maxAttempts } machine { delayMinutes maxAttempts } callback { delayMinutes maxAttempts } }';
+
+  it('a new campaign shows the default rule for each outcome', async () => {
+    expect(await campaign('cf-2', RULES)).toEqual({ retryRules: { busy: { delayMinutes: 10, maxAttempts: null }, noAnswer: { delayMinutes: 60, maxAttempts: null }, machine: { delayMinutes: 240, maxAttempts: null }, callback: { delayMinutes: 0, maxAttempts: null } } });
+  });
+
+  it('records a delay and attempt cap per outcome; an outcome left out keeps its rule, null stops retries after it', async () => {
+    const r = await h.gql(UPDATE, { id: 'cf-2', input: { retryRules: { busy: { delayMinutes: 5, maxAttempts: 2 }, machine: null } } }, sup);
+    expect(r.errors).toBeUndefined();
+    expect((await recorded('cf-2')).retryRules).toEqual({ busy: { delayMinutes: 5, maxAttempts: 2 }, no_answer: { delayMinutes: 60 }, callback: { delayMinutes: 0 } });
+    expect(await campaign('cf-2', RULES)).toEqual({ retryRules: { busy: { delayMinutes: 5, maxAttempts: 2 }, noAnswer: { delayMinutes: 60, maxAttempts: null }, machine: null, callback: { delayMinutes: 0, maxAttempts: null } } });
+  });
+
+  it('refuses a cap above the campaign attempts or a negative delay with RETRY_RULE_INVALID', async () => {
+    expect(code(await h.gql(UPDATE, { id: 'cf-2', input: { retryRules: { noAnswer: { delayMinutes: 30, maxAttempts: 9 } } } }, sup))).toBe('RETRY_RULE_INVALID');
+    expect(code(await h.gql(UPDATE, { id: 'cf-2', input: { retryRules: { callback: { delayMinutes: -1 } } } }, sup))).toBe('RETRY_RULE_INVALID');
+    expect((await recorded('cf-2')).retryRules).toMatchObject({ busy: { delayMinutes: 5, maxAttempts: 2 } });
+  });
+});

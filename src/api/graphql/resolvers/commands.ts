@@ -1,6 +1,8 @@
 import { agentDecider } from '../../../domain/agent/decider.ts';
 import { campaignDecider } from '../../../domain/campaign/decider.ts';
-import type { CampaignConfig } from '../../../domain/campaign/events.ts';
+import { DEFAULT_CAMPAIGN_CONFIG } from '../../../domain/campaign/config.ts';
+import type { CampaignConfig, CampaignEvent, RetryDisposition } from '../../../domain/campaign/events.ts';
+import { fold } from '../../../domain/decider.ts';
 import { normalizePhone } from '../../../domain/phone/normalize.ts';
 import { leadDecider } from '../../../domain/lead/decider.ts';
 import { orderDecider } from '../../../domain/order/decider.ts';
@@ -30,29 +32,52 @@ async function requireCampaignInScope(ctx: ApiContext, campaignId: string) {
   if (!departmentInScope(await ctx.scope(), created.departmentId)) throw forbidden(`campaign ${campaignId}`);
 }
 
-/** The schema's CampaignInput in the campaign decider's terms (ISO weekdays 1..7, fractions, minutes). */
-export function campaignConfig(i: A): Partial<CampaignConfig> {
+const OUTCOMES: Record<string, RetryDisposition> = { busy: 'busy', noAnswer: 'no_answer', machine: 'machine', callback: 'callback' };
+
+/**
+ * The schema's CampaignInput in the campaign decider's terms (ISO weekdays 1..7, fractions, minutes), as a patch:
+ * fields left out are not in it, so the campaign keeps them. Retry rules are whole in the domain, so the ones named
+ * here are laid over `current` (null: no retry after that outcome).
+ */
+export function campaignConfig(i: A, current: CampaignConfig = DEFAULT_CAMPAIGN_CONFIG): Partial<CampaignConfig> {
   const c: Partial<CampaignConfig> = {};
   if (i.dialMode) c.mode = String(i.dialMode).toLowerCase() as CampaignConfig['mode'];
   if (i.maxAbandonRate != null) c.abandonRateTarget = i.maxAbandonRate;
   if (i.maxAttempts != null) c.maxAttempts = i.maxAttempts;
-  if (i.retryMinutes != null) c.retryRules = { no_answer: { delayMinutes: i.retryMinutes }, busy: { delayMinutes: i.retryMinutes } };
-  if (i.callingWindows || i.timeZone)
-    c.callingHours = {
-      windows: (i.callingWindows ?? [{ days: [1, 2, 3, 4, 5, 6, 0], start: '09:00', end: '21:00' }]).map((w: A) => ({ ...w, days: w.days.map((d: number) => (d === 0 ? 7 : d)) })),
-      timeZonePolicy: 'lead',
-      timeZone: i.timeZone ?? 'Asia/Shanghai',
-    };
-  if (i.questionnaireId) c.questionnaireId = i.questionnaireId;
-  if (i.queueId) c.queueId = i.queueId;
+  let rules = current.retryRules;
+  // retryMinutes: the one-number shorthand for the two outcomes people mean by it; caps stay.
+  if (i.retryMinutes != null) rules = { ...rules, busy: { ...rules.busy, delayMinutes: i.retryMinutes }, no_answer: { ...rules.no_answer, delayMinutes: i.retryMinutes } };
+  for (const [field, outcome] of Object.entries(OUTCOMES)) {
+    const r = i.retryRules?.[field];
+    if (r === undefined) continue;
+    rules = { ...rules };
+    if (r === null) delete rules[outcome];
+    else rules[outcome] = r.maxAttempts == null ? { delayMinutes: r.delayMinutes } : { delayMinutes: r.delayMinutes, maxAttempts: r.maxAttempts };
+  }
+  if (rules !== current.retryRules) c.retryRules = rules;
+  if (i.callingWindows || i.timeZone) {
+    const hours: Partial<CampaignConfig['callingHours']> = {};
+    if (i.callingWindows) hours.windows = i.callingWindows.map((w: A) => ({ ...w, days: w.days.map((d: number) => (d === 0 ? 7 : d)) }));
+    if (i.timeZone) hours.timeZone = i.timeZone;
+    c.callingHours = hours as CampaignConfig['callingHours']; // the decider lays it over the campaign's hours
+  }
+  if (i.questionnaireId !== undefined) c.questionnaireId = i.questionnaireId || undefined;
+  if (i.queueId !== undefined) c.queueId = i.queueId || undefined;
   // Text fields: null or blank clears them (the floor then shows no script / the trunk's number); left out keeps them.
   if (i.script !== undefined) c.script = i.script?.trim() ? i.script : undefined;
   if (i.callerId !== undefined) c.callerId = i.callerId?.trim() ? callerE164(i.callerId) : undefined;
   if (i.dispositions != null) c.dispositions = i.dispositions.map((d: string) => d.trim()).filter(Boolean);
+  if (i.productIds != null) c.productIds = [...new Set<string>(i.productIds)];
   // Explicit null turns recycling off (the merge then drops the old rule); left out keeps it.
   if (i.recycle === null) c.recycle = undefined;
   else if (i.recycle) c.recycle = { ...i.recycle, dispositions: i.recycle.dispositions.map((d: string) => d.toLowerCase()) };
   return c;
+}
+
+/** The campaign's configuration now (defaults for a campaign not yet created). */
+async function currentConfig(ctx: ApiContext, campaignId: string): Promise<CampaignConfig> {
+  const events = await ctx.store.readStream(`campaign-${campaignId}`);
+  return fold(campaignDecider, events as unknown as CampaignEvent[]).config;
 }
 
 /** A caller id as typed (021 6000 1234, +86 21 ...) in E.164 when it parses; as given otherwise, for the decider to refuse. */
@@ -128,11 +153,12 @@ export const commandResolvers = {
       if (!departmentId) throw badInput('请指定部门 / give the campaign a department');
       if (!departmentInScope(await ctx.scope(), departmentId)) throw forbidden(`department ${departmentId}`);
       const campaignId = a.id ?? newIdFor(ctx, 'campaign', a.commandId);
-      return run(ctx, campaignDecider, campaignId, 'CreateCampaign', { campaignId, name: a.input.name, departmentId, config: campaignConfig(a.input) }, a.commandId);
+      return run(ctx, campaignDecider, campaignId, 'CreateCampaign', { campaignId, name: a.input.name ?? '', departmentId, config: campaignConfig(a.input) }, a.commandId);
     },
     updateCampaign: async (_: unknown, a: A, ctx: ApiContext) => {
       await requireCampaignInScope(ctx, a.id);
-      return run(ctx, campaignDecider, a.id, 'ConfigureCampaign', { config: campaignConfig(a.input) }, a.commandId);
+      const config = campaignConfig(a.input, await currentConfig(ctx, a.id));
+      return run(ctx, campaignDecider, a.id, 'ConfigureCampaign', { config }, a.commandId);
     },
     startCampaign: async (_: unknown, a: A, ctx: ApiContext) => {
       await requireCampaignInScope(ctx, a.id);
