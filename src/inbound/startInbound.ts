@@ -71,9 +71,13 @@ export async function startInbound(media: MediaServer, options: StartInboundOpti
   await inboundLog.catchUp();
   const rules = options.rules ?? ((did: string) => rulesFor(did, inboundLog.routes()) ?? serviceLineRules);
 
-  // The catch-all set's default queue: an IVR exit does not carry the number called.
-  const fallbackQueue = () => {
-    const fallback = rules('').defaultDestination;
+  /** The rules of the number the caller dialled (an IVR exit does not carry it: the call stream does). */
+  const rulesOfCall = async (callId: string) => {
+    const received = (await media.store.readStream(callStreamId(callId), { maxCount: 1 }))[0];
+    return rules(received?.type === 'CallReceived' ? String(received.data.did ?? '') : '');
+  };
+  const fallbackQueue = async (callId: string) => {
+    const fallback = (await rulesOfCall(callId)).defaultDestination;
     return fallback.kind === 'queue' && fallback.id ? fallback.id : SERVICE_QUEUE_ID;
   };
   /** A caller not yet answered into a queue, offered first to `agentId` when given. */
@@ -86,7 +90,7 @@ export async function startInbound(media: MediaServer, options: StartInboundOpti
   /** A queue, voicemail or agent the caller is sent to (from the routing or out of a menu); inside the server's queue. */
   const sendOn = async (callId: string, to: Destination | Exclude<IvrTarget, { kind: 'node' } | { kind: 'hangup' }>, priority: number, answered: boolean, agentWaitSeconds = 20) => {
     if (to.kind === 'voicemail') return leaveVoicemail(media, callId, { queueId: to.id });
-    const queueId = to.kind === 'queue' && to.id ? to.id : fallbackQueue();
+    const queueId = to.kind === 'queue' && to.id ? to.id : await fallbackQueue(callId);
     // An answered caller (out of a menu) cannot be held back from the queue's dispatch: they wait in the queue.
     if (to.kind === 'agent' && to.id && !answered) return waits.wait(callId, to.id, queueId, priority, agentWaitSeconds);
     await enterQueue(media, callId, { queueId, priority, alreadyAnswered: answered });
@@ -113,7 +117,7 @@ export async function startInbound(media: MediaServer, options: StartInboundOpti
       if (d.destination.kind !== 'ivr') return sendOn(callId, d.destination, d.priority, false, d.agentWaitSeconds);
       const menuId = d.destination.id ?? '';
       if (await ivr.enter(callId, menuId, d.priority)) return;
-      const fallback = rules('').defaultDestination;
+      const fallback = (await rulesOfCall(callId)).defaultDestination;
       await media.recorder.note(
         callStreamId(callId),
         'IvrUnavailable',

@@ -69,4 +69,19 @@ describe('inbound routes published in the log', () => {
     const d = await routed(floor.sim.inboundCall('13800138073', SERVICE_DID));
     expect(d).toMatchObject({ rule: 'did', destination: { kind: 'ivr', id: SERVICE_IVR_ID }, inputs: { rulesVersion: 'routes-service-line@1' } });
   });
+
+  it('a menu that cannot be entered sends the caller to the default of the routes of the number they dialled', async () => {
+    await seedServiceLine(floor.store); // a catch-all set with another default
+    const did = '+862180000078';
+    const queueId = `q-${randomUUID()}`;
+    const routesId = `line-${randomUUID()}`;
+    await publish(routesId, 0, routes(queueId, { dids: [did], byDid: { [did]: { kind: 'ivr', id: `menu-${randomUUID()}` } } }));
+    const id = floor.sim.inboundCall('13800138074', did);
+    const events = await until('fallback', async () => {
+      const es = await floor.events(callStreamId(id));
+      return es.some((e) => e.type === 'CallQueued') && es;
+    });
+    expect(events.find((e) => e.type === 'IvrUnavailable')?.data).toMatchObject({ fallback: { kind: 'queue', id: queueId } });
+    expect(events.find((e) => e.type === 'CallQueued')?.data).toMatchObject({ queueId });
+  });
 });
