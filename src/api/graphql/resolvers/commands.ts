@@ -9,6 +9,7 @@ import { orderDecider } from '../../../domain/order/decider.ts';
 import { evaluationDecider } from '../../../domain/qa/evaluationDecider.ts';
 import { departmentInScope, inScope } from '../../auth/principal.ts';
 import type { ApiContext } from '../context.ts';
+import { checkProductIds } from './catalogue.ts';
 import { badInput, forbidden, notFound } from '../errors.ts';
 import { leadKey, newIdFor, run } from '../run.ts';
 
@@ -152,12 +153,15 @@ export const commandResolvers = {
       const departmentId = a.input.departmentId ?? ctx.principal!.departmentId;
       if (!departmentId) throw badInput('请指定部门 / give the campaign a department');
       if (!departmentInScope(await ctx.scope(), departmentId)) throw forbidden(`department ${departmentId}`);
+      if (a.input.productIds) await checkProductIds(ctx, a.input.productIds);
       const campaignId = a.id ?? newIdFor(ctx, 'campaign', a.commandId);
       return run(ctx, campaignDecider, campaignId, 'CreateCampaign', { campaignId, name: a.input.name ?? '', departmentId, config: campaignConfig(a.input) }, a.commandId);
     },
     updateCampaign: async (_: unknown, a: A, ctx: ApiContext) => {
       await requireCampaignInScope(ctx, a.id);
-      const config = campaignConfig(a.input, await currentConfig(ctx, a.id));
+      const current = await currentConfig(ctx, a.id);
+      if (a.input.productIds) await checkProductIds(ctx, a.input.productIds, current.productIds);
+      const config = campaignConfig(a.input, current);
       return run(ctx, campaignDecider, a.id, 'ConfigureCampaign', { config }, a.commandId);
     },
     startCampaign: async (_: unknown, a: A, ctx: ApiContext) => {
