@@ -21,6 +21,7 @@ import { costLimitRule } from './graphql/limits.ts';
 import { PERMISSIONS } from './graphql/permissions.ts';
 import { auditLoaders, auditResolvers } from './graphql/resolvers/audit.ts';
 import { callResolvers } from './graphql/resolvers/calls.ts';
+import { catalogueResolvers } from './graphql/resolvers/catalogue.ts';
 import { commandResolvers } from './graphql/resolvers/commands.ts';
 import { identityLoaders, identityResolvers, identityTypes } from './graphql/resolvers/identity.ts';
 import { configQueryResolvers } from './graphql/resolvers/configQueries.ts';
@@ -153,7 +154,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   const sdl = loadSchemaSdl();
   const resolvers = guardResolvers(
     {
-      Query: { ...readModelResolvers.Query, ...auditResolvers.Query, ...identityResolvers.Query, ...recordingResolvers.Query, ...importApi.Query, ...floorAdminResolvers.Query, ...configQueryResolvers.Query, ...previewApi.Query, ...liveResolvers.Query, ...blacklistResolvers.Query, ...inboundResolvers.Query, ...consoleResolvers.Query },
+      Query: { ...readModelResolvers.Query, ...auditResolvers.Query, ...identityResolvers.Query, ...recordingResolvers.Query, ...importApi.Query, ...floorAdminResolvers.Query, ...configQueryResolvers.Query, ...previewApi.Query, ...liveResolvers.Query, ...blacklistResolvers.Query, ...inboundResolvers.Query, ...consoleResolvers.Query, ...catalogueResolvers.Query },
       Mutation: {
         ...callResolvers(deps.telephony).Mutation,
         ...commandResolvers.Mutation,
@@ -179,7 +180,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
 
   await app.register(mercurius, {
     schema: sdl,
-    resolvers: { ...resolvers, ...identityTypes, RecordingAccess: auditResolvers.RecordingAccess, Recording: recordingResolvers.Recording, ImportJob: importApi.ImportJob, ...scalars } as any,
+    resolvers: { ...resolvers, ...identityTypes, RecordingAccess: auditResolvers.RecordingAccess, Recording: recordingResolvers.Recording, ImportJob: importApi.ImportJob, Campaign: catalogueResolvers.Campaign, ...scalars } as any,
     loaders: { ...readModelLoaders, ...identityLoaders, ...auditLoaders, Order: { ...readModelLoaders.Order, ...consoleLoaders.Order } } as any,
     graphiql: !config.production,
     queryDepth: deps.queryDepth ?? 10,

@@ -22,6 +22,8 @@ export const PERMISSIONS: Record<string, readonly Role[]> = {
   'Mutation.blacklistNumber': MANAGERS,
   'Mutation.unblacklistNumber': ADMIN,
   'Query.inboundRoutes': MANAGERS,
+  'Query.products': READ_ALL,
+  'Query.questionnaires': READ_ALL,
   'Mutation.publishInboundRoutes': ADMIN,
 
   'Mutation.logout': READ_ALL,
