@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundRules } from '../../src/acd/inboundRouting.ts';
 import { callStreamId } from '../../src/domain/call/streams.ts';
+import { AGENT_WAIT_PROMPT } from '../../src/inbound/ivr/agentWait.ts';
 import { startInbound, type Inbound } from '../../src/inbound/startInbound.ts';
 import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
 
@@ -79,12 +80,17 @@ describe('a known customer calls again', () => {
     const colleague = await agent('3004');
     const busy = await agent('3003', false);
     await spokeBefore('+8613800138552', busy);
+    floor.sim.switch.options.playbackMs = 60_000; // a prompt that only a break ends within the test
     const id = floor.sim.inboundCall('13800138552', DID);
     const d = await routed(id);
     expect(d).toMatchObject({ rule: 'did', destination: { kind: 'queue', id: QUEUE }, offerToWaitFor: busy, knownCustomer: { lastAgentId: busy, lastAgentFree: false } });
     await until('waiting', async () => (await floor.types(callStreamId(id))).includes('CallWaitingForAgent'));
+    // They hear why they wait (early media: nobody has answered yet).
+    await until('the wait prompt', () => floor.facts.some((f) => f.kind === 'playback-started' && f.callId === id && f.path === AGENT_WAIT_PROMPT));
     expect(await floor.server.agentCommand(busy, { type: 'READY' })).toBeUndefined();
     await until('bridged', () => floor.server.endpoint(id)?.status === 'bridged');
+    floor.sim.switch.options.playbackMs = 2_000;
+    expect(floor.facts.find((f) => f.kind === 'playback-stopped' && f.callId === id)).toMatchObject({ status: 'break' });
     expect((await floor.events(callStreamId(id))).find((e) => e.type === 'CallBridged')?.data).toMatchObject({ agentId: busy });
     floor.sim.remoteHangup(id);
     await floor.server.agentCommand(colleague, { type: 'LOGOUT', reason: 'test over' });

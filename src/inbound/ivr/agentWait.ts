@@ -12,6 +12,8 @@ import type { TelephonyFact } from '../../telephony/esl/facts.ts';
 import type { MediaServer } from '../../telephony/session/mediaServer.ts';
 
 export const AGENT_WAIT_TIMER = 'inbound-agent-wait';
+/** Heard as early media while waiting (the call is not answered until an agent or the queue takes it). */
+export const AGENT_WAIT_PROMPT = 'say:您上次联系的坐席正在通话中，请稍候，我们将优先为您接通。Your agent is on another call; please hold, you will be put through first.';
 
 interface Waiting {
   callId: string;
@@ -73,6 +75,9 @@ export class AgentWaits {
       dueAtMs: untilMs,
       command: { target: 'call', id: callId, event: { type: 'AGENT_WAIT_OVER', agentId, queueId, priority } },
     });
+    // Tell the caller they are waiting for their agent; a caller gone already is seen by the hangup fact.
+    await this.server.esl.execute(callId, 'pre_answer', '', false).catch(() => {});
+    await this.server.esl.execute(callId, 'playback', AGENT_WAIT_PROMPT, false).catch(() => {});
   }
 
   private async agentFree(callId: string): Promise<void> {
@@ -97,10 +102,11 @@ export class AgentWaits {
     return 'applied';
   }
 
-  private async end(w: Waiting, why: string): Promise<void> {
+  private async end(w: Waiting, why: string, stopPrompt = true): Promise<void> {
     this.waiting.delete(w.callId);
     w.unsubscribe();
     await this.server.scheduler.cancel(w.timerId, why);
+    if (stopPrompt) await this.server.esl.api(`uuid_break ${w.callId} all`).catch(() => {});
   }
 
   private readonly onFact = (f: TelephonyFact): void => {
@@ -109,7 +115,7 @@ export class AgentWaits {
       .enqueue(async () => {
         const w = this.waiting.get(f.callId);
         if (!w) return;
-        await this.end(w, 'caller hung up');
+        await this.end(w, 'caller hung up', false);
         await this.server.recorder.call(f.callId, { type: 'HANGUP', cause: f.cause, hangupBy: 'caller' });
         this.server.recorder.forget(callStreamId(f.callId));
       })

@@ -4,7 +4,7 @@ import { runApi } from './apis.ts';
 import type { Packet } from './commandParser.ts';
 import type { Outcome } from './connection.ts';
 import { commandReply, rawCommandReply } from './frames.ts';
-import { answer, execute, executeComplete, hangup, park } from './calls.ts';
+import { answer, earlyMedia, execute, executeComplete, hangup, park } from './calls.ts';
 import type { Channel } from './channel.ts';
 import { amd, avmd, eavesdrop, playback, startRecording, stopRecording } from './media.ts';
 import type { Switch } from './switch.ts';
@@ -35,6 +35,10 @@ export function runApp(sw: Switch, ch: Channel, app: string, arg: string, appId:
   switch (app) {
     case 'answer':
       answer(sw, ch);
+      return done();
+    case 'pre_answer':
+      // Early media: the caller hears prompts before (or without) being answered.
+      if (!ch.answeredAt && ch.answerState !== 'early') earlyMedia(sw, ch);
       return done();
     case 'hangup':
       done();
