@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundRules } from '../../src/acd/inboundRouting.ts';
 import { callStreamId } from '../../src/domain/call/streams.ts';
 import { startInbound, type Inbound } from '../../src/inbound/startInbound.ts';
+import { recover } from '../../src/telephony/recovery/reconcile.ts';
 import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
 
 const DID = '+862180000066';
@@ -110,5 +111,20 @@ describe('destination agent', () => {
     await until('ended', async () => (await floor.types(callStreamId(id))).includes('CallEnded'));
     expect(floor.scheduler.pendingTimers().filter((t) => t.command.id === id)).toEqual([]);
     await logout(target);
+  });
+
+  it('the wait deadline is durable: after a restart a caller still waiting goes on to the queue', async () => {
+    target = await agent('4010', { ready: false });
+    const id = floor.sim.inboundCall('13800138666', DID);
+    await until('waiting', async () => (await floor.types(callStreamId(id))).includes('CallWaitingForAgent'));
+    await inbound.stop();
+    await floor.restartProcess();
+    await recover(floor.server);
+    inbound = await startInbound(floor.server, { rules, promptsDir: path.join(floor.recordingsDir, 'prompts') });
+    await floor.advance(21_000);
+    await until('queued', async () => (await floor.types(callStreamId(id))).includes('CallQueued'));
+    const events = await floor.events(callStreamId(id));
+    expect(events.find((e) => e.type === 'CallAgentWaitEnded')?.data).toMatchObject({ agentId: target, queueId: QUEUE });
+    expect(events.find((e) => e.type === 'CallQueued')?.data).toMatchObject({ queueId: QUEUE });
   });
 });
