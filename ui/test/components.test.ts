@@ -10,6 +10,9 @@ import Softphone from '../src/components/agent/Softphone.svelte';
 import StatusBar from '../src/components/agent/StatusBar.svelte';
 import Timeline from '../src/components/auditor/Timeline.svelte';
 import App from '../src/App.svelte';
+import CampaignsAdmin from '../src/components/admin/CampaignsAdmin.svelte';
+import OrderForm from '../src/components/agent/OrderForm.svelte';
+import { MyWork } from '../src/lib/myWork.svelte.ts';
 import { AgentDesk } from '../src/lib/agentDesk.svelte.ts';
 import { I18n } from '../src/lib/i18n.svelte.ts';
 import { Session } from '../src/lib/session.svelte.ts';
@@ -180,5 +183,41 @@ describe('wallboard panel', () => {
     const campaigns = text(body.slice(body.indexOf('data-testid="campaigns"')));
     expect(campaigns).toContain('12,345');
     expect(campaigns).not.toContain('今日订单');
+  });
+});
+
+describe('order form: the campaign’s products', () => {
+  const products = [
+    { id: 'fish-oil', sku: 'FO-1', name: '深海鱼油', price: 25_900, discontinued: false },
+    { id: 'old-tea', sku: 'T-1', name: '老茶', price: 5_000, discontinued: true },
+  ];
+  it('offers the products still on sale, with their prices, to fill a line', () => {
+    const work = new MyWork(new FakeApi(), 'u1');
+    const t = text(render(OrderForm, { props: { i18n: zh(), work, leadId: '+8613800138000', callId: 'call-1', products } }).body);
+    expect(t).toContain('选择产品');
+    expect(t).toContain('深海鱼油 · ¥259.00');
+    expect(t).not.toContain('老茶');
+    const en1 = new I18n();
+    en1.locale = 'en';
+    expect(text(render(OrderForm, { props: { i18n: en1, work, leadId: null, callId: null, products } }).body)).toContain('Pick a product');
+  });
+
+  it('without campaign products the agent types the line, as before', () => {
+    const t = text(render(OrderForm, { props: { i18n: zh(), work: new MyWork(new FakeApi(), 'u1'), leadId: null, callId: null } }).body);
+    expect(t).not.toContain('选择产品');
+  });
+});
+
+describe('campaign form', () => {
+  it('shows the retry rule of each outcome, the caller id and the products, in Chinese and English', () => {
+    const props = (i18n: I18n) => ({ i18n, api: new FakeApi(), campaigns: [], reload: () => {} });
+    const zhText = text(render(CampaignsAdmin, { props: props(zh()) }).body);
+    for (const s of ['重拨规则（按结果）', '占线', '无人接听', '答录机', '预约回访', '间隔（分钟）', '主叫号码', '推荐产品', '问卷']) expect(zhText).toContain(s);
+    const enText = text(render(CampaignsAdmin, { props: props(en()) }).body);
+    for (const s of ['Retry rules by outcome', 'Busy', 'No answer', 'Answering machine', 'Caller id', 'Products offered']) expect(enText).toContain(s);
+    const html = render(CampaignsAdmin, { props: props(zh()) }).body;
+    // The defaults a new campaign gets: busy 10, no answer 60, machine 240 minutes.
+    expect(html).toMatch(/data-outcome="busy"[\s\S]*?value="10"/);
+    expect(html).toMatch(/data-outcome="machine"[\s\S]*?value="240"/);
   });
 });

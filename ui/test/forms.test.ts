@@ -54,16 +54,42 @@ describe('campaign form', () => {
   it('fills the form from a campaign so an edit sends back the same rules', () => {
     expect(schemaErrors(CAMPAIGN_FOR_EDIT)).toEqual([]);
     expect(schemaErrors('mutation U($id: ID!, $input: CampaignInput!) { updateCampaign(id: $id, input: $input) { position } }')).toEqual([]);
-    const campaign = { name: '老客户回访', dialMode: 'PROGRESSIVE' as const, maxAbandonRate: 0.025, maxAttempts: 5, retryMinutes: 30,
+    const retryRules = { busy: { delayMinutes: 15, maxAttempts: 2 }, noAnswer: { delayMinutes: 30, maxAttempts: null }, machine: null, callback: { delayMinutes: 0, maxAttempts: null } };
+    const campaign = { name: '老客户回访', dialMode: 'PROGRESSIVE' as const, maxAbandonRate: 0.025, maxAttempts: 5, retryRules, callerId: '+862160001234', productIds: ['fish-oil'],
       callingWindows: [{ days: [1, 2, 3, 4, 5, 6], start: '10:00', end: '19:30' }], recycle: { afterMinutes: 60, maxPasses: 2, dispositions: ['BUSY' as const] },
       queue: { id: 'q-1' }, questionnaireId: 'health', script: '您好', dispositions: ['成交'] };
     const draft = fromCampaign(campaign);
     expect(draft).toMatchObject({ maxAbandonPercent: '2.5', recycleOn: true, recyclePasses: '2', queueId: 'q-1' });
     const r = toCampaignInput(draft);
-    expect('input' in r && r.input).toMatchObject({ dialMode: 'PROGRESSIVE', maxAbandonRate: 0.025, maxAttempts: 5, retryMinutes: 30,
-      callingWindows: campaign.callingWindows, recycle: campaign.recycle, queueId: 'q-1', questionnaireId: 'health', script: '您好' });
+    expect('input' in r && r.input).toMatchObject({ dialMode: 'PROGRESSIVE', maxAbandonRate: 0.025, maxAttempts: 5, retryRules,
+      callingWindows: campaign.callingWindows, recycle: campaign.recycle, queueId: 'q-1', questionnaireId: 'health', script: '您好', callerId: '+862160001234', productIds: ['fish-oil'] });
     // No recycling on the campaign: the edit leaves it off (null), not a default rule.
     expect(toCampaignInput(fromCampaign({ ...campaign, recycle: null }))).toMatchObject({ input: { recycle: null } });
+  });
+});
+
+describe('campaign form: retry rules, caller id and products', () => {
+  it('sends a rule per outcome: delay and cap, null when retrying after it is off, the campaign max when the cap is empty', () => {
+    const d = emptyCampaign();
+    d.name = 'x';
+    d.retry.busy = { on: true, delayMinutes: '5', maxAttempts: '2' };
+    d.retry.machine.on = false;
+    const r = toCampaignInput({ ...d, callerId: ' 021 6000 1234 ', productIds: ['calcium'] });
+    expect('input' in r && r.input).toMatchObject({
+      retryRules: { busy: { delayMinutes: 5, maxAttempts: 2 }, noAnswer: { delayMinutes: 60, maxAttempts: null }, machine: null, callback: { delayMinutes: 0, maxAttempts: null } },
+      callerId: '021 6000 1234',
+      productIds: ['calcium'],
+    });
+    expect(toCampaignInput({ ...d, callerId: '' })).toMatchObject({ input: { callerId: null } });
+  });
+
+  it('points at the retry rules when a delay is not whole minutes or a cap exceeds the campaign attempts (RETRY_RULE_INVALID bounds)', () => {
+    const d = { ...emptyCampaign(), name: 'x' };
+    expect(toCampaignInput({ ...d, retry: { ...d.retry, busy: { on: true, delayMinutes: '-1', maxAttempts: '' } } })).toEqual({ field: 'retry' });
+    expect(toCampaignInput({ ...d, retry: { ...d.retry, noAnswer: { on: true, delayMinutes: '', maxAttempts: '' } } })).toEqual({ field: 'retry' });
+    expect(toCampaignInput({ ...d, retry: { ...d.retry, machine: { on: true, delayMinutes: '60', maxAttempts: '4' } } })).toEqual({ field: 'retry' });
+    // Off: leftovers are neither checked nor sent.
+    expect(toCampaignInput({ ...d, retry: { ...d.retry, machine: { on: false, delayMinutes: 'x', maxAttempts: '99' } } })).toMatchObject({ input: { retryRules: { machine: null } } });
   });
 });
 

@@ -19,6 +19,17 @@ export interface CampaignInfo {
   dispositions: string[];
   script: string | null;
   questionnaireId: string | null;
+  /** What the agent offers on this campaign's calls (the order form picks from them). */
+  products: CampaignProduct[];
+}
+
+export interface CampaignProduct {
+  id: string;
+  sku: string;
+  name: string;
+  /** fen */
+  price: number;
+  discontinued: boolean;
 }
 
 interface MyCallEvent {
@@ -39,7 +50,7 @@ const MY_CALLS = `subscription MyCalls($after: Position) { myCalls(afterPosition
 /** Reads of a call the read model does not know yet, half a second apart (about 10 s in all). */
 const CALL_RETRIES = 20;
 const CALL = `query CallPhone($id: ID!) { call(id: $id) { phone lead { id } campaign { id } } }`;
-const CAMPAIGN = `query Campaign($id: ID!) { campaign(id: $id) { id name dispositions script questionnaireId } }`;
+const CAMPAIGN = `query Campaign($id: ID!) { campaign(id: $id) { id name dispositions script questionnaireId products { id sku name price discontinued } } }`;
 
 const ENDED = new Set(['CallEnded', 'CallAbandoned', 'CallForceHungUp']);
 const mutation = (name: string, params: string, args: string) =>
