@@ -173,6 +173,13 @@ describe('admin screens (scenario API)', () => {
     await recycle.getByLabel('回收等待（分钟）').fill('120');
     await recycle.getByLabel('回收轮数（1–20）').fill('30');
     await recycle.getByLabel('答录机').check();
+    // Per-outcome retry: none after an answering machine, busy twice at most; a caller id; a product from the catalogue.
+    const retry = campaigns.getByTestId('campaign-retry');
+    await retry.getByLabel('答录机 重拨').uncheck();
+    await retry.getByLabel('占线 最多次数').fill('2');
+    await campaigns.getByLabel('主叫号码').fill('021 6000 1234');
+    await campaigns.getByTestId('campaign-products').getByLabel('钙片').check();
+    await campaigns.getByTestId('campaign-questionnaire').selectOption('health');
     await campaigns.getByRole('button', { name: '新建活动' }).click();
     await campaigns.getByText('请检查：回收轮数（1–20）').waitFor();
     expect(server.scenario.extraCampaigns.map((c) => c.name)).not.toContain('未接通回收');
@@ -180,6 +187,10 @@ describe('admin screens (scenario API)', () => {
     await campaigns.getByRole('button', { name: '新建活动' }).click();
     await expect.poll(() => server.scenario.extraCampaigns.find((c) => c.name === '未接通回收')?.recycle)
       .toEqual({ afterMinutes: 120, maxPasses: 2, dispositions: ['NO_ANSWER', 'BUSY', 'MACHINE'] });
+    expect(server.scenario.extraCampaigns.find((c) => c.name === '未接通回收')).toMatchObject({
+      retryRules: { busy: { delayMinutes: 10, maxAttempts: 2 }, noAnswer: { delayMinutes: 60, maxAttempts: null }, machine: null, callback: { delayMinutes: 0, maxAttempts: null } },
+      callerId: '021 6000 1234', productIds: ['ca-100'], questionnaireId: 'health',
+    });
     await screenshot(page, 'admin-campaign-recycle');
 
     // Edit it in place: the form comes back filled, and saving sends updateCampaign with the changed rule.

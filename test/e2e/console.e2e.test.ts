@@ -64,10 +64,11 @@ describe('console journeys (scenario API)', () => {
 
     const order = page.getByTestId('order-form');
     const row = order.locator('tbody tr');
-    await row.nth(0).getByLabel('商品编码').fill('VC-60');
-    await row.nth(0).getByLabel('商品', { exact: true }).fill('维生素C');
+    // The campaign's product fills the line; the agent sets the quantity.
+    await row.nth(0).getByTestId('order-pick').selectOption({ label: '维生素C · ¥199.00' });
+    expect(await row.nth(0).getByLabel('商品编码').inputValue()).toBe('VC-60');
+    expect(await row.nth(0).getByLabel('单价（元）').inputValue()).toBe('199.00');
     await row.nth(0).getByLabel('数量').fill('2');
-    await row.nth(0).getByLabel('单价（元）').fill('199');
     await order.getByRole('button', { name: '添加赠品' }).click();
     await row.nth(1).getByLabel('商品编码').fill('GIFT-CUP');
     await row.nth(1).getByLabel('商品', { exact: true }).fill('保温杯');

@@ -49,6 +49,8 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
       ivrMenus: (_a, ctx) => (need(ctx, 'ADMIN'), s.ivrMenus),
       prompts: (_a, ctx) => (need(ctx, 'ADMIN'), s.prompts),
       importJob: ({ id }, ctx) => (need(ctx, 'ADMIN'), s.lastImport && { id, filename: 'x.csv', startedAt: new Date().toISOString(), status: 'done', ...s.lastImport }),
+      products: (_a, ctx) => (need(ctx), [...s.campaign.products, { id: 'ca-100', sku: 'CA-100', name: '钙片', price: 9900, points: 10, category: null, discontinued: false }]),
+      questionnaires: (_a, ctx) => (need(ctx), [s.questionnaire]),
       campaign: ({ id }, ctx) => (need(ctx), [s.campaign, s.previewCampaign, ...s.extraCampaigns].find((c) => c.id === id) ?? null),
       customer: ({ phone }, ctx) => (need(ctx), s.customer(phone)),
       callbacks: ({ filter }, ctx) => (need(ctx), { nodes: s.callbacks.filter((c) => (!filter?.agentId || c.agent?.id === filter.agentId) && (!filter?.status || filter.status.includes(c.status))), pageInfo: { hasNextPage: false } }),

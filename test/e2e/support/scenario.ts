@@ -20,7 +20,9 @@ export class Scenario {
   position = 100;
   agents = new Map<string, { status: string; pauseReason: string | null; since: string; extension: string | null; callId: string | null }>();
   campaign = { id: 'c-spring', name: '春季保健品', status: 'RUNNING', dialMode: 'PREDICTIVE', maxAbandonRate: 0.03, maxAttempts: 3, retryMinutes: 60, callingWindows: [], timeZone: 'Asia/Shanghai',
-    callerId: null, dispositions: ['成交', '考虑中', '无意向'], queue: null, department: null, questionnaireId: null, script: '您好，我是健康顾问王丽。\n\n问：怎么退货？\n答：七天无理由退货。', position: 1 };
+    callerId: null, dispositions: ['成交', '考虑中', '无意向'], queue: null, department: null, questionnaireId: null,
+    retryRules: { busy: { delayMinutes: 10, maxAttempts: null }, noAnswer: { delayMinutes: 60, maxAttempts: null }, machine: { delayMinutes: 240, maxAttempts: null }, callback: { delayMinutes: 0, maxAttempts: null } } as Record<string, unknown>,
+    productIds: ['vc-60'], products: [{ id: 'vc-60', sku: 'VC-60', name: '维生素C', price: 19900, points: 20, category: null, discontinued: false }], script: '您好，我是健康顾问王丽。\n\n问：怎么退货？\n答：七天无理由退货。', position: 1 };
   lead = { id: 'lead-zw', phone: CUSTOMER_PHONE, phoneDisplay: '138 0013 8000', name: '张伟', status: 'IN_PROGRESS', campaign: this.campaign, owner: null as ScenarioUser | null, ownedSince: null,
     ownershipExpiresAt: null, attempts: 1, lastDisposition: null as string | null, lastCalledAt: null, nextCallbackAt: null, customFields: { 城市: '杭州', 会员等级: '金卡' }, department: null, createdAt: '2026-03-01T00:00:00Z', position: 2 };
   questionnaire = { id: 'health', name: '健康需求调查', version: 1, questions: [
