@@ -3,8 +3,16 @@
  * goodbye and the call ends. When an agent able to take that queue's calls is free, the session rings
  * the agent first and then dials the customer; CallbackStarted on the original call names the agent
  * and the new call. Pending callbacks are folded from the log (QueueConfigs), so a restart keeps them.
+ * A callback is kept until the customer answers one of its tries: each try passes the dial-time compliance
+ * gate (receipt CallDialAttempted / CallDialBlocked on the try's call) and ends with CallbackAttemptEnded on
+ * the original call (outcome, customer tries so far, when it is tried again or null when done).
  */
 import { randomUUID } from 'node:crypto';
+import { handleCommand } from '../commands/handleCommand.ts';
+import { callDecider } from '../domain/call/decider.ts';
+import type { CallingHours } from '../domain/campaign/events.ts';
+import { checkDial, type DialLists } from '../dialer/compliance/checkDial.ts';
+import { DialHistory } from '../dialer/compliance/dialHistory.ts';
 import { taken } from '../acd/liveRouting.ts';
 import { routeCall } from '../acd/route.ts';
 import type { AgentView } from '../acd/types.ts';
@@ -26,7 +34,7 @@ export async function keepForCallback(server: MediaServer, ep: CallEndpoint, que
   }
   ep.leftQueue = 'callback';
   await server.recorder.note(callStreamId(ep.callId), 'CallbackQueued', { callId: ep.callId, phone, queueId });
-  server.queues.keepCallback({ callId: ep.callId, phone, queueId, sinceMs: server.clock.now() });
+  server.queues.keepCallback({ callId: ep.callId, phone, queueId, sinceMs: server.clock.now(), tries: 0, notBeforeMs: server.clock.now() });
   ep.goodbye = CALLBACK_GOODBYE;
   await server.calls.broadcast(ep.callId, CALLBACK_GOODBYE);
 }
@@ -38,17 +46,85 @@ export async function onGoodbyePlayed(server: MediaServer, ep: CallEndpoint): Pr
   await server.calls.hangup(ep.callId).catch(() => {});
 }
 
+/** Tries that ring the customer before the callback is given up. */
+export const CALLBACK_MAX_TRIES = 3;
+/** Customer did not answer (busy, no answer, failed): tried again after this. */
+export const CALLBACK_RETRY_MS = 10 * 60_000;
+/** The agent missed the offer: another agent may take it soon. */
+export const CALLBACK_AGENT_MISSED_RETRY_MS = 30_000;
+/** Outside calling hours: looked at again after this. */
+export const CALLBACK_CLOSED_RETRY_MS = 30 * 60_000;
+/** A try with no outcome after this (its call lost in a restart) is settled from its call's stream. */
+const IN_FLIGHT_STALE_MS = 5 * 60_000;
+/** A callback is a manual-style dial: daytime in the callee's zone, as a person's own dial. */
+export const CALLBACK_HOURS: CallingHours = { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '09:00', end: '21:00' }], timeZonePolicy: 'lead', timeZone: 'Asia/Shanghai' };
+const RULES_VERSION = 'callback-1';
+
+// Compliance inputs from the log (lists and their versions, numbers on a live call), one reader per server.
+const histories = new WeakMap<MediaServer, DialHistory>();
+function historyOf(server: MediaServer): DialHistory {
+  let h = histories.get(server);
+  if (!h) histories.set(server, (h = new DialHistory(server.recorder.store)));
+  return h;
+}
+
 /**
- * Offer each kept callback, oldest first, to a free agent chosen by its queue's strategy and skills.
- * Runs inside dispatch: after callers waiting on the line, before dialer calls.
+ * Offer each kept callback due for a try, oldest first, to a free agent chosen by its queue's strategy and
+ * skills. Runs inside dispatch: after callers waiting on the line, before dialer calls.
  */
 export async function offerCallbacks(server: MediaServer, views: () => AgentView[] = () => server.routing.agentViews()): Promise<void> {
   const pending = server.queues.pendingCallbacks();
   if (pending.length === 0) return;
+  const now = server.clock.now();
   for (const cb of pending) {
+    if (cb.inFlight) {
+      await settleTry(server, cb, now);
+      continue;
+    }
+    if (cb.notBeforeMs > now) continue;
     if (!views().some((v) => v.available)) return;
     await startCallback(server, cb, views());
   }
+}
+
+/** A try whose call has ended (or was lost) gets its outcome recorded; one still live is left alone. */
+async function settleTry(server: MediaServer, cb: PendingCallback, now: number): Promise<void> {
+  const { callbackCallId, startedMs } = cb.inFlight!;
+  const ep = server.endpoint(callbackCallId);
+  if (ep && ep.status !== 'ended') return;
+  const events = await server.recorder.store.readStream(callStreamId(callbackCallId));
+  const ended = events.find((e) => e.type === 'CallEnded')?.data as { cause?: string; hangupBy?: string } | undefined;
+  if (!ended && now - startedMs < IN_FLIGHT_STALE_MS) return;
+  if (events.some((e) => e.type === 'CallAnswered')) {
+    await attemptEnded(server, cb, { callbackCallId, outcome: 'answered', tries: cb.tries + 1, retryAt: null });
+    return;
+  }
+  // Nothing reached the customer when the agent's phone gave up first: that try is not the customer's.
+  const customerRang = events.some((e) => e.type === 'CallRinging' || e.type === 'CallEarlyMedia') || (ended && ended.hangupBy !== 'agent');
+  const tries = customerRang ? cb.tries + 1 : cb.tries;
+  const outcome = customerRang ? 'not_answered' : 'agent_missed';
+  const retryAt = tries >= CALLBACK_MAX_TRIES ? null : now + (customerRang ? CALLBACK_RETRY_MS : CALLBACK_AGENT_MISSED_RETRY_MS);
+  await attemptEnded(server, cb, { callbackCallId, outcome, cause: ended?.cause ?? 'LOST', tries, retryAt });
+}
+
+async function attemptEnded(
+  server: MediaServer,
+  cb: PendingCallback,
+  r: { callbackCallId: string; outcome: string; cause?: string; reasons?: string[]; tries: number; retryAt: number | null },
+): Promise<void> {
+  const retryAt = r.retryAt === null ? null : new Date(r.retryAt).toISOString();
+  await server.recorder.note(callStreamId(cb.callId), 'CallbackAttemptEnded', {
+    callId: cb.callId, phone: cb.phone, queueId: cb.queueId, callbackCallId: r.callbackCallId, outcome: r.outcome,
+    ...(r.cause ? { cause: r.cause } : {}), ...(r.reasons ? { reasons: r.reasons } : {}), tries: r.tries, maxTries: CALLBACK_MAX_TRIES, retryAt,
+  });
+  server.queues.callbackAttemptEnded(cb.callId, r.tries, r.retryAt);
+}
+
+/** The customer asked for this call: a do-not-call entry is waived, and the receipt says so. */
+function waiveDoNotCall(lists: DialLists, phone: string, callId: string): DialLists {
+  if (!lists.doNotCall.has(phone)) return lists;
+  const version = `${lists.doNotCall.version} waived: on the list, but the caller asked for this callback on call ${callId}`;
+  return { ...lists, doNotCall: { version, has: () => false } };
 }
 
 async function startCallback(server: MediaServer, cb: PendingCallback, views: AgentView[]): Promise<void> {
@@ -56,13 +132,40 @@ async function startCallback(server: MediaServer, cb: PendingCallback, views: Ag
   const call = { callId: cb.callId, phone: cb.phone, enqueuedAt: new Date(cb.sinceMs).toISOString(), priority: 0 };
   const d = routeCall(call, { ...queue, strategy: queue.strategy === 'ring_all' ? 'longest_idle' : queue.strategy }, views, { lastAgentByPhone: {} });
   if (!d.winner) return;
+  const history = historyOf(server);
+  await history.catchUp();
+  const nowMs = server.clock.now();
+  // The customer is on another call right now (maybe calling us again): try at a later dispatch.
+  if (history.livePhones(nowMs).has(cb.phone)) return;
+  const now = new Date(nowMs).toISOString();
   const callbackCallId = randomUUID();
+  const compliance = checkDial(
+    { phone: cb.phone, now, attempts: cb.tries, recentDials: history.recentDials(cb.phone), predictive: false, campaignAbandons: { answers: 0, abandons: 0, window: 'n/a (callback)' } },
+    { version: RULES_VERSION, callingHours: CALLBACK_HOURS, maxAttempts: CALLBACK_MAX_TRIES, abandonRateTarget: 0.03 },
+    waiveDoNotCall(history.lists(), cb.phone, cb.callId),
+  );
+  await handleCommand(server.recorder.store, callDecider, callbackCallId, {
+    type: 'DialCall',
+    data: { callId: callbackCallId, phone: cb.phone, direction: 'outbound', agentId: d.winner, attempt: cb.tries + 1, selection: 'callback', compliance },
+    meta: { now, commandId: `callback:${callbackCallId}`, actorId: 'system', actorRole: 'system' },
+  });
+  if (!compliance.allowed) {
+    // Hours open again later; a blacklisted number or an unknown zone never becomes callable by waiting.
+    const later = compliance.reasons.every((r) => r === 'OUTSIDE_CALLING_HOURS');
+    await attemptEnded(server, cb, { callbackCallId, outcome: 'blocked', reasons: compliance.reasons, tries: cb.tries, retryAt: later ? nowMs + CALLBACK_CLOSED_RETRY_MS : null });
+    return;
+  }
   const ep = new CallEndpoint(callbackCallId, { queueId: cb.queueId, phone: cb.phone, preview: { agentId: d.winner, dial: server.customerDial(cb.phone), timeoutSec: 30 } });
-  if (await server.offer(ep, d.winner)) return;
+  if (await server.offer(ep, d.winner)) {
+    // The dial was recorded: close it, so the number is not held as live.
+    await server.callEvent(ep, { type: 'HANGUP', cause: 'AGENT_UNAVAILABLE', hangupBy: 'system' });
+    await attemptEnded(server, cb, { callbackCallId, outcome: 'agent_missed', cause: 'AGENT_UNAVAILABLE', tries: cb.tries, retryAt: nowMs + CALLBACK_AGENT_MISSED_RETRY_MS });
+    return;
+  }
   taken(views, [d.winner]);
   server.legs.set(callbackCallId, { legId: callbackCallId, callId: callbackCallId, role: 'customer' });
-  server.queues.callbackStarted(cb.callId);
+  server.queues.callbackStarted(cb.callId, callbackCallId, nowMs);
   await server.recorder.note(callStreamId(cb.callId), 'CallbackStarted', {
-    callId: cb.callId, phone: cb.phone, queueId: cb.queueId, agentId: d.winner, callbackCallId, reason: d.reason,
+    callId: cb.callId, phone: cb.phone, queueId: cb.queueId, agentId: d.winner, callbackCallId, reason: d.reason, attempt: cb.tries + 1,
   });
 }

@@ -9,7 +9,7 @@ import { DEFAULT_QUEUE_CONFIG } from '../domain/queue/decider.ts';
 import type { QueueConfig } from '../domain/queue/events.ts';
 import type { EventStore, RecordedEvent, Subscription } from '../eventstore/types.ts';
 
-export const ROUTING_EVENT_TYPES = ['QueueCreated', 'QueueConfigured', 'AgentRegistered', 'AgentSkillsSet', 'CallbackQueued', 'CallbackStarted'];
+export const ROUTING_EVENT_TYPES = ['QueueCreated', 'QueueConfigured', 'AgentRegistered', 'AgentSkillsSet', 'CallbackQueued', 'CallbackStarted', 'CallbackAttemptEnded'];
 
 /** A caller's number kept for a callback by an agent of `queueId`. */
 export interface PendingCallback {
@@ -17,6 +17,12 @@ export interface PendingCallback {
   phone: string;
   queueId: string;
   sinceMs: number;
+  /** Tries that rang the customer (a try the agent missed does not count). */
+  tries: number;
+  /** Not tried again before this (a retry's delay). */
+  notBeforeMs: number;
+  /** The callback call of the try under way, and when it started; its outcome ends it (CallbackAttemptEnded). */
+  inFlight?: { callbackCallId: string; startedMs: number };
 }
 
 /** One queue as routing and the waiting caller see it. */
@@ -51,8 +57,8 @@ export class QueueConfigs {
   private readonly queues = new Map<string, QueueConfig>();
   private readonly skills = new Map<string, Record<string, number>>();
   private readonly callbacks = new Map<string, PendingCallback>();
-  /** Callbacks started here: a CallbackQueued the subscription delivers late must not bring them back. */
-  private readonly startedCallbacks = new Set<string>();
+  /** Callbacks finished here (answered or given up): a CallbackQueued the subscription delivers late must not bring them back. */
+  private readonly doneCallbacks = new Set<string>();
   private position = 0;
   private starting?: Promise<void>;
   private sub?: Subscription;
@@ -99,9 +105,12 @@ export class QueueConfigs {
       else if (e.type === 'AgentRegistered' || e.type === 'AgentSkillsSet') {
         this.skills.set(d.agentId, Object.fromEntries((d.skills as Skill[]).map((s) => [s.skill, s.level])));
       } else if (e.type === 'CallbackQueued') {
-        this.keepCallback({ callId: d.callId, phone: d.phone, queueId: d.queueId, sinceMs: Date.parse(d.at ?? e.recordedAt) });
+        const sinceMs = Date.parse(d.at ?? e.recordedAt);
+        this.keepCallback({ callId: d.callId, phone: d.phone, queueId: d.queueId, sinceMs, tries: 0, notBeforeMs: sinceMs });
       } else if (e.type === 'CallbackStarted') {
-        this.callbackStarted(d.callId);
+        this.callbackStarted(d.callId, d.callbackCallId, Date.parse(d.at ?? e.recordedAt));
+      } else if (e.type === 'CallbackAttemptEnded') {
+        this.callbackAttemptEnded(d.callId, d.tries ?? 0, d.retryAt ? Date.parse(d.retryAt) : null);
       }
     }
   }
@@ -112,15 +121,29 @@ export class QueueConfigs {
   }
 
   keepCallback(cb: PendingCallback): void {
-    if (!this.startedCallbacks.has(cb.callId) && !this.callbacks.has(cb.callId)) this.callbacks.set(cb.callId, cb);
+    if (!this.doneCallbacks.has(cb.callId) && !this.callbacks.has(cb.callId)) this.callbacks.set(cb.callId, cb);
   }
 
-  callbackStarted(callId: string): void {
-    this.startedCallbacks.add(callId);
-    this.callbacks.delete(callId);
+  /** A try is under way: the callback stays kept until the customer answers (or the tries run out). */
+  callbackStarted(callId: string, callbackCallId: string, startedMs: number): void {
+    const cb = this.callbacks.get(callId);
+    if (cb) cb.inFlight = { callbackCallId, startedMs };
   }
 
-  /** Kept callbacks not yet started, oldest first. */
+  /** A try ended: `retryAtMs` null means done (answered, or given up); else it is tried again from then. */
+  callbackAttemptEnded(callId: string, tries: number, retryAtMs: number | null): void {
+    const cb = this.callbacks.get(callId);
+    if (retryAtMs === null) {
+      this.doneCallbacks.add(callId);
+      this.callbacks.delete(callId);
+    } else if (cb) {
+      cb.tries = tries;
+      cb.notBeforeMs = retryAtMs;
+      cb.inFlight = undefined;
+    }
+  }
+
+  /** Kept callbacks (under way or waiting for a try), oldest first. */
   pendingCallbacks(): PendingCallback[] {
     return [...this.callbacks.values()].sort((a, b) => a.sinceMs - b.sinceMs);
   }

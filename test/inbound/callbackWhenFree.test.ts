@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { handleCommand } from '../../src/commands/handleCommand.ts';
+import { blacklistDecider } from '../../src/domain/blacklist/decider.ts';
 import { callStreamId } from '../../src/domain/call/streams.ts';
+import { CALLBACK_MAX_TRIES, CALLBACK_RETRY_MS } from '../../src/inbound/callbackWhenFree.ts';
 import { agentLegId } from '../../src/telephony/session/callEndpoint.ts';
 import { callerWaits, createQueue, readyAgent, registerAgent, uniqueAgents } from '../acd/inboundSupport.ts';
 import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
@@ -47,7 +50,7 @@ describe('callback when an agent is free', () => {
     floor.sim.switch.agents.set('1002', { answerMs: 200 });
     expect(await floor.server.agentCommand(skilled, { type: 'LOGIN', extension: '1002' })).toBeUndefined();
     await readyAgent(floor, unskilled, '1001');
-    floor.sim.switch.customers.script('8613800138078', { kind: 'answer', ringMs: 200, talkMs: 60_000, machine: false, earlyMedia: false });
+    floor.sim.switch.customers.script('8613800138078', { kind: 'answer', ringMs: 200, talkMs: 5_000, machine: false, earlyMedia: false });
 
     const id = await callerWaits(floor, { queueId }, '13800138078');
     await floor.advance(20_000);
@@ -64,7 +67,91 @@ describe('callback when an agent is free', () => {
     expect(started.data).toMatchObject({ phone: '+8613800138078', queueId: callbackQueue, agentId: skilled });
     await until('agent and customer bridged', () => floor.server.endpoint(callbackId)?.status === 'bridged');
     expect(created(agentLegId(callbackId, skilled))).toBeLessThan(created(callbackId));
+    // The try passed the compliance gate with its receipt on the callback call.
+    const dial = (await floor.events(callStreamId(callbackId)))[0];
+    expect(dial).toMatchObject({ type: 'CallDialAttempted', data: { phone: '+8613800138078', agentId: skilled, attempt: 1, selection: 'callback', compliance: { allowed: true, inputs: { rulesVersion: 'callback-1', withinCallingHours: true } } } });
+    // Kept while the call is on; done once the customer answered and the call ended.
+    expect(floor.server.queues.pendingCallbacks().map((c) => c.callId)).toContain(id);
+    await until('callback call ended', async () => (await floor.types(callStreamId(callbackId))).includes('CallEnded'));
+    await until('agent in wrap-up', () => floor.server.agents.status(skilled) === 'wrap-up');
+    await floor.server.idle();
+    await floor.advance(10_000); // wrap-up over: the agent's next dispatch settles the try
+    const ended = await until('outcome recorded', async () => (await floor.events(callStreamId(id))).find((e) => e.type === 'CallbackAttemptEnded'));
+    expect(ended.data).toMatchObject({ callbackCallId: callbackId, outcome: 'answered', tries: 1, retryAt: null });
     expect(floor.server.queues.pendingCallbacks().map((c) => c.callId)).not.toContain(id);
+  });
+
+  it('a customer who does not answer is tried again later, up to the limit, each try recorded; then it is given up', async () => {
+    const [skilled] = uniqueAgents('skilled');
+    const skill = `billing-${skilled}`;
+    const queueId = await createQueue(floor, { strategy: 'longest_idle', skills: [{ skill, minLevel: 1 }], overflow: { afterSeconds: 20, target: { kind: 'callback', id: `q-${skilled}` } } });
+    await registerAgent(floor, skilled, [{ skill, level: 3 }]);
+    const id = await callerWaits(floor, { queueId }, '13800138081');
+    await floor.advance(20_000);
+    await until('caller gone', async () => (await floor.types(callStreamId(id))).includes('CallEnded'));
+    floor.sim.switch.customers.script('8613800138081', { kind: 'fail', afterMs: 500, cause: 'USER_BUSY', sipStatus: 486 });
+    floor.sim.switch.agents.set('1003', { answerMs: 200 });
+    await readyAgent(floor, skilled, '1003');
+
+    const outcomes = async () => (await floor.events(callStreamId(id))).filter((e) => e.type === 'CallbackAttemptEnded');
+    for (let n = 1; n <= CALLBACK_MAX_TRIES; n++) {
+      await until(`try ${n} started`, async () => (await floor.types(callStreamId(id))).filter((t) => t === 'CallbackStarted').length === n);
+      const started = (await floor.events(callStreamId(id))).filter((e) => e.type === 'CallbackStarted').at(-1)!;
+      await until(`try ${n} call ended`, async () => (await floor.types(callStreamId(started.data.callbackCallId as string))).includes('CallEnded'));
+      await until(`agent ${n} in wrap-up`, () => floor.server.agents.status(skilled) === 'wrap-up');
+      await floor.server.idle();
+      await floor.advance(10_000); // wrap-up over: dispatch settles the try
+      const last = await until(`try ${n} outcome`, async () => (await outcomes()).length === n && (await outcomes()).at(-1));
+      expect(last.data).toMatchObject({ callbackCallId: started.data.callbackCallId, outcome: 'not_answered', cause: 'USER_BUSY', tries: n });
+      if (n < CALLBACK_MAX_TRIES) {
+        expect(Date.parse(last.data.retryAt as string)).toBe(floor.clock.t + CALLBACK_RETRY_MS);
+        expect(floor.server.queues.pendingCallbacks().map((c) => c.callId)).toContain(id);
+        // Not before its time: the agent is free, yet nothing is dialed.
+        await floor.server.dispatch();
+        expect((await floor.types(callStreamId(id))).filter((t) => t === 'CallbackStarted')).toHaveLength(n);
+        floor.clock.t += CALLBACK_RETRY_MS;
+        await floor.server.dispatch();
+      } else {
+        expect(last.data.retryAt).toBeNull();
+      }
+    }
+    expect(floor.server.queues.pendingCallbacks().map((c) => c.callId)).not.toContain(id);
+  });
+
+  it('a number blacklisted after it was kept is not called back: the blocked receipt is recorded and the callback given up', async () => {
+    const [skilled] = uniqueAgents('skilled');
+    const skill = `billing-${skilled}`;
+    const queueId = await createQueue(floor, { strategy: 'longest_idle', skills: [{ skill, minLevel: 1 }], overflow: { afterSeconds: 20, target: { kind: 'callback', id: `q-${skilled}` } } });
+    await registerAgent(floor, skilled, [{ skill, level: 3 }]);
+    const id = await callerWaits(floor, { queueId }, '13800138082');
+    await floor.advance(20_000);
+    await until('caller gone', async () => (await floor.types(callStreamId(id))).includes('CallEnded'));
+    await handleCommand(floor.store, blacklistDecider, '+8613800138082', { type: 'BlacklistNumber', data: { phone: '+8613800138082', reason: '骚扰 abusive caller' }, meta: { now: new Date().toISOString(), commandId: `bl-${id}`, actorId: 'admin-1', actorRole: 'admin' } });
+
+    await readyAgent(floor, skilled, '1004');
+    const ended = await until('try refused', async () => (await floor.events(callStreamId(id))).find((e) => e.type === 'CallbackAttemptEnded'));
+    expect(ended.data).toMatchObject({ outcome: 'blocked', reasons: ['BLACKLISTED'], tries: 0, retryAt: null });
+    const receipt = await floor.events(callStreamId(ended.data.callbackCallId as string));
+    expect(receipt.map((e) => e.type)).toEqual(['CallDialBlocked']);
+    expect(receipt[0].data).toMatchObject({ phone: '+8613800138082', compliance: { allowed: false, reasons: ['BLACKLISTED'], inputs: { blacklisted: true } } });
+    expect((await floor.types(callStreamId(id))).includes('CallbackStarted')).toBe(false);
+    expect(floor.server.queues.pendingCallbacks().map((c) => c.callId)).not.toContain(id);
+  });
+
+  it('outside calling hours (the callee\'s time) the try is refused with a receipt and the callback kept for later', async () => {
+    const [skilled] = uniqueAgents('skilled');
+    const skill = `billing-${skilled}`;
+    const queueId = await createQueue(floor, { strategy: 'longest_idle', skills: [{ skill, minLevel: 1 }], overflow: { afterSeconds: 20, target: { kind: 'callback', id: `q-${skilled}` } } });
+    await registerAgent(floor, skilled, [{ skill, level: 3 }]);
+    const id = await callerWaits(floor, { queueId }, '13800138083');
+    await floor.advance(20_000);
+    await until('caller gone', async () => (await floor.types(callStreamId(id))).includes('CallEnded'));
+    floor.clock.t = Date.parse('2026-11-23T14:30:00Z'); // 22:30 in Beijing
+    await readyAgent(floor, skilled, '1005');
+    const ended = await until('try refused', async () => (await floor.events(callStreamId(id))).find((e) => e.type === 'CallbackAttemptEnded'));
+    expect(ended.data).toMatchObject({ outcome: 'blocked', reasons: ['OUTSIDE_CALLING_HOURS'], tries: 0, retryAt: '2026-11-23T15:00:00.000Z' });
+    expect((await floor.events(callStreamId(ended.data.callbackCallId as string)))[0].data).toMatchObject({ compliance: { inputs: { localTime: expect.stringContaining('22:30'), withinCallingHours: false } } });
+    expect(floor.server.queues.pendingCallbacks().find((c) => c.callId === id)).toMatchObject({ tries: 0, notBeforeMs: Date.parse('2026-11-23T15:00:00Z') });
   });
 
   it('a kept callback survives a restart of the session', async () => {
