@@ -21,6 +21,11 @@ export function samePrompt(played: string, prompt: string | undefined): boolean 
   return prompt !== undefined && (played === prompt || path.basename(played) === path.basename(prompt));
 }
 
+/** Where a call's message is recorded (also how a restart finds it again). */
+export function voicemailFile(server: MediaServer, callId: string): string {
+  return path.join(server.recordingsDir, 'voicemail', `${callId}.wav`);
+}
+
 export interface VoicemailOptions {
   /** The queue the caller was waiting in, if any. */
   queueId?: string;
@@ -34,10 +39,10 @@ export interface VoicemailOptions {
 export async function leaveVoicemail(server: MediaServer, callId: string, options: VoicemailOptions = {}): Promise<void> {
   const ep = server.endpoint(callId) ?? (await host(server, callId));
   ep.leftQueue = 'voicemail';
-  const dir = path.join(server.recordingsDir, 'voicemail');
-  await mkdir(dir, { recursive: true });
+  const file = voicemailFile(server, callId);
+  await mkdir(path.dirname(file), { recursive: true });
   const prompt = options.prompt ?? VOICEMAIL_PROMPT;
-  ep.voicemail = { file: path.join(dir, `${callId}.wav`), prompt, queueId: options.queueId ?? ep.options.queueId, phone: ep.options.phone ?? '', stage: 'prompt' };
+  ep.voicemail = { file, prompt, queueId: options.queueId ?? ep.options.queueId, phone: ep.options.phone ?? '', stage: 'prompt' };
   await server.calls.broadcast(callId, prompt);
 }
 
@@ -70,7 +75,8 @@ export async function onVoicemailPromptDone(server: MediaServer, ep: CallEndpoin
 /** The switch closed the message file: store it with its hash (or say the file could not be checked). */
 export async function onVoicemailStopped(server: MediaServer, ep: CallEndpoint, ms: number): Promise<void> {
   const vm = ep.voicemail;
-  if (!vm || vm.stage !== 'recording') return;
+  // The switch stopping this file proves it was recording, whatever stage a restart rebuilt.
+  if (!vm) return;
   ep.voicemail = undefined;
   const data = { callId: ep.callId, queueId: vm.queueId, phone: vm.phone, file: vm.file, durationMs: ms };
   try {
