@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { callStreamId } from '../../src/domain/call/streams.ts';
 import { leaveVoicemail, VOICEMAIL_PROMPT } from '../../src/inbound/voicemail.ts';
 import { sha256Of } from '../../src/telephony/session/recording.ts';
-import { callerRings } from '../acd/inboundSupport.ts';
+import { recover } from '../../src/telephony/recovery/reconcile.ts';
+import { callerRings, callerWaits, createQueue, readyAgent, registerAgent, uniqueAgents } from '../acd/inboundSupport.ts';
 import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
 
 let floor: Floor;
@@ -56,5 +57,32 @@ describe('voicemail from the IVR', () => {
     const events = await floor.events(callStreamId(id));
     expect(events.map((e) => e.type)).toEqual(['CallReceived', 'CallAnswered', 'VoicemailLeft', 'CallEnded']);
     expect(events[2].data).toMatchObject({ queueId: 'after-hours', phone: '+8613800138057' });
+  });
+
+  it('a restart while the message is recorded keeps it: VoicemailLeft is stored, and the caller (sent to an outside number) is not offered to an agent', async () => {
+    const [agent] = uniqueAgents('agent');
+    const skill = `vm-${agent}`;
+    await registerAgent(floor, agent, [{ skill, level: 5 }]);
+    const queueId = await createQueue(floor, { strategy: 'longest_idle', skills: [{ skill, minLevel: 1 }], overflow: { afterSeconds: 10, target: { kind: 'number', id: '+862188888888' } } });
+    const id = await callerWaits(floor, { queueId }, '13800138058');
+    await floor.advance(10_000);
+    await until('recording', () => factFor(id, 'recording-started'));
+
+    await floor.restartProcess();
+    const report = await recover(floor.server);
+    expect(report.restoredCalls).toContain(id);
+    expect(floor.server.endpoint(id)).toMatchObject({ leftQueue: 'voicemail', voicemail: { queueId, phone: '+8613800138058' } });
+    // An agent of that queue becomes free mid-message: the caller stays in voicemail.
+    await readyAgent(floor, agent, '1001');
+    await floor.server.idle();
+    expect(floor.server.endpoint(id)?.agentId).toBeUndefined();
+
+    floor.sim.remoteHangup(id);
+    await until('ended', async () => (await floor.types(callStreamId(id))).includes('CallEnded'));
+    const events = await floor.events(callStreamId(id));
+    expect(events.map((e) => e.type)).not.toContain('CallOffered');
+    const vm = events.find((e) => e.type === 'VoicemailLeft')?.data;
+    expect(vm).toMatchObject({ callId: id, queueId, phone: '+8613800138058' });
+    expect(vm?.sha256).toBe(await sha256Of(vm?.file as string));
   });
 });

@@ -7,13 +7,15 @@ import { agentStatus } from '../../domain/machines/agentMachine.ts';
 import { replayCall } from '../../domain/machines/callEvents.ts';
 import { callStatus } from '../../domain/machines/callMachine.ts';
 import type { EventStore, LogFilter, RecordedEvent } from '../../eventstore/types.ts';
+import { CALLBACK_GOODBYE } from '../../inbound/callbackWhenFree.ts';
+import { VOICEMAIL_PROMPT, voicemailFile } from '../../inbound/voicemail.ts';
 import { agentLegId, CallEndpoint } from '../session/callEndpoint.ts';
 import type { MediaServer } from '../session/mediaServer.ts';
 
 const CALL_TYPES = [
   'CallDialAttempted', 'CallRinging', 'CallEarlyMedia', 'CallAnswered', 'CallQueued', 'CallBridged', 'CallHeld', 'CallResumed',
   'CallTransferred', 'CallAbandoned', 'CallEnded', 'CallRecordingStarted', 'CallRecordingStopped', 'CallRecordingUnverified',
-  'CallRecordingPaused', 'CallRecordingResumed', 'CallReceived', 'CallOverflowed',
+  'CallRecordingPaused', 'CallRecordingResumed', 'CallReceived', 'CallOverflowed', 'CallbackQueued', 'VoicemailLeft', 'VoicemailUnverified',
 ];
 
 /** Calls still live at a restart began within this window; a call longer than two days is not restored. */
@@ -56,6 +58,26 @@ export async function positionBefore(store: EventStore, atMs: number): Promise<n
   return lo;
 }
 
+/**
+ * A caller who left the queue (voicemail, an outside number, which goes to voicemail for now, or a callback)
+ * is not routed to an agent again; a message under way is picked up where the switch is: the prompt's end
+ * starts the recording, the recording's end stores it (VoicemailLeft); a kept callback's goodbye still hangs up.
+ */
+function restoreLeftQueue(server: MediaServer, ep: CallEndpoint, events: RecordedEvent[], kind: string): void {
+  const callbackKept = events.some((e) => e.type === 'CallbackQueued');
+  if (kind === 'callback' && callbackKept) {
+    ep.leftQueue = 'callback';
+    ep.goodbye = CALLBACK_GOODBYE;
+    return;
+  }
+  // A callback without the caller's number became a voicemail too.
+  ep.leftQueue = 'voicemail';
+  if (events.some((e) => e.type === 'VoicemailLeft' || e.type === 'VoicemailUnverified')) return;
+  const from = events.findLast((e) => e.type === 'CallOverflowed')?.data.from as string | undefined;
+  const phone = (events.find((e) => e.type === 'CallReceived')?.data.phone as string | undefined) ?? '';
+  ep.voicemail = { file: voicemailFile(server, ep.callId), prompt: VOICEMAIL_PROMPT, queueId: from, phone, stage: 'prompt' };
+}
+
 /** Put every call that had not ended, and every logged-in agent, back into the server's memory. */
 export async function restoreFromStore(server: MediaServer): Promise<{ calls: string[]; agents: string[] }> {
   const calls: string[] = [];
@@ -85,7 +107,7 @@ export async function restoreFromStore(server: MediaServer): Promise<{ calls: st
       ...(received ? { inbound: true, phone: received.data.phone as string, priority: (queued?.data.priority as number | undefined) ?? 0 } : {}),
     }, snap);
     if (queued) ep.queuedAtMs = Date.parse(queued.metadata.occurredAt ?? queued.recordedAt);
-    if (movedTo?.kind === 'voicemail' || movedTo?.kind === 'callback') ep.leftQueue = movedTo.kind; // not routed to an agent again
+    if (movedTo && movedTo.kind !== 'queue') restoreLeftQueue(server, ep, events, movedTo.kind);
     // The agent on the call, or the one reserved for it (only the agent's stream knows a reservation).
     const agentId = snap.context.agentId && ['bridged', 'held'].includes(callStatus(snap))
       ? snap.context.agentId
