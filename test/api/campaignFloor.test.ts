@@ -107,4 +107,9 @@ describe('per-outcome retry rules', () => {
     expect(code(await h.gql(UPDATE, { id: 'cf-2', input: { retryRules: { callback: { delayMinutes: -1 } } } }, sup))).toBe('RETRY_RULE_INVALID');
     expect((await recorded('cf-2')).retryRules).toMatchObject({ busy: { delayMinutes: 5, maxAttempts: 2 } });
   });
+
+  it('retryMinutes still sets the busy and no-answer delay, keeping their caps', async () => {
+    expect((await h.gql(UPDATE, { id: 'cf-2', input: { retryMinutes: 20 } }, sup)).errors).toBeUndefined();
+    expect((await recorded('cf-2')).retryRules).toEqual({ busy: { delayMinutes: 20, maxAttempts: 2 }, no_answer: { delayMinutes: 20 }, callback: { delayMinutes: 0 } });
+  });
 });

@@ -1,7 +1,8 @@
 import type { DomainError } from '../decider.ts';
 import { isE164 } from '../phone/normalize.ts';
 import { isNonEmpty, reject } from '../rules.ts';
-import type { CallingWindow, CampaignConfig, DialMode, RetryDisposition } from './events.ts';
+import type { RetryRulesPatch } from './commands.ts';
+import type { CallingWindow, CampaignConfig, DialMode, RetryDisposition, RetryRule } from './events.ts';
 
 const MODES: readonly DialMode[] = ['preview', 'progressive', 'predictive'];
 const RETRY_DISPOSITIONS: readonly RetryDisposition[] = ['busy', 'no_answer', 'machine', 'callback'];
@@ -48,6 +49,16 @@ function checkWindow(w: CallingWindow): DomainError | undefined {
     return reject('CALLING_HOURS_INVALID', `Calling window ${w.start}-${w.end} must be HH:MM to a later HH:MM`);
   }
   return undefined;
+}
+
+/** The rules with `patch` laid over them; validation happens on the merged config. */
+export function patchRetryRules(rules: CampaignConfig['retryRules'], patch: RetryRulesPatch = {}): CampaignConfig['retryRules'] {
+  const out = { ...rules };
+  for (const [key, p] of Object.entries(patch) as [RetryDisposition, RetryRulesPatch[RetryDisposition]][]) {
+    if (p === null) delete out[key];
+    else if (p !== undefined) out[key] = { ...out[key], ...p } as RetryRule;
+  }
+  return out;
 }
 
 /** Overlay a partial config on the current one and check the result as a whole. */

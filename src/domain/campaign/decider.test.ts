@@ -3,7 +3,7 @@ import { given } from '../testing/spec.ts';
 import type { CampaignCommand } from './commands.ts';
 import { DEFAULT_CAMPAIGN_CONFIG } from './config.ts';
 import { campaignDecider } from './decider.ts';
-import type { CampaignEvent } from './events.ts';
+import type { CampaignConfig, CampaignEvent } from './events.ts';
 
 const at = '2026-03-02T02:00:00.000Z';
 const cmd = <C extends CampaignCommand>(type: C['type'], data: C['data'], meta: Partial<C['meta']> = {}) =>
@@ -136,6 +136,36 @@ describe('campaign: what the floor shows agents (script, dispositions, caller id
     given(campaignDecider, [created, withCaller])
       .when(cmd('ConfigureCampaign', { config: { callerId: undefined } }))
       .then((events) => expect((events[0].data as { config: { callerId?: string } }).config.callerId).toBeUndefined());
+  });
+});
+
+describe('campaign: per-outcome retry rule changes', () => {
+  const busyCapped: CampaignEvent = {
+    type: 'CampaignConfigured',
+    data: { campaignId: 'c1', at, config: { ...DEFAULT_CAMPAIGN_CONFIG, retryRules: { ...DEFAULT_CAMPAIGN_CONFIG.retryRules, busy: { delayMinutes: 5, maxAttempts: 2 } } } },
+  };
+  const rules = (events: CampaignEvent[]) => (events[0].data as { config: CampaignConfig }).config.retryRules;
+
+  it('lays the outcomes named over the rules the campaign has when decided; null stops retries after an outcome', () => {
+    given(campaignDecider, [created, busyCapped])
+      .when(cmd('ConfigureCampaign', { config: {}, retryRules: { machine: null, no_answer: { delayMinutes: 30 } } }))
+      .then((events) => expect(rules(events)).toEqual({ busy: { delayMinutes: 5, maxAttempts: 2 }, no_answer: { delayMinutes: 30 }, callback: { delayMinutes: 0 } }));
+  });
+
+  it('a delay alone keeps the outcome cap; a cap above the campaign attempts is refused', () => {
+    given(campaignDecider, [created, busyCapped])
+      .when(cmd('ConfigureCampaign', { config: {}, retryRules: { busy: { delayMinutes: 15 } } }))
+      .then((events) => expect(rules(events).busy).toEqual({ delayMinutes: 15, maxAttempts: 2 }));
+    given(campaignDecider, [created, busyCapped])
+      .when(cmd('ConfigureCampaign', { config: {}, retryRules: { callback: { delayMinutes: 0, maxAttempts: 4 } } }))
+      .thenRejects('RETRY_RULE_INVALID');
+  });
+
+  it('a rule for an outcome that had none needs a delay', () => {
+    const noMachine: CampaignEvent = { type: 'CampaignConfigured', data: { campaignId: 'c1', at, config: { ...DEFAULT_CAMPAIGN_CONFIG, retryRules: { busy: { delayMinutes: 5 } } } } };
+    given(campaignDecider, [created, noMachine])
+      .when(cmd('ConfigureCampaign', { config: {}, retryRules: { machine: { maxAttempts: 1 } } }))
+      .thenRejects('RETRY_RULE_INVALID');
   });
 });
 

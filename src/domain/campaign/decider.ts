@@ -1,7 +1,7 @@
 import { DomainError, type Decider, type Decision } from '../decider.ts';
 import { isNonEmpty, reject } from '../rules.ts';
 import type { CampaignCommand } from './commands.ts';
-import { DEFAULT_CAMPAIGN_CONFIG, mergeConfig } from './config.ts';
+import { DEFAULT_CAMPAIGN_CONFIG, mergeConfig, patchRetryRules } from './config.ts';
 import type { CampaignConfig, CampaignEvent } from './events.ts';
 import { CAMPAIGN_CATEGORY } from './streams.ts';
 
@@ -84,7 +84,10 @@ function decide(c: CampaignCommand, s: CampaignState): Decision<CampaignEvent> {
   }
   switch (c.type) {
     case 'ConfigureCampaign': {
-      const config = mergeConfig(s.config, c.data.config);
+      const patch = c.data.retryRules
+        ? { ...c.data.config, retryRules: patchRetryRules(c.data.config.retryRules ?? s.config.retryRules, c.data.retryRules) }
+        : c.data.config;
+      const config = mergeConfig(s.config, patch);
       if (config instanceof DomainError) return config;
       return [{ type: 'CampaignConfigured', data: { campaignId, at, config, configuredBy: by } }];
     }

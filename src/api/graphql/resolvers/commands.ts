@@ -1,6 +1,7 @@
 import { agentDecider } from '../../../domain/agent/decider.ts';
 import { campaignDecider } from '../../../domain/campaign/decider.ts';
-import { DEFAULT_CAMPAIGN_CONFIG } from '../../../domain/campaign/config.ts';
+import type { RetryRulesPatch } from '../../../domain/campaign/commands.ts';
+import { DEFAULT_CAMPAIGN_CONFIG, patchRetryRules } from '../../../domain/campaign/config.ts';
 import type { CampaignConfig, CampaignEvent, RetryDisposition } from '../../../domain/campaign/events.ts';
 import { fold } from '../../../domain/decider.ts';
 import { normalizePhone } from '../../../domain/phone/normalize.ts';
@@ -33,29 +34,15 @@ async function requireCampaignInScope(ctx: ApiContext, campaignId: string) {
   if (!departmentInScope(await ctx.scope(), created.departmentId)) throw forbidden(`campaign ${campaignId}`);
 }
 
-const OUTCOMES: Record<string, RetryDisposition> = { busy: 'busy', noAnswer: 'no_answer', machine: 'machine', callback: 'callback' };
-
 /**
  * The schema's CampaignInput in the campaign decider's terms (ISO weekdays 1..7, fractions, minutes), as a patch:
- * fields left out are not in it, so the campaign keeps them. Retry rules are whole in the domain, so the ones named
- * here are laid over `current` (null: no retry after that outcome).
+ * fields left out are not in it, so the campaign keeps them.
  */
-export function campaignConfig(i: A, current: CampaignConfig = DEFAULT_CAMPAIGN_CONFIG): Partial<CampaignConfig> {
+export function campaignConfig(i: A): Partial<CampaignConfig> {
   const c: Partial<CampaignConfig> = {};
   if (i.dialMode) c.mode = String(i.dialMode).toLowerCase() as CampaignConfig['mode'];
   if (i.maxAbandonRate != null) c.abandonRateTarget = i.maxAbandonRate;
   if (i.maxAttempts != null) c.maxAttempts = i.maxAttempts;
-  let rules = current.retryRules;
-  // retryMinutes: the one-number shorthand for the two outcomes people mean by it; caps stay.
-  if (i.retryMinutes != null) rules = { ...rules, busy: { ...rules.busy, delayMinutes: i.retryMinutes }, no_answer: { ...rules.no_answer, delayMinutes: i.retryMinutes } };
-  for (const [field, outcome] of Object.entries(OUTCOMES)) {
-    const r = i.retryRules?.[field];
-    if (r === undefined) continue;
-    rules = { ...rules };
-    if (r === null) delete rules[outcome];
-    else rules[outcome] = r.maxAttempts == null ? { delayMinutes: r.delayMinutes } : { delayMinutes: r.delayMinutes, maxAttempts: r.maxAttempts };
-  }
-  if (rules !== current.retryRules) c.retryRules = rules;
   if (i.callingWindows || i.timeZone) {
     const hours: Partial<CampaignConfig['callingHours']> = {};
     if (i.callingWindows) hours.windows = i.callingWindows.map((w: A) => ({ ...w, days: w.days.map((d: number) => (d === 0 ? 7 : d)) }));
@@ -73,6 +60,20 @@ export function campaignConfig(i: A, current: CampaignConfig = DEFAULT_CAMPAIGN_
   if (i.recycle === null) c.recycle = undefined;
   else if (i.recycle) c.recycle = { ...i.recycle, dispositions: i.recycle.dispositions.map((d: string) => d.toLowerCase()) };
   return c;
+}
+
+const OUTCOMES: Record<string, RetryDisposition> = { busy: 'busy', noAnswer: 'no_answer', machine: 'machine', callback: 'callback' };
+
+/** The retry rules CampaignInput changes, per outcome (null: no retry after it); undefined when it names none. */
+export function retryRulesPatch(i: A): RetryRulesPatch | undefined {
+  const patch: RetryRulesPatch = {};
+  // retryMinutes: the one-number shorthand for the two outcomes people mean by it; their caps stay.
+  if (i.retryMinutes != null) patch.busy = patch.no_answer = { delayMinutes: i.retryMinutes };
+  for (const [field, outcome] of Object.entries(OUTCOMES)) {
+    const r = i.retryRules?.[field];
+    if (r !== undefined) patch[outcome] = r === null ? null : { delayMinutes: r.delayMinutes, maxAttempts: r.maxAttempts ?? undefined };
+  }
+  return Object.keys(patch).length ? patch : undefined;
 }
 
 /** The campaign's configuration now (defaults for a campaign not yet created). */
@@ -155,14 +156,16 @@ export const commandResolvers = {
       if (!departmentInScope(await ctx.scope(), departmentId)) throw forbidden(`department ${departmentId}`);
       if (a.input.productIds) await checkProductIds(ctx, a.input.productIds);
       const campaignId = a.id ?? newIdFor(ctx, 'campaign', a.commandId);
-      return run(ctx, campaignDecider, campaignId, 'CreateCampaign', { campaignId, name: a.input.name ?? '', departmentId, config: campaignConfig(a.input) }, a.commandId);
+      const config = campaignConfig(a.input);
+      const retry = retryRulesPatch(a.input);
+      if (retry) config.retryRules = patchRetryRules(DEFAULT_CAMPAIGN_CONFIG.retryRules, retry);
+      return run(ctx, campaignDecider, campaignId, 'CreateCampaign', { campaignId, name: a.input.name ?? '', departmentId, config }, a.commandId);
     },
     updateCampaign: async (_: unknown, a: A, ctx: ApiContext) => {
       await requireCampaignInScope(ctx, a.id);
-      const current = await currentConfig(ctx, a.id);
-      if (a.input.productIds) await checkProductIds(ctx, a.input.productIds, current.productIds);
-      const config = campaignConfig(a.input, current);
-      return run(ctx, campaignDecider, a.id, 'ConfigureCampaign', { config }, a.commandId);
+      if (a.input.productIds) await checkProductIds(ctx, a.input.productIds, (await currentConfig(ctx, a.id)).productIds);
+      // Retry rules go as a patch, laid over the campaign's rules when the command is decided.
+      return run(ctx, campaignDecider, a.id, 'ConfigureCampaign', { config: campaignConfig(a.input), retryRules: retryRulesPatch(a.input) }, a.commandId);
     },
     startCampaign: async (_: unknown, a: A, ctx: ApiContext) => {
       await requireCampaignInScope(ctx, a.id);
