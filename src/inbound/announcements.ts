@@ -40,7 +40,13 @@ export async function scheduleAnnouncement(server: MediaServer, ep: CallEndpoint
 export async function fireAnnouncement(server: MediaServer, t: PendingTimer): Promise<string> {
   const ep = server.endpoint(t.command.id);
   if (!ep) return 'refused: CALL_NOT_LIVE';
-  if (ep.status !== 'queued' || ep.leftQueue || ep.offered) return `refused: caller no longer waiting (${ep.status})`;
+  if (ep.status !== 'queued' || ep.leftQueue) return `refused: caller no longer waiting (${ep.status})`;
+  const n = Number(t.command.event.n ?? 0);
+  if (ep.offered) {
+    // An agent's phone is ringing for them: not now, but the rhythm goes on in case nobody answers.
+    await scheduleAnnouncement(server, ep, n + 1);
+    return 'deferred: being offered to an agent';
+  }
   const queueId = ep.options.queueId ?? 'default';
   const waiting = [...server.endpoints.values()]
     .filter((w) => w.options.inbound && w.status === 'queued' && !w.leftQueue && !w.offered && (w.options.queueId ?? 'default') === queueId)
@@ -49,6 +55,6 @@ export async function fireAnnouncement(server: MediaServer, t: PendingTimer): Pr
   const now = server.clock.now();
   await server.calls.broadcast(ep.callId, positionPrompt(position)).catch(() => {});
   await server.recorder.note(callStreamId(ep.callId), 'QueuePositionAnnounced', { callId: ep.callId, queueId, position, waitedMs: now - (ep.queuedAtMs ?? now) });
-  await scheduleAnnouncement(server, ep, Number(t.command.event.n ?? 0) + 1);
+  await scheduleAnnouncement(server, ep, n + 1);
   return 'applied';
 }

@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { handleCommand } from '../../src/commands/handleCommand.ts';
+import { agentDecider } from '../../src/domain/agent/decider.ts';
 import { callStreamId } from '../../src/domain/call/streams.ts';
 import { positionPrompt } from '../../src/inbound/announcements.ts';
 import { recover } from '../../src/telephony/recovery/reconcile.ts';
@@ -57,6 +59,31 @@ describe('queue position announcements', () => {
     await floor.advance(20_000);
     expect(await announced(caller)).toEqual([1, 1, 1]);
     expect(await announced(quiet)).toEqual([]);
+  });
+
+  it('go on after an agent offered the caller during one does not answer', async () => {
+    const [agent] = uniqueAgents('agent');
+    const skill = `care-${agent}`;
+    const queueId = await createQueue(floor, { strategy: 'longest_idle', skills: [{ skill, minLevel: 1 }] });
+    await registerAgent(floor, agent, [{ skill, level: 5 }]);
+    floor.sim.switch.agents.set('1007', { answer: false });
+    const id = await callerWaits(floor, { queueId, announceEverySeconds: 30 });
+    await floor.advance(20_000);
+    await readyAgent(floor, agent, '1007');
+    expect(floor.server.endpoint(id)?.agentId).toBe(agent);
+    await floor.advance(10_000); // the announcement comes due while the agent's phone rings: not played over it
+    expect(await announced(id)).toEqual([]);
+    // The agent loses the queue's skill meanwhile, so the caller stays in line after the reservation expires.
+    await handleCommand(floor.store, agentDecider, agent, { type: 'SetAgentSkills', data: { skills: [] }, meta: { now: new Date(floor.clock.now()).toISOString(), actorId: 'sup-1', actorRole: 'supervisor' } });
+    await floor.server.queues.sync();
+    await floor.advance(5_000); // the reservation expires unanswered
+    await until('caller back in line', () => floor.server.endpoint(id)?.agentId === undefined);
+    await floor.server.idle();
+    expect(floor.server.endpoint(id)?.agentId).toBeUndefined();
+    await floor.advance(30_000);
+    expect(await announced(id)).toEqual([1]);
+    await floor.advance(30_000);
+    expect(await announced(id)).toEqual([1, 1]);
   });
 
   it('are off unless the queue or the entry asks for them', async () => {
