@@ -86,6 +86,22 @@ describe('queue position announcements', () => {
     expect(await announced(id)).toEqual([1, 1]);
   });
 
+  it('start even when the caller was offered on arrival to an agent who did not answer', async () => {
+    const [agent] = uniqueAgents('agent');
+    const skill = `care-${agent}`;
+    const queueId = await createQueue(floor, { strategy: 'longest_idle', skills: [{ skill, minLevel: 1 }] });
+    await registerAgent(floor, agent, [{ skill, level: 5 }]);
+    await readyAgent(floor, agent, '1008', { answer: false });
+    const id = await callerWaits(floor, { queueId, announceEverySeconds: 30 });
+    expect(floor.server.endpoint(id)?.agentId).toBe(agent);
+    await handleCommand(floor.store, agentDecider, agent, { type: 'SetAgentSkills', data: { skills: [] }, meta: { now: new Date(floor.clock.now()).toISOString(), actorId: 'sup-1', actorRole: 'supervisor' } });
+    await floor.server.queues.sync();
+    await floor.advance(15_000); // the reservation expires unanswered
+    await until('caller back in line', () => floor.server.endpoint(id)?.agentId === undefined);
+    await floor.advance(15_000);
+    expect(await announced(id)).toEqual([1]);
+  });
+
   it('are off unless the queue or the entry asks for them', async () => {
     const queueId = await createQueue(floor, { strategy: 'longest_idle', skills: [{ skill: `none-${uniqueAgents('x')[0]}`, minLevel: 1 }] });
     const id = await callerWaits(floor, { queueId });

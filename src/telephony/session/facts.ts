@@ -106,7 +106,8 @@ export async function queueAnswered(server: MediaServer, ep: CallEndpoint): Prom
     // The queue's own deadlines (overflow, maximum wait) end an inbound caller's wait, not the dialer's connect rule.
     await scheduleQueueTimers(server, ep, ep.options.connectRuleMs);
     await server.dispatch();
-    if (!ep.agentId) await scheduleAnnouncement(server, ep);
+    // Also when an agent was just offered: the first beat waits while their phone rings, and plays if nobody answers.
+    await scheduleAnnouncement(server, ep);
     return;
   }
   await server.scheduler.schedule({
