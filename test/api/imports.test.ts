@@ -6,7 +6,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'slonik';
-import { ImportJobs } from '../../src/api/imports/importJobs.ts';
+import { applyImportEvent, ImportJobs } from '../../src/api/imports/importJobs.ts';
 import { startServer, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -245,5 +245,25 @@ describe('import job rows are a projection of the import events', () => {
     expect(log[1].data).toMatchObject({ interrupted: true });
     await new ImportJobs(h.store, h.pool).rebuild();
     expect((await h.gql(JOB, { id: importId }, await h.token('sup-east'))).data.importJob.status).toBe('interrupted');
+  });
+
+  it('catch-up folds an earlier job\'s unapplied event although a later job\'s row is ahead: a finished job is not marked interrupted', async () => {
+    const jobs = new ImportJobs(h.store, h.pool);
+    await jobs.catchUp();
+    const started = (id: string) => ({ type: 'ImportStarted', data: { importId: id, filename: `${id}.csv`, campaignId: 'camp-e', departmentId: 'east', startedBy: 'sup-east', file: `/tmp/${id}.csv`, at: new Date().toISOString() } });
+    const a = await h.store.append('import-early-a', [started('early-a')]);
+    await applyImportEvent(h.pool, { ...started('early-a'), position: a.position });
+    // Job A's last event was written and the process died before folding it...
+    await h.store.append('import-early-a', [{ type: 'ImportFinished', data: { importId: 'early-a', rowsRead: 2, imported: 2, duplicates: 0, alreadyImported: 0, rejected: 0, rejections: [], batchId: 'b-a', at: new Date().toISOString() } }]);
+    // ...while job B (another process) went on and folded its own, later events.
+    const b = await h.store.append('import-later-b', [started('later-b')]);
+    await applyImportEvent(h.pool, { ...started('later-b'), position: b.position });
+    const b2 = await h.store.append('import-later-b', [{ type: 'ImportFinished', data: { importId: 'later-b', rowsRead: 1, imported: 1, duplicates: 0, alreadyImported: 0, rejected: 0, rejections: [], batchId: 'b-b', at: new Date().toISOString() } }]);
+    await applyImportEvent(h.pool, { type: 'ImportFinished', data: (await h.store.readStream('import-later-b'))[1].data, position: b2.position });
+
+    await new ImportJobs(h.store, h.pool).markInterrupted();
+    const r = await h.gql(JOB, { id: 'early-a' }, await h.token('sup-east'));
+    expect(r.data.importJob).toMatchObject({ status: 'finished', rowsRead: 2, imported: 2 });
+    expect((await h.store.readStream('import-early-a')).map((e) => e.type)).toEqual(['ImportStarted', 'ImportFinished']);
   });
 });

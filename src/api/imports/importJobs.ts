@@ -45,6 +45,8 @@ export type ImportJobRow = z.infer<typeof ImportJobRow>;
 
 export const importStream = (importId: string) => `import-${importId}`;
 export const IMPORT_JOB_EVENTS = ['ImportStarted', 'ImportProgressed', 'ImportFinished', 'ImportFailed'];
+/** The rows' checkpoint: every import event at or before it has been folded in. */
+const CHECKPOINT = 'api.import_jobs';
 
 type A = Record<string, any>;
 const rejectedOf = (d: A) => (Array.isArray(d.rejections) ? d.rejections : null);
@@ -124,28 +126,43 @@ export class ImportJobs {
     }
   }
 
-  /** Folds every import event after the newest one a row has taken (idempotent). */
+  /**
+   * Folds every import event after the checkpoint (idempotent). Not after the newest position a row has taken:
+   * rows are also written as each job appends, so one job's later event says nothing of another job's earlier
+   * one a crash left unapplied. Only a replay, which reads every import event in order, moves the checkpoint.
+   */
   async catchUp(): Promise<void> {
-    const from = await this.pool.oneFirst(sql.type(z.object({ p: z.coerce.number() }))`SELECT COALESCE(max(last_position), 0) AS p FROM api.import_jobs`);
-    await this.replay(this.pool, Number(from));
+    const from = await this.pool.maybeOneFirst(sql.type(z.object({ position: z.coerce.number() }))`
+      SELECT position FROM projection_checkpoints WHERE name = ${CHECKPOINT}`);
+    const r = await this.replay(this.pool, Number(from ?? 0));
+    await this.saveCheckpoint(this.pool, r.last);
   }
 
   /** Drops the job rows and folds them again from the `import-<id>` streams, in one transaction. */
   async rebuild(): Promise<number> {
     return this.pool.transaction(async (tx) => {
       await tx.query(sql.unsafe`DELETE FROM api.import_jobs`);
-      return this.replay(tx, 0);
+      const r = await this.replay(tx, 0);
+      await tx.query(sql.unsafe`DELETE FROM projection_checkpoints WHERE name = ${CHECKPOINT}`);
+      await this.saveCheckpoint(tx, r.last);
+      return r.n;
     });
   }
 
-  private async replay(db: DatabasePool | DatabaseTransactionConnection, after: number): Promise<number> {
+  private async saveCheckpoint(db: DatabasePool | DatabaseTransactionConnection, position: number): Promise<void> {
+    await db.query(sql.unsafe`
+      INSERT INTO projection_checkpoints (name, version, position) VALUES (${CHECKPOINT}, 1, ${position})
+      ON CONFLICT (name) DO UPDATE SET position = GREATEST(projection_checkpoints.position, EXCLUDED.position), updated_at = now()`);
+  }
+
+  private async replay(db: DatabasePool | DatabaseTransactionConnection, after: number): Promise<{ n: number; last: number }> {
     let n = 0;
     for (let from = after; ; ) {
       const page = await this.store.readAll({ after: from, maxCount: 1000, filter: { streamPrefix: 'import-', eventTypes: IMPORT_JOB_EVENTS } });
       for (const e of page) await applyImportEvent(db, e);
       n += page.length;
-      if (page.length < 1000) return n;
-      from = page[page.length - 1].position;
+      if (page.length > 0) from = page[page.length - 1].position;
+      if (page.length < 1000) return { n, last: from };
     }
   }
 
