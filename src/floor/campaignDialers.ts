@@ -139,6 +139,7 @@ export class CampaignDialers {
       pacer: mode === 'progressive' ? createPacer({ mode: 'progressive' }, clock) : createPacer({ mode: 'callstream', abandonTarget: this.campaign(campaignId).config.abandonRateTarget }, clock),
       rules: () => this.rulesOf(campaignId),
       recording: () => this.campaign(campaignId).config.recording ?? 'always',
+      callerId: () => this.campaign(campaignId).config.callerId,
       readyNow: () => this.o.media.agents.readyAgents().map((a) => a.agentId),
       servesAgent: (agentId) => this.serves(campaignId, agentId),
       history: this.history,

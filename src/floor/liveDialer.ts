@@ -19,6 +19,8 @@ export interface LiveDialerOptions {
   readyNow?: () => string[];
   /** Numbers being dialed, shared by every campaign's dialer so two campaigns never ring one customer at once. */
   phonesInFlight?: Set<string>;
+  /** The number customers see (the campaign's caller id); read at each dial. */
+  callerId?: () => string | undefined;
   /** Whether the campaign records its calls (default 'always'); read at each dial. */
   recording?: () => 'always' | 'never' | 'on-demand';
   /** Agents whose readiness this campaign paces for (default: every agent on the floor). */
@@ -225,7 +227,7 @@ export class LiveDialer {
     this.inFlight.set(callId, phone);
     this.o.pacer.onDial(callId);
     this.dialed++;
-    await this.o.media.dial({ callId, dial: this.o.dialString(phone), timeoutSec: 25, campaignId: this.o.campaignId, leadId: phone, recording: this.o.recording?.() ?? 'always' });
+    await this.o.media.dial({ callId, dial: this.o.dialString(phone), timeoutSec: 25, campaignId: this.o.campaignId, leadId: phone, recording: this.o.recording?.() ?? 'always', callerId: this.o.callerId?.() });
     return true;
   }
 }

@@ -62,7 +62,7 @@ export function callControlPort(o: CallControlPortOptions): Required<CallControl
         meta: { now, commandId: `click-to-dial:${callId}`, actorId: agentId, actorRole: 'agent' },
       });
       if (!compliance.allowed) throw new DomainError('DIAL_REFUSED', `拨号被合规规则拒绝 / the dial was refused: ${compliance.reasons.join(', ')}`, { reasons: compliance.reasons });
-      await media.clickToDial({ callId, agentId, dial: o.customerDial(phone), campaignId, leadId: phone, recording: config?.recording ?? 'always' });
+      await media.clickToDial({ callId, agentId, dial: o.customerDial(phone), campaignId, leadId: phone, recording: config?.recording ?? 'always', callerId: config?.callerId });
     },
     async hangUp(callId, req) {
       live(callId);

@@ -34,6 +34,8 @@ describe('a progressive campaign end to end through the simulator', () => {
   let dialers: CampaignDialers;
   let bots: BotAgents;
   const errors: string[] = [];
+  /** Number dialed -> caller id the customer's phone showed. */
+  const shownNumbers = new Map<string, string>();
   let seq = 0;
   const meta = () => ({ now: new Date().toISOString(), commandId: `e2e-${++seq}`, actorId: 'admin-1', actorRole: 'admin' });
   const ofType = async (...types: string[]): Promise<RecordedEvent[]> => store.readAll({ after: 0, maxCount: 10_000, filter: { eventTypes: types } });
@@ -58,12 +60,15 @@ describe('a progressive campaign end to end through the simulator', () => {
     await handleCommand(store, leadDecider, DNC, { type: 'AddDoNotCall', data: { reason: '客户要求 customer asked', source: 'agent' }, meta: meta() });
     await handleCommand(store, blacklistDecider, BLACK, { type: 'BlacklistNumber', data: { phone: BLACK, reason: '投诉 complaint' }, meta: meta() });
     for (const [type, data] of [
-      ['CreateCampaign', { campaignId: 'e2e', name: '回访 follow-up', departmentId: 'sales', config: { mode: 'progressive', callingHours: THIS_HOUR_IN_SHANGHAI } }],
+      ['CreateCampaign', { campaignId: 'e2e', name: '回访 follow-up', departmentId: 'sales', config: { mode: 'progressive', callingHours: THIS_HOUR_IN_SHANGHAI, callerId: '+862160001234' } }],
       ['AttachList', { listId: 'e2e-list' }],
     ] as const) {
       await handleCommand(store, campaignDecider, 'e2e', { type, data, meta: meta() } as never);
     }
     const media = telephony.media;
+    telephony.esl.on('fact', (f) => {
+      if (f.kind === 'channel-created' && f.direction === 'outbound') shownNumbers.set(f.destination ?? '', f.callerNumber ?? '');
+    });
     dialers = new CampaignDialers({ store, media, dialString: (n) => `sofia/gateway/demo/${n.slice(1)}`, log: (l) => errors.push(l), tickMs: 100 });
     await dialers.start();
     bots = new BotAgents(store, media, BOTS);
@@ -104,6 +109,10 @@ describe('a progressive campaign end to end through the simulator', () => {
     for (const b of bridged) expect(started).toContain(b.data.callId);
     for (const s of await ofType('CallRecordingStopped')) expect(s.data.sha256).toMatch(/^[0-9a-f]{64}$/);
     const dialed = await ofType('CallDialAttempted');
+    // Customers see the campaign's caller id.
+    const customerLegs = [...shownNumbers].filter(([to]) => dialed.some((d) => to.endsWith(String(d.data.phone).slice(1))));
+    expect(customerLegs.length).toBeGreaterThan(0);
+    for (const [, shown] of customerLegs) expect(shown).toBe('+862160001234');
     for (const d of dialed) expect(JSON.stringify(d.data.compliance)).toContain('campaign-e2e@');
     // Never two dials to one number at once.
     const live = new Map<string, number>();

@@ -41,6 +41,8 @@ export interface EndpointOptions {
   amd?: boolean;
   connectRuleMs?: number;
   recording?: RecordingPolicy;
+  /** The number the customer sees (the campaign's caller id, E.164); the trunk's default when unset. */
+  callerId?: string;
   /** Preview / click-to-dial: the agent leg is called first, the customer second. */
   preview?: { agentId: string; dial: string; timeoutSec: number };
 }

@@ -236,6 +236,8 @@ export class MediaServer {
     this.calls
       .originate({
         callId: legId, dial, timeoutSec, tags: { campaignId: o.campaignId, leadId: o.leadId, attemptId: o.attemptId, role },
+        // Customers see the campaign's number (a callback number they can ring), agents the trunk default.
+        callerIdNumber: role === 'customer' ? o.callerId : undefined,
         // The customer stays parked when an agent leaves the bridge (transfer); we hang up ourselves otherwise.
         vars: role === 'customer' ? { park_after_bridge: 'true' } : {},
       })
