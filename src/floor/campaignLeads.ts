@@ -1,6 +1,7 @@
 import { leadTimeZoneOf } from '../dialer/compliance/localTime.ts';
 import { DueHeap } from '../dialer/selection/dueHeap.ts';
 import { eligibility, selectLead, type AgentRef, type LeadView, type Selection, type SelectionPolicy } from '../dialer/selection/index.ts';
+import { dispositionMeaning } from '../domain/campaign/dispositions.ts';
 import type { CampaignConfig, RetryDisposition } from '../domain/campaign/events.ts';
 import type { EventStore, RecordedEvent } from '../eventstore/types.ts';
 
@@ -11,8 +12,6 @@ const TYPES = [
   'NumberBlacklisted', 'NumberUnblacklisted',
   'CallDialAttempted', 'CallDialBlocked', 'CallAnswered', 'CallEnded',
 ];
-/** Dispositions after which the lead is not dialed again in this campaign. */
-const FINAL = new Set(['SALE', 'NOT_INTERESTED', 'WRONG_NUMBER', 'DO_NOT_CALL', 'REFUSED', 'INVALID']);
 /** A refused dial (hours, caps) is not retried on every tick: the lead rests this long first. */
 const BLOCKED_REST_MS = 15 * 60_000;
 
@@ -295,8 +294,8 @@ export class CampaignLeads {
       case 'LeadDispositionRecorded':
       case 'LeadDispositionCorrected':
         if (d.campaignId && d.campaignId !== this.campaignId) break;
-        lead.finalCode = FINAL.has(String(d.code).toUpperCase());
-        if (String(d.code).toUpperCase() === 'CALLBACK') lead.lastDisposition = 'callback';
+        lead.finalCode = dispositionMeaning(String(d.code)) === 'final';
+        if (dispositionMeaning(String(d.code)) === 'callback') lead.lastDisposition = 'callback';
         break;
     }
     this.refresh(lead);

@@ -49,7 +49,8 @@ describe('campaign leads for the live dialer', () => {
     await dial(phones[0], t0, { cause: 'USER_BUSY' }); // busy: again after 30 min
     await dial(phones[1], t0, { cause: 'NO_ANSWER' }); // no answer: after 120 min
     await dial(phones[2], t0, { cause: 'NORMAL_CLEARING', answeredBy: 'human' });
-    await lead(phones[2], 'LeadDispositionRecorded', { dispositionId: 'd1', code: 'SALE', notes: '', agentId: 'a1', campaignId: 'c1' });
+    // The campaign's default (Chinese) list: 成交 is a sale and closes the lead.
+    await lead(phones[2], 'LeadDispositionRecorded', { dispositionId: 'd1', code: '成交', notes: '', agentId: 'a1', campaignId: 'c1' });
     await lead(phones[3], 'LeadDoNotCallAdded', { reason: 'asked', source: 'agent' });
     await leads.catchUp();
     expect(leads.next(iso(t0 + 10 * MIN), new Set())).toBeUndefined(); // sold, do-not-call, two retries not due
