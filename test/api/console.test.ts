@@ -90,11 +90,26 @@ describe('loyalty points on orders', () => {
     await h.store.append('product-vc', [{ type: 'ProductAdded', data: { productId: 'vc', sku: 'VC-100', name: '维生素C', priceFen: 19900, points: 20, at: new Date().toISOString() } }]);
     await h.store.append('product-oil', [{ type: 'ProductAdded', data: { productId: 'oil', sku: 'OIL-1', name: '鱼油', priceFen: 29900, points: 30, at: new Date().toISOString() } }]);
     await handleCommand(h.store, loyaltyDecider, PHONE, { type: 'AccruePoints', data: { customerPhone: PHONE, points: 500, reason: '开卡' }, meta: meta() } as never);
+    await rebuild('all', { pool: h.pool, store: h.store }); // agent-east's calls to PHONE make the customer theirs to see
     const Q = 'query($l: [PointsLineInput!]!, $p: String) { orderPoints(lines: $l, customerPhone: $p) { earned balance } }';
     const r = await h.gql(Q, { l: [{ sku: 'VC-100', quantity: 2 }, { sku: 'OIL-1', quantity: 1 }, { sku: 'UNKNOWN', quantity: 5 }], p: '138 0013 8000' }, await h.token('agent-east'));
     expect(r.errors).toBeUndefined();
     expect(r.data.orderPoints).toEqual({ earned: 70, balance: 500 });
     expect(code(await h.gql(Q, { l: [] }, await h.token('auditor')))).toBe('FORBIDDEN');
+  });
+
+  it('shows a customer\'s balance only to people who may see that customer, as their leads', async () => {
+    const other = '+8613800138111';
+    await handleCommand(h.store, loyaltyDecider, other, { type: 'AccruePoints', data: { customerPhone: other, points: 300, reason: '开卡' }, meta: meta() } as never);
+    await h.store.append('call-pts-1', [{ type: 'CallDialAttempted', data: { callId: 'pts-1', agentId: 'agent-east', phone: other, direction: 'outbound', attempt: 1, at: new Date().toISOString(), compliance: { allowed: true, reasons: [] } } }]);
+    await rebuild('all', { pool: h.pool, store: h.store });
+    const Q = 'query($l: [PointsLineInput!]!, $p: String) { orderPoints(lines: $l, customerPhone: $p) { earned balance } }';
+    const ask = async (user: string) => (await h.gql(Q, { l: [{ sku: 'VC-100', quantity: 1 }], p: other }, await h.token(user))).data.orderPoints;
+    expect(await ask('agent-east')).toEqual({ earned: 20, balance: 300 });
+    expect(await ask('sup-east')).toEqual({ earned: 20, balance: 300 });
+    // Another department's agent and supervisor still price the order, but see no balance.
+    expect(await ask('agent-west')).toEqual({ earned: 20, balance: null });
+    expect(await ask('sup-west')).toEqual({ earned: 20, balance: null });
   });
 
   it('shows on each order the points it earned: as accrued on the account, else what its products earn', async () => {

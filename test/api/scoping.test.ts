@@ -22,8 +22,8 @@ import { startServer, type Harness } from './harness.ts';
 //   single rows through the same scope: call, lead, customer, campaign, order, user, department.
 // - by stream (mayReadStream): history, verify(stream), callReceipts, evidenceBundle.
 // - recordingAccesses and recordings(filter): test/api/recordingsScope.test.ts.
-// - role only, no department: dnc
-//   (one global list), ivrMenus, prompts.
+// - role only, no department: dnc (one global list), prompts.
+// - ivrMenus by the menu's department: the describe 'ivrMenus by the menu's department' below.
 // - subscriptions queueState and campaignProgress (the department the queue or campaign was created in) and
 //   the departmentId / teamId narrowing of wallboard and agentStates: the last describe below.
 // - subscriptions agentStates, myCalls and events: the last test below; wallboard and importProgress in
@@ -516,5 +516,23 @@ describe('live feeds of one queue, campaign, department or team', () => {
     );
     await h.store.append('agent-agent-east', [{ type: 'AgentReady', data: { agentId: 'agent-east', at } }]);
     expect((await live).at(-1)).toEqual({ callsWaiting: 1, abandonedToday: 0 });
+  });
+});
+
+describe('ivrMenus by the menu\'s department', () => {
+  it('a supervisor lists their department\'s menus, not another\'s; the admin and auditor all', async () => {
+    const SET = 'mutation($id: ID!, $input: IvrMenuInput!) { setIvrMenu(id: $id, input: $input) { events { type } } }';
+    const input = (name: string) => ({ name, options: { '1': { queue: 'sales' }, '9': { hangup: true } } });
+    expect((await h.gql(SET, { id: 'sc-menu-east', input: input('华东热线') }, await h.token('sup-east'))).errors).toBeUndefined();
+    expect((await h.gql(SET, { id: 'sc-menu-west', input: input('西部热线') }, await h.token('sup-west'))).errors).toBeUndefined();
+    const ids = async (user: string) => {
+      const r = await h.gql('{ ivrMenus { id departmentId } }', {}, await h.token(user));
+      expect(r.errors).toBeUndefined();
+      return (r.data.ivrMenus as { id: string }[]).map((m) => m.id).filter((id) => id.startsWith('sc-menu-')).sort();
+    };
+    expect(await ids('sup-east')).toEqual(['sc-menu-east']);
+    expect(await ids('sup-west')).toEqual(['sc-menu-west']);
+    expect(await ids('admin')).toEqual(['sc-menu-east', 'sc-menu-west']);
+    expect(await ids('auditor')).toEqual(['sc-menu-east', 'sc-menu-west']);
   });
 });

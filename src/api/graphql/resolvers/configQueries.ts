@@ -115,7 +115,7 @@ export const configQueryResolvers = {
       noAsOf(a.asOf);
       return (await queueList(ctx, a.id))[0] ?? null;
     },
-    /** Latest published version of each menu; a removed menu is left out until it is published again. */
+    /** Latest published version of each menu in the caller's departments; a removed menu is left out until it is published again. */
     ivrMenus: async (_: unknown, _a: unknown, ctx: ApiContext) => {
       const byId = new Map<string, A>();
       const names = new Map<string, string>();
@@ -130,7 +130,9 @@ export const configQueryResolvers = {
         names.set(d.menuId, name);
         byId.set(d.menuId, { id: d.menuId, name, departmentId: d.departmentId ?? byId.get(d.menuId)?.departmentId ?? null, promptId: null, options: options(d.menu), timeoutSeconds: root?.timeoutSeconds ?? 5, position: e.position });
       }
-      return [...byId.values()].sort((x, y) => String(x.name).localeCompare(String(y.name), 'zh'));
+      // A department's menus to its own people (sub-departments included); menus of no department to the whole-organisation roles.
+      const scope = await ctx.scope();
+      return [...byId.values()].filter((m) => departmentInScope(scope, m.departmentId)).sort((x, y) => String(x.name).localeCompare(String(y.name), 'zh'));
     },
     qaScores: (...args: Parameters<typeof qaScores>) => qaScores(...args),
     qaQueue: (...args: Parameters<typeof qaQueue>) => qaQueue(...args),

@@ -86,6 +86,14 @@ async function loyaltyEvents(ctx: ApiContext, phone: string): Promise<LoyaltyEve
   return (await ctx.store.readStream(loyaltyStreamId(phone))) as unknown as LoyaltyEvent[];
 }
 
+/** The customer (screen pop) is in the caller's scope: the lead's owner, an agent of one of its calls, or its department. */
+async function customerVisible(ctx: ApiContext, phone: string): Promise<boolean> {
+  const scope = await ctx.scope();
+  if (scope.all) return true;
+  const customer = ctx.readModels.customer;
+  return customer ? (await customer(phone, scope)) !== null : false;
+}
+
 export const consoleResolvers = {
   Query: {
     callQuestionnaire: async (_: unknown, a: A, ctx: ApiContext) => {
@@ -109,8 +117,8 @@ export const consoleResolvers = {
       const lines = (a.lines as A[]).map((l) => ({ sku: String(l.sku), quantity: Number(l.quantity) }));
       if (lines.some((l) => !Number.isInteger(l.quantity) || l.quantity < 0)) throw badInput('数量须为非负整数 / quantities are whole numbers, 0 or more');
       const phone = a.customerPhone ? leadKey(a.customerPhone) : undefined;
-      // Every loyalty event carries the balance after it.
-      const balance = phone ? ((await loyaltyEvents(ctx, phone)).at(-1)?.data.balance ?? 0) : null;
+      // Every loyalty event carries the balance after it; shown only for a customer the caller may see (as their leads).
+      const balance = phone && (await customerVisible(ctx, phone)) ? ((await loyaltyEvents(ctx, phone)).at(-1)?.data.balance ?? 0) : null;
       return { earned: linePoints(catalog, lines), balance };
     },
   },
