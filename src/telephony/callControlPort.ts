@@ -14,6 +14,9 @@ import type { MediaServer } from './session/mediaServer.ts';
 /** Without a campaign, a person's manual dial still keeps to daytime in the callee's zone. */
 const MANUAL_HOURS: CallingHours = { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '09:00', end: '21:00' }], timeZonePolicy: 'lead', timeZone: 'Asia/Shanghai' };
 
+/** A retried desk click repeats something recent: its event is among the agent's latest ones, not their whole history. */
+export const RETRY_LOOKBACK = 50;
+
 export interface CallControlPortOptions {
   store: EventStore;
   media: MediaServer;
@@ -96,7 +99,7 @@ export function callControlPort(o: CallControlPortOptions): Required<CallControl
       return media.enqueue(async () => {
         const status = media.agents.status(agentId);
         // The same click again after it went through (a retry) is not an error.
-        if (status !== 'wrap-up' && commandId && (await store.readStream(`agent-${agentId}`)).some((e) => e.metadata.commandId === commandId)) return;
+        if (status !== 'wrap-up' && commandId && (await store.readStream(`agent-${agentId}`, { direction: 'backwards', maxCount: RETRY_LOOKBACK })).some((e) => e.metadata.commandId === commandId)) return;
         if (status !== 'wrap-up') throw new DomainError('NOT_IN_WRAP_UP', `坐席不在话后整理中（当前：${status}）/ agent ${agentId} is ${status}, not in wrap-up`);
         const callId = media.agents.get(agentId)!.actor.getSnapshot().context.callId;
         const r = await media.agentEvent(agentId, { type: 'WRAP_UP_DONE', callId }, { actor: { actorId: agentId, actorRole: 'agent' }, commandId });

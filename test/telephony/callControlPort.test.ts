@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentStreamId } from '../../src/domain/agent/streams.ts';
 import { PostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.ts';
-import { callControlPort } from '../../src/telephony/callControlPort.ts';
+import { callControlPort, RETRY_LOOKBACK } from '../../src/telephony/callControlPort.ts';
 import type { MediaServer } from '../../src/telephony/session/mediaServer.ts';
 import { agentLegId } from '../../src/telephony/session/callEndpoint.ts';
 import { createTestDatabase } from '../support/db.ts';
@@ -130,5 +130,45 @@ describe('the agent’s console buttons act on the live agent and the switch', (
     // The wrap-up timer is gone: it will not end a later wrap-up.
     expect(floor.scheduler.pendingTimers().filter((t) => t.kind === 'wrap-up-end')).toEqual([]);
     await expect(port.finishWrapUp(agentId)).rejects.toMatchObject({ code: 'NOT_IN_WRAP_UP' });
+  });
+
+  it('a repeated finishWrapUp is recognised from the agent\'s latest events, not by reading their whole history', async () => {
+    const agentId = `a-${randomUUID()}`;
+    expect(await floor.server.agentCommand(agentId, { type: 'LOGIN', extension: '2003' })).toBeUndefined();
+    // A long shift: hundreds of state changes before this call.
+    for (let i = 0; i < 150; i++) {
+      expect(await floor.server.agentCommand(agentId, { type: 'READY' })).toBeUndefined();
+      expect(await floor.server.agentCommand(agentId, { type: 'NOT_READY', reasonCode: 'break' })).toBeUndefined();
+    }
+    expect(await floor.server.agentCommand(agentId, { type: 'LOGOUT', reason: 'end of shift' })).toBeUndefined();
+    // Agents of the tests before, still ready, would take the call.
+    for (const a of floor.server.agents.all()) {
+      if (floor.server.agents.status(a.agentId) === 'ready') expect(await floor.server.agentCommand(a.agentId, { type: 'NOT_READY', reasonCode: 'break' })).toBeUndefined();
+    }
+    const callId = await offerCallTo(agentId, '2003', '8613800138103');
+    expect(await port.answer(agentId, callId)).toBe(callId);
+    await until('bridged', () => floor.server.endpoint(callId)?.status === 'bridged');
+    floor.sim.remoteHangup(callId, 'NORMAL_CLEARING');
+    await until('wrap-up', () => floor.server.agents.status(agentId) === 'wrap-up');
+    await floor.server.idle();
+    expect((await floor.events(agentStreamId(agentId))).length).toBeGreaterThan(300);
+
+    let read = 0;
+    const counting = new Proxy(floor.store, {
+      get(target, prop, receiver) {
+        if (prop !== 'readStream') return Reflect.get(target, prop, receiver);
+        return async (...args: Parameters<typeof target.readStream>) => {
+          const events = await target.readStream(...args);
+          if (args[0] === agentStreamId(agentId)) read += events.length;
+          return events;
+        };
+      },
+    });
+    const bounded = callControlPort({ store: counting, media: floor.server, customerDial: (n) => `sofia/gateway/trunk/${n}` });
+    await bounded.finishWrapUp(agentId, 'wrap-1');
+    expect(floor.server.agents.status(agentId)).toBe('ready');
+    await bounded.finishWrapUp(agentId, 'wrap-1'); // the same click again: not an error
+    await expect(bounded.finishWrapUp(agentId, 'wrap-2')).rejects.toMatchObject({ code: 'NOT_IN_WRAP_UP' });
+    expect(read).toBeLessThanOrEqual(2 * RETRY_LOOKBACK);
   });
 });
