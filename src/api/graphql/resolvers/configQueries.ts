@@ -8,6 +8,12 @@ import { departmentInScope } from '../../auth/principal.ts';
 import { STATUS } from '../../floorReadModel.ts';
 import type { ApiContext } from '../context.ts';
 import { badInput } from '../errors.ts';
+
+/** The domain's strategies as the schema names them (skills routing picks the longest idle among the skilled). */
+const STRATEGY_OUT: Record<string, string> = {
+  ring_all: 'RING_ALL', longest_idle: 'LONGEST_IDLE', round_robin: 'ROUND_ROBIN', fewest_calls: 'FEWEST_CALLS',
+  random: 'RANDOM', sticky: 'STICKY_LAST_AGENT', least_talk_time: 'LEAST_TALK_TIME', skills: 'LONGEST_IDLE',
+};
 import { withAsOf } from './readModels.ts';
 
 type A = Record<string, any>;
@@ -66,8 +72,11 @@ async function queueList(ctx: ApiContext, only?: string): Promise<A[]> {
       id: q.id,
       name: q.name,
       // The schema has no SKILLS strategy: skills routing picks the longest-idle agent among the skilled ones.
-      strategy: q.config.strategy === 'skills' ? 'LONGEST_IDLE' : q.config.strategy.toUpperCase(),
+      strategy: STRATEGY_OUT[q.config.strategy] ?? 'LONGEST_IDLE',
       maxWaitSeconds: q.config.maxWaitSeconds,
+      overflow: q.config.overflow ? { afterSeconds: q.config.overflow.afterSeconds, kind: q.config.overflow.target.kind.toUpperCase(), targetId: q.config.overflow.target.kind === 'voicemail' ? null : q.config.overflow.target.id || null } : null,
+      serviceLevel: q.config.serviceLevel ?? { percent: 80, withinSeconds: 20 },
+      announceEverySeconds: q.config.announceEverySeconds ?? null,
       priority: 5,
       departmentId: q.departmentId,
       skills: q.config.skills ?? [],

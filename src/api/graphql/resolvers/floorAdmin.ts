@@ -22,6 +22,8 @@ const STRATEGY: Record<string, RoutingStrategy> = {
   ROUND_ROBIN: 'round_robin',
   FEWEST_CALLS: 'fewest_calls',
   RANDOM: 'random',
+  STICKY_LAST_AGENT: 'sticky',
+  LEAST_TALK_TIME: 'least_talk_time',
 };
 
 /** QueueInput in the queue decider's terms; what the domain does not model is refused, not dropped. */
@@ -33,6 +35,14 @@ function queueConfig(i: A): Partial<QueueConfig> {
   const c: Partial<QueueConfig> = { strategy };
   if (i.maxWaitSeconds != null) c.maxWaitSeconds = i.maxWaitSeconds;
   if (i.skills) c.skills = (i.skills as A[]).map((x) => ({ skill: x.skill, minLevel: x.minLevel ?? 1 }));
+  if (i.overflow !== undefined) {
+    const o = i.overflow as A | null;
+    const kind = String(o?.kind ?? '').toLowerCase() as 'queue' | 'voicemail' | 'callback';
+    // Voicemail needs no target: the queue's own mailbox.
+    c.overflow = o ? { afterSeconds: o.afterSeconds, target: { kind, id: o.targetId ?? (kind === 'voicemail' ? 'mailbox' : '') } } : undefined;
+  }
+  if (i.serviceLevel) c.serviceLevel = { percent: i.serviceLevel.percent, withinSeconds: i.serviceLevel.withinSeconds };
+  if (i.announceEverySeconds != null) c.announceEverySeconds = i.announceEverySeconds;
   return c;
 }
 

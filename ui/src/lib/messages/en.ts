@@ -269,6 +269,7 @@ export const en: Record<MessageKey, string> = {
   'strategy.FEWEST_CALLS': 'Fewest calls',
   'strategy.RANDOM': 'Random',
   'strategy.STICKY_LAST_AGENT': 'Last agent first',
+  'strategy.LEAST_TALK_TIME': 'Least talk time first',
   'queue.agents': 'Agents',
   'queue.saved': 'Queue saved',
   'ivr.timeout': 'Timeout (s)',

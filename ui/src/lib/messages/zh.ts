@@ -268,6 +268,7 @@ export const zh = {
   'strategy.FEWEST_CALLS': '接听最少优先',
   'strategy.RANDOM': '随机分配',
   'strategy.STICKY_LAST_AGENT': '优先上次坐席',
+  'strategy.LEAST_TALK_TIME': '通话时长最少优先',
   'queue.agents': '坐席数',
   'queue.saved': '队列已保存',
   'ivr.timeout': '超时（秒）',

@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectionReadModels } from '../../src/api/projectionReadModels.ts';
+import { startProjections, type ProjectionRunner } from '../../src/projections/index.ts';
+import { startServer, type Harness } from './harness.ts';
+
+let h: Harness;
+let runner: ProjectionRunner;
+const code = (r: { errors?: any[] }) => r.errors?.[0]?.extensions?.code;
+const READ = '{ queue(id: "q-svc") { strategy overflow { afterSeconds kind targetId } serviceLevel { percent withinSeconds } announceEverySeconds } }';
+const UPDATE = 'mutation($i: QueueInput!) { updateQueue(id: "q-svc", input: $i) { position } }';
+
+beforeAll(async () => {
+  h = await startServer(({ pool, store }) => ({ readModels: projectionReadModels(pool, store) }), 'api_queue_settings');
+  runner = await startProjections({ pool: h.pool, store: h.store });
+  for (const id of ['q-svc', 'q-backup']) {
+    const r = await h.gql(`mutation { createQueue(id: "${id}", input: { name: "${id}", departmentId: "east" }) { position } }`, {}, await h.token('admin'));
+    expect(r.errors).toBeUndefined();
+  }
+});
+afterAll(async () => {
+  await runner?.stop();
+  await h?.close();
+});
+
+// An admin sets what the ACD runs on: strategy (sticky, least talk time included), overflow, service level target,
+// position announcements; and reads them back as set.
+describe('queue settings over GraphQL', () => {
+  it('sets sticky routing, an overflow to another queue, a service level and announcements, and reads them back', async () => {
+    const input = { name: 'q-svc', strategy: 'STICKY_LAST_AGENT', overflow: { afterSeconds: 60, kind: 'QUEUE', targetId: 'q-backup' }, serviceLevel: { percent: 90, withinSeconds: 15 }, announceEverySeconds: 30 };
+    const r = await h.gql(UPDATE, { i: input }, await h.token('sup-east'));
+    expect(r.errors).toBeUndefined();
+    const q = (await h.gql(READ, {}, await h.token('sup-east'))).data.queue;
+    expect(q).toEqual({ strategy: 'STICKY_LAST_AGENT', overflow: { afterSeconds: 60, kind: 'QUEUE', targetId: 'q-backup' }, serviceLevel: { percent: 90, withinSeconds: 15 }, announceEverySeconds: 30 });
+  });
+
+  it('least talk time and a voicemail overflow; a bad announcement interval is refused with its reason', async () => {
+    const ok = await h.gql(UPDATE, { i: { name: 'q-svc', strategy: 'LEAST_TALK_TIME', overflow: { afterSeconds: 120, kind: 'VOICEMAIL' } } }, await h.token('admin'));
+    expect(ok.errors?.[0]?.message).toBeUndefined();
+    const q = (await h.gql(READ, {}, await h.token('admin'))).data.queue;
+    expect(q).toMatchObject({ strategy: 'LEAST_TALK_TIME', overflow: { afterSeconds: 120, kind: 'VOICEMAIL', targetId: null } });
+    const bad = await h.gql(UPDATE, { i: { name: 'q-svc', announceEverySeconds: 5 } }, await h.token('admin'));
+    expect(code(bad)).toBe('ANNOUNCE_INVALID');
+  });
+});
