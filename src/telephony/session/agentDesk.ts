@@ -24,7 +24,9 @@ export interface DayFigures {
   talkStartMs?: number;
 }
 
-export const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+/** The floor's business day is Beijing time (as the wallboard's): a day starts at 00:00 +08:00. */
+export const BUSINESS_DAY_OFFSET_MS = 8 * 3600_000;
+export const dayOf = (ms: number): string => new Date(ms + BUSINESS_DAY_OFFSET_MS).toISOString().slice(0, 10);
 
 /** Count one agent call event at `atMs` into `days` (the same rule live and when rebuilt from the log). */
 export function tally(days: Map<string, DayFigures>, agentId: string, type: string, atMs: number): void {
