@@ -83,6 +83,19 @@ describe('queue memory and today’s figures across a restart of the session', (
     expect(floor.server.routing.agentViews().find((v) => v.agentId === agent)).toMatchObject({ callsToday: 0, talkSecondsToday: 0 });
   });
 
+  it('today is the floor\'s day in Beijing time: after midnight +08:00 (still the same UTC day) the count starts again, live and after a restart', async () => {
+    const [agent] = uniqueAgents('beijing');
+    const queueId = await queueFor('round_robin', [agent]);
+    await readyAgent(floor, agent, '1001');
+    expect(await serve(queueId)).toBe(agent); // 17:0x in Beijing
+    expect(floor.server.routing.agentViews().find((v) => v.agentId === agent)).toMatchObject({ callsToday: 1 });
+    floor.clock.t = Date.parse('2026-11-23T16:30:00Z'); // 00:30 the next day in Beijing
+    expect(floor.server.routing.agentViews().find((v) => v.agentId === agent)).toMatchObject({ callsToday: 0, talkSecondsToday: 0 });
+
+    await restart();
+    expect(floor.server.routing.agentViews().find((v) => v.agentId === agent)).toMatchObject({ callsToday: 0, talkSecondsToday: 0 });
+  });
+
   it('a call connected before the restart and still going counts its talk so far', async () => {
     const [agent] = uniqueAgents('talker');
     const queueId = await queueFor('round_robin', [agent]);

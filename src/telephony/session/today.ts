@@ -1,13 +1,14 @@
 /**
  * What routing remembers of today, rebuilt from the log when a session process starts: each agent's calls and
  * talk time (fewest-calls, least-talk-time) and each queue's memory (round-robin position, callers' last
- * agents). Bounded: only events from the start of today are read, found by a binary search on positions.
+ * agents). Bounded: only events from the start of today (the floor's day, Beijing time) are read, found by a
+ * binary search on positions.
  */
 import { MemoryFromLog } from '../../acd/liveRouting.ts';
 import type { QueueMemory } from '../../acd/types.ts';
 import type { EventStore } from '../../eventstore/types.ts';
 import { positionBefore } from '../recovery/restore.ts';
-import { dayOf, tally, type DayFigures } from './agentDesk.ts';
+import { BUSINESS_DAY_OFFSET_MS, dayOf, tally, type DayFigures } from './agentDesk.ts';
 
 const PAGE = 5000;
 /** The search goes by the time events were stored; this covers writers whose clocks ran a little behind. */
@@ -25,7 +26,9 @@ export async function readToday(store: EventStore, nowMs: number): Promise<Today
   const today = dayOf(nowMs);
   const agents = new Map<string, DayFigures>();
   const memory = new MemoryFromLog();
-  let after = await positionBefore(store, Date.parse(`${today}T00:00:00.000Z`) - CLOCK_SLACK_MS);
+  // Today in the floor's business day (Beijing time), not the UTC day.
+  const startMs = Date.parse(`${today}T00:00:00.000Z`) - BUSINESS_DAY_OFFSET_MS;
+  let after = await positionBefore(store, startMs - CLOCK_SLACK_MS);
   let read = 0;
   for (;;) {
     const page = await store.readAll({ after, maxCount: PAGE, filter: { eventTypes: [...AGENT_TYPES, ...MemoryFromLog.EVENT_TYPES] } });
