@@ -15,6 +15,7 @@ import { checkDial, type DialLists } from '../dialer/compliance/checkDial.ts';
 import { DialHistory } from '../dialer/compliance/dialHistory.ts';
 import { taken } from '../acd/liveRouting.ts';
 import { routeCall } from '../acd/route.ts';
+import type { PendingTimer } from '../scheduler/timers.ts';
 import type { AgentView } from '../acd/types.ts';
 import { callStreamId } from '../domain/call/streams.ts';
 import { CallEndpoint } from '../telephony/session/callEndpoint.ts';
@@ -118,6 +119,22 @@ async function attemptEnded(
     ...(r.cause ? { cause: r.cause } : {}), ...(r.reasons ? { reasons: r.reasons } : {}), tries: r.tries, maxTries: CALLBACK_MAX_TRIES, retryAt,
   });
   server.queues.callbackAttemptEnded(cb.callId, r.tries, r.retryAt);
+  // A quiet floor may not dispatch on its own when the retry comes due: a durable timer does.
+  if (r.retryAt !== null) {
+    await server.scheduler.schedule({ timerId: `callback-retry-${r.callbackCallId}`, kind: CALLBACK_TIMER, dueAtMs: r.retryAt, command: { target: 'call', id: cb.callId, event: { type: 'CALLBACK_DUE' } } });
+  }
+}
+
+export const CALLBACK_TIMER = 'callback-retry';
+
+export function isCallbackTimer(t: PendingTimer): boolean {
+  return t.kind === CALLBACK_TIMER;
+}
+
+/** A kept callback's retry came due: look for a free agent now. */
+export async function fireCallbackTimer(server: MediaServer): Promise<string> {
+  await server.dispatch();
+  return 'applied';
 }
 
 /** The customer asked for this call: a do-not-call entry is waived, and the receipt says so. */
