@@ -8,7 +8,7 @@ import { LiveRouting } from '../../acd/liveRouting.ts';
 import type { AgentView } from '../../acd/types.ts';
 import { DomainError } from '../../domain/decider.ts';
 import { fireAnnouncement, isAnnounceTimer } from '../../inbound/announcements.ts';
-import { offerCallbacks } from '../../inbound/callbackWhenFree.ts';
+import { fireCallbackTimer, isCallbackTimer, offerCallbacks } from '../../inbound/callbackWhenFree.ts';
 import { fireQueueTimer, isQueueTimer } from '../../inbound/overflow.ts';
 import { QueueConfigs } from '../../inbound/queueConfigs.ts';
 import type { AgentMachineEvent } from '../../domain/machines/agentMachine.ts';
@@ -97,7 +97,9 @@ export class MediaServer {
     this.customerDial = options.customerDial ?? ((e164) => `sofia/gateway/demo/${e164.replace(/^\+/, '')}`);
     this.queues = new QueueConfigs(options.store);
     this.routing = new LiveRouting(this);
-    this.scheduler.setHandler((t) => this.enqueue(() => (isQueueTimer(t) ? fireQueueTimer(this, t) : isAnnounceTimer(t) ? fireAnnouncement(this, t) : fireTimer(this, t))));
+    this.scheduler.setHandler((t) =>
+      this.enqueue(() => (isQueueTimer(t) ? fireQueueTimer(this, t) : isAnnounceTimer(t) ? fireAnnouncement(this, t) : isCallbackTimer(t) ? fireCallbackTimer(this) : fireTimer(this, t))),
+    );
     this.esl.on('fact', this.onFact);
     // First in the queue: every fact, command and recovery of this process routes with today's memory.
     void this.enqueue(() => this.rememberToday()).catch((e) => this.onError(e));
