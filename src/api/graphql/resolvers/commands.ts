@@ -11,7 +11,7 @@ import { evaluationDecider } from '../../../domain/qa/evaluationDecider.ts';
 import { departmentInScope, inScope } from '../../auth/principal.ts';
 import type { ApiContext } from '../context.ts';
 import { checkProductIds } from './catalogue.ts';
-import { badInput, forbidden, notFound } from '../errors.ts';
+import { apiError, badInput, forbidden, notFound } from '../errors.ts';
 import { leadKey, newIdFor, run } from '../run.ts';
 
 type A = Record<string, any>;
@@ -128,6 +128,14 @@ export const commandResolvers = {
       const call = await callFacts(ctx, a.callId);
       const me = ctx.principal!.userId;
       if (call.agentId !== me && !inScope(await ctx.scope(), call.agentId)) throw forbidden(`call ${a.callId}`);
+      // A campaign call takes one of the campaign's dispositions: reports and the dialer's retry decisions read them.
+      if (call.campaignId) {
+        const events = await ctx.store.readStream(`campaign-${call.campaignId}`);
+        const allowed = events.length ? fold(campaignDecider, events as never).config.dispositions : undefined;
+        if (allowed?.length && !allowed.includes(a.disposition)) {
+          throw apiError('DISPOSITION_UNKNOWN', `“${a.disposition}”不是本活动的通话结果，可选：${allowed.join('、')} / not one of this campaign's dispositions: ${allowed.join(', ')}`, { allowed });
+        }
+      }
       const data = { dispositionId: `${a.callId}`, code: a.disposition, notes: a.note ?? undefined, callId: a.callId, agentId: call.agentId ?? me, campaignId: call.campaignId };
       return run(ctx, leadDecider, leadKey(call.phone), 'RecordDisposition', data, a.commandId);
     },
