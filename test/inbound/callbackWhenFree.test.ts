@@ -154,6 +154,26 @@ describe('callback when an agent is free', () => {
     expect(floor.server.queues.pendingCallbacks().find((c) => c.callId === id)).toMatchObject({ tries: 0, notBeforeMs: Date.parse('2026-11-23T15:00:00Z') });
   });
 
+  it('a number on the do-not-call list is still called back, as the caller asked: the receipt says the list was waived', async () => {
+    const [skilled] = uniqueAgents('skilled');
+    const skill = `billing-${skilled}`;
+    const queueId = await createQueue(floor, { strategy: 'longest_idle', skills: [{ skill, minLevel: 1 }], overflow: { afterSeconds: 20, target: { kind: 'callback', id: `q-${skilled}` } } });
+    await registerAgent(floor, skilled, [{ skill, level: 3 }]);
+    const id = await callerWaits(floor, { queueId }, '13800138084');
+    await floor.advance(20_000);
+    await until('caller gone', async () => (await floor.types(callStreamId(id))).includes('CallEnded'));
+    const { position } = await floor.store.append(`lead-cb-${id}`, [{ type: 'LeadDoNotCallAdded', data: { leadId: `cb-${id}`, phone: '+8613800138084', reason: 'customer asked' } }]);
+    floor.sim.switch.customers.script('8613800138084', { kind: 'answer', ringMs: 200, talkMs: 5_000, machine: false, earlyMedia: false });
+
+    await readyAgent(floor, skilled, '1006');
+    const started = await until('callback started', async () => (await floor.events(callStreamId(id))).find((e) => e.type === 'CallbackStarted'));
+    const dial = (await floor.events(callStreamId(started.data.callbackCallId as string)))[0];
+    expect(dial).toMatchObject({ type: 'CallDialAttempted', data: { compliance: { allowed: true, inputs: { doNotCall: false } } } });
+    const version = (dial.data as any).compliance.inputs.dncListVersion as string;
+    expect(version).toMatch(new RegExp(`^dnc@\\d+ waived: on the list, but the caller asked for this callback on call ${id}$`));
+    expect(Number(version.slice(4).split(' ')[0])).toBeGreaterThanOrEqual(position);
+  });
+
   it('a kept callback survives a restart of the session', async () => {
     const [skilled] = uniqueAgents('skilled');
     const skill = `billing-${skilled}`;
