@@ -4,13 +4,13 @@ import type { EventStore, RecordedEvent, Subscription } from '../eventstore/type
 import { seededRandom } from '../telephony/simulator/customers.ts';
 import type { MediaServer } from '../telephony/session/mediaServer.ts';
 
-/** What a bot writes after a conversation, with shares close to a real outbound sales floor. */
+/** What a bot writes after a conversation (the campaign's default dispositions), with shares close to a real outbound sales floor. */
 const OUTCOMES: [string, number][] = [
-  ['SALE', 0.12],
-  ['INTERESTED', 0.18],
-  ['CALLBACK', 0.15],
-  ['NOT_INTERESTED', 0.45],
-  ['WRONG_NUMBER', 0.1],
+  ['成交', 0.12],
+  ['考虑中', 0.18],
+  ['预约回访', 0.15],
+  ['无意向', 0.45],
+  ['空号', 0.1],
 ];
 
 /**
