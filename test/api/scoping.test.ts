@@ -444,6 +444,11 @@ describe('live feeds of one queue, campaign, department or team', () => {
     expect(await board('sup-east', 'east-sh')).toMatchObject({ agentsLoggedIn: 0, agentsPaused: 0 });
     expect(await code(board('sup-west', 'east'))).toBe('FORBIDDEN');
     expect(await code(board('sup-east', 'west'))).toBe('FORBIDDEN');
+    // The board query narrows the same way.
+    const now = async (user: string, dep: string) => h.gql(`{ wallboard(departmentId: "${dep}") { agentsLoggedIn agentsPaused } }`, {}, await h.token(user));
+    expect((await now('admin', 'west')).data.wallboard).toMatchObject({ agentsLoggedIn: 1, agentsPaused: 1 });
+    expect((await now('sup-east', 'east-sh')).data.wallboard).toMatchObject({ agentsLoggedIn: 0, agentsPaused: 0 });
+    expect((await now('sup-west', 'east')).errors?.[0].extensions.code).toBe('FORBIDDEN');
     expect(await states('admin', 'departmentId: "east"', mark['agent-east'])).toEqual(['agent-east']);
     expect(await states('sup-west', 'teamId: "west-a"')).toEqual(['agent-west']);
     expect(await code(states('sup-west', 'departmentId: "east"'))).toBe('FORBIDDEN');

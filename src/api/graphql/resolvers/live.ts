@@ -111,7 +111,7 @@ export const liveResolvers = {
     // The board now (or as of a position / instant), so the page has day totals before the first live update.
     wallboard: async (
       _: unknown,
-      a: { asOf?: { at?: string | null; position?: number | null } | null },
+      a: { asOf?: { at?: string | null; position?: number | null } | null; departmentId?: string | null },
       ctx: ApiContext,
     ) => {
       const p = ctx.principal!;
@@ -119,7 +119,9 @@ export const liveResolvers = {
       const asOf = a.asOf ?? {};
       if (asOf.at != null && asOf.position != null)
         throw badInput('请只给出 asOf.at 或 asOf.position 之一 / give asOf.at or asOf.position, not both');
-      const view = boardView(await ctx.scope());
+      const scope = await ctx.scope();
+      // One department's board (within the caller's scope), as the subscription narrows it.
+      const view = boardView(scope, a.departmentId ? await narrowing(ctx, scope, { departmentId: a.departmentId }) : undefined);
       // Now: the server's shared live fold. A past board: folded exactly from the start of the log.
       if (asOf.at == null && asOf.position == null)
         return { ...(await SharedWallboard.of(ctx.store).board(view)), cause: null };
