@@ -6,7 +6,16 @@ import { annotationsDecider, currentAnnotations } from './annotations.ts';
 const at = '2026-03-02T05:00:00.000Z';
 const annotate = (d: Partial<AnnotateRecording['data']> = {}): AnnotateRecording => ({
   type: 'AnnotateRecording',
-  data: { recordingId: 'r1', callId: 'u1', annotationId: 'n1', atSeconds: 133, note: '承诺了脚本外的折扣', by: 'q1', durationSeconds: 300, ...d },
+  data: {
+    recordingId: 'r1',
+    callId: 'u1',
+    annotationId: 'n1',
+    atSeconds: 133,
+    note: '承诺了脚本外的折扣',
+    by: 'q1',
+    durationSeconds: 300,
+    ...d,
+  },
   meta: { now: at },
 });
 const remove = (d: Partial<RemoveAnnotation['data']> = {}): RemoveAnnotation => ({
@@ -16,7 +25,15 @@ const remove = (d: Partial<RemoveAnnotation['data']> = {}): RemoveAnnotation => 
 });
 const annotated: AnnotationEvent = {
   type: 'RecordingAnnotated',
-  data: { recordingId: 'r1', callId: 'u1', annotationId: 'n1', atSeconds: 133, note: '承诺了脚本外的折扣', by: 'q1', at },
+  data: {
+    recordingId: 'r1',
+    callId: 'u1',
+    annotationId: 'n1',
+    atSeconds: 133,
+    note: '承诺了脚本外的折扣',
+    by: 'q1',
+    at,
+  },
 };
 const removed: AnnotationEvent = {
   type: 'RecordingAnnotationRemoved',
@@ -30,7 +47,9 @@ describe('recording annotations', () => {
       .when(annotate({ note: '  未核实身份 ', category: ' 合规 ', atSeconds: 12.34567 }))
       .then((e) => expect(e[0].data).toMatchObject({ note: '未核实身份', category: '合规', atSeconds: 12.346 }));
     // Length unknown (still recording, or not recorded): any moment from 0 on.
-    given(annotationsDecider).when(annotate({ durationSeconds: undefined, atSeconds: 9999 })).then((e) => expect(e).toHaveLength(1));
+    given(annotationsDecider)
+      .when(annotate({ durationSeconds: undefined, atSeconds: 9999 }))
+      .then((e) => expect(e).toHaveLength(1));
   });
 
   it.each([
@@ -47,12 +66,16 @@ describe('recording annotations', () => {
   });
 
   it('accepts a note of exactly 2000 characters and one at the very end', () => {
-    given(annotationsDecider).when(annotate({ note: 'x'.repeat(2000), atSeconds: 300 })).then((e) => expect(e).toHaveLength(1));
+    given(annotationsDecider)
+      .when(annotate({ note: 'x'.repeat(2000), atSeconds: 300 }))
+      .then((e) => expect(e).toHaveLength(1));
   });
 
   it('refuses a reused id and a note meant for another recording', () => {
     given(annotationsDecider, [annotated]).when(annotate()).thenRejects('ANNOTATION_EXISTS');
-    given(annotationsDecider, [annotated]).when(annotate({ annotationId: 'n2', recordingId: 'r2' })).thenRejects('RECORDING_MISMATCH');
+    given(annotationsDecider, [annotated])
+      .when(annotate({ annotationId: 'n2', recordingId: 'r2' }))
+      .thenRejects('RECORDING_MISMATCH');
   });
 
   it('is removed by its author or a supervisor, with a reason, once', () => {
@@ -60,16 +83,30 @@ describe('recording annotations', () => {
     given(annotationsDecider, [annotated])
       .when(remove({ by: 's1', byRole: 'supervisor', reason: '不属实' }))
       .then((e) => expect(e[0].data).toMatchObject({ by: 's1', reason: '不属实' }));
-    given(annotationsDecider, [annotated]).when(remove({ by: 'q2', byRole: 'qa' })).thenRejects('NOT_AUTHOR', /author or a supervisor/);
-    given(annotationsDecider, [annotated]).when(remove({ by: 'tl', byRole: 'team_leader' })).thenRejects('NOT_AUTHOR');
-    given(annotationsDecider, [annotated]).when(remove({ reason: ' ' })).thenRejects('REASON_REQUIRED');
+    given(annotationsDecider, [annotated])
+      .when(remove({ by: 'q2', byRole: 'qa' }))
+      .thenRejects('NOT_AUTHOR', /author or a supervisor/);
+    given(annotationsDecider, [annotated])
+      .when(remove({ by: 'tl', byRole: 'team_leader' }))
+      .thenRejects('NOT_AUTHOR');
+    given(annotationsDecider, [annotated])
+      .when(remove({ reason: ' ' }))
+      .thenRejects('REASON_REQUIRED');
     given(annotationsDecider, [annotated, removed]).when(remove()).thenRejects('ANNOTATION_REMOVED');
-    given(annotationsDecider, [annotated]).when(remove({ annotationId: 'n9' })).thenRejects('ANNOTATION_NOT_FOUND');
+    given(annotationsDecider, [annotated])
+      .when(remove({ annotationId: 'n9' }))
+      .thenRejects('ANNOTATION_NOT_FOUND');
   });
 
   it('lists the notes standing, by moment, the removed one left out', () => {
-    const early: AnnotationEvent = { type: 'RecordingAnnotated', data: { ...annotated.data, annotationId: 'n2', atSeconds: 5 } as any };
-    const late: AnnotationEvent = { type: 'RecordingAnnotated', data: { ...annotated.data, annotationId: 'n3', atSeconds: 200 } as any };
+    const early: AnnotationEvent = {
+      type: 'RecordingAnnotated',
+      data: { ...annotated.data, annotationId: 'n2', atSeconds: 5 } as any,
+    };
+    const late: AnnotationEvent = {
+      type: 'RecordingAnnotated',
+      data: { ...annotated.data, annotationId: 'n3', atSeconds: 200 } as any,
+    };
     expect(currentAnnotations([annotated, late, early]).map((n) => n.id)).toEqual(['n2', 'n1', 'n3']);
     expect(currentAnnotations([annotated, late, early, removed]).map((n) => n.id)).toEqual(['n2', 'n3']);
   });

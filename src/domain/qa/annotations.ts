@@ -18,7 +18,10 @@ const initialState = (): AnnotationsState => ({ notes: {} });
 function evolve(s: AnnotationsState, e: AnnotationEvent): AnnotationsState {
   switch (e.type) {
     case 'RecordingAnnotated':
-      return { recordingId: e.data.recordingId, notes: { ...s.notes, [e.data.annotationId]: { by: e.data.by, removed: false } } };
+      return {
+        recordingId: e.data.recordingId,
+        notes: { ...s.notes, [e.data.annotationId]: { by: e.data.by, removed: false } },
+      };
     case 'RecordingAnnotationRemoved': {
       const n = s.notes[e.data.annotationId];
       return n ? { ...s, notes: { ...s.notes, [e.data.annotationId]: { ...n, removed: true } } } : s;
@@ -46,9 +49,13 @@ function decide(c: AnnotationCommand, s: AnnotationsState): Decision<AnnotationE
       if (typeof d.atSeconds !== 'number' || !Number.isFinite(d.atSeconds) || d.atSeconds < 0)
         return reject('TIME_INVALID', 'The moment is seconds from the start of the recording, 0 or more');
       if (d.durationSeconds != null && d.atSeconds > d.durationSeconds)
-        return reject('TIME_PAST_END', `The recording is ${d.durationSeconds} s long; ${d.atSeconds} s is past its end`, {
-          durationSeconds: d.durationSeconds,
-        });
+        return reject(
+          'TIME_PAST_END',
+          `The recording is ${d.durationSeconds} s long; ${d.atSeconds} s is past its end`,
+          {
+            durationSeconds: d.durationSeconds,
+          },
+        );
       const category = d.category?.trim() || undefined;
       if (category && category.length > CATEGORY_MAX)
         return reject('CATEGORY_INVALID', `A category is at most ${CATEGORY_MAX} characters`);
@@ -73,7 +80,8 @@ function decide(c: AnnotationCommand, s: AnnotationsState): Decision<AnnotationE
     case 'RemoveAnnotation': {
       const d = c.data;
       const n = s.notes[d.annotationId];
-      if (!n || !s.recordingId) return reject('ANNOTATION_NOT_FOUND', `No annotation ${d.annotationId} on this recording`);
+      if (!n || !s.recordingId)
+        return reject('ANNOTATION_NOT_FOUND', `No annotation ${d.annotationId} on this recording`);
       if (n.removed) return reject('ANNOTATION_REMOVED', 'This annotation was already removed');
       if (!isNonEmpty(d.reason)) return reject('REASON_REQUIRED', 'Say why the annotation is removed');
       if (d.by !== n.by && !isSupervisor(d.byRole))
