@@ -19,6 +19,7 @@ import { apiError } from './graphql/errors.ts';
 import { guardResolvers } from './graphql/guard.ts';
 import { costLimitRule } from './graphql/limits.ts';
 import { PERMISSIONS } from './graphql/permissions.ts';
+import { annotationLoaders, annotationResolvers } from './graphql/resolvers/annotations.ts';
 import { auditLoaders, auditResolvers } from './graphql/resolvers/audit.ts';
 import { callResolvers } from './graphql/resolvers/calls.ts';
 import { catalogueResolvers } from './graphql/resolvers/catalogue.ts';
@@ -154,7 +155,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   const sdl = loadSchemaSdl();
   const resolvers = guardResolvers(
     {
-      Query: { ...readModelResolvers.Query, ...auditResolvers.Query, ...identityResolvers.Query, ...recordingResolvers.Query, ...importApi.Query, ...floorAdminResolvers.Query, ...configQueryResolvers.Query, ...previewApi.Query, ...liveResolvers.Query, ...blacklistResolvers.Query, ...inboundResolvers.Query, ...consoleResolvers.Query, ...catalogueResolvers.Query },
+      Query: { ...readModelResolvers.Query, ...auditResolvers.Query, ...identityResolvers.Query, ...recordingResolvers.Query, ...importApi.Query, ...floorAdminResolvers.Query, ...configQueryResolvers.Query, ...previewApi.Query, ...liveResolvers.Query, ...blacklistResolvers.Query, ...inboundResolvers.Query, ...consoleResolvers.Query, ...catalogueResolvers.Query, ...annotationResolvers.Query },
       Mutation: {
         ...callResolvers(deps.telephony).Mutation,
         ...commandResolvers.Mutation,
@@ -165,6 +166,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
         ...consoleResolvers.Mutation,
         ...blacklistResolvers.Mutation,
         ...inboundResolvers.Mutation,
+        ...annotationResolvers.Mutation,
         createLead,
         login: async (root: unknown, args: any, ctx: any) => {
           const retryAfterMs = await loginLimiter(ctx.request, args.username);
@@ -181,7 +183,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(mercurius, {
     schema: sdl,
     resolvers: { ...resolvers, ...identityTypes, RecordingAccess: auditResolvers.RecordingAccess, Recording: recordingResolvers.Recording, ImportJob: importApi.ImportJob, Campaign: catalogueResolvers.Campaign, ...scalars } as any,
-    loaders: { ...readModelLoaders, ...identityLoaders, ...auditLoaders, Order: { ...readModelLoaders.Order, ...consoleLoaders.Order } } as any,
+    loaders: { ...readModelLoaders, ...identityLoaders, ...auditLoaders, Recording: annotationLoaders.Recording, Order: { ...readModelLoaders.Order, ...consoleLoaders.Order } } as any,
     graphiql: !config.production,
     queryDepth: deps.queryDepth ?? 10,
     validationRules: [costLimitRule(deps.maxQueryCost ?? 20_000)],

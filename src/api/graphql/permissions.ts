@@ -89,6 +89,8 @@ export const PERMISSIONS: Record<string, readonly Role[]> = {
   'Mutation.recordPayment': MANAGERS,
   'Mutation.recordRefund': MANAGERS,
   'Mutation.scoreCall': ['qa', 'supervisor', 'admin'],
+  'Mutation.annotateRecording': ['qa', 'team_leader', 'supervisor', 'admin'],
+  'Mutation.removeAnnotation': ['qa', 'team_leader', 'supervisor', 'admin'],
 
   'Mutation.retryImport': MANAGERS,
   'Mutation.importMissedCalls': MANAGERS,
