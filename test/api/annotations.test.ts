@@ -198,3 +198,29 @@ describe('removeAnnotation', () => {
     ).toBe('NOT_FOUND');
   });
 });
+
+describe('evidenceBundle', () => {
+  it("carries each recording's notes with their history and hashes, removals included", async () => {
+    const r = await h.gql('{ evidenceBundle(phone: "+8613800138201") }', {}, await h.token('auditor'));
+    expect(r.errors).toBeUndefined();
+    const byId = Object.fromEntries(r.data.evidenceBundle.recordings.map((x: any) => [x.recordingId, x]));
+    const notes = byId['rec-an-1'].annotations;
+    expect(notes.map((e: any) => [e.type, e.data.by])).toEqual([
+      ['RecordingAnnotated', 'qa-east'],
+      ['RecordingAnnotated', 'sup-east'],
+      ['RecordingAnnotationRemoved', 'sup-east'],
+    ]);
+    expect(notes[0].hash).toMatch(/\w{16,}/);
+    expect(byId['rec-an-10'].annotations.map((e: any) => e.data.note)).toEqual(['语速过快']);
+    expect(byId['rec-an-w'].annotations).toEqual([]);
+    // As of before the removal, the note still stood.
+    const before = await h.gql(
+      'query($p: Position) { evidenceBundle(phone: "+8613800138201", asOf: { position: $p }) }',
+      { p: notes[1].position },
+      await h.token('auditor'),
+    );
+    expect(
+      before.data.evidenceBundle.recordings.find((x: any) => x.recordingId === 'rec-an-1').annotations,
+    ).toHaveLength(2);
+  });
+});

@@ -7,6 +7,7 @@ import { verifyAll, verifyStream } from '../../../eventstore/verify.ts';
 import { usersByIds } from '../../auth/identity.ts';
 import { departmentInScope, inScope } from '../../auth/principal.ts';
 import type { ApiContext } from '../context.ts';
+import { annotationEventsOf } from './annotations.ts';
 import { badInput, forbidden, notFound } from '../errors.ts';
 import { roleOut } from '../results.ts';
 
@@ -220,18 +221,23 @@ async function buildEvidence(ctx: ApiContext, phone: string, asOf?: AsOf) {
   const orderIds = [...new Set(orderEvents.map((e) => e.streamId))];
   const orders = [];
   for (const s of orderIds) orders.push({ streamId: s, events: upTo(await ctx.store.readStream(s), asOf).map(link) });
-  const recordings = calls.flatMap((c) =>
-    c.events
-      .filter((e) => e.type === 'CallRecordingStopped')
-      .map((e) => ({
-        callId: c.callId,
-        recordingId: (e.data as any).recordingId,
-        sha256: (e.data as any).sha256,
-        durationMs: (e.data as any).durationMs,
-        position: e.position,
-        hash: e.hash,
-      })),
+  const stopped = calls.flatMap((c) =>
+    c.events.filter((e) => e.type === 'CallRecordingStopped').map((e) => ({ callId: c.callId, e })),
   );
+  // QA's notes on each recording, removals included: the whole history, as of the bundle's instant.
+  const notes = await annotationEventsOf(
+    ctx.store,
+    stopped.map((r) => (r.e.data as any).recordingId),
+  );
+  const recordings = stopped.map(({ callId, e }) => ({
+    callId,
+    recordingId: (e.data as any).recordingId,
+    sha256: (e.data as any).sha256,
+    durationMs: (e.data as any).durationMs,
+    position: e.position,
+    hash: e.hash,
+    annotations: upTo(notes.get((e.data as any).recordingId) ?? [], asOf).map(link),
+  }));
   const ownership = lead
     .filter((e) => ['LeadAssigned', 'LeadClaimed', 'LeadReleased', 'LeadRecycled'].includes(e.type))
     .map((e) => ({
@@ -242,7 +248,10 @@ async function buildEvidence(ctx: ApiContext, phone: string, asOf?: AsOf) {
     }));
   const dispositions = lead.filter((e) => e.type.startsWith('LeadDisposition')).map(link);
   const eventCount =
-    lead.length + calls.reduce((n, c) => n + c.events.length, 0) + orders.reduce((n, o) => n + o.events.length, 0);
+    lead.length +
+    calls.reduce((n, c) => n + c.events.length, 0) +
+    orders.reduce((n, o) => n + o.events.length, 0) +
+    recordings.reduce((n, r) => n + r.annotations.length, 0);
   return {
     phone,
     generatedAt: new Date().toISOString(),
