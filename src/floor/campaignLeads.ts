@@ -68,6 +68,11 @@ export class CampaignLeads {
   private cursor = 0;
   /** Fresh leads the cursor had already passed (back from do-not-call, added to a list later). */
   private readonly reopened = new Set<Lead>();
+  /** Lists this campaign has ever had: only their leads are held (a floor's log holds every campaign's leads). */
+  private readonly accepted = new Set<string>();
+  /** Lists whose leads were passed over before the campaign took them: taking one means reading the log again. */
+  private readonly passedOver = new Set<string>();
+  private rereadNeeded = false;
   /** By kind, as selectLead ranks them (retries, recycled leads, never-dialed leads once refused), keyed by when due. */
   private readonly due = { retry: new DueHeap<Entry>(), recycle: new DueHeap<Entry>(), new: new DueHeap<Entry>() };
   /** Leads resting after a refused dial, keyed by the end of the rest; they join `due` when it ends. */
@@ -91,8 +96,27 @@ export class CampaignLeads {
     for (;;) {
       const batch = await this.store.readAll({ after: this.position, maxCount: 5000, filter: { eventTypes: TYPES } });
       for (const e of batch) if (e.position > this.position) this.apply(e);
+      if (this.rereadNeeded) {
+        // A list attached after its leads were imported: read the log again, now keeping that list's leads.
+        this.forget();
+        continue;
+      }
       if (batch.length < 5000) return;
     }
+  }
+
+  private forget(): void {
+    this.rereadNeeded = false;
+    this.passedOver.clear();
+    this.position = 0;
+    this.leads.clear();
+    this.lists.clear();
+    this.callOf.clear();
+    this.config = {};
+    this.byOrder.length = 0;
+    this.special.clear();
+    this.owned.clear();
+    this.reindex();
   }
 
   policy(): SelectionPolicy {
@@ -249,13 +273,24 @@ export class CampaignLeads {
     if (e.type.startsWith('Campaign')) {
       if (d.campaignId !== this.campaignId) return;
       if (e.type === 'CampaignCreated' || e.type === 'CampaignConfigured') this.config = { ...this.config, ...d.config };
-      if (e.type === 'CampaignListAttached') this.lists.add(d.listId);
+      if (e.type === 'CampaignListAttached') {
+        this.lists.add(d.listId);
+        if (!this.accepted.has(d.listId)) {
+          this.accepted.add(d.listId);
+          if (this.passedOver.has(d.listId)) this.rereadNeeded = true;
+        }
+      }
       if (e.type === 'CampaignListDetached') this.lists.delete(d.listId);
       this.reindex();
       return;
     }
     if (e.type.startsWith('Call')) return this.applyCall(e.type, d, e);
-    const lead = this.lead(d.phone, e.position);
+    if ((e.type === 'LeadImported' || e.type === 'LeadDuplicateMerged') && !this.leads.has(d.phone) && !this.accepted.has(d.batchId)) {
+      this.passedOver.add(d.batchId);
+      return;
+    }
+    const lead = this.leads.get(d.phone) ?? (e.type === 'LeadImported' || e.type === 'LeadDuplicateMerged' ? this.lead(d.phone, e.position) : undefined);
+    if (!lead) return; // not a lead of this campaign's lists
     switch (e.type) {
       case 'LeadImported':
       case 'LeadDuplicateMerged':

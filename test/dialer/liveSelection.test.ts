@@ -83,4 +83,16 @@ describe('campaign leads for the live dialer', () => {
     expect(leads.next(new Date().toISOString(), busy)).toBeUndefined();
     expect(leads.next(new Date(Date.now() + 16 * MIN).toISOString(), busy)).toBe(fresh);
   });
+
+  it('holds only the leads of its own lists, also when a list is attached after its leads were imported', async () => {
+    // c2 is created now, long after list-1 and other-list were imported, and takes list-1.
+    await put('campaign-c2', [
+      { type: 'CampaignCreated', data: { campaignId: 'c2', at: iso(t0), name: 'c2', departmentId: 'd1', config: { maxAttempts: 3, retryRules: {} } } },
+      { type: 'CampaignListAttached', data: { campaignId: 'c2', at: iso(t0), listId: 'list-1' } },
+    ]);
+    const leads = new CampaignLeads(store, 'c2');
+    await leads.catchUp();
+    expect(leads.size).toBe(phones.length + 1); // list-1's five leads (one imported by the test above); other-list's is not kept
+    expect(leads.next(iso(t0), new Set())).toBe(phones[0]);
+  });
 });
