@@ -124,6 +124,22 @@ describe('console journeys (scenario API)', () => {
     await recs.getByText('评分已保存').waitFor();
     expect(server.scenario.qaScores).toEqual([{ callId, items: { 开场白: 10, 产品介绍: 18 }, comment: '介绍清楚，结尾略急', fatal: false, by: 'u-super' }]);
     await screenshot(page, 'supervisor-qa');
+
+    // A note pinned to where the player is; its moment seeks the player; removed with a reason, it leaves the list.
+    await recs.getByRole('button', { name: '在此处添加批注' }).click();
+    await recs.getByPlaceholder('批注内容（最多 2000 字）').fill('结尾语速过快');
+    await recs.getByPlaceholder('类别（可选）').fill('服务');
+    await recs.getByRole('button', { name: '保存', exact: true }).click();
+    const notes = recs.getByTestId('recording-notes');
+    await notes.getByText('结尾语速过快').waitFor();
+    expect(server.scenario.annotations).toMatchObject([{ recordingId: `rec-${callId}`, note: '结尾语速过快', category: '服务', authorId: 'u-super', removed: null }]);
+    expect(await notes.textContent()).toContain('00:00');
+    await notes.getByRole('button', { name: '00:00' }).click();
+    await notes.getByRole('button', { name: '删除批注' }).click();
+    await notes.getByPlaceholder('删除原因').fill('重复记录');
+    await notes.getByRole('button', { name: '删除批注' }).click();
+    await notes.getByText('暂无批注').waitFor();
+    expect(server.scenario.annotations[0].removed).toEqual({ by: 'u-super', reason: '重复记录' });
   });
 
   it('an auditor replays the lead’s history and verifies its chain', async () => {

@@ -56,6 +56,8 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
       callbacks: ({ filter }, ctx) => (need(ctx), { nodes: s.callbacks.filter((c) => (!filter?.agentId || c.agent?.id === filter.agentId) && (!filter?.status || filter.status.includes(c.status))), pageInfo: { hasNextPage: false } }),
       leads: ({ filter }, ctx) => (need(ctx), { nodes: s.lead.owner && s.lead.owner.id === filter?.ownerId ? [s.lead] : [], pageInfo: { hasNextPage: false, totalCount: s.lead.owner ? 1 : 0 } }),
       agentRanking: (_a, ctx) => (need(ctx), [{ agent: s.users[0], rank: 1, calls: s.calls.length, connects: s.calls.length, talkSeconds: 60, orders: s.orders.length, ordersAmount: s.orders.reduce((n, o) => n + o.total, 0), conversionRate: 0.5, averageQaScore: null }]),
+      recordingAnnotations: ({ recordingId }, ctx) => (need(ctx), s.annotations.filter((n) => n.recordingId === recordingId && !n.removed).sort((a, b) => a.atSeconds - b.atSeconds)
+        .map((n) => ({ ...n, authorName: s.users.find((u) => u.id === n.authorId)?.displayName ?? null }))),
       recordings: ({ filter }, ctx) => (need(ctx), s.recordingSearches.push(filter ?? {}), { nodes: s.calls.filter((c) => !filter?.agentId || c.agent?.id === filter.agentId).flatMap((c) => c.recordings), pageInfo: { hasNextPage: false } }),
       orderPoints: ({ lines, customerPhone }, ctx) => {
         need(ctx, 'AGENT');
@@ -231,6 +233,21 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
         if (!s.blacklist.some((b) => b.phone === phone)) throw fail('NOT_BLACKLISTED', `号码 ${phone} 不在黑名单上 / not on the blacklist`);
         s.blacklist = s.blacklist.filter((b) => b.phone !== phone);
         return result(s, `lead-${phone}`, s.record(`lead-${phone}`, 'NumberUnblacklisted', { phone, reason }, u.id));
+      },
+      annotateRecording: ({ recordingId, atSeconds, note, category }, ctx) => {
+        const u = need(ctx, 'QA', 'TEAM_LEADER', 'SUPERVISOR', 'ADMIN');
+        if (!String(note).trim()) throw fail('NOTE_INVALID', 'A note is 1 to 2000 characters');
+        const id = `${recordingId}~${s.annotations.length + 1}`;
+        s.annotations.push({ id, recordingId, atSeconds, note: String(note).trim(), category: category ?? null, authorId: u.id, createdAt: new Date().toISOString(), removed: null });
+        return result(s, `annotations-${recordingId}`, s.record(`annotations-${recordingId}`, 'RecordingAnnotated', { annotationId: id, atSeconds, note }, u.id));
+      },
+      removeAnnotation: ({ annotationId, reason }, ctx) => {
+        const u = need(ctx, 'QA', 'TEAM_LEADER', 'SUPERVISOR', 'ADMIN');
+        const n = s.annotations.find((a) => a.id === annotationId && !a.removed);
+        if (!n) throw fail('ANNOTATION_NOT_FOUND', `No annotation ${annotationId}`);
+        if (n.authorId !== u.id && !['SUPERVISOR', 'ADMIN'].includes(u.role)) throw fail('NOT_AUTHOR', 'Only its author or a supervisor removes an annotation');
+        n.removed = { by: u.id, reason };
+        return result(s, `annotations-${n.recordingId}`, s.record(`annotations-${n.recordingId}`, 'RecordingAnnotationRemoved', { annotationId, reason }, u.id));
       },
       scoreCall: ({ callId, items, comment, fatal }, ctx) => {
         const u = need(ctx, 'SUPERVISOR', 'QA', 'ADMIN');

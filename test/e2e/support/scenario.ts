@@ -59,6 +59,8 @@ export class Scenario {
   qaScores: { callId: string; items: Record<string, number>; comment: string | null; fatal: boolean; by: string }[] = [];
   recordingReads: { path: string; user: string }[] = [];
   recordingSearches: { agentId?: string | null; phone?: string | null }[] = [];
+  /** Notes on recordings as the API keeps them: a removal marks the note (with why), it stays here. */
+  annotations: { id: string; recordingId: string; atSeconds: number; note: string; category: string | null; authorId: string; createdAt: string; removed: { by: string; reason: string } | null }[] = [];
   counters = { callsToday: 40, connectsToday: 30, abandonedToday: 1, ordersToday: 5, ordersAmountToday: 199000 };
 
   constructor() {
