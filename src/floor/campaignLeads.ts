@@ -1,5 +1,6 @@
 import { leadTimeZoneOf } from '../dialer/compliance/localTime.ts';
 import { DueHeap } from '../dialer/selection/dueHeap.ts';
+import { LogFold } from '../eventstore/logFold.ts';
 import { eligibility, selectLead, type AgentRef, type LeadView, type Selection, type SelectionPolicy } from '../dialer/selection/index.ts';
 import { dispositionMeaning } from '../domain/campaign/dispositions.ts';
 import type { CampaignConfig, RetryDisposition } from '../domain/campaign/events.ts';
@@ -49,9 +50,7 @@ const NO_PHONES: ReadonlySet<string> = new Set();
  * with (tests and the selection bench compare them).
  */
 export class CampaignLeads {
-  private readonly store: EventStore;
   private readonly campaignId: string;
-  private position = 0;
   private readonly leads = new Map<string, Lead>();
   private readonly lists = new Set<string>();
   private readonly callOf = new Map<string, string>(); // callId -> phone, dials of this campaign
@@ -72,43 +71,26 @@ export class CampaignLeads {
   private readonly accepted = new Set<string>();
   /** Lists whose leads were passed over before the campaign took them: taking one means reading the log again. */
   private readonly passedOver = new Set<string>();
-  private rereadNeeded = false;
   /** By kind, as selectLead ranks them (retries, recycled leads, never-dialed leads once refused), keyed by when due. */
   private readonly due = { retry: new DueHeap<Entry>(), recycle: new DueHeap<Entry>(), new: new DueHeap<Entry>() };
   /** Leads resting after a refused dial, keyed by the end of the rest; they join `due` when it ends. */
   private readonly resting = new DueHeap<Entry>();
 
   constructor(store: EventStore, campaignId: string) {
-    this.store = store;
     this.campaignId = campaignId;
+    this.log = new LogFold(store, TYPES, (e) => this.apply(e));
   }
 
-  private reading: Promise<void> = Promise.resolve();
+  private readonly log: LogFold;
 
-  /** Read the log up to its head. Concurrent calls queue (two agents asking at once must not fold a batch twice). */
+  /** Read the log up to its head. Concurrent calls queue (two agents asking at once must not fold an event twice). */
   catchUp(): Promise<void> {
-    const run = this.reading.then(() => this.readToHead());
-    this.reading = run.catch(() => {});
-    return run;
+    return this.log.catchUp();
   }
 
-  private async readToHead(): Promise<void> {
-    for (;;) {
-      const batch = await this.store.readAll({ after: this.position, maxCount: 5000, filter: { eventTypes: TYPES } });
-      for (const e of batch) if (e.position > this.position) this.apply(e);
-      if (this.rereadNeeded) {
-        // A list attached after its leads were imported: read the log again, now keeping that list's leads.
-        this.forget();
-        continue;
-      }
-      if (batch.length < 5000) return;
-    }
-  }
-
+  /** A list attached after its leads were imported: start again from the log's beginning, now keeping that list. */
   private forget(): void {
-    this.rereadNeeded = false;
     this.passedOver.clear();
-    this.position = 0;
     this.leads.clear();
     this.lists.clear();
     this.callOf.clear();
@@ -117,6 +99,7 @@ export class CampaignLeads {
     this.special.clear();
     this.owned.clear();
     this.reindex();
+    this.log.rewind();
   }
 
   policy(): SelectionPolicy {
@@ -268,7 +251,6 @@ export class CampaignLeads {
   }
 
   private apply(e: RecordedEvent): void {
-    this.position = e.position;
     const d = e.data as Record<string, any>;
     if (e.type.startsWith('Campaign')) {
       if (d.campaignId !== this.campaignId) return;
@@ -277,7 +259,7 @@ export class CampaignLeads {
         this.lists.add(d.listId);
         if (!this.accepted.has(d.listId)) {
           this.accepted.add(d.listId);
-          if (this.passedOver.has(d.listId)) this.rereadNeeded = true;
+          if (this.passedOver.has(d.listId)) return this.forget();
         }
       }
       if (e.type === 'CampaignListDetached') this.lists.delete(d.listId);

@@ -5,6 +5,7 @@
  * `catchUp()` reads only what is new, so a number blacklisted a moment ago is refused on its next call.
  */
 import type { InboundRoutesPublished } from '../domain/inbound/events.ts';
+import { LogFold } from '../eventstore/logFold.ts';
 import type { EventStore, RecordedEvent } from '../eventstore/types.ts';
 
 export const INBOUND_LOG_TYPES = ['NumberBlacklisted', 'NumberUnblacklisted', 'InboundRoutesPublished', 'CallReceived', 'CallDialAttempted', 'CallBridged', 'CallEnded'];
@@ -15,8 +16,7 @@ export interface ListView {
 }
 
 export class InboundLog {
-  private readonly store: EventStore;
-  private position = 0;
+  private readonly log: LogFold;
   private readonly blacklisted = new Set<string>();
   private blacklistPosition = 0;
   /** Latest published routes per route set id (data as recorded). */
@@ -24,25 +24,14 @@ export class InboundLog {
   /** Calls whose number we know and which have not ended: callId -> phone. */
   private readonly phones = new Map<string, string>();
   private readonly lastAgent = new Map<string, string>();
-  private reading: Promise<void> = Promise.resolve();
 
   constructor(store: EventStore) {
-    this.store = store;
+    this.log = new LogFold(store, INBOUND_LOG_TYPES, (e) => this.apply(e));
   }
 
-  /** Read the log up to its head; calls queue behind each other. */
+  /** Read the log up to its head. Calls queue behind each other: one fold may serve several readers. */
   catchUp(): Promise<void> {
-    const run = this.reading.then(() => this.readToHead());
-    this.reading = run.catch(() => {});
-    return run;
-  }
-
-  private async readToHead(): Promise<void> {
-    for (;;) {
-      const batch = await this.store.readAll({ after: this.position, maxCount: 5000, filter: { eventTypes: INBOUND_LOG_TYPES } });
-      for (const e of batch) this.apply(e);
-      if (batch.length < 5000) return;
-    }
+    return this.log.catchUp();
   }
 
   blacklist(): ListView {
@@ -61,8 +50,6 @@ export class InboundLog {
   }
 
   private apply(e: RecordedEvent): void {
-    if (e.position <= this.position) return;
-    this.position = e.position;
     const d = e.data as Record<string, any>;
     switch (e.type) {
       case 'NumberBlacklisted':

@@ -1,4 +1,5 @@
 import type { DialLists } from './checkDial.ts';
+import { LogFold } from '../../eventstore/logFold.ts';
 import type { EventStore, RecordedEvent } from '../../eventstore/types.ts';
 
 const TYPES = ['LeadDoNotCallAdded', 'LeadDoNotCallRemoved', 'NumberBlacklisted', 'NumberUnblacklisted', 'CallDialAttempted', 'CallAnswered', 'CallAbandoned', 'CallEnded'];
@@ -19,8 +20,7 @@ const timeOf = (e: RecordedEvent): number => {
  * new; the dialer calls it before every decision, so a number put on the list a moment ago is refused.
  */
 export class DialHistory {
-  private readonly store: EventStore;
-  private position = 0;
+  private readonly log: LogFold;
   private dncPosition = 0;
   private readonly dnc = new Set<string>();
   private readonly dials = new Map<string, number[]>(); // phone -> dial times, newest last
@@ -31,24 +31,12 @@ export class DialHistory {
   private blacklistPosition = 0;
 
   constructor(store: EventStore) {
-    this.store = store;
+    this.log = new LogFold(store, TYPES, (e) => this.apply(e));
   }
 
-  private reading: Promise<void> = Promise.resolve();
-
-  /** Read the log up to its head. Calls queue behind each other: one history may serve several dialers. */
+  /** Read the log up to its head. Calls queue behind each other: one fold may serve several readers. */
   catchUp(): Promise<void> {
-    const run = this.reading.then(() => this.readToHead());
-    this.reading = run.catch(() => {});
-    return run;
-  }
-
-  private async readToHead(): Promise<void> {
-    for (;;) {
-      const batch = await this.store.readAll({ after: this.position, maxCount: 5000, filter: { eventTypes: TYPES } });
-      for (const e of batch) this.apply(e);
-      if (batch.length < 5000) return;
-    }
+    return this.log.catchUp();
   }
 
   lists(): DialLists {
@@ -86,7 +74,6 @@ export class DialHistory {
   }
 
   private apply(e: RecordedEvent): void {
-    this.position = e.position;
     const d = e.data as Record<string, any>;
     switch (e.type) {
       case 'LeadDoNotCallAdded':
