@@ -190,4 +190,25 @@ describe('callback when an agent is free', () => {
     const started = await until('callback started after the restart', async () => (await floor.events(callStreamId(id))).find((e) => e.type === 'CallbackStarted'));
     expect(started.data).toMatchObject({ agentId: skilled, phone: '+8613800138079' });
   });
+
+  it('an agent who frees up takes an answered dialer customer on the line before a kept callback', async () => {
+    const [skilled] = uniqueAgents('first-free');
+    const skill = `billing-${skilled}`;
+    const callbackQueue = await createQueue(floor, { strategy: 'longest_idle', skills: [{ skill, minLevel: 1 }] });
+    const queueId = await createQueue(floor, { strategy: 'longest_idle', skills: [{ skill, minLevel: 1 }], overflow: { afterSeconds: 20, target: { kind: 'callback', id: callbackQueue } } });
+    await registerAgent(floor, skilled, [{ skill, level: 3 }]);
+    floor.sim.switch.agents.set('1005', { answerMs: 200 });
+    expect(await floor.server.agentCommand(skilled, { type: 'LOGIN', extension: '1005' })).toBeUndefined(); // not ready yet
+    const kept = await callerWaits(floor, { queueId }, '13800138079');
+    await floor.advance(20_000);
+    await until('callback kept', () => floor.server.queues.pendingCallbacks().some((c) => c.callId === kept));
+    // A dialer customer answers while nobody is ready: queued, on the line, under the connect rule.
+    const dialed = `dialer-${skilled}`;
+    floor.sim.switch.customers.script('8613800138080', { kind: 'answer', ringMs: 200, talkMs: 60_000, machine: false, earlyMedia: false });
+    await floor.server.dial({ callId: dialed, dial: 'sofia/gateway/trunk/8613800138080', connectRuleMs: 60_000 });
+    await until('dialer customer queued', () => floor.server.endpoint(dialed)?.status === 'queued');
+    expect(await floor.server.agentCommand(skilled, { type: 'READY' })).toBeUndefined();
+    await until('the dialer customer offered', () => floor.server.endpoint(dialed)?.agentId === skilled);
+    expect(floor.server.queues.pendingCallbacks().map((c) => c.callId)).toContain(kept);
+  });
 });
