@@ -7,7 +7,8 @@ import type { QueueConfig as RoutingConfig, QueueStrategy } from '../acd/types.t
 import type { Skill } from '../domain/agent/events.ts';
 import { DEFAULT_QUEUE_CONFIG } from '../domain/queue/decider.ts';
 import type { QueueConfig } from '../domain/queue/events.ts';
-import type { EventStore, RecordedEvent, Subscription } from '../eventstore/types.ts';
+import { LogFold } from '../eventstore/logFold.ts';
+import type { EventStore, RecordedEvent } from '../eventstore/types.ts';
 
 export const ROUTING_EVENT_TYPES = ['QueueCreated', 'QueueConfigured', 'AgentRegistered', 'AgentSkillsSet', 'CallbackQueued', 'CallbackStarted', 'CallbackAttemptEnded'];
 
@@ -53,65 +54,47 @@ export function routingSettings(queueId: string, config: QueueConfig, known = tr
 }
 
 export class QueueConfigs {
-  private readonly store: EventStore;
   private readonly queues = new Map<string, QueueConfig>();
   private readonly skills = new Map<string, Record<string, number>>();
   private readonly callbacks = new Map<string, PendingCallback>();
   /** Callbacks finished here (answered or given up): a CallbackQueued the subscription delivers late must not bring them back. */
   private readonly doneCallbacks = new Set<string>();
-  private position = 0;
-  private starting?: Promise<void>;
-  private sub?: Subscription;
-  private stopped = false;
+  private readonly log: LogFold;
 
   constructor(store: EventStore) {
-    this.store = store;
+    this.log = new LogFold(store, ROUTING_EVENT_TYPES, (e) => this.apply(e));
   }
 
   get started(): boolean {
-    return this.starting !== undefined;
+    return this.log.followed;
   }
 
   /** Catch up with the log once, then follow it; later calls return the same promise. */
   start(): Promise<void> {
-    this.starting ??= (async () => {
-      await this.sync();
-      if (this.stopped) return;
-      this.sub = this.store.subscribe((events) => this.apply(events), { after: this.position, filter: { eventTypes: ROUTING_EVENT_TYPES } });
-    })();
-    return this.starting;
+    return this.log.follow();
   }
 
   /** Read what the log holds beyond what this copy has seen (a config written a moment ago). */
-  async sync(): Promise<void> {
-    for (;;) {
-      const page = await this.store.readAll({ after: this.position, maxCount: 1000, filter: { eventTypes: ROUTING_EVENT_TYPES } });
-      this.apply(page);
-      if (page.length < 1000) return;
-    }
+  sync(): Promise<void> {
+    return this.log.catchUp();
   }
 
   stop(): void {
-    this.stopped = true;
-    void this.sub?.stop();
+    void this.log.stop();
   }
 
-  apply(events: RecordedEvent[]): void {
-    for (const e of events) {
-      if (e.position <= this.position) continue;
-      this.position = e.position;
-      const d = e.data as Record<string, any>;
-      if (e.type === 'QueueCreated' || e.type === 'QueueConfigured') this.queues.set(d.queueId, d.config);
-      else if (e.type === 'AgentRegistered' || e.type === 'AgentSkillsSet') {
-        this.skills.set(d.agentId, Object.fromEntries((d.skills as Skill[]).map((s) => [s.skill, s.level])));
-      } else if (e.type === 'CallbackQueued') {
-        const sinceMs = Date.parse(d.at ?? e.recordedAt);
-        this.keepCallback({ callId: d.callId, phone: d.phone, queueId: d.queueId, sinceMs, tries: 0, notBeforeMs: sinceMs });
-      } else if (e.type === 'CallbackStarted') {
-        this.callbackStarted(d.callId, d.callbackCallId, Date.parse(d.at ?? e.recordedAt));
-      } else if (e.type === 'CallbackAttemptEnded') {
-        this.callbackAttemptEnded(d.callId, d.tries ?? 0, d.retryAt ? Date.parse(d.retryAt) : null);
-      }
+  private apply(e: RecordedEvent): void {
+    const d = e.data as Record<string, any>;
+    if (e.type === 'QueueCreated' || e.type === 'QueueConfigured') this.queues.set(d.queueId, d.config);
+    else if (e.type === 'AgentRegistered' || e.type === 'AgentSkillsSet') {
+      this.skills.set(d.agentId, Object.fromEntries((d.skills as Skill[]).map((s) => [s.skill, s.level])));
+    } else if (e.type === 'CallbackQueued') {
+      const sinceMs = Date.parse(d.at ?? e.recordedAt);
+      this.keepCallback({ callId: d.callId, phone: d.phone, queueId: d.queueId, sinceMs, tries: 0, notBeforeMs: sinceMs });
+    } else if (e.type === 'CallbackStarted') {
+      this.callbackStarted(d.callId, d.callbackCallId, Date.parse(d.at ?? e.recordedAt));
+    } else if (e.type === 'CallbackAttemptEnded') {
+      this.callbackAttemptEnded(d.callId, d.tries ?? 0, d.retryAt ? Date.parse(d.retryAt) : null);
     }
   }
 

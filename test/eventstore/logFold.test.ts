@@ -41,4 +41,19 @@ describe('LogFold', () => {
     await fold.catchUp();
     expect(seen).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28]);
   });
+
+  it('follows the log after catching up, still applying each event once beside explicit catch-ups', async () => {
+    const seen: number[] = [];
+    const fold = new LogFold(store, ['Live'], (e) => seen.push(e.data.i as number));
+    await store.append('live', [{ type: 'Live', data: { i: 1 } }]);
+    await fold.follow();
+    await store.append('live', [{ type: 'Live', data: { i: 2 } }]);
+    await fold.catchUp(); // a reader that needs the newest now, while the subscription also delivers it
+    for (let t = 0; t < 50 && seen.length < 2; t++) await new Promise((r) => setTimeout(r, 20));
+    await store.append('live', [{ type: 'Live', data: { i: 3 } }]);
+    for (let t = 0; t < 100 && seen.length < 3; t++) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 200));
+    await fold.stop();
+    expect(seen).toEqual([1, 2, 3]);
+  });
 });

@@ -4,7 +4,8 @@
  * already in a menu keeps the version they entered with (the runtime holds that copy).
  */
 import type { IvrMenu } from '../../domain/ivr/events.ts';
-import type { EventStore, RecordedEvent, Subscription } from '../../eventstore/types.ts';
+import { LogFold } from '../../eventstore/logFold.ts';
+import type { EventStore, RecordedEvent } from '../../eventstore/types.ts';
 
 export const IVR_MENU_EVENT_TYPES = ['IvrMenuPublished', 'IvrMenuRolledBack', 'IvrMenuRemoved'];
 
@@ -15,61 +16,43 @@ export interface LiveMenu {
 }
 
 export class IvrMenus {
-  private readonly store: EventStore;
   private readonly menus = new Map<string, LiveMenu>();
   /** Every version seen, so a caller resumed after a restart keeps the version they entered with. */
   private readonly versions = new Map<string, Map<number, IvrMenu>>();
   /** Removed menus, with the version they had: callers of a removed menu go to the default destination. */
   private readonly removed = new Map<string, number>();
-  private position = 0;
-  private starting?: Promise<void>;
-  private sub?: Subscription;
-  private stopped = false;
+  private readonly log: LogFold;
 
   constructor(store: EventStore) {
-    this.store = store;
+    this.log = new LogFold(store, IVR_MENU_EVENT_TYPES, (e) => this.apply(e));
   }
 
   /** Catch up with the log once, then follow it; later calls return the same promise. */
   start(): Promise<void> {
-    this.starting ??= (async () => {
-      await this.sync();
-      if (this.stopped) return;
-      this.sub = this.store.subscribe((events) => this.apply(events), { after: this.position, filter: { eventTypes: IVR_MENU_EVENT_TYPES } });
-    })();
-    return this.starting;
+    return this.log.follow();
   }
 
   /** Read what the log holds beyond what this copy has seen (an edit published a moment ago). */
-  async sync(): Promise<void> {
-    for (;;) {
-      const page = await this.store.readAll({ after: this.position, maxCount: 1000, filter: { eventTypes: IVR_MENU_EVENT_TYPES } });
-      this.apply(page);
-      if (page.length < 1000) return;
-    }
+  sync(): Promise<void> {
+    return this.log.catchUp();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.sub?.stop();
+  stop(): Promise<void> {
+    return this.log.stop();
   }
 
-  apply(events: RecordedEvent[]): void {
-    for (const e of events) {
-      if (e.position <= this.position) continue;
-      this.position = e.position;
-      const d = e.data as { menuId: string; version?: number; menu?: IvrMenu };
-      if (e.type === 'IvrMenuRemoved') {
-        this.menus.delete(d.menuId);
-        this.removed.set(d.menuId, d.version ?? 0);
-      } else if (d.menu && typeof d.version === 'number') {
-        // Publishing again after a removal brings the menu back.
-        this.removed.delete(d.menuId);
-        this.menus.set(d.menuId, { menuId: d.menuId, version: d.version, menu: d.menu });
-        const versions = this.versions.get(d.menuId) ?? new Map<number, IvrMenu>();
-        versions.set(d.version, d.menu);
-        this.versions.set(d.menuId, versions);
-      }
+  private apply(e: RecordedEvent): void {
+    const d = e.data as { menuId: string; version?: number; menu?: IvrMenu };
+    if (e.type === 'IvrMenuRemoved') {
+      this.menus.delete(d.menuId);
+      this.removed.set(d.menuId, d.version ?? 0);
+    } else if (d.menu && typeof d.version === 'number') {
+      // Publishing again after a removal brings the menu back.
+      this.removed.delete(d.menuId);
+      this.menus.set(d.menuId, { menuId: d.menuId, version: d.version, menu: d.menu });
+      const versions = this.versions.get(d.menuId) ?? new Map<number, IvrMenu>();
+      versions.set(d.version, d.menu);
+      this.versions.set(d.menuId, versions);
     }
   }
 
