@@ -1,20 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleCommand } from '../../src/commands/handleCommand.ts';
 import { callStreamId } from '../../src/domain/call/streams.ts';
 import { inboundRoutesDecider } from '../../src/domain/inbound/decider.ts';
 import type { InboundRoutes } from '../../src/domain/inbound/events.ts';
 import { seedServiceLine } from '../../src/floor/seedDemo.ts';
-import { SERVICE_DID, SERVICE_IVR_ID, startInbound, type Inbound } from '../../src/inbound/startInbound.ts';
+import { SERVICE_DID, SERVICE_IVR_ID, type Inbound } from '../../src/inbound/startInbound.ts';
 import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
+import { startRouting } from './ivrSupport.ts';
 
 let floor: Floor;
 let inbound: Inbound;
 beforeAll(async () => {
   floor = await openFloor();
   // No rules given: the route sets published in the log, followed live.
-  inbound = await startInbound(floor.server, { promptsDir: path.join(floor.recordingsDir, 'prompts') });
+  inbound = await startRouting(floor);
 });
 afterAll(async () => {
   await inbound.stop();

@@ -1,7 +1,7 @@
-/** Shared steps for IVR tests: menus published in the log, callers ringing a number routed to a menu. */
+/** Shared steps for inbound tests: routing rules, menus published in the log, callers ringing a number, the session's inbound side. */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { InboundRules } from '../../src/acd/inboundRouting.ts';
+import type { Destination, InboundRules } from '../../src/acd/inboundRouting.ts';
 import { handleCommand } from '../../src/commands/handleCommand.ts';
 import { callStreamId } from '../../src/domain/call/streams.ts';
 import { ivrDecider } from '../../src/domain/ivr/decider.ts';
@@ -12,6 +12,29 @@ import { startInbound, type Inbound } from '../../src/inbound/startInbound.ts';
 import { until, type Floor } from '../telephony/session/harness.ts';
 
 export const IVR_DID = '+862180000009';
+
+/** Rules open around the clock: each called number to its destination, anything else to `defaultDestination`. */
+export function allDayRules(version: string, byDid: Record<string, Destination>, defaultDestination: Destination, extra: Partial<InboundRules> = {}): InboundRules {
+  return {
+    version,
+    timeZone: 'Asia/Shanghai',
+    blacklist: [],
+    whitelist: [],
+    holidays: [],
+    openHours: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }],
+    closed: { kind: 'voicemail' },
+    byDid,
+    byCallerPrefix: [],
+    defaultDestination,
+    stickyToLastAgent: false,
+    ...extra,
+  };
+}
+
+/** The session's inbound side on a test floor: with `rules`, or else the route sets published in the log. */
+export function startRouting(floor: Floor, rules?: () => InboundRules): Promise<Inbound> {
+  return startInbound(floor.server, { rules, promptsDir: path.join(floor.recordingsDir, 'prompts') });
+}
 
 export function rulesTo(menuId: string, defaultQueue: string): InboundRules {
   return {
@@ -55,7 +78,7 @@ export async function publish(floor: Floor, menuId: string, menu: IvrMenu, based
 }
 
 export async function startIvr(floor: Floor, menuId: string, defaultQueue = `q-${randomUUID()}`): Promise<Inbound> {
-  return startInbound(floor.server, { rules: () => rulesTo(menuId, defaultQueue), promptsDir: path.join(floor.recordingsDir, 'prompts') });
+  return startRouting(floor, () => rulesTo(menuId, defaultQueue));
 }
 
 const played = (floor: Floor, id: string) => floor.facts.filter((f) => f.kind === 'playback-started' && f.callId === id);

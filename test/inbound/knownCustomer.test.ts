@@ -1,33 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InboundRules } from '../../src/acd/inboundRouting.ts';
 import { callStreamId } from '../../src/domain/call/streams.ts';
 import { AGENT_WAIT_PROMPT } from '../../src/inbound/ivr/agentWait.ts';
-import { startInbound, type Inbound } from '../../src/inbound/startInbound.ts';
+import type { Inbound } from '../../src/inbound/startInbound.ts';
 import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
+import { allDayRules, startRouting } from './ivrSupport.ts';
 
 const DID = '+862180000055';
 const QUEUE = `q-${randomUUID()}`;
-const rules: InboundRules = {
-  version: 'sticky-1',
-  timeZone: 'Asia/Shanghai',
-  blacklist: [],
-  whitelist: [],
-  holidays: [],
-  openHours: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }],
-  closed: { kind: 'voicemail' },
-  byDid: { [DID]: { kind: 'queue', id: QUEUE } },
-  byCallerPrefix: [],
-  defaultDestination: { kind: 'queue', id: QUEUE },
-  stickyToLastAgent: true,
-};
+const rules = allDayRules('sticky-1', { [DID]: { kind: 'queue', id: QUEUE } }, { kind: 'queue', id: QUEUE }, { stickyToLastAgent: true });
 
 let floor: Floor;
 let inbound: Inbound;
 beforeAll(async () => {
   floor = await openFloor();
-  inbound = await startInbound(floor.server, { rules: () => rules, promptsDir: path.join(floor.recordingsDir, 'prompts') });
+  inbound = await startRouting(floor, () => rules);
 });
 afterAll(async () => {
   await inbound.stop();

@@ -1,18 +1,17 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleCommand } from '../../src/commands/handleCommand.ts';
 import { blacklistDecider } from '../../src/domain/blacklist/decider.ts';
 import { blacklistStreamId } from '../../src/domain/blacklist/streams.ts';
 import { callStreamId } from '../../src/domain/call/streams.ts';
-import { startInbound, type Inbound } from '../../src/inbound/startInbound.ts';
+import type { Inbound } from '../../src/inbound/startInbound.ts';
 import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
-import { IVR_DID, rulesTo } from './ivrSupport.ts';
+import { IVR_DID, rulesTo, startRouting } from './ivrSupport.ts';
 
 let floor: Floor;
 let inbound: Inbound;
 beforeAll(async () => {
   floor = await openFloor();
-  inbound = await startInbound(floor.server, { rules: () => rulesTo('no-such-menu', 'q-routing'), promptsDir: path.join(floor.recordingsDir, 'prompts') });
+  inbound = await startRouting(floor, () => rulesTo('no-such-menu', 'q-routing'));
 });
 afterAll(async () => {
   await inbound.stop();

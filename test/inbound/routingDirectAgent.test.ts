@@ -1,34 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundRules } from '../../src/acd/inboundRouting.ts';
 import { callStreamId } from '../../src/domain/call/streams.ts';
-import { startInbound, type Inbound } from '../../src/inbound/startInbound.ts';
+import type { Inbound } from '../../src/inbound/startInbound.ts';
 import { recover } from '../../src/telephony/recovery/reconcile.ts';
 import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
+import { allDayRules, startRouting } from './ivrSupport.ts';
 
 const DID = '+862180000066';
 let target = '';
 const QUEUE = `q-${randomUUID()}`;
-const rules = (): InboundRules => ({
-  version: 'direct-1',
-  timeZone: 'Asia/Shanghai',
-  blacklist: [],
-  whitelist: [],
-  holidays: [],
-  openHours: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }],
-  closed: { kind: 'voicemail' },
-  byDid: { [DID]: { kind: 'agent', id: target } },
-  byCallerPrefix: [],
-  defaultDestination: { kind: 'queue', id: QUEUE },
-  stickyToLastAgent: false,
-});
+const rules = (): InboundRules => allDayRules('direct-1', { [DID]: { kind: 'agent', id: target } }, { kind: 'queue', id: QUEUE });
 
 let floor: Floor;
 let inbound: Inbound;
 beforeAll(async () => {
   floor = await openFloor();
-  inbound = await startInbound(floor.server, { rules, promptsDir: path.join(floor.recordingsDir, 'prompts') });
+  inbound = await startRouting(floor, rules);
 });
 afterAll(async () => {
   await inbound.stop();
@@ -120,7 +108,7 @@ describe('destination agent', () => {
     await inbound.stop();
     await floor.restartProcess();
     await recover(floor.server);
-    inbound = await startInbound(floor.server, { rules, promptsDir: path.join(floor.recordingsDir, 'prompts') });
+    inbound = await startRouting(floor, rules);
     await floor.advance(21_000);
     await until('queued', async () => (await floor.types(callStreamId(id))).includes('CallQueued'));
     const events = await floor.events(callStreamId(id));
