@@ -17,6 +17,21 @@ afterEach(async () => {
 
 const created = (legId: string) => floor.facts.findIndex((f) => f.kind === 'channel-created' && f.callId === legId);
 
+/**
+ * A caller of a queue whose only qualified agent is not logged in overflows, after 20 s, to a kept callback and is
+ * hung up politely; returns the agent (registered with the queue's skill, not logged in) and the kept call.
+ */
+async function keptCallback(from: string): Promise<{ skilled: string; id: string }> {
+  const [skilled] = uniqueAgents('skilled');
+  const skill = `billing-${skilled}`;
+  const queueId = await createQueue(floor, { strategy: 'longest_idle', skills: [{ skill, minLevel: 1 }], overflow: { afterSeconds: 20, target: { kind: 'callback', id: `q-${skilled}` } } });
+  await registerAgent(floor, skilled, [{ skill, level: 3 }]);
+  const id = await callerWaits(floor, { queueId }, from);
+  await floor.advance(20_000);
+  await until('caller gone', async () => (await floor.types(callStreamId(id))).includes('CallEnded'));
+  return { skilled, id };
+}
+
 describe('callback when an agent is free', () => {
   it('keeps the caller number, says goodbye and hangs up, with no abandon', async () => {
     const [unskilled, skilled] = uniqueAgents('unskilled', 'skilled');
@@ -83,13 +98,7 @@ describe('callback when an agent is free', () => {
   });
 
   it('a customer who does not answer is tried again later, up to the limit, each try recorded; then it is given up', async () => {
-    const [skilled] = uniqueAgents('skilled');
-    const skill = `billing-${skilled}`;
-    const queueId = await createQueue(floor, { strategy: 'longest_idle', skills: [{ skill, minLevel: 1 }], overflow: { afterSeconds: 20, target: { kind: 'callback', id: `q-${skilled}` } } });
-    await registerAgent(floor, skilled, [{ skill, level: 3 }]);
-    const id = await callerWaits(floor, { queueId }, '13800138081');
-    await floor.advance(20_000);
-    await until('caller gone', async () => (await floor.types(callStreamId(id))).includes('CallEnded'));
+    const { skilled, id } = await keptCallback('13800138081');
     floor.sim.switch.customers.script('8613800138081', { kind: 'fail', afterMs: 500, cause: 'USER_BUSY', sipStatus: 486 });
     floor.sim.switch.agents.set('1003', { answerMs: 200 });
     await readyAgent(floor, skilled, '1003');
@@ -120,13 +129,7 @@ describe('callback when an agent is free', () => {
   });
 
   it('a number blacklisted after it was kept is not called back: the blocked receipt is recorded and the callback given up', async () => {
-    const [skilled] = uniqueAgents('skilled');
-    const skill = `billing-${skilled}`;
-    const queueId = await createQueue(floor, { strategy: 'longest_idle', skills: [{ skill, minLevel: 1 }], overflow: { afterSeconds: 20, target: { kind: 'callback', id: `q-${skilled}` } } });
-    await registerAgent(floor, skilled, [{ skill, level: 3 }]);
-    const id = await callerWaits(floor, { queueId }, '13800138082');
-    await floor.advance(20_000);
-    await until('caller gone', async () => (await floor.types(callStreamId(id))).includes('CallEnded'));
+    const { skilled, id } = await keptCallback('13800138082');
     await handleCommand(floor.store, blacklistDecider, '+8613800138082', { type: 'BlacklistNumber', data: { phone: '+8613800138082', reason: '骚扰 abusive caller' }, meta: { now: new Date().toISOString(), commandId: `bl-${id}`, actorId: 'admin-1', actorRole: 'admin' } });
 
     await readyAgent(floor, skilled, '1004');
@@ -140,13 +143,7 @@ describe('callback when an agent is free', () => {
   });
 
   it('outside calling hours (the callee\'s time) the try is refused with a receipt and the callback kept for later', async () => {
-    const [skilled] = uniqueAgents('skilled');
-    const skill = `billing-${skilled}`;
-    const queueId = await createQueue(floor, { strategy: 'longest_idle', skills: [{ skill, minLevel: 1 }], overflow: { afterSeconds: 20, target: { kind: 'callback', id: `q-${skilled}` } } });
-    await registerAgent(floor, skilled, [{ skill, level: 3 }]);
-    const id = await callerWaits(floor, { queueId }, '13800138083');
-    await floor.advance(20_000);
-    await until('caller gone', async () => (await floor.types(callStreamId(id))).includes('CallEnded'));
+    const { skilled, id } = await keptCallback('13800138083');
     floor.clock.t = Date.parse('2026-11-23T14:30:00Z'); // 22:30 in Beijing
     await readyAgent(floor, skilled, '1005');
     const ended = await until('try refused', async () => (await floor.events(callStreamId(id))).find((e) => e.type === 'CallbackAttemptEnded'));
@@ -156,13 +153,7 @@ describe('callback when an agent is free', () => {
   });
 
   it('a number on the do-not-call list is still called back, as the caller asked: the receipt says the list was waived', async () => {
-    const [skilled] = uniqueAgents('skilled');
-    const skill = `billing-${skilled}`;
-    const queueId = await createQueue(floor, { strategy: 'longest_idle', skills: [{ skill, minLevel: 1 }], overflow: { afterSeconds: 20, target: { kind: 'callback', id: `q-${skilled}` } } });
-    await registerAgent(floor, skilled, [{ skill, level: 3 }]);
-    const id = await callerWaits(floor, { queueId }, '13800138084');
-    await floor.advance(20_000);
-    await until('caller gone', async () => (await floor.types(callStreamId(id))).includes('CallEnded'));
+    const { skilled, id } = await keptCallback('13800138084');
     const { position } = await floor.store.append(`lead-cb-${id}`, [{ type: 'LeadDoNotCallAdded', data: { leadId: `cb-${id}`, phone: '+8613800138084', reason: 'customer asked' } }]);
     floor.sim.switch.customers.script('8613800138084', { kind: 'answer', ringMs: 200, talkMs: 5_000, machine: false, earlyMedia: false });
 
@@ -176,13 +167,7 @@ describe('callback when an agent is free', () => {
   });
 
   it('a kept callback survives a restart of the session', async () => {
-    const [skilled] = uniqueAgents('skilled');
-    const skill = `billing-${skilled}`;
-    const queueId = await createQueue(floor, { strategy: 'longest_idle', skills: [{ skill, minLevel: 1 }], overflow: { afterSeconds: 20, target: { kind: 'callback', id: `q-${skilled}` } } });
-    await registerAgent(floor, skilled, [{ skill, level: 3 }]);
-    const id = await callerWaits(floor, { queueId }, '13800138079');
-    await floor.advance(20_000);
-    await until('caller gone', async () => (await floor.types(callStreamId(id))).includes('CallEnded'));
+    const { skilled, id } = await keptCallback('13800138079');
 
     await floor.restartProcess();
     floor.sim.switch.customers.script('8613800138079', { kind: 'answer', ringMs: 200, talkMs: 60_000, machine: false, earlyMedia: false });
