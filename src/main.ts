@@ -14,6 +14,7 @@ import { allProjections } from './projections/readModels/index.ts';
 import { createProjectionMetrics } from './projections/runtime/metrics.ts';
 import { ProjectionRunner } from './projections/runtime/runner.ts';
 import { FreeSwitchSimulator } from './telephony/simulator/server.ts';
+import { DialHistory } from './dialer/compliance/dialHistory.ts';
 import { CampaignDialers } from './floor/campaignDialers.ts';
 import { startFloor, type Floor } from './floor/startFloor.ts';
 import { Registry } from 'prom-client';
@@ -82,14 +83,16 @@ export async function startSystem(config: Config = loadConfig(), opts: StartOpti
     const customerDial = (e164: string) => `sofia/gateway/${gateway}/${e164.replace(/^\+/, '')}`;
     const telephony = await startTelephony({ store, esl, dataDir: config.dataDir, log, customerDial });
     stops.push(() => telephony.stop());
-    const telephonyPort = callControlPort({ store, media: telephony.media, customerDial });
+    // One compliance history for the floor (dialers, manual dials, preview): one fold of the log, not three.
+    const dialHistory = new DialHistory(store);
+    const telephonyPort = callControlPort({ store, media: telephony.media, customerDial, history: dialHistory });
     // Every started progressive/predictive campaign dials, with or without the demo floor; inbound callers
     // already waiting take the next free agents first (blended).
-    const dialers = new CampaignDialers({ store, media: telephony.media, dialString: customerDial, holdBack: () => telephony.media.inboundWaiting(), log });
+    const dialers = new CampaignDialers({ store, media: telephony.media, dialString: customerDial, holdBack: () => telephony.media.inboundWaiting(), history: dialHistory, log });
     await dialers.start();
     stops.push(() => dialers.stop());
 
-    const app = await buildServer({ telephony: telephonyPort, eventStore: store, pool: db.pool, config, pubsub, metricsRegistry, readModels: projectionReadModels(db.pool, store), uiDir: path.join(ROOT, 'ui', 'dist') });
+    const app = await buildServer({ telephony: telephonyPort, dialHistory, eventStore: store, pool: db.pool, config, pubsub, metricsRegistry, readModels: projectionReadModels(db.pool, store), uiDir: path.join(ROOT, 'ui', 'dist') });
     await app.listen({ port: config.port, host: config.host });
     stops.push(() => app.close());
     const address = app.server.address();

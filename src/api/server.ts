@@ -39,6 +39,7 @@ import { previewResolvers } from './graphql/resolvers/preview.ts';
 import { blacklistResolvers } from './graphql/resolvers/blacklist.ts';
 import { inboundResolvers } from './graphql/resolvers/inbound.ts';
 import { PreviewLeads } from '../floor/previewLeads.ts';
+import type { DialHistory } from '../dialer/compliance/dialHistory.ts';
 import { scalars } from './graphql/scalars.ts';
 import { ApiProjector } from './readModel/apiProjector.ts';
 import type { ReadModels } from './readModels.ts';
@@ -61,6 +62,8 @@ export interface ApiDeps {
   metricsRegistry?: Registry;
   /** Live call control (the telephony session); without it call-control mutations answer NOT_AVAILABLE. */
   telephony?: CallControlPort;
+  /** The floor's compliance history, shared with the dialers (preview leads skip numbers on a live call). */
+  dialHistory?: DialHistory;
   /** Read-model queries from src/projections (see readModels.ts); missing ones answer NOT_AVAILABLE. */
   readModels?: ReadModels;
   /** JWT signing secret (>= 32 bytes); default `config.jwtSecret`; required when `config.production`. */
@@ -119,7 +122,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   const metrics = createMetrics(deps.metricsRegistry);
   const imports = new ImportJobs(store, pool);
   const importApi = importResolvers(imports);
-  const previewApi = previewResolvers(new PreviewLeads(store));
+  const previewApi = previewResolvers(new PreviewLeads(store, { history: deps.dialHistory }));
   let ready = false;
 
   const app = Fastify({ logger: deps.logger ?? false, bodyLimit: deps.bodyLimit ?? 1024 * 1024, trustProxy: false });

@@ -27,6 +27,8 @@ export interface CampaignDialersOptions {
   dialString: (e164: string) => string;
   /** Agents to leave free for inbound callers waiting (blended floor). */
   holdBack?: () => number;
+  /** Compliance history of the floor, shared with manual dials and preview (default: one of its own). */
+  history?: DialHistory;
   log?: (line: string) => void;
   tickMs?: number;
 }
@@ -53,7 +55,7 @@ export class CampaignDialers {
 
   constructor(options: CampaignDialersOptions) {
     this.o = options;
-    this.history = new DialHistory(options.store);
+    this.history = options.history ?? new DialHistory(options.store);
   }
 
   /** Resolves once the log up to now has been read and the campaigns that should dial are dialing. */

@@ -26,10 +26,10 @@ export class PreviewLeads {
   /** agentId -> phones they passed over (asked for another lead): not shown to them again for a while. */
   private readonly skipped = new Map<string, Map<string, number>>();
 
-  constructor(store: EventStore, now: () => number = Date.now) {
+  constructor(store: EventStore, opts: { now?: () => number; history?: DialHistory } = {}) {
     this.store = store;
-    this.now = now;
-    this.history = new DialHistory(store);
+    this.now = opts.now ?? Date.now;
+    this.history = opts.history ?? new DialHistory(store);
   }
 
   /** The next lead for `agent` in the campaign, held for them; undefined when none is due now. */

@@ -24,6 +24,8 @@ export interface CallControlPortOptions {
   customerDial: (e164: string) => string;
   /** Dial string of a supervisor's phone. */
   supervisorDial?: (supervisorId: string) => string;
+  /** Compliance history of the floor, shared with the dialers (default: one of its own). */
+  history?: DialHistory;
 }
 
 /**
@@ -35,7 +37,7 @@ export function callControlPort(o: CallControlPortOptions): Required<CallControl
   const { store, media } = o;
   // Compliance inputs (do-not-call list and version, attempts, recent dials) from the log, read up to date
   // before every manual dial: the same source the live dialer uses, with no read-model lag between two clicks.
-  const history = new DialHistory(store);
+  const history = o.history ?? new DialHistory(store);
   const supervisorDial = o.supervisorDial ?? ((id: string) => `user/${id}`);
   const live = (callId: string) => {
     const ep = media.endpoint(callId);
