@@ -9,7 +9,7 @@ import { departmentInScope, inScope } from '../../auth/principal.ts';
 import type { ApiContext } from '../context.ts';
 import { annotationEventsOf } from './annotations.ts';
 import { badInput, forbidden, notFound } from '../errors.ts';
-import { roleOut } from '../results.ts';
+import { userOut } from './identity.ts';
 
 interface AsOf {
   at?: string | null;
@@ -283,17 +283,7 @@ export const auditLoaders = {
       const by = new Map(rows.filter((r) => r).map((r) => [r!.user_id, r!]));
       return queries.map((q) => {
         const u = by.get(idOf(q.obj) ?? '');
-        return u
-          ? {
-              id: u.user_id,
-              username: u.username,
-              displayName: u.display_name,
-              role: roleOut(u.role),
-              departmentId: u.department_id,
-              teamId: u.team_id,
-              disabled: u.disabled,
-            }
-          : null;
+        return u ? userOut(u) : null;
       });
     },
   },

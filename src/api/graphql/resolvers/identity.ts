@@ -11,7 +11,8 @@ import { actorOf, commandResult, decodeCursor, encodeCursor, roleIn, roleOut } f
 
 const MAX_PAGE = 200;
 
-const userOut = (u: UserRow) => ({
+/** A user row as the schema's User. */
+export const userOut = (u: UserRow) => ({
   id: u.user_id,
   username: u.username,
   displayName: u.display_name,
