@@ -80,9 +80,12 @@ describe('queue position announcements', () => {
     await until('caller back in line', () => floor.server.endpoint(id)?.agentId === undefined);
     await floor.server.idle();
     expect(floor.server.endpoint(id)?.agentId).toBeUndefined();
+    // The announcement is recorded once its playback starts on the switch: wait for it, then check it is the only one.
     await floor.advance(30_000);
+    await until('first announcement', async () => (await announced(id)).length >= 1);
     expect(await announced(id)).toEqual([1]);
     await floor.advance(30_000);
+    await until('second announcement', async () => (await announced(id)).length >= 2);
     expect(await announced(id)).toEqual([1, 1]);
   });
 
