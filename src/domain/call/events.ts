@@ -95,8 +95,33 @@ export type VoicemailLeft = DomainEvent<
 >;
 /** The caller's number is kept; the session calls back (agent first) when an agent of the queue is free. */
 export type CallbackQueued = DomainEvent<'CallbackQueued', Base & { phone: string; queueId: string }>;
-/** A free agent took the kept callback: `callbackCallId` is the new outbound call, agent first. */
-export type CallbackStarted = DomainEvent<'CallbackStarted', Base & { phone: string; queueId: string; agentId: string; callbackCallId: string }>;
+/**
+ * A free agent took the kept callback: `callbackCallId` is the new outbound call, agent first. `attempt` counts
+ * this try (1 first); `reason` is the routing decision's.
+ */
+export type CallbackStarted = DomainEvent<
+  'CallbackStarted',
+  Base & { phone: string; queueId: string; agentId: string; callbackCallId: string; reason?: string; attempt?: number }
+>;
+/**
+ * One try of a kept callback ended (on the original call). `tries` counts tries that rang the customer (an agent's
+ * missed offer does not count); `retryAt` is when it is tried again, null when done (answered, or given up).
+ * `reasons`: the compliance refusal's codes when the try was blocked.
+ */
+export type CallbackAttemptEnded = DomainEvent<
+  'CallbackAttemptEnded',
+  Base & {
+    phone: string;
+    queueId: string;
+    callbackCallId: string;
+    outcome: 'answered' | 'not_answered' | 'agent_missed' | 'blocked';
+    cause?: string;
+    reasons?: string[];
+    tries: number;
+    maxTries: number;
+    retryAt: string | null;
+  }
+>;
 export type QueuePositionAnnounced = DomainEvent<'QueuePositionAnnounced', Base & { queueId: string; position: number; waitedMs: number }>;
 export type CallBridged = DomainEvent<'CallBridged', Base & { agentId: string }>;
 export type CallHeld = DomainEvent<'CallHeld', Base & { by?: string }>;
@@ -149,4 +174,5 @@ export type CallEvent =
   | VoicemailLeft
   | CallbackQueued
   | CallbackStarted
+  | CallbackAttemptEnded
   | QueuePositionAnnounced;
