@@ -68,4 +68,12 @@ describe('inbound routes', () => {
     given(inboundRoutesDecider).when(publish({ blacklist: ['13800138000'] })).thenRejects('ROUTE_NUMBER_INVALID', /blacklist/);
     given(inboundRoutesDecider).when(publish({ agentWaitSeconds: 600 })).thenRejects('AGENT_WAIT_INVALID');
   });
+
+  it('keeps the offer to wait for the last agent: key timeout 1 to 30 s, no choice waits or queues, an uploaded .wav prompt', () => {
+    const agentWaitOffer = { timeoutSeconds: 8, onNoChoice: 'queue' as const, promptFile: 'a1b2c3.wav' };
+    given(inboundRoutesDecider).when(publish({ agentWaitOffer })).then([{ ...v1, data: { ...v1.data, routes: { ...routes, agentWaitOffer } } }]);
+    given(inboundRoutesDecider).when(publish({ agentWaitOffer: { timeoutSeconds: 0 } })).thenRejects('AGENT_WAIT_OFFER_INVALID', /1 to 30/);
+    given(inboundRoutesDecider).when(publish({ agentWaitOffer: { onNoChoice: 'hangup' as never } })).thenRejects('AGENT_WAIT_OFFER_INVALID', /wait or queue/);
+    given(inboundRoutesDecider).when(publish({ agentWaitOffer: { promptFile: '../etc/passwd.wav' } })).thenRejects('AGENT_WAIT_OFFER_INVALID', /\.wav/);
+  });
 });

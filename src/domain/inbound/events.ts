@@ -35,6 +35,19 @@ export interface InboundRoutes {
   stickyToLastAgent: boolean;
   /** How long a caller sent to one agent who is not free waits for them before the queue (default 20). */
   agentWaitSeconds?: number;
+  /** The offer heard by a known customer whose last agent is busy (absent: asked, with the defaults). */
+  agentWaitOffer?: AgentWaitOffer;
+}
+
+/**
+ * A known customer whose last agent is busy is asked: 1 waits for that agent, 2 goes to the next available one.
+ * No key within `timeoutSeconds` (default 5), or any other key, takes `onNoChoice` (default 'wait').
+ */
+export interface AgentWaitOffer {
+  timeoutSeconds?: number;
+  onNoChoice?: 'wait' | 'queue';
+  /** An uploaded prompt (`<sha256>.wav` as POST /prompts stores it) instead of the spoken text. */
+  promptFile?: string;
 }
 
 export type InboundRoutesPublished = DomainEvent<

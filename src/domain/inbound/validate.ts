@@ -2,7 +2,7 @@ import type { DomainError } from '../decider.ts';
 import { isTimeZone } from '../campaign/config.ts';
 import { isE164 } from '../phone/normalize.ts';
 import { reject } from '../rules.ts';
-import type { InboundRoutes, RouteDestination } from './events.ts';
+import type { AgentWaitOffer, InboundRoutes, RouteDestination } from './events.ts';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 const KINDS: readonly string[] = ['ivr', 'queue', 'agent', 'voicemail', 'reject'];
@@ -20,6 +20,24 @@ function checkDestination(d: RouteDestination | undefined, where: string): Domai
   if (!d || !KINDS.includes(d.kind)) return reject('ROUTE_DESTINATION_INVALID', `${where}: 去向须为 ivr、queue、agent、voicemail 或 reject / destination must be ivr, queue, agent, voicemail or reject`);
   const needsId = d.kind === 'ivr' || d.kind === 'queue' || d.kind === 'agent';
   if (needsId && !(typeof d.id === 'string' && d.id.trim())) return reject('ROUTE_DESTINATION_INVALID', `${where}: ${d.kind} 须指明编号 / a ${d.kind} destination names its id`);
+  return undefined;
+}
+
+const PROMPT_FILE = /^[\w-]+(\.[\w-]+)*\.wav$/i;
+
+/** Absent fields take the defaults (GraphQL may send null for them). */
+function checkOffer(o: AgentWaitOffer | undefined): DomainError | undefined {
+  if (o == null) return undefined;
+  if (typeof o !== 'object') return reject('AGENT_WAIT_OFFER_INVALID', 'agentWaitOffer 须为对象 / agentWaitOffer is an object');
+  if (o.timeoutSeconds != null && !(Number.isInteger(o.timeoutSeconds) && o.timeoutSeconds >= 1 && o.timeoutSeconds <= 30)) {
+    return reject('AGENT_WAIT_OFFER_INVALID', '等待按键的秒数为 1 至 30 / agentWaitOffer.timeoutSeconds is 1 to 30');
+  }
+  if (o.onNoChoice != null && o.onNoChoice !== 'wait' && o.onNoChoice !== 'queue') {
+    return reject('AGENT_WAIT_OFFER_INVALID', '未按键时的去向须为 wait 或 queue / agentWaitOffer.onNoChoice is wait or queue');
+  }
+  if (o.promptFile != null && !(typeof o.promptFile === 'string' && PROMPT_FILE.test(o.promptFile))) {
+    return reject('AGENT_WAIT_OFFER_INVALID', `提示音须为已上传的 .wav 文件名 / agentWaitOffer.promptFile "${String(o.promptFile)}" must be an uploaded .wav file name`);
+  }
   return undefined;
 }
 
@@ -53,6 +71,8 @@ export function checkRoutes(r: InboundRoutes): DomainError | undefined {
   if (r.agentWaitSeconds != null && !(Number.isInteger(r.agentWaitSeconds) && r.agentWaitSeconds >= 0 && r.agentWaitSeconds <= 300)) {
     return reject('AGENT_WAIT_INVALID', '等待指定坐席的秒数为 0 至 300 / agentWaitSeconds is 0 to 300');
   }
+  const offerBad = checkOffer(r.agentWaitOffer);
+  if (offerBad) return offerBad;
   if (typeof r.stickyToLastAgent !== 'boolean') return reject('ROUTES_INVALID', 'stickyToLastAgent 须为 true 或 false / stickyToLastAgent is true or false');
   return undefined;
 }
