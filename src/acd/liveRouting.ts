@@ -26,17 +26,20 @@ export class LiveRouting {
 
   /** Agents as routing sees them: live state from the desk, skills from the log, today's figures from memory. */
   agentViews(): AgentView[] {
+    // An agent held for a caller waiting for them is not free for anyone else (routing says why: heldFor).
+    const held = this.server.heldAgents();
     return this.server.agents
       .all()
       .sort((a, b) => a.readySinceMs - b.readySinceMs)
       .map((a) => {
         const status = agentStatus(a.actor.getSnapshot());
+        const free = status === 'ready' && !held.has(a.agentId);
         return {
           agentId: a.agentId,
           loggedIn: status !== 'logged-out',
-          available: status === 'ready',
+          available: free,
           skills: this.server.queues.agentSkills(a.agentId),
-          idleSince: status === 'ready' ? new Date(a.readySinceMs).toISOString() : undefined,
+          idleSince: free ? new Date(a.readySinceMs).toISOString() : undefined,
           ...this.server.agents.figures(a.agentId),
           group: this.server.agents.group(a.agentId),
         };
@@ -58,7 +61,7 @@ export class LiveRouting {
       enqueuedAt: new Date(ep.queuedAtMs ?? now).toISOString(),
       priority: ep.options.priority ?? 0,
     };
-    const d = this.decide(call, queue, views);
+    const d = this.explainHeld(this.decide(call, queue, views));
     const agentIds = d.candidates.map((c) => c.agentId);
     const base = { callId: ep.callId, queueId, strategy: d.strategy, candidates: agentIds, eligibility: d.candidates, priority: call.priority, waitedMs: now - (ep.queuedAtMs ?? now) };
     if (!d.winner && d.ring.length > 0) {
@@ -93,6 +96,21 @@ export class LiveRouting {
     return false;
   }
 
+
+  /**
+   * A ready agent held for a caller waiting for them is NOT_AVAILABLE to routing; the record says so (heldFor: that
+   * caller's call), and a caller left waiting is told why the agent who looks free does not take them.
+   */
+  private explainHeld(d: RoutingDecision): RoutingDecision {
+    const held = this.server.heldAgents();
+    if (held.size === 0) return d;
+    const heldNow = d.candidates.filter((c) => c.why === 'NOT_AVAILABLE' && held.has(c.agentId) && this.server.agents.status(c.agentId) === 'ready');
+    if (heldNow.length === 0) return d;
+    const ids = new Set(heldNow.map((c) => c.agentId));
+    const candidates = d.candidates.map((c) => (ids.has(c.agentId) ? { ...c, heldFor: held.get(c.agentId), note: 'held for a caller waiting for them' } : c));
+    const names = [...ids].join(', ');
+    return { ...d, candidates, reason: d.winner || d.ring.length ? d.reason : `${d.reason}; ${names} held for a caller waiting for them` };
+  }
 
   /** Replace the queues' memory with one rebuilt from the log (see memoryFromLog). */
   replaceMemory(memory: Map<string, QueueMemory>): void {

@@ -20,12 +20,14 @@ import { timerIds } from '../../scheduler/timers.ts';
 import { CallControl } from '../esl/callControl.ts';
 import type { EslClient } from '../esl/eslClient.ts';
 import type { TelephonyFact } from '../esl/facts.ts';
-import { AgentDesk } from './agentDesk.ts';
+import { AgentDesk, type LiveAgent } from './agentDesk.ts';
 import { agentLegId, CallEndpoint, type EndpointOptions, type Leg } from './callEndpoint.ts';
 import { handleLegFact } from './facts.ts';
 import { fireTimer } from './timerCommands.ts';
 import { readToday } from './today.ts';
 import { Recorder, type Actor } from './recorder.ts';
+
+const NOBODY_HELD: ReadonlyMap<string, string> = new Map();
 
 /** Slack after the switch's own originate_timeout before our ring-timeout guard acts. */
 const RING_GRACE_MS = 5_000;
@@ -76,6 +78,12 @@ export class MediaServer {
    * the agents of its department, so its calls must not land on another department's agent.
    */
   dialerAgentFilter: (agentId: string, campaignId: string | undefined) => boolean = () => true;
+  /**
+   * Agents held for callers waiting for them (agent id -> the call id of the first such caller), given by the
+   * inbound side (AgentWaits). Dispatch offers a held agent no queue, dialer or callback call: when they are
+   * ready, the caller who waits for them takes them.
+   */
+  heldAgents: () => ReadonlyMap<string, string> = () => NOBODY_HELD;
   /** Errors of fact handling; the session keeps going (a bad fact must not stop the floor). */
   onError: (error: unknown) => void = () => {};
   private queue: Promise<unknown> = Promise.resolve();
@@ -284,7 +292,7 @@ export class MediaServer {
     // Answered dialer customers are on the line under a 2 s connect rule: they go before kept callbacks.
     const dialed = waiting.filter((ep) => !ep.options.inbound && !ep.agentId).sort((a, b) => (a.queuedAtMs ?? 0) - (b.queuedAtMs ?? 0));
     // In the desk's order (longest idle, or the floor's own); each agent is offered at most one call here.
-    const ready = dialed.length ? this.agents.readyAgents() : [];
+    const ready = dialed.length ? this.readyAgents() : [];
     for (const ep of dialed) {
       if (ready.length === 0) break;
       // Nobody ready serves this call's campaign: it waits, and another campaign's call may still go.
@@ -308,6 +316,13 @@ export class MediaServer {
     }
   }
 
+
+  /** Ready agents in the desk's order that dispatch may offer a call: without those held for a caller waiting for them. */
+  readyAgents(): LiveAgent[] {
+    const held = this.heldAgents();
+    const ready = this.agents.readyAgents();
+    return held.size ? ready.filter((a) => !held.has(a.agentId)) : ready;
+  }
 
   /** Inbound callers waiting for an agent right now (not yet offered). */
   inboundWaiting(): number {
