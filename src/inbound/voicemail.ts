@@ -1,13 +1,17 @@
 /**
  * Voicemail: the caller hears a prompt, then their message is recorded until they hang up.
  * The message is stored as VoicemailLeft with the file's SHA-256, like a call recording, so a
- * later edit of the file is detectable. Used by queue overflow and by the IVR (helper A).
+ * later edit of the file is detectable. Used by queue overflow, the IVR and the routing rules.
+ *
+ * VoicemailStarted is written when the caller is sent here, whatever sent them: after a restart it is
+ * how the session knows the caller is leaving a message (restore.ts), so the message is still stored.
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { callStreamId } from '../domain/call/streams.ts';
 import { DomainError } from '../domain/decider.ts';
 import { replayCall } from '../domain/machines/callEvents.ts';
+import { deterministicUuid } from '../eventstore/ids.ts';
 import { callStatus } from '../domain/machines/callMachine.ts';
 import { CallEndpoint } from '../telephony/session/callEndpoint.ts';
 import type { MediaServer } from '../telephony/session/mediaServer.ts';
@@ -42,7 +46,11 @@ export async function leaveVoicemail(server: MediaServer, callId: string, option
   const file = voicemailFile(server, callId);
   await mkdir(path.dirname(file), { recursive: true });
   const prompt = options.prompt ?? VOICEMAIL_PROMPT;
-  ep.voicemail = { file, prompt, queueId: options.queueId ?? ep.options.queueId, phone: ep.options.phone ?? '', stage: 'prompt' };
+  const queueId = options.queueId ?? ep.options.queueId;
+  const phone = ep.options.phone ?? '';
+  ep.voicemail = { file, prompt, queueId, phone, stage: 'prompt' };
+  // One per call (a retried append or a second route here records nothing new).
+  await server.recorder.note(callStreamId(callId), 'VoicemailStarted', { callId, queueId, phone, file, prompt }, {}, deterministicUuid(callId, 'voicemail-started'));
   await server.calls.broadcast(callId, prompt);
 }
 

@@ -29,8 +29,8 @@ describe('voicemail from the IVR', () => {
     await until('ended', async () => (await floor.types(callStreamId(id))).includes('CallEnded'));
 
     const events = await floor.events(callStreamId(id));
-    expect(events.map((e) => e.type)).toEqual(['CallReceived', 'CallAnswered', 'VoicemailLeft', 'CallEnded']);
-    const vm = events[2].data;
+    expect(events.map((e) => e.type)).toEqual(['CallReceived', 'CallAnswered', 'VoicemailStarted', 'VoicemailLeft', 'CallEnded']);
+    const vm = events[3].data;
     expect(vm).toMatchObject({ callId: id, phone: '+8613800138055' });
     expect(vm.durationMs).toBeGreaterThan(0);
     expect(vm.sha256).toBe(await sha256Of(vm.file as string));
@@ -43,7 +43,7 @@ describe('voicemail from the IVR', () => {
     await until('prompt started', () => factFor(id, 'playback-started'));
     floor.sim.remoteHangup(id);
     await until('ended', async () => (await floor.types(callStreamId(id))).includes('CallEnded'));
-    expect(await floor.types(callStreamId(id))).toEqual(['CallReceived', 'CallAnswered', 'CallEnded']);
+    expect(await floor.types(callStreamId(id))).toEqual(['CallReceived', 'CallAnswered', 'VoicemailStarted', 'CallEnded']);
   });
 
   it('a caller routed straight to voicemail is answered first', async () => {
@@ -55,8 +55,8 @@ describe('voicemail from the IVR', () => {
     floor.sim.remoteHangup(id);
     await until('ended', async () => (await floor.types(callStreamId(id))).includes('CallEnded'));
     const events = await floor.events(callStreamId(id));
-    expect(events.map((e) => e.type)).toEqual(['CallReceived', 'CallAnswered', 'VoicemailLeft', 'CallEnded']);
-    expect(events[2].data).toMatchObject({ queueId: 'after-hours', phone: '+8613800138057' });
+    expect(events.map((e) => e.type)).toEqual(['CallReceived', 'CallAnswered', 'VoicemailStarted', 'VoicemailLeft', 'CallEnded']);
+    expect(events[3].data).toMatchObject({ queueId: 'after-hours', phone: '+8613800138057' });
   });
 
   it('a restart while the message is recorded keeps it: VoicemailLeft is stored, and the caller (sent to an outside number) is not offered to an agent', async () => {

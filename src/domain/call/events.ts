@@ -89,6 +89,14 @@ export type CallOverflowed = DomainEvent<
   'CallOverflowed',
   Base & { from: string; to: OverflowTarget; waitedMs: number; reason: 'OVERFLOW_AFTER_WAIT' | 'MAX_WAIT_REACHED' | 'NO_QUALIFIED_AGENT' }
 >;
+/**
+ * The caller was sent to voicemail (from a queue, the IVR or the routing rules): the prompt plays, then `file`
+ * is recorded. Until VoicemailLeft follows, a restarted session knows the message is still under way.
+ */
+export type VoicemailStarted = DomainEvent<
+  'VoicemailStarted',
+  Base & { queueId?: string; phone: string; file: string; prompt: string }
+>;
 export type VoicemailLeft = DomainEvent<
   'VoicemailLeft',
   Base & { queueId?: string; phone: string; file: string; sha256: string; durationMs: number }
@@ -171,6 +179,7 @@ export type CallEvent =
   | CallAbandoned
   | CallRoutingDeferred
   | CallOverflowed
+  | VoicemailStarted
   | VoicemailLeft
   | CallbackQueued
   | CallbackStarted

@@ -15,7 +15,7 @@ import type { MediaServer } from '../session/mediaServer.ts';
 const CALL_TYPES = [
   'CallDialAttempted', 'CallRinging', 'CallEarlyMedia', 'CallAnswered', 'CallQueued', 'CallBridged', 'CallHeld', 'CallResumed',
   'CallTransferred', 'CallAbandoned', 'CallEnded', 'CallRecordingStarted', 'CallRecordingStopped', 'CallRecordingUnverified',
-  'CallRecordingPaused', 'CallRecordingResumed', 'CallReceived', 'CallOverflowed', 'CallbackQueued', 'VoicemailLeft', 'VoicemailUnverified',
+  'CallRecordingPaused', 'CallRecordingResumed', 'CallReceived', 'CallOverflowed', 'CallbackQueued', 'VoicemailStarted', 'VoicemailLeft', 'VoicemailUnverified',
 ];
 
 /** Calls still live at a restart began within this window; a call longer than two days is not restored. */
@@ -60,8 +60,7 @@ export async function positionBefore(store: EventStore, atMs: number): Promise<n
 
 /**
  * A caller who left the queue (voicemail, an outside number, which goes to voicemail for now, or a callback)
- * is not routed to an agent again; a message under way is picked up where the switch is: the prompt's end
- * starts the recording, the recording's end stores it (VoicemailLeft); a kept callback's goodbye still hangs up.
+ * is not routed to an agent again; a kept callback's goodbye still hangs up.
  */
 function restoreLeftQueue(server: MediaServer, ep: CallEndpoint, events: RecordedEvent[], kind: string): void {
   const callbackKept = events.some((e) => e.type === 'CallbackQueued');
@@ -71,11 +70,28 @@ function restoreLeftQueue(server: MediaServer, ep: CallEndpoint, events: Recorde
     return;
   }
   // A callback without the caller's number became a voicemail too.
+  if (restoreVoicemail(ep, events)) return;
   ep.leftQueue = 'voicemail';
   if (events.some((e) => e.type === 'VoicemailLeft' || e.type === 'VoicemailUnverified')) return;
+  // Logged before VoicemailStarted existed: the overflow says where the message goes.
   const from = events.findLast((e) => e.type === 'CallOverflowed')?.data.from as string | undefined;
   const phone = (events.find((e) => e.type === 'CallReceived')?.data.phone as string | undefined) ?? '';
   ep.voicemail = { file: voicemailFile(server, ep.callId), prompt: VOICEMAIL_PROMPT, queueId: from, phone, stage: 'prompt' };
+}
+
+/**
+ * A caller sent to voicemail (from a queue, the IVR or the routing rules) whose message is not stored yet:
+ * picked up where the switch is, the prompt's end starts the recording and the recording's end (RECORD_STOP,
+ * also on the caller's hangup) stores it as VoicemailLeft. True when the log says the caller went to voicemail.
+ */
+function restoreVoicemail(ep: CallEndpoint, events: RecordedEvent[]): boolean {
+  const started = events.findLast((e) => e.type === 'VoicemailStarted');
+  if (!started) return false;
+  ep.leftQueue = 'voicemail';
+  if (events.some((e) => e.type === 'VoicemailLeft' || e.type === 'VoicemailUnverified')) return true;
+  const d = started.data as { file: string; prompt?: string; queueId?: string; phone?: string };
+  ep.voicemail = { file: d.file, prompt: d.prompt ?? VOICEMAIL_PROMPT, queueId: d.queueId, phone: d.phone ?? '', stage: 'prompt' };
+  return true;
 }
 
 /** Put every call that had not ended, and every logged-in agent, back into the server's memory. */
@@ -108,6 +124,7 @@ export async function restoreFromStore(server: MediaServer): Promise<{ calls: st
     }, snap);
     if (queued) ep.queuedAtMs = Date.parse(queued.metadata.occurredAt ?? queued.recordedAt);
     if (movedTo && movedTo.kind !== 'queue') restoreLeftQueue(server, ep, events, movedTo.kind);
+    else restoreVoicemail(ep, events);
     // The agent on the call, or the one reserved for it (only the agent's stream knows a reservation).
     const agentId = snap.context.agentId && ['bridged', 'held'].includes(callStatus(snap))
       ? snap.context.agentId

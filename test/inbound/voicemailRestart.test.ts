@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Inbound } from '../../src/inbound/startInbound.ts';
+import { recover } from '../../src/telephony/recovery/reconcile.ts';
+import { sha256Of } from '../../src/telephony/session/recording.ts';
+import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
+import { callerInMenu, publish, rootMenu, startIvr, untilEvent } from './ivrSupport.ts';
+
+let floor: Floor;
+let inbound: Inbound | undefined;
+let menuId: string;
+let queues: { sales: string; service: string };
+
+beforeEach(async () => {
+  floor = await openFloor();
+  menuId = `ivr-${randomUUID()}`;
+  queues = { sales: `q-sales-${randomUUID()}`, service: `q-service-${randomUUID()}` };
+});
+afterEach(async () => {
+  expect(floor.errors).toEqual([]);
+  await inbound?.stop();
+  inbound = undefined;
+  await floor.close();
+});
+
+const factOf = (id: string, kind: string) => floor.facts.find((f) => f.kind === kind && 'callId' in f && f.callId === id) as { at: number; path?: string } | undefined;
+
+/** The session process stops and a new one recovers from the log and the switch, with the inbound side started again. */
+async function restartSession(): Promise<void> {
+  await inbound?.stop();
+  await floor.restartProcess();
+  await recover(floor.server);
+  inbound = await startIvr(floor, menuId);
+}
+
+describe('voicemail from the IVR across a restart', () => {
+  const voicemailMenu = () => rootMenu(queues, { choices: { '1': { kind: 'queue', id: queues.sales }, '3': { kind: 'voicemail', id: 'vm-ivr' } } });
+
+  it('a restart while the caller records keeps the message: one VoicemailLeft with the hash and length of the whole file', async () => {
+    await publish(floor, menuId, voicemailMenu());
+    inbound = await startIvr(floor, menuId);
+    const id = await callerInMenu(floor);
+    floor.sim.injectDtmf(id, '3');
+    await until('recording', () => factOf(id, 'recording-started'));
+    await new Promise((r) => setTimeout(r, 60));
+    const restartedAt = floor.sim.switch.clock.now();
+
+    await restartSession();
+    expect(floor.server.endpoint(id)).toMatchObject({ leftQueue: 'voicemail', voicemail: { queueId: 'vm-ivr' } });
+    await new Promise((r) => setTimeout(r, 60));
+    floor.sim.remoteHangup(id);
+
+    const events = await untilEvent(floor, id, 'CallEnded');
+    const left = events.filter((e) => e.type === 'VoicemailLeft');
+    expect(left).toHaveLength(1);
+    const vm = left[0].data as { file: string; sha256: string; durationMs: number; queueId: string; phone: string };
+    expect(vm).toMatchObject({ callId: id, queueId: 'vm-ivr' });
+    expect(vm.sha256).toBe(await sha256Of(vm.file));
+    // 8 kHz 16-bit mono: the file holds the whole message, from before the restart to the hangup.
+    const fileMs = ((await readFile(vm.file)).length - 44) / 16;
+    expect(Math.abs(vm.durationMs - fileMs)).toBeLessThanOrEqual(1);
+    expect(vm.durationMs).toBeGreaterThanOrEqual(restartedAt - factOf(id, 'recording-started')!.at);
+    expect(events.map((e) => e.type)).not.toContain('VoicemailUnverified');
+    expect(events.map((e) => e.type)).not.toContain('CallAbandoned');
+    expect(events.find((e) => e.type === 'CallEnded')?.data).toMatchObject({ cause: 'NORMAL_CLEARING' });
+  });
+
+  it('a restart during the prompt: the prompt\'s end still starts the recording, and the message is stored', async () => {
+    await publish(floor, menuId, voicemailMenu());
+    inbound = await startIvr(floor, menuId);
+    const id = await callerInMenu(floor);
+    // A prompt long enough (1.2 s of wall time) for the restart to happen while it plays.
+    floor.sim.switch.options.playbackMs = 60_000;
+    floor.sim.injectDtmf(id, '3');
+    await until('voicemail prompt', () => floor.facts.some((f) => f.kind === 'playback-started' && f.callId === id && f.path.includes('vm-record_message')));
+    await restartSession();
+    expect(floor.server.endpoint(id)?.voicemail).toMatchObject({ stage: 'prompt' });
+    await until('recording', () => factOf(id, 'recording-started'));
+    await new Promise((r) => setTimeout(r, 60));
+    floor.sim.remoteHangup(id);
+    const events = await untilEvent(floor, id, 'CallEnded');
+    expect(events.filter((e) => e.type === 'VoicemailLeft').map((e) => e.data)).toMatchObject([{ callId: id, queueId: 'vm-ivr' }]);
+  });
+});
