@@ -3,8 +3,9 @@ import { DueHeap } from '../dialer/selection/dueHeap.ts';
 import { LogFold } from '../eventstore/logFold.ts';
 import { eligibility, selectLead, type AgentRef, type LeadView, type Selection, type SelectionPolicy } from '../dialer/selection/index.ts';
 import { dispositionMeaning } from '../domain/campaign/dispositions.ts';
-import type { CampaignConfig, RetryDisposition } from '../domain/campaign/events.ts';
+import type { CampaignConfig } from '../domain/campaign/events.ts';
 import type { EventStore, RecordedEvent } from '../eventstore/types.ts';
+import { BLACKLISTED, DNC, FINAL, firstCallback, LeadTable, SPECIAL, type Callback } from './leadTable.ts';
 
 const TYPES = [
   'CampaignCreated', 'CampaignConfigured', 'CampaignListAttached', 'CampaignListDetached',
@@ -15,24 +16,6 @@ const TYPES = [
 ];
 /** A refused dial (hours, caps) is not retried on every tick: the lead rests this long first. */
 const BLOCKED_REST_MS = 15 * 60_000;
-
-interface Lead extends LeadView {
-  /** Lists (import batches) the lead belongs to; usually one. */
-  lists: string[];
-  dnc: boolean;
-  /** On the operator's blacklist: not picked (the gate would refuse it on every pass). */
-  blacklisted: boolean;
-  finalCode: boolean;
-  blockedAt?: number;
-  /** Pending callbacks by id; created on the first one (most leads never have any). */
-  callbacks?: Map<string, { dueAt: string; owner: string; visibility: 'public' | 'private' }>;
-  /** Position in `byOrder`. */
-  idx: number;
-  /** Bumped on every change: heap entries with an older stamp are stale. */
-  stamp: number;
-}
-
-type Entry = { lead: Lead; stamp: number };
 
 /** Candidates taken from each ordered source per selection; selectLead picks the best among them. */
 const PER_SOURCE = 16;
@@ -46,39 +29,45 @@ const NO_PHONES: ReadonlySet<string> = new Set();
  * A list can hold a million leads and the dialer selects several times a second, so selection does not scan
  * them all: it hands `selectLead` only the few that can win, from three indexes kept as the log is read —
  * leads with a callback, an assignee or an owner (few); never-dialed leads in list order (a cursor); and
- * dialed or resting leads by the time they come due (a heap). `scanSelect()` is the plain scan it must agree
- * with (tests and the selection bench compare them).
+ * dialed or resting leads by the time they come due (heaps). `scanSelect()` is the plain scan it must agree
+ * with (tests and the selection bench compare them). Leads are numbers into a `LeadTable` (a few bytes per
+ * field, not an object per lead); the indexes hold those numbers, and a `LeadView` is made only for the
+ * candidates of a pick.
  */
 export class CampaignLeads {
   private readonly campaignId: string;
-  private readonly leads = new Map<string, Lead>();
+  private readonly t = new LeadTable();
   private readonly lists = new Set<string>();
-  private readonly callOf = new Map<string, string>(); // callId -> phone, dials of this campaign
+  private readonly callOf = new Map<string, number>(); // callId -> lead, dials of this campaign
   private config: Partial<CampaignConfig> = {};
   private policyCache?: SelectionPolicy;
   /** Leads selectable only with their people in mind: callbacks, assignees, owners (scanned for one agent's pick). */
-  private readonly special = new Set<Lead>();
+  private readonly special = new Set<number>();
   /** For the campaign's own picks (no agent): leads whose next callback is public, by when anyone may take it... */
-  private readonly publicCallbacks = new DueHeap<Entry>();
+  private readonly publicCallbacks = new DueHeap();
   /** ...and claimed leads with no callback or assignee (anyone may dial them once the claim's protection ends). */
-  private readonly owned = new Set<Lead>();
-  /** Every lead in order of first sight; `cursor` passes leads that are no longer fresh. */
-  private readonly byOrder: Lead[] = [];
+  private readonly owned = new Set<number>();
+  /** Leads are numbered in order of first sight (list order); `cursor` passes leads that are no longer fresh. */
   private cursor = 0;
   /** Fresh leads the cursor had already passed (back from do-not-call, added to a list later). */
-  private readonly reopened = new Set<Lead>();
+  private readonly reopened = new Set<number>();
   /** Lists this campaign has ever had: only their leads are held (a floor's log holds every campaign's leads). */
   private readonly accepted = new Set<string>();
   /** Lists whose leads were passed over before the campaign took them: taking one means reading the log again. */
   private readonly passedOver = new Set<string>();
   /** By kind, as selectLead ranks them (retries, recycled leads, never-dialed leads once refused), keyed by when due. */
-  private readonly due = { retry: new DueHeap<Entry>(), recycle: new DueHeap<Entry>(), new: new DueHeap<Entry>() };
+  private readonly due = { retry: new DueHeap(), recycle: new DueHeap(), new: new DueHeap() };
   /** Leads resting after a refused dial, keyed by the end of the rest; they join `due` when it ends. */
-  private readonly resting = new DueHeap<Entry>();
+  private readonly resting = new DueHeap();
+  /**
+   * Leads changed by the events read but not yet placed on the heaps: placed once per page of the log, so a lead
+   * dialed and ended in one page leaves one heap entry, not one per event.
+   */
+  private readonly changed = new Set<number>();
 
   constructor(store: EventStore, campaignId: string) {
     this.campaignId = campaignId;
-    this.log = new LogFold(store, TYPES, (e) => this.apply(e));
+    this.log = new LogFold(store, TYPES, (e) => this.apply(e), () => this.placeChanged());
   }
 
   private readonly log: LogFold;
@@ -91,11 +80,10 @@ export class CampaignLeads {
   /** A list attached after its leads were imported: start again from the log's beginning, now keeping that list. */
   private forget(): void {
     this.passedOver.clear();
-    this.leads.clear();
+    this.t.clear();
     this.lists.clear();
     this.callOf.clear();
     this.config = {};
-    this.byOrder.length = 0;
     this.special.clear();
     this.owned.clear();
     this.reindex();
@@ -116,54 +104,54 @@ export class CampaignLeads {
    * team first), or for the campaign when `agent` is undefined.
    */
   select(now: string, busy: ReadonlySet<string>, agent?: AgentRef): Selection | undefined {
+    this.placeChanged();
     const at = Date.parse(now);
-    const candidates: Lead[] = [];
+    const phones = this.t.phones;
+    const candidates: number[] = [];
     if (agent) {
-      for (const l of this.special) if (this.member(l) && !this.isResting(l, at)) candidates.push(l);
+      for (const i of this.special) if (this.member(i) && !this.isResting(i, at)) candidates.push(i);
     } else {
       // Without an agent, assigned leads and private callbacks can never win: only these two sources can.
-      for (const l of this.owned) if (this.member(l) && !this.isResting(l, at)) candidates.push(l);
-      this.takeDue(this.publicCallbacks, at, busy, candidates, (l) => l.callback?.visibility === 'public' && this.member(l));
+      for (const i of this.owned) if (this.member(i) && !this.isResting(i, at)) candidates.push(i);
+      this.takeDue(this.publicCallbacks, at, busy, candidates, (i) => this.publicCallback(i)?.visibility === 'public' && this.member(i));
     }
     // Fresh leads in list order.
-    while (this.cursor < this.byOrder.length && !this.fresh(this.byOrder[this.cursor])) this.cursor++;
+    while (this.cursor < this.t.size && !this.fresh(this.cursor)) this.cursor++;
     let taken = 0;
-    for (const l of this.reopened) {
-      if (!this.fresh(l)) this.reopened.delete(l);
-      else if (!busy.has(l.phone) && taken++ < PER_SOURCE) candidates.push(l);
+    for (const i of this.reopened) {
+      if (!this.fresh(i)) this.reopened.delete(i);
+      else if (!busy.has(phones[i]) && taken++ < PER_SOURCE) candidates.push(i);
     }
     taken = 0;
-    for (let i = this.cursor; i < this.byOrder.length && taken < PER_SOURCE; i++) {
-      const l = this.byOrder[i];
-      if (this.fresh(l) && !busy.has(l.phone)) {
-        candidates.push(l);
+    for (let i = this.cursor; i < this.t.size && taken < PER_SOURCE; i++) {
+      if (this.fresh(i) && !busy.has(phones[i])) {
+        candidates.push(i);
         taken++;
       }
     }
     for (let top = this.resting.peek(); top && top.due <= at; top = this.resting.peek()) {
       this.resting.pop();
-      if (top.value.stamp === top.value.lead.stamp) this.queue(top.value.lead, top.value.stamp);
+      if (top.stamp === this.t.stamp[top.id]) this.queue(top.id, top.stamp);
     }
     for (const heap of Object.values(this.due)) this.takeDue(heap, at, busy, candidates);
-    return selectLead(candidates, this.policy(), now, agent, busy);
+    return selectLead(candidates.map((i) => this.t.view(i)), this.policy(), now, agent, busy);
   }
 
   /** Up to PER_SOURCE leads due by `at` from one heap; the ones looked at go back on it. */
-  private takeDue(heap: DueHeap<Entry>, at: number, busy: ReadonlySet<string>, into: Lead[], valid = (l: Lead) => this.dueable(l)): void {
-    const back: { due: number; tie: number; value: Entry }[] = [];
+  private takeDue(heap: DueHeap, at: number, busy: ReadonlySet<string>, into: number[], valid = (i: number) => this.dueable(i)): void {
+    const back: { due: number; id: number; stamp: number }[] = [];
     let taken = 0;
     while (taken < PER_SOURCE) {
       const top = heap.peek();
       if (!top || top.due > at) break;
       heap.pop();
-      const { lead, stamp } = top.value;
-      if (stamp !== lead.stamp || !valid(lead)) continue; // stale: the lead changed since
+      if (top.stamp !== this.t.stamp[top.id] || !valid(top.id)) continue; // stale: the lead changed since
       back.push(top);
-      if (busy.has(lead.phone) || this.isResting(lead, at)) continue;
-      into.push(lead);
+      if (busy.has(this.t.phones[top.id]) || this.isResting(top.id, at)) continue;
+      into.push(top.id);
       taken++;
     }
-    for (const b of back) heap.push(b.due, b.tie, b.value);
+    for (const b of back) heap.push(b.due, b.id, b.stamp);
   }
 
   /** The same choice by scanning every lead: the reference `select()` must agree with. */
@@ -171,72 +159,88 @@ export class CampaignLeads {
     const at = Date.parse(now);
     const skip = new Set(busy);
     const open: LeadView[] = [];
-    for (const l of this.leads.values()) {
-      if (!this.member(l)) continue;
-      if (this.isResting(l, at)) skip.add(l.phone);
-      open.push(l);
+    for (let i = 0; i < this.t.size; i++) {
+      if (!this.member(i)) continue;
+      if (this.isResting(i, at)) skip.add(this.t.phones[i]);
+      open.push(this.t.view(i));
     }
     return selectLead(open, this.policy(), now, agent, skip);
   }
 
   /** Leads known (any list in the log), for memory figures. */
   get size(): number {
-    return this.leads.size;
+    return this.t.size;
   }
 
-  private member(l: Lead): boolean {
-    for (const id of l.lists) if (this.lists.has(id)) return true;
-    return false;
+  private member(i: number): boolean {
+    return this.t.inAny(i, this.lists);
   }
 
-  private isResting(l: Lead, at: number): boolean {
-    return l.blockedAt !== undefined && at - l.blockedAt < BLOCKED_REST_MS;
+  private isResting(i: number, at: number): boolean {
+    return at - this.t.blockedAt[i] < BLOCKED_REST_MS; // false when never refused (NaN)
   }
 
-  private isSpecial(l: Lead): boolean {
-    return l.callbacks !== undefined || l.assignee !== undefined || l.owner !== undefined;
+  private isSpecial(i: number): boolean {
+    return (this.t.flags[i] & SPECIAL) !== 0;
+  }
+
+  private publicCallback(i: number): Callback | undefined {
+    const p = this.t.people.get(i);
+    return p && firstCallback(p);
   }
 
   /** Never dialed in this pass, never refused, open, in the campaign, for anyone: in list order. */
-  private fresh(l: Lead): boolean {
-    return l.attempts === 0 && l.blockedAt === undefined && l.status === 'open' && !this.isSpecial(l) && this.member(l);
+  private fresh(i: number): boolean {
+    const t = this.t;
+    return t.attempts[i] === 0 && Number.isNaN(t.blockedAt[i]) && !t.closed(i) && !this.isSpecial(i) && this.member(i);
   }
 
   /** Comes due at a time: dialed before or resting after a refusal, open, for anyone, in the campaign. */
-  private dueable(l: Lead): boolean {
-    return (l.attempts > 0 || l.blockedAt !== undefined) && l.status === 'open' && !this.isSpecial(l) && this.member(l);
+  private dueable(i: number): boolean {
+    const t = this.t;
+    return (t.attempts[i] > 0 || !Number.isNaN(t.blockedAt[i])) && !t.closed(i) && !this.isSpecial(i) && this.member(i);
   }
 
-  /** Bring the lead's derived fields and its place in the indexes up to date after a change. */
-  private refresh(l: Lead): void {
-    l.status = l.dnc || l.blacklisted || l.finalCode ? 'closed' : 'open';
-    let first: Lead['callback'];
-    for (const c of l.callbacks?.values() ?? []) if (!first || c.dueAt < first.dueAt) first = c;
-    l.callback = first;
-    if (this.isSpecial(l)) this.special.add(l);
-    else this.special.delete(l);
-    if (l.owner !== undefined && l.assignee === undefined && l.callbacks === undefined) this.owned.add(l);
-    else this.owned.delete(l);
-    l.stamp++;
+  /** After a change: the lead's flags and the small sets now, its place on the heaps with the page (`placeChanged`). */
+  private refresh(i: number): void {
+    const p = this.t.people.get(i);
+    const special = p !== undefined && (p.callbacks !== undefined || p.assignee !== undefined || p.owner !== undefined);
+    if (p && special === false && p.privateUntil === undefined) this.t.people.delete(i);
+    this.t.flags[i] = special ? this.t.flags[i] | SPECIAL : this.t.flags[i] & ~SPECIAL;
+    if (special) this.special.add(i);
+    else this.special.delete(i);
+    if (p?.owner !== undefined && p.assignee === undefined && p.callbacks === undefined) this.owned.add(i);
+    else this.owned.delete(i);
+    this.changed.add(i);
+  }
+
+  private placeChanged(): void {
+    for (const i of this.changed) this.place(i);
+    this.changed.clear();
+  }
+
+  /** Onto the heaps the lead belongs on now; entries from before are left stale. */
+  private place(i: number): void {
+    const stamp = ++this.t.stamp[i];
+    const first = this.publicCallback(i);
     if (first?.visibility === 'public') {
       const grace = (this.policy().callbackOwnerGraceMinutes ?? 15) * 60_000;
-      this.publicCallbacks.push(Date.parse(first.dueAt) + grace, l.order, { lead: l, stamp: l.stamp });
+      this.publicCallbacks.push(Date.parse(first.dueAt) + grace, i, stamp);
     }
-    if (this.dueable(l)) this.schedule(l);
-    else if (this.fresh(l) && l.idx < this.cursor) this.reopened.add(l);
-  }
-
-  private schedule(l: Lead): void {
-    if (l.blockedAt !== undefined) this.resting.push(l.blockedAt + BLOCKED_REST_MS, l.order, { lead: l, stamp: l.stamp });
-    else this.queue(l, l.stamp);
+    if (this.dueable(i)) {
+      if (!Number.isNaN(this.t.blockedAt[i])) this.resting.push(this.t.blockedAt[i] + BLOCKED_REST_MS, i, stamp);
+      else this.queue(i, stamp);
+    } else if (this.fresh(i) && i < this.cursor) this.reopened.add(i);
   }
 
   /** Onto the heap of its kind, keyed by when it comes due (with time at infinity, eligibility says when). */
-  private queue(l: Lead, stamp: number): void {
-    const e = eligibility({ ...l, callback: undefined, owner: undefined, privateUntil: undefined }, this.policy(), Infinity, undefined, NO_PHONES);
+  private queue(i: number, stamp: number): void {
+    const view = this.t.view(i);
+    view.callback = view.owner = view.privateUntil = undefined;
+    const e = eligibility(view, this.policy(), Infinity, undefined, NO_PHONES);
     if (!e.ok) return;
     const heap = e.kind === 'retry' ? this.due.retry : e.kind === 'recycle' ? this.due.recycle : this.due.new;
-    heap.push(e.dueAt, l.order, { lead: l, stamp });
+    heap.push(e.dueAt, i, stamp);
   }
 
   /** The policy or the lists changed: every lead's place is worked out again. */
@@ -247,7 +251,8 @@ export class CampaignLeads {
     this.publicCallbacks.clear();
     this.cursor = 0;
     this.reopened.clear();
-    for (const l of this.byOrder) this.refresh(l);
+    this.changed.clear();
+    for (let i = 0; i < this.t.size; i++) this.place(i);
   }
 
   private apply(e: RecordedEvent): void {
@@ -267,90 +272,102 @@ export class CampaignLeads {
       return;
     }
     if (e.type.startsWith('Call')) return this.applyCall(e.type, d, e);
-    if ((e.type === 'LeadImported' || e.type === 'LeadDuplicateMerged') && !this.leads.has(d.phone) && !this.accepted.has(d.batchId)) {
+    const imported = e.type === 'LeadImported' || e.type === 'LeadDuplicateMerged';
+    const known = this.t.id(d.phone);
+    if (imported && known === undefined && !this.accepted.has(d.batchId)) {
       this.passedOver.add(d.batchId);
       return;
     }
-    const lead = this.leads.get(d.phone) ?? (e.type === 'LeadImported' || e.type === 'LeadDuplicateMerged' ? this.lead(d.phone, e.position) : undefined);
-    if (!lead) return; // not a lead of this campaign's lists
+    const i = known ?? (imported ? this.t.add(d.phone, e.position) : undefined);
+    if (i === undefined) return; // not a lead of this campaign's lists
+    const t = this.t;
+    const people = () => {
+      let p = t.people.get(i);
+      if (!p) t.people.set(i, (p = {}));
+      return p;
+    };
     switch (e.type) {
       case 'LeadImported':
       case 'LeadDuplicateMerged':
-        if (d.batchId && !lead.lists.includes(d.batchId)) lead.lists.push(d.batchId);
-        lead.timeZone = leadTimeZoneOf(d.fields) ?? lead.timeZone;
+        if (d.batchId) t.addList(i, d.batchId);
+        this.setZone(i, d.fields);
         break;
       case 'LeadFieldsSet':
-        lead.timeZone = leadTimeZoneOf(d.fields) ?? lead.timeZone;
+        this.setZone(i, d.fields);
         break;
       case 'LeadAssigned':
-        lead.assignee = d.assignee;
+        people().assignee = d.assignee;
         break;
       case 'LeadClaimed':
-        Object.assign(lead, { owner: d.agentId, privateUntil: d.privateUntil });
+        Object.assign(people(), { owner: d.agentId, privateUntil: d.privateUntil });
         break;
       case 'LeadReleased':
-        Object.assign(lead, { owner: undefined, privateUntil: undefined });
+        if (t.people.has(i)) Object.assign(people(), { owner: undefined, privateUntil: undefined });
         break;
       case 'LeadDoNotCallAdded':
       case 'LeadDoNotCallRemoved':
-        lead.dnc = e.type === 'LeadDoNotCallAdded';
+        t.flags[i] = e.type === 'LeadDoNotCallAdded' ? t.flags[i] | DNC : t.flags[i] & ~DNC;
         break;
       case 'NumberBlacklisted':
       case 'NumberUnblacklisted':
-        lead.blacklisted = e.type === 'NumberBlacklisted';
+        t.flags[i] = e.type === 'NumberBlacklisted' ? t.flags[i] | BLACKLISTED : t.flags[i] & ~BLACKLISTED;
         break;
       case 'LeadCallbackScheduled':
-        (lead.callbacks ??= new Map()).set(d.callbackId, { dueAt: d.dueAt, owner: d.owner, visibility: d.visibility });
+        (people().callbacks ??= new Map()).set(d.callbackId, { dueAt: d.dueAt, owner: d.owner, visibility: d.visibility });
         break;
       case 'LeadCallbackDone':
       case 'LeadCallbackMissed':
-      case 'LeadCallbackCancelled':
-        lead.callbacks?.delete(d.callbackId);
-        if (lead.callbacks?.size === 0) lead.callbacks = undefined;
+      case 'LeadCallbackCancelled': {
+        const p = t.people.get(i);
+        p?.callbacks?.delete(d.callbackId);
+        if (p?.callbacks?.size === 0) p.callbacks = undefined;
         break;
+      }
       case 'LeadDispositionRecorded':
-      case 'LeadDispositionCorrected':
+      case 'LeadDispositionCorrected': {
         if (d.campaignId && d.campaignId !== this.campaignId) break;
-        lead.finalCode = dispositionMeaning(String(d.code)) === 'final';
-        if (dispositionMeaning(String(d.code)) === 'callback') lead.lastDisposition = 'callback';
+        const meaning = dispositionMeaning(String(d.code));
+        t.flags[i] = meaning === 'final' ? t.flags[i] | FINAL : t.flags[i] & ~FINAL;
+        if (meaning === 'callback') t.setDisposition(i, 'callback');
         break;
+      }
     }
-    this.refresh(lead);
+    this.refresh(i);
+  }
+
+  private setZone(i: number, fields: Record<string, unknown> | undefined): void {
+    const zone = leadTimeZoneOf(fields);
+    if (zone !== undefined) this.t.setZone(i, zone);
   }
 
   private applyCall(type: string, d: Record<string, any>, e: RecordedEvent): void {
+    const t = this.t;
     if (type === 'CallDialAttempted' || type === 'CallDialBlocked') {
       if (d.campaignId !== this.campaignId) return;
-      const lead = this.lead(d.phone, e.position);
+      const i = t.add(d.phone, e.position);
       if (type === 'CallDialBlocked') {
-        lead.blockedAt = Date.parse(e.recordedAt);
-        return this.refresh(lead);
+        t.blockedAt[i] = Date.parse(e.recordedAt);
+        return this.refresh(i);
       }
-      this.callOf.set(d.callId, d.phone);
+      this.callOf.set(d.callId, i);
       // A dial in a later pass (list recycling) starts that pass's attempt count.
       const pass = Number(d.pass ?? 0);
-      if (pass > lead.passes) Object.assign(lead, { passes: pass, attempts: 0 });
-      Object.assign(lead, { attempts: lead.attempts + 1, lastDialAt: d.at ?? e.recordedAt, lastDisposition: 'no_answer' as RetryDisposition });
-      return this.refresh(lead);
+      if (pass > t.passes[i]) {
+        t.passes[i] = pass;
+        t.attempts[i] = 0;
+      }
+      t.attempts[i]++;
+      t.setLastDialAt(i, d.at ?? e.recordedAt);
+      t.setDisposition(i, 'no_answer');
+      return this.refresh(i);
     }
-    const phone = this.callOf.get(d.callId);
-    const lead = phone ? this.leads.get(phone) : undefined;
-    if (!lead) return;
-    if (type === 'CallAnswered') lead.lastDisposition = d.answeredBy === 'machine' ? 'machine' : 'other';
+    const i = this.callOf.get(d.callId);
+    if (i === undefined) return;
+    if (type === 'CallAnswered') t.setDisposition(i, d.answeredBy === 'machine' ? 'machine' : 'other');
     if (type === 'CallEnded') {
       this.callOf.delete(d.callId);
-      if (d.cause === 'USER_BUSY' && lead.lastDisposition === 'no_answer') lead.lastDisposition = 'busy';
+      if (d.cause === 'USER_BUSY' && t.getDisposition(i) === 'no_answer') t.setDisposition(i, 'busy');
     }
-    this.refresh(lead);
-  }
-
-  private lead(phone: string, order: number): Lead {
-    let l = this.leads.get(phone);
-    if (!l) {
-      l = { phone, listId: '', order, status: 'open', attempts: 0, passes: 0, lists: [], dnc: false, blacklisted: false, finalCode: false, idx: this.byOrder.length, stamp: 0 };
-      this.leads.set(phone, l);
-      this.byOrder.push(l);
-    }
-    return l;
+    this.refresh(i);
   }
 }

@@ -1,0 +1,190 @@
+import type { RetryDisposition } from '../domain/campaign/events.ts';
+import type { LeadView } from '../dialer/selection/index.ts';
+
+export interface Callback {
+  dueAt: string;
+  owner: string;
+  visibility: 'public' | 'private';
+}
+
+/** What few leads have: a claim, an assignee, callbacks. Kept aside, only for those leads. */
+export interface People {
+  owner?: string;
+  privateUntil?: string;
+  assignee?: { kind: 'agent' | 'team'; id: string };
+  /** Pending callbacks by id. */
+  callbacks?: Map<string, Callback>;
+}
+
+/** Bits of `flags`. */
+export const DNC = 1;
+/** On the operator's blacklist. */
+export const BLACKLISTED = 2;
+/** A final disposition in this campaign. */
+export const FINAL = 4;
+/** Has callbacks, an assignee or an owner (kept in step with `people` by the owner of the table). */
+export const SPECIAL = 8;
+
+const DISPOSITIONS: readonly (LeadView['lastDisposition'])[] = [undefined, 'busy', 'no_answer', 'machine', 'callback', 'other'];
+const DISPOSITION_CODE = new Map(DISPOSITIONS.map((d, i) => [d, i]));
+
+type Column = Float64Array | Uint32Array | Uint16Array | Uint8Array;
+
+/**
+ * A campaign's leads as numbers 0..size-1 in order of first sight, one typed array per field: a million-lead list
+ * is mostly fresh leads that differ only in their number, so an object per lead (about 550 bytes with its
+ * strings and index entries) is replaced by a few bytes per field. Strings that repeat (list ids, time zones)
+ * are kept once and referred to by number; claims, assignments and callbacks sit in a side map for the few
+ * leads that have them. `view()` makes the `LeadView` selectLead reads, for the few candidates of a pick.
+ */
+export class LeadTable {
+  size = 0;
+  /** The phone number of each lead (the one string a lead costs). */
+  readonly phones: string[] = [];
+  private readonly byPhone = new Map<string, number>();
+  /** Log position where the lead was first seen: its place in list order. */
+  position = new Float64Array(0);
+  attempts = new Uint32Array(0);
+  passes = new Uint32Array(0);
+  /** ms of the last dial in this campaign; NaN: none. */
+  lastDialAt = new Float64Array(0);
+  /** ms of the last refused dial; NaN: none. */
+  blockedAt = new Float64Array(0);
+  /** Index into DISPOSITIONS. */
+  private disposition = new Uint8Array(0);
+  flags = new Uint8Array(0);
+  /** Bumped on every change: heap entries with an older stamp are stale. */
+  stamp = new Uint32Array(0);
+  /** 1 + the number of the lead's first list; 0: none yet. */
+  private firstList = new Uint32Array(0);
+  /** Index into `zones`; 0: none. */
+  private zone = new Uint16Array(0);
+  /** Lists after the first, for the few leads in more than one. */
+  private readonly moreLists = new Map<number, number[]>();
+  readonly people = new Map<number, People>();
+  /** Last-dial times that do not read back the same from ms (not ISO-8601 UTC), kept as given. */
+  private readonly oddDialAt = new Map<number, string>();
+  private readonly listIds: string[] = [];
+  private readonly listNo = new Map<string, number>();
+  private readonly zones: string[] = [''];
+  private readonly zoneNo = new Map<string, number>();
+
+  /** The lead's number, or undefined when not seen. */
+  id(phone: string): number | undefined {
+    return this.byPhone.get(phone);
+  }
+
+  /** The lead's number, taking the next one when the phone is new. */
+  add(phone: string, position: number): number {
+    const known = this.byPhone.get(phone);
+    if (known !== undefined) return known;
+    if (this.size === this.stamp.length) this.grow();
+    const i = this.size++;
+    this.byPhone.set(phone, i);
+    this.phones.push(phone);
+    this.position[i] = position;
+    this.lastDialAt[i] = NaN;
+    this.blockedAt[i] = NaN;
+    return i;
+  }
+
+  /** Whether the lead is in one of `lists`. */
+  inAny(i: number, lists: ReadonlySet<string>): boolean {
+    const first = this.firstList[i];
+    if (first === 0) return false;
+    if (lists.has(this.listIds[first - 1])) return true;
+    for (const n of this.moreLists.get(i) ?? []) if (lists.has(this.listIds[n])) return true;
+    return false;
+  }
+
+  addList(i: number, listId: string): void {
+    let n = this.listNo.get(listId);
+    if (n === undefined) {
+      n = this.listIds.push(listId) - 1;
+      this.listNo.set(listId, n);
+    }
+    const first = this.firstList[i];
+    if (first === 0) this.firstList[i] = n + 1;
+    else if (first !== n + 1) {
+      const more = this.moreLists.get(i);
+      if (!more) this.moreLists.set(i, [n]);
+      else if (!more.includes(n)) more.push(n);
+    }
+  }
+
+  setZone(i: number, zone: string): void {
+    let n = this.zoneNo.get(zone);
+    if (n === undefined) {
+      n = this.zones.push(zone) - 1;
+      this.zoneNo.set(zone, n);
+    }
+    this.zone[i] = n;
+  }
+
+  setLastDialAt(i: number, at: string): void {
+    const ms = typeof at === 'string' ? Date.parse(at) : NaN;
+    this.lastDialAt[i] = ms;
+    if (at && (Number.isNaN(ms) || new Date(ms).toISOString() !== at)) this.oddDialAt.set(i, at);
+    else this.oddDialAt.delete(i);
+  }
+
+  getDisposition(i: number): LeadView['lastDisposition'] {
+    return DISPOSITIONS[this.disposition[i]];
+  }
+
+  setDisposition(i: number, d: LeadView['lastDisposition'] | RetryDisposition): void {
+    this.disposition[i] = DISPOSITION_CODE.get(d) ?? 0;
+  }
+
+  closed(i: number): boolean {
+    return (this.flags[i] & (DNC | BLACKLISTED | FINAL)) !== 0;
+  }
+
+  /** The lead as selectLead sees it (a new object: callers may change it). */
+  view(i: number): LeadView {
+    const v: LeadView = { phone: this.phones[i], listId: '', order: this.position[i], status: this.closed(i) ? 'closed' : 'open', attempts: this.attempts[i], passes: this.passes[i] };
+    const dialAt = this.oddDialAt.get(i) ?? (Number.isNaN(this.lastDialAt[i]) ? undefined : new Date(this.lastDialAt[i]).toISOString());
+    if (dialAt !== undefined) v.lastDialAt = dialAt;
+    const disposition = this.getDisposition(i);
+    if (disposition !== undefined) v.lastDisposition = disposition;
+    if (this.zone[i] !== 0) v.timeZone = this.zones[this.zone[i]];
+    const p = this.people.get(i);
+    if (p) {
+      v.owner = p.owner;
+      v.privateUntil = p.privateUntil;
+      v.assignee = p.assignee;
+      v.callback = firstCallback(p);
+    }
+    return v;
+  }
+
+  clear(): void {
+    this.size = 0;
+    this.phones.length = 0;
+    this.byPhone.clear();
+    for (const m of [this.moreLists, this.people, this.oddDialAt]) m.clear();
+    // Columns are zeroed for reuse (add() relies on zeros); lists and zones keep their numbers.
+    for (const c of this.columns()) c.fill(0);
+  }
+
+  private columns(): Column[] {
+    return [this.position, this.attempts, this.passes, this.lastDialAt, this.blockedAt, this.disposition, this.flags, this.stamp, this.firstList, this.zone];
+  }
+
+  private grow(): void {
+    const size = Math.max(1024, this.stamp.length * 2);
+    const [position, attempts, passes, lastDialAt, blockedAt, disposition, flags, stamp, firstList, zone] = this.columns().map((c) => {
+      const bigger = new (c.constructor as new (n: number) => Column)(size);
+      bigger.set(c);
+      return bigger;
+    });
+    Object.assign(this, { position, attempts, passes, lastDialAt, blockedAt, disposition, flags, stamp, firstList, zone });
+  }
+}
+
+/** The earliest pending callback (the first scheduled, among equal times). */
+export function firstCallback(p: People): Callback | undefined {
+  let first: Callback | undefined;
+  for (const c of p.callbacks?.values() ?? []) if (!first || c.dueAt < first.dueAt) first = c;
+  return first;
+}
