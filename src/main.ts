@@ -16,6 +16,7 @@ import { ProjectionRunner } from './projections/runtime/runner.ts';
 import { FreeSwitchSimulator } from './telephony/simulator/server.ts';
 import { DialHistory } from './dialer/compliance/dialHistory.ts';
 import { CampaignDialers } from './floor/campaignDialers.ts';
+import { inboundHoldBack } from './inbound/queueInbound.ts';
 import { startFloor, type Floor } from './floor/startFloor.ts';
 import { Registry } from 'prom-client';
 import { callControlPort } from './telephony/callControlPort.ts';
@@ -88,7 +89,7 @@ export async function startSystem(config: Config = loadConfig(), opts: StartOpti
     const telephonyPort = callControlPort({ store, media: telephony.media, customerDial, history: dialHistory });
     // Every started progressive/predictive campaign dials, with or without the demo floor; inbound callers
     // already waiting take the next free agents first (blended).
-    const dialers = new CampaignDialers({ store, media: telephony.media, dialString: customerDial, holdBack: () => telephony.media.inboundWaiting(), history: dialHistory, log });
+    const dialers = new CampaignDialers({ store, media: telephony.media, dialString: customerDial, holdBack: (campaign) => inboundHoldBack(telephony.media, campaign), history: dialHistory, log });
     await dialers.start();
     stops.push(() => dialers.stop());
 

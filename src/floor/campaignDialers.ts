@@ -13,7 +13,7 @@ import { createPacer } from '../dialer/pacing/index.ts';
 import type { EventStore, RecordedEvent, Subscription } from '../eventstore/types.ts';
 import type { MediaServer } from '../telephony/session/mediaServer.ts';
 import { CampaignLeads } from './campaignLeads.ts';
-import { LiveDialer } from './liveDialer.ts';
+import { LiveDialer, type HeldBack } from './liveDialer.ts';
 
 const WATCHED = [
   'CampaignCreated', 'CampaignConfigured', 'CampaignListAttached', 'CampaignListDetached',
@@ -25,8 +25,11 @@ export interface CampaignDialersOptions {
   media: MediaServer;
   /** Dial string of a customer number, e.g. sofia/gateway/trunk1/<digits>. */
   dialString: (e164: string) => string;
-  /** Agents to leave free for inbound callers waiting (blended floor). */
-  holdBack?: () => number;
+  /**
+   * Dials a campaign leaves out for inbound callers waiting that its agents could take (blended floor), read at
+   * every round; `departmentId` and `serves` say whose agents the campaign dials for.
+   */
+  holdBack?: (campaign: { campaignId: string; departmentId?: string; serves: (agentId: string) => boolean }) => number | HeldBack;
   /** Compliance history of the floor, shared with manual dials and preview (default: one of its own). */
   history?: DialHistory;
   log?: (line: string) => void;
@@ -155,7 +158,7 @@ export class CampaignDialers {
         return { phone: lead.phone, reason: picked.reason, timeZone: lead.timeZone, pass: picked.recycle ? lead.passes + 1 : lead.passes || undefined };
       },
       dialString: this.o.dialString,
-      holdBack: this.o.holdBack,
+      holdBack: this.o.holdBack && ((id) => this.o.holdBack!({ campaignId: id, departmentId: this.campaign(id).departmentId, serves: (agentId) => this.serves(id, agentId) })),
       tickMs: this.o.tickMs,
       onError: (e) => this.o.log?.(`dialer ${campaignId}: ${(e as Error).message}`),
     });

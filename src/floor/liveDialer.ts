@@ -34,9 +34,18 @@ export interface LiveDialerOptions {
   history?: DialHistory;
   /** The rolling window the campaign's abandon rate is judged over (default 24 h, as Ofcom's). */
   abandonWindowHours?: number;
-  /** Agents the pacer must leave free, e.g. for inbound callers waiting: that many fewer dials. */
-  holdBack?: () => number;
+  /**
+   * Agents the pacer must leave free for this campaign, e.g. for inbound callers its agents could take: that many
+   * fewer dials. Read at every round; with `why`, explain() says why.
+   */
+  holdBack?: (campaignId: string) => number | HeldBack;
   onError?: (e: unknown) => void;
+}
+
+/** Dials left out in a round, and why. */
+export interface HeldBack {
+  count: number;
+  why: string;
 }
 
 export interface LeadPick {
@@ -85,6 +94,8 @@ export class LiveDialer {
   private stopped = false;
   dialed = 0;
   blocked = 0;
+  /** The last round's hold-back (what explain() reports). */
+  heldBack: HeldBack = { count: 0, why: '' };
 
   constructor(options: LiveDialerOptions) {
     this.o = options;
@@ -106,6 +117,11 @@ export class LiveDialer {
     clearInterval(this.timer);
     await this.ticking; // a dial already being placed is finished, never half-recorded
     await this.sub?.stop();
+  }
+
+  /** The pacer's numbers behind the last round, with the dials held back and why. */
+  explain(): Record<string, number | string> {
+    return { ...this.o.pacer.explain(), heldBack: this.heldBack.count, heldBackWhy: this.heldBack.why };
   }
 
   private observe(events: RecordedEvent[]): void {
@@ -168,7 +184,11 @@ export class LiveDialer {
   private async placeDials(): Promise<void> {
     try {
       if (Date.now() < this.restUntil) return;
-      let n = this.o.pacer.dialsToPlace() - Math.max(0, this.o.holdBack?.() ?? 0);
+      const wanted = this.o.pacer.dialsToPlace();
+      const held = this.o.holdBack?.(this.o.campaignId) ?? 0;
+      const h = typeof held === 'number' ? { count: held, why: held > 0 ? `${held} held back` : '' } : held;
+      this.heldBack = { count: Math.max(0, Math.min(h.count, wanted)), why: h.why };
+      let n = wanted - this.heldBack.count;
       while (n-- > 0 && !this.stopped) {
         await this.history.catchUp();
         // Never two dials to one number at once: any campaign's in this process, and calls live in the log.

@@ -36,6 +36,8 @@ export interface QueueSettings {
   known: boolean;
   /** Waiting callers hear their place in line every N seconds (undefined: never). */
   announceEverySeconds?: number;
+  /** The department the queue belongs to (undefined: not in the log, the whole floor's). */
+  departmentId?: string;
 }
 
 /** The queue's stored config in the router's terms ('skills' is longest-idle among the highest skill levels). */
@@ -55,23 +57,33 @@ export function routingSettings(queueId: string, config: QueueConfig, known = tr
 
 export class QueueConfigs {
   private readonly queues = new Map<string, QueueConfig>();
+  private readonly departments = new Map<string, string>();
   private readonly skills = new Map<string, Record<string, number>>();
   private readonly callbacks = new Map<string, PendingCallback>();
   /** Callbacks finished here (answered or given up): a CallbackQueued the subscription delivers late must not bring them back. */
   private readonly doneCallbacks = new Set<string>();
   private readonly log: LogFold;
+  private loading?: Promise<void>;
+  private loaded = false;
 
   constructor(store: EventStore) {
     this.log = new LogFold(store, ROUTING_EVENT_TYPES, (e) => this.apply(e));
   }
 
+  /**
+   * True once the first catch-up is done, not when it was asked for: until then waiting inbound callers are
+   * not routed (the defaults would skip the queue's skills, priorities and overflow).
+   */
   get started(): boolean {
-    return this.log.followed;
+    return this.loaded;
   }
 
   /** Catch up with the log once, then follow it; later calls return the same promise. */
   start(): Promise<void> {
-    return this.log.follow();
+    this.loading ??= this.log.follow().then(() => {
+      this.loaded = true;
+    });
+    return this.loading;
   }
 
   /** Read what the log holds beyond what this copy has seen (a config written a moment ago). */
@@ -86,6 +98,7 @@ export class QueueConfigs {
   private apply(e: RecordedEvent): void {
     const d = e.data as Record<string, any>;
     if (e.type === 'QueueCreated' || e.type === 'QueueConfigured') this.queues.set(d.queueId, d.config);
+    if (e.type === 'QueueCreated' && d.departmentId) this.departments.set(d.queueId, d.departmentId);
     else if (e.type === 'AgentRegistered' || e.type === 'AgentSkillsSet') {
       this.skills.set(d.agentId, Object.fromEntries((d.skills as Skill[]).map((s) => [s.skill, s.level])));
     } else if (e.type === 'CallbackQueued') {
@@ -100,7 +113,7 @@ export class QueueConfigs {
 
   queue(queueId: string): QueueSettings {
     const config = this.queues.get(queueId);
-    return routingSettings(queueId, config ?? DEFAULT_QUEUE_CONFIG, config !== undefined);
+    return { ...routingSettings(queueId, config ?? DEFAULT_QUEUE_CONFIG, config !== undefined), departmentId: this.departments.get(queueId) };
   }
 
   keepCallback(cb: PendingCallback): void {

@@ -3,6 +3,7 @@
  * so answering it on the switch runs the same answered -> queued -> dispatch path and one
  * ready agent serves both inbound and outbound calls (blended).
  */
+import { candidatesFor, qualified } from '../acd/candidates.ts';
 import { callStreamId } from '../domain/call/streams.ts';
 import { DomainError } from '../domain/decider.ts';
 import { replayCall } from '../domain/machines/callEvents.ts';
@@ -62,4 +63,60 @@ function host(server: MediaServer, ep: CallEndpoint): void {
 /** Inbound callers waiting for an agent right now. */
 export function inboundWaiting(server: MediaServer): number {
   return server.inboundWaiting();
+}
+
+/** Inbound callers waiting for an agent right now, per queue. */
+export function waitingByQueue(server: MediaServer): Map<string, number> {
+  const byQueue = new Map<string, number>();
+  for (const ep of server.endpoints.values()) {
+    if (!ep.options.inbound || ep.status !== 'queued' || ep.offered || ep.leftQueue) continue;
+    const queueId = ep.options.queueId ?? 'default';
+    byQueue.set(queueId, (byQueue.get(queueId) ?? 0) + 1);
+  }
+  return byQueue;
+}
+
+/** Dials a campaign leaves out for inbound callers, and why (for the dialer's explain). */
+export interface InboundHoldBack {
+  count: number;
+  why: string;
+}
+
+/** The campaign as hold-back sees it: its department and the agents it dials for. */
+export interface HoldBackCampaign {
+  departmentId?: string;
+  serves: (agentId: string) => boolean;
+}
+
+/**
+ * How many dials a campaign holds back for inbound callers waiting (blended floor): a caller counts when their
+ * queue shares agents with the campaign, i.e. the queue is of the campaign's department (a queue the log does not
+ * name is the whole floor's) and a logged-in agent the campaign dials for has the queue's skills. Callers of
+ * another department's queue, or of a queue none of the campaign's agents could take, hold back nothing here.
+ */
+export function inboundHoldBack(server: MediaServer, campaign: HoldBackCampaign): InboundHoldBack {
+  const waiting = waitingByQueue(server);
+  if (waiting.size === 0) return { count: 0, why: 'no inbound caller waiting' };
+  const agents = server.routing.agentViews().filter((a) => a.loggedIn && campaign.serves(a.agentId));
+  let count = 0;
+  const counted: string[] = [];
+  const skipped: string[] = [];
+  for (const [queueId, n] of [...waiting].sort(([a], [b]) => a.localeCompare(b))) {
+    const q = server.queues.queue(queueId);
+    if (q.departmentId && campaign.departmentId && q.departmentId !== campaign.departmentId) {
+      skipped.push(`${queueId} ${n} (department ${q.departmentId})`);
+      continue;
+    }
+    const able = qualified(candidatesFor(agents, q.routing.requiredSkills ?? {})).length;
+    if (able === 0) {
+      skipped.push(`${queueId} ${n} (none of its agents has the skills)`);
+      continue;
+    }
+    count += n;
+    counted.push(`${queueId} ${n} (${able} of its agents could take them)`);
+  }
+  const parts = [];
+  if (counted.length) parts.push(`held back for callers waiting in ${counted.join(', ')}`);
+  if (skipped.length) parts.push(`not for ${skipped.join(', ')}`);
+  return { count, why: parts.join('; ') };
 }
