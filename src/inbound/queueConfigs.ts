@@ -97,9 +97,10 @@ export class QueueConfigs {
 
   private apply(e: RecordedEvent): void {
     const d = e.data as Record<string, any>;
-    if (e.type === 'QueueCreated' || e.type === 'QueueConfigured') this.queues.set(d.queueId, d.config);
-    if (e.type === 'QueueCreated' && d.departmentId) this.departments.set(d.queueId, d.departmentId);
-    else if (e.type === 'AgentRegistered' || e.type === 'AgentSkillsSet') {
+    if (e.type === 'QueueCreated' || e.type === 'QueueConfigured') {
+      this.queues.set(d.queueId, d.config);
+      if (d.departmentId) this.departments.set(d.queueId, d.departmentId);
+    } else if (e.type === 'AgentRegistered' || e.type === 'AgentSkillsSet') {
       this.skills.set(d.agentId, Object.fromEntries((d.skills as Skill[]).map((s) => [s.skill, s.level])));
     } else if (e.type === 'CallbackQueued') {
       const sinceMs = Date.parse(d.at ?? e.recordedAt);
