@@ -2,7 +2,7 @@ import type { DomainError } from '../decider.ts';
 import { isE164 } from '../phone/normalize.ts';
 import { isNonEmpty, reject } from '../rules.ts';
 import type { RetryRulesPatch } from './commands.ts';
-import type { CallingWindow, CampaignConfig, DialMode, RetryDisposition, RetryRule } from './events.ts';
+import type { CallingHours, CallingWindow, CampaignConfig, DialMode, RetryDisposition, RetryRule } from './events.ts';
 
 const MODES: readonly DialMode[] = ['preview', 'progressive', 'predictive'];
 const RETRY_DISPOSITIONS: readonly RetryDisposition[] = ['busy', 'no_answer', 'machine', 'callback'];
@@ -51,6 +51,21 @@ function checkWindow(w: CallingWindow): DomainError | undefined {
   return undefined;
 }
 
+/** Calling hours as campaigns (and queues' callback hours) take them: windows, the zone policy, a known zone. */
+export function checkCallingHours(hours: CallingHours): DomainError | undefined {
+  if (!Array.isArray(hours?.windows) || hours.windows.length === 0)
+    return reject('CALLING_HOURS_INVALID', 'Give at least one calling window');
+  for (const w of hours.windows) {
+    const bad = checkWindow(w);
+    if (bad) return bad;
+  }
+  if (hours.timeZonePolicy !== 'lead' && hours.timeZonePolicy !== 'campaign') {
+    return reject('TIME_ZONE_POLICY_INVALID', "Time-zone policy is 'lead' (callee's zone) or 'campaign'");
+  }
+  if (!isTimeZone(hours.timeZone)) return reject('TIME_ZONE_INVALID', `Unknown time zone "${hours.timeZone}"`);
+  return undefined;
+}
+
 /** The rules with `patch` laid over them; validation happens on the merged config. */
 export function patchRetryRules(rules: CampaignConfig['retryRules'], patch: RetryRulesPatch = {}): CampaignConfig['retryRules'] {
   const out = { ...rules };
@@ -79,17 +94,8 @@ export function mergeConfig(
   if (!Number.isInteger(c.maxAttempts) || c.maxAttempts < 1 || c.maxAttempts > 50) {
     return reject('MAX_ATTEMPTS_INVALID', 'Max attempts must be a whole number from 1 to 50');
   }
-  const hours = c.callingHours;
-  if (!Array.isArray(hours.windows) || hours.windows.length === 0)
-    return reject('CALLING_HOURS_INVALID', 'Give at least one calling window');
-  for (const w of hours.windows) {
-    const bad = checkWindow(w);
-    if (bad) return bad;
-  }
-  if (hours.timeZonePolicy !== 'lead' && hours.timeZonePolicy !== 'campaign') {
-    return reject('TIME_ZONE_POLICY_INVALID', "Time-zone policy is 'lead' (callee's zone) or 'campaign'");
-  }
-  if (!isTimeZone(hours.timeZone)) return reject('TIME_ZONE_INVALID', `Unknown time zone "${hours.timeZone}"`);
+  const badHours = checkCallingHours(c.callingHours);
+  if (badHours) return badHours;
   for (const [key, rule] of Object.entries(c.retryRules ?? {})) {
     if (!RETRY_DISPOSITIONS.includes(key as RetryDisposition)) {
       return reject('RETRY_RULE_INVALID', `Retry rules exist for ${RETRY_DISPOSITIONS.join(', ')}, not "${key}"`);
