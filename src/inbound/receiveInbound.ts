@@ -56,12 +56,16 @@ export function normalizeCaller(raw: string): string {
   return `+86${digits.replace(/^0/, '')}`;
 }
 
-/** The agent the caller last spoke with (from the log) and whether they are ready on this desk now. */
+/**
+ * The agent the caller last spoke with (from the log) and whether they are free on this desk now: ready, and not
+ * held for another caller waiting for them (that caller is first; this one is asked to wait too).
+ */
 function knownCustomer(server: MediaServer, log: InboundLog | undefined, phone: string) {
   const lastAgentId = log?.lastAgentOf(phone);
   if (!lastAgentId) return undefined;
   const live = server.agents.get(lastAgentId);
-  return { lastAgentId, lastAgentFree: !!live && agentStatus(live.actor.getSnapshot()) === 'ready' };
+  const ready = !!live && agentStatus(live.actor.getSnapshot()) === 'ready';
+  return { lastAgentId, lastAgentFree: ready && !server.heldAgents().has(lastAgentId) };
 }
 
 async function received(server: MediaServer, options: InboundOptions, callId: string, call: { from: string; did: string }): Promise<void> {

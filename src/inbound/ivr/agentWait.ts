@@ -3,122 +3,263 @@
  * is busy) waits for that agent, still ringing, up to the routes' `agentWaitSeconds`: the moment the agent
  * is ready the call is offered to them (the direct offer), at the deadline the queue takes the caller.
  * The deadline is a durable timer: after a restart it still sends a live caller on to the queue.
- * Recorded on the call: CallWaitingForAgent, then CallOffered (strategy direct) or CallAgentWaitEnded.
+ *
+ * A known customer is asked first (the route set's `agentWaitOffer`): 1 waits, 2 goes to the queue at once, no
+ * key in time or another key takes the set's default (wait unless it says queue). Keys are the switch's DTMF
+ * facts, as the IVR reads them; the key timeout is a durable timer set when the offer has finished playing.
+ *
+ * While a caller is asked or waits, their agent is held for them (MediaServer.heldAgents): dispatch offers that
+ * agent no queue, dialer or callback call, so the agent ready again goes to the caller who waited first.
+ *
+ * Recorded on the call: CallAgentWaitOffered and CallerChoseToWait or CallerDeclinedWait (with the key or
+ * `timeout`), CallWaitingForAgent, then CallOffered (strategy direct) or CallAgentWaitEnded.
  */
+import path from 'node:path';
 import { callStreamId } from '../../domain/call/streams.ts';
+import type { AgentWaitOffer } from '../../domain/inbound/events.ts';
 import { agentStatus } from '../../domain/machines/agentMachine.ts';
+import { deterministicUuid } from '../../eventstore/ids.ts';
 import type { PendingTimer } from '../../scheduler/timers.ts';
 import type { TelephonyFact } from '../../telephony/esl/facts.ts';
 import type { MediaServer } from '../../telephony/session/mediaServer.ts';
 
 export const AGENT_WAIT_TIMER = 'inbound-agent-wait';
+export const AGENT_WAIT_OFFER_TIMER = 'inbound-agent-wait-offer';
 /** Heard as early media while waiting (the call is not answered until an agent or the queue takes it). */
 export const AGENT_WAIT_PROMPT = 'say:您上次联系的坐席正在通话中，请稍候，我们将优先为您接通。Your agent is on another call; please hold, you will be put through first.';
+/** The offer, unless the route set names an uploaded prompt. */
+export const AGENT_WAIT_OFFER_PROMPT =
+  'say:您上次联系的坐席正在通话中。等待该坐席请按1，转接下一位空闲坐席请按2。Your agent is on another call: press 1 to wait for your agent, press 2 for the next available agent.';
+export const DEFAULT_OFFER_SECONDS = 5;
+
+/** Keys of the offer. */
+const WAIT_KEY = '1';
+const QUEUE_KEY = '2';
 
 interface Waiting {
   callId: string;
   agentId: string;
   queueId: string;
   priority: number;
-  timerId: string;
+  waitSeconds: number;
+  /** Being asked (the offer plays or awaits a key), then waiting for the agent. */
+  phase: 'offer' | 'waiting';
+  offer?: { timeoutSeconds: number; onNoChoice: 'wait' | 'queue' };
+  /** Offer prompts started and not yet reported stopped; the key timeout starts when none plays. */
+  playing: number;
+  /** The pending durable timer (the key timeout, then the wait deadline). */
+  timerId?: string;
   unsubscribe: () => void;
 }
 
 export interface AgentWaitOptions {
   /** Send the caller on (not yet answered): to the agent when `agentId` is given, else to the queue. */
   sendOn: (callId: string, queueId: string, priority: number, agentId?: string) => Promise<void>;
+  /** Where uploaded prompts are kept (an offer's `promptFile` is read from there). */
+  promptsDir?: string;
 }
 
 export class AgentWaits {
   private readonly server: MediaServer;
   private readonly options: AgentWaitOptions;
+  /** In the order callers started waiting: the first caller waiting for an agent is the one held for. */
   private readonly waiting = new Map<string, Waiting>();
 
   constructor(server: MediaServer, options: AgentWaitOptions) {
     this.server = server;
     this.options = options;
     server.esl.on('fact', this.onFact);
-    server.scheduler.handleKinds([AGENT_WAIT_TIMER], (t) => server.enqueue(() => this.timedOut(t)));
+    server.scheduler.handleKinds([AGENT_WAIT_TIMER, AGENT_WAIT_OFFER_TIMER], (t) => server.enqueue(() => this.timedOut(t)));
+    server.heldAgents = this.held;
   }
 
   stop(): void {
     this.server.esl.off('fact', this.onFact);
+    if (this.server.heldAgents === this.held) this.server.heldAgents = () => new Map();
     for (const w of this.waiting.values()) w.unsubscribe();
     this.waiting.clear();
   }
 
-  /** Callers waiting for an agent now. */
+  /** Callers waiting for an agent now (asked or waiting). */
   size(): number {
     return this.waiting.size;
   }
 
-  private isFree(agentId: string): boolean {
+  /** Agent id -> the call id of the first caller waiting for them. Only watched agents (on this desk) are held. */
+  private readonly held = (): ReadonlyMap<string, string> => {
+    const held = new Map<string, string>();
+    for (const w of this.waiting.values()) if (!held.has(w.agentId)) held.set(w.agentId, w.callId);
+    return held;
+  };
+
+  private isReady(agentId: string): boolean {
     const live = this.server.agents.get(agentId);
     return !!live && agentStatus(live.actor.getSnapshot()) === 'ready';
   }
 
-  /** Inside the server's queue. The caller stays unanswered (ringing) while they wait. */
-  async wait(callId: string, agentId: string, queueId: string, priority: number, waitSeconds: number): Promise<void> {
-    if (this.isFree(agentId)) return this.options.sendOn(callId, queueId, priority, agentId);
-    const timerId = `agent-wait-${callId}`;
-    const untilMs = this.server.clock.now() + waitSeconds * 1000;
-    // The desk's actor tells us when the agent changes state; an agent not logged in here cannot be watched: the deadline decides.
-    const live = this.server.agents.get(agentId);
-    const sub = live?.actor.subscribe(() => {
-      if (this.isFree(agentId)) void this.server.enqueue(() => this.agentFree(callId)).catch((e) => this.server.onError(e));
-    });
-    this.waiting.set(callId, { callId, agentId, queueId, priority, timerId, unsubscribe: () => sub?.unsubscribe() });
-    await this.server.recorder.note(callStreamId(callId), 'CallWaitingForAgent', { callId, agentId, queueId, until: new Date(untilMs).toISOString() });
-    await this.server.scheduler.schedule({
-      timerId,
-      kind: AGENT_WAIT_TIMER,
-      dueAtMs: untilMs,
-      command: { target: 'call', id: callId, event: { type: 'AGENT_WAIT_OVER', agentId, queueId, priority } },
-    });
-    // Tell the caller they are waiting for their agent; a caller gone already is seen by the hangup fact.
-    await this.server.esl.execute(callId, 'pre_answer', '', false).catch(() => {});
-    await this.server.esl.execute(callId, 'playback', AGENT_WAIT_PROMPT, false).catch(() => {});
+  private firstWaitingFor(agentId: string): Waiting | undefined {
+    for (const w of this.waiting.values()) if (w.agentId === agentId) return w;
+    return undefined;
   }
 
-  private async agentFree(callId: string): Promise<void> {
-    const w = this.waiting.get(callId);
-    // Another caller may have taken the agent first (dispatch runs before us): keep waiting.
-    if (!w || !this.isFree(w.agentId)) return;
+  /**
+   * Inside the server's queue. The caller stays unanswered (ringing) while they wait. With `offer` the caller is
+   * asked first whether to wait (a known customer); without, they wait (destination agent).
+   */
+  async wait(callId: string, agentId: string, queueId: string, priority: number, waitSeconds: number, offer?: AgentWaitOffer): Promise<void> {
+    // Free and nobody before them waiting for the agent: straight through.
+    if (this.isReady(agentId) && !this.firstWaitingFor(agentId)) return this.options.sendOn(callId, queueId, priority, agentId);
+    // The desk's actor tells us when the agent changes state; an agent not logged in here cannot be watched (nor
+    // held): the deadline decides.
+    const live = this.server.agents.get(agentId);
+    const sub = live?.actor.subscribe(() => {
+      if (this.isReady(agentId)) void this.server.enqueue(() => this.agentFree(agentId)).catch((e) => this.server.onError(e));
+    });
+    const w: Waiting = { callId, agentId, queueId, priority, waitSeconds, phase: offer ? 'offer' : 'waiting', playing: 0, unsubscribe: () => sub?.unsubscribe() };
+    if (offer) w.offer = { timeoutSeconds: offer.timeoutSeconds ?? DEFAULT_OFFER_SECONDS, onNoChoice: offer.onNoChoice ?? 'wait' };
+    this.waiting.set(callId, w);
+    // Early media: the caller hears us before anyone answers; a caller gone already is seen by the hangup fact.
+    await this.server.esl.execute(callId, 'pre_answer', '', false).catch(() => {});
+    if (!offer || !w.offer) return this.startWaiting(w);
+    const prompt = offer.promptFile ? path.join(this.options.promptsDir ?? '', offer.promptFile) : AGENT_WAIT_OFFER_PROMPT;
+    await this.note(w, 'CallAgentWaitOffered', { keys: { [WAIT_KEY]: 'wait', [QUEUE_KEY]: 'queue' }, ...w.offer, prompt });
+    w.playing++;
+    try {
+      await this.server.esl.execute(callId, 'playback', prompt, false);
+    } catch {
+      // No prompt (a file missing on the switch, or the caller gone): the key timeout runs from now.
+      w.playing--;
+      await this.keyTimer(w);
+    }
+  }
+
+  /** The caller chose to wait (or did not choose and the default is wait): hold on for the agent until the deadline. */
+  private async startWaiting(w: Waiting): Promise<void> {
+    w.phase = 'waiting';
+    w.timerId = `agent-wait-${w.callId}`;
+    const untilMs = this.server.clock.now() + w.waitSeconds * 1000;
+    await this.note(w, 'CallWaitingForAgent', { until: new Date(untilMs).toISOString() });
+    await this.server.scheduler.schedule({
+      timerId: w.timerId,
+      kind: AGENT_WAIT_TIMER,
+      dueAtMs: untilMs,
+      command: { target: 'call', id: w.callId, event: { type: 'AGENT_WAIT_OVER', agentId: w.agentId, queueId: w.queueId, priority: w.priority } },
+    });
+    await this.server.esl.execute(w.callId, 'playback', AGENT_WAIT_PROMPT, false).catch(() => {});
+  }
+
+  /** The offer has been heard: the caller has `timeoutSeconds` to press a key. */
+  private async keyTimer(w: Waiting): Promise<void> {
+    if (w.phase !== 'offer' || w.timerId || !w.offer) return;
+    w.timerId = `agent-wait-offer-${w.callId}`;
+    await this.server.scheduler.schedule({
+      timerId: w.timerId,
+      kind: AGENT_WAIT_OFFER_TIMER,
+      dueAtMs: this.server.clock.now() + w.offer.timeoutSeconds * 1000,
+      command: { target: 'call', id: w.callId, event: { type: 'AGENT_WAIT_OFFER_OVER', agentId: w.agentId, queueId: w.queueId, priority: w.priority } },
+    });
+  }
+
+  /** A key (or `timeout`) answers the offer: 1 waits, 2 queues, anything else the route set's default. */
+  private async choose(w: Waiting, key: string): Promise<void> {
+    if (w.phase !== 'offer' || !w.offer) return;
+    if (w.timerId) await this.server.scheduler.cancel(w.timerId, key === 'timeout' ? 'no key in time' : 'key pressed');
+    w.timerId = undefined;
+    if (w.playing > 0) await this.server.esl.api(`uuid_break ${w.callId} all`).catch(() => {});
+    const chosen = key === WAIT_KEY || key === QUEUE_KEY;
+    const wait = chosen ? key === WAIT_KEY : w.offer.onNoChoice === 'wait';
+    const why = chosen
+      ? `pressed ${key}`
+      : key === 'timeout'
+        ? `no key within ${w.offer.timeoutSeconds} s; the route set's default (${w.offer.onNoChoice})`
+        : `pressed ${key}, not ${WAIT_KEY} or ${QUEUE_KEY}; the route set's default (${w.offer.onNoChoice})`;
+    const choice = { key, by: chosen ? 'key' : 'default' };
+    if (wait) {
+      await this.note(w, 'CallerChoseToWait', { ...choice, reason: `${why}: wait for agent ${w.agentId}` });
+      return this.startWaiting(w);
+    }
+    await this.note(w, 'CallerDeclinedWait', { ...choice, reason: `${why}: the next available agent of queue ${w.queueId}` });
+    await this.end(w, 'caller chose the queue', false);
+    await this.options.sendOn(w.callId, w.queueId, w.priority).catch((e) => this.server.onError(e));
+    await this.released(w.agentId);
+  }
+
+  /** The agent is ready: the first caller waiting for them (asked or waiting) is offered to them. */
+  private async agentFree(agentId: string): Promise<void> {
+    const w = this.firstWaitingFor(agentId);
+    // Someone else may have taken the agent first (a direct offer, a supervisor's transfer): keep waiting.
+    if (!w || !this.isReady(agentId)) return;
     await this.end(w, 'agent free');
-    await this.options.sendOn(callId, w.queueId, w.priority, w.agentId);
+    try {
+      await this.options.sendOn(w.callId, w.queueId, w.priority, agentId);
+    } catch (e) {
+      // The caller is gone: the agent goes to whoever waits next for them, or to the queues.
+      this.server.onError(e);
+      await this.released(agentId);
+    }
+  }
+
+  /** A hold ended without the agent taking its caller: a ready agent goes at once to the next caller waiting for them, else to dispatch. */
+  private async released(agentId: string): Promise<void> {
+    if (!this.isReady(agentId)) return;
+    if (this.firstWaitingFor(agentId)) return this.agentFree(agentId);
+    await this.server.dispatch();
   }
 
   private async timedOut(t: PendingTimer): Promise<string> {
     const callId = t.command.id;
     const w = this.waiting.get(callId);
+    if (w && w.timerId !== t.timerId) return 'refused: the caller is no longer waiting for this';
+    if (w && t.kind === AGENT_WAIT_OFFER_TIMER) {
+      await this.choose(w, 'timeout');
+      return 'applied';
+    }
     const e = t.command.event as { agentId?: string; queueId?: string; priority?: number };
     if (w) await this.end(w, 'wait over');
     const queueId = w?.queueId ?? String(e.queueId ?? '');
     const agentId = w?.agentId ?? String(e.agentId ?? '');
     if (!queueId) return 'refused: no queue to send the caller to';
-    await this.server.recorder.note(callStreamId(callId), 'CallAgentWaitEnded', { callId, agentId, queueId, reason: `agent ${agentId} was not free in time; queue ${queueId}` });
+    const why = t.kind === AGENT_WAIT_OFFER_TIMER ? 'the offer to wait went unanswered across a restart' : `agent ${agentId} was not free in time`;
+    await this.server.recorder.note(callStreamId(callId), 'CallAgentWaitEnded', { callId, agentId, queueId, reason: `${why}; queue ${queueId}` });
     // After a restart no one remembers the caller: the queue refuses one who is gone (CALL_ENDED, CALL_NOT_LIVE).
     await this.options.sendOn(callId, queueId, w?.priority ?? Number(e.priority ?? 0)).catch((err) => this.server.onError(err));
+    if (w) await this.released(w.agentId);
     return 'applied';
   }
 
   private async end(w: Waiting, why: string, stopPrompt = true): Promise<void> {
     this.waiting.delete(w.callId);
     w.unsubscribe();
-    await this.server.scheduler.cancel(w.timerId, why);
+    if (w.timerId) await this.server.scheduler.cancel(w.timerId, why);
     if (stopPrompt) await this.server.esl.api(`uuid_break ${w.callId} all`).catch(() => {});
   }
 
+  /** Once per call and type: a retried append does not record a step twice. */
+  private note(w: Waiting, type: string, data: Record<string, unknown>): Promise<void> {
+    const base = { callId: w.callId, agentId: w.agentId, queueId: w.queueId };
+    return this.server.recorder.note(callStreamId(w.callId), type, { ...base, ...data }, {}, deterministicUuid(w.callId, 'agent-wait', type));
+  }
+
   private readonly onFact = (f: TelephonyFact): void => {
-    if (f.kind !== 'hung-up' || !this.waiting.has(f.callId)) return;
-    void this.server
-      .enqueue(async () => {
-        const w = this.waiting.get(f.callId);
-        if (!w) return;
-        await this.end(w, 'caller hung up', false);
-        await this.server.recorder.call(f.callId, { type: 'HANGUP', cause: f.cause, hangupBy: 'caller' });
-        this.server.recorder.forget(callStreamId(f.callId));
-      })
-      .catch((e) => this.server.onError(e));
+    if (!('callId' in f) || !this.waiting.has(f.callId)) return;
+    if (f.kind !== 'hung-up' && f.kind !== 'dtmf' && f.kind !== 'playback-stopped') return;
+    void this.server.enqueue(() => this.fact(f)).catch((e) => this.server.onError(e));
   };
+
+  private async fact(f: Extract<TelephonyFact, { callId: string }>): Promise<void> {
+    const w = this.waiting.get(f.callId);
+    if (!w) return;
+    if (f.kind === 'dtmf') return this.choose(w, f.digit);
+    if (f.kind === 'playback-stopped') {
+      if (w.phase !== 'offer') return;
+      w.playing = Math.max(0, w.playing - 1);
+      if (w.playing === 0) await this.keyTimer(w);
+      return;
+    }
+    if (f.kind !== 'hung-up') return;
+    await this.end(w, 'caller hung up', false);
+    await this.server.recorder.call(f.callId, { type: 'HANGUP', cause: f.cause, hangupBy: 'caller' });
+    this.server.recorder.forget(callStreamId(f.callId));
+    await this.released(w.agentId);
+  }
 }
