@@ -1,4 +1,4 @@
-import type { InboundRoutes, InboundRoutesPublished, RouteDestination } from '../domain/inbound/events.ts';
+import type { AgentWaitOffer, InboundRoutes, InboundRoutesPublished, RouteDestination } from '../domain/inbound/events.ts';
 import { localTime, withinHours } from '../dialer/compliance/localTime.ts';
 
 export type Destination = RouteDestination;
@@ -39,6 +39,8 @@ export interface InboundDecision {
   reason: string;
   /** A known customer whose agent is busy may wait for them instead of the queue. */
   offerToWaitFor?: string;
+  /** With offerToWaitFor: how the caller is asked whether to wait (the route set's agentWaitOffer; {}: the defaults). */
+  agentWaitOffer?: AgentWaitOffer;
   /** How long to wait for the one agent (destination agent, or offerToWaitFor) before the queue. */
   agentWaitSeconds?: number;
   /** What was known of the caller when deciding (their last agent and whether that agent was free). */
@@ -71,6 +73,7 @@ export function routeInbound(call: InboundCall, rules: InboundRules, lists: Inbo
     ...(call.knownCustomer ? { knownCustomer: call.knownCustomer } : {}),
     ...extra,
     ...(destination.kind === 'agent' || extra.offerToWaitFor ? { agentWaitSeconds: rules.agentWaitSeconds ?? DEFAULT_AGENT_WAIT_SECONDS } : {}),
+    ...(extra.offerToWaitFor ? { agentWaitOffer: rules.agentWaitOffer ?? {} } : {}),
   });
 
   // The operator's blacklist names one number on purpose: it wins over a VIP prefix; the rules' own list does not.
