@@ -85,7 +85,7 @@ export async function startInbound(media: MediaServer, options: StartInboundOpti
     const ep = await enterQueue(media, callId, { queueId, priority });
     if (agentId) await offerDirectly(media, ep, agentId, queueId);
   };
-  const waits = new AgentWaits(media, { sendOn: toQueue });
+  const waits = new AgentWaits(media, { sendOn: toQueue, promptsDir: options.promptsDir });
 
   /** A queue, voicemail or agent the caller is sent to (from the routing or out of a menu); inside the server's queue. */
   const sendOn = async (callId: string, to: Destination | Exclude<IvrTarget, { kind: 'node' } | { kind: 'hangup' }>, priority: number, answered: boolean, agentWaitSeconds = 20) => {
@@ -110,9 +110,9 @@ export async function startInbound(media: MediaServer, options: StartInboundOpti
     log: inboundLog,
     onRouted: async (callId, d) => {
       log(`inbound ${callId}: ${d.rule} -> ${d.destination.kind} ${d.destination.id ?? ''}`);
-      // A known customer whose agent is busy waits for them a while, then the queue routing chose.
+      // A known customer whose agent is busy is asked to wait for them a while, else the queue routing chose.
       if (d.offerToWaitFor && d.destination.kind === 'queue' && d.destination.id) {
-        return waits.wait(callId, d.offerToWaitFor, d.destination.id, d.priority, d.agentWaitSeconds ?? 20);
+        return waits.wait(callId, d.offerToWaitFor, d.destination.id, d.priority, d.agentWaitSeconds ?? 20, d.agentWaitOffer ?? {});
       }
       if (d.destination.kind !== 'ivr') return sendOn(callId, d.destination, d.priority, false, d.agentWaitSeconds);
       const menuId = d.destination.id ?? '';
