@@ -71,6 +71,9 @@ describe('a known customer calls again', () => {
     const id = floor.sim.inboundCall('13800138552', DID);
     const d = await routed(id);
     expect(d).toMatchObject({ rule: 'did', destination: { kind: 'queue', id: QUEUE }, offerToWaitFor: busy, knownCustomer: { lastAgentId: busy, lastAgentFree: false } });
+    // Asked first (agentWaitOffer.test.ts covers the choices): 1 waits.
+    await until('the offer', async () => (await floor.types(callStreamId(id))).includes('CallAgentWaitOffered'));
+    floor.sim.injectDtmf(id, '1');
     await until('waiting', async () => (await floor.types(callStreamId(id))).includes('CallWaitingForAgent'));
     // They hear why they wait (early media: nobody has answered yet).
     await until('the wait prompt', () => floor.facts.some((f) => f.kind === 'playback-started' && f.callId === id && f.path === AGENT_WAIT_PROMPT));
