@@ -2,10 +2,12 @@
  * Dialer pacing benchmark: discrete-event simulation of an outbound floor in virtual time, through the
  * real pacer code.  npm run bench:dialer -- [--json] [--floor FILE ...] [--shifts N] [--seeds N]
  *   [--callstream '{"marginSd":0.3}'] [--no-baselines]   (pacer experiments; the figures of record use neither)
+ *   [--oracle agentFree answers both]   (NOT REALISABLE pacers told secrets by the simulator, to locate the gap)
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { compareOnFloor, summarizeSeeds, type FloorReport } from '../src/dialer/simulation/compare.ts';
+import { ORACLES, type Oracle } from '../src/dialer/simulation/oracle.ts';
 import { parseFloor, referenceFloor, type Floor } from '../src/dialer/simulation/floor.ts';
 import type { PredictiveOptions } from '../src/dialer/pacing/index.ts';
 
@@ -16,8 +18,9 @@ const program = new Command()
   .option('--seeds <n>', 'run each floor with N seeds (seed, seed+1, ...) and report mean and worst')
   .option('--callstream <json>', 'options for the callstream pacer (PredictiveOptions as JSON), for experiments')
   .option('--no-baselines', 'run only the callstream pacer (no tuned baselines): quick experiments')
+  .option('--oracle <name...>', `also run oracle variants, not realisable (${ORACLES.join(', ')})`)
   .parse(process.argv.filter((a) => a !== '--'));
-const opts = program.opts<{ json?: boolean; floor?: string[]; shifts?: string; seeds?: string; callstream?: string; baselines: boolean }>();
+const opts = program.opts<{ json?: boolean; floor?: string[]; shifts?: string; seeds?: string; callstream?: string; baselines: boolean; oracle?: string[] }>();
 
 const PREDICTIVE_OPTIONS = [
   'abandonTarget', 'connectWithinSec', 'windowHours', 'marginSd', 'amdFalsePositiveRate', 'maxRingingPerAgent', 'futureDials',
@@ -76,7 +79,11 @@ try {
   const floors = opts.floor?.length ? opts.floor.map(loadFloor) : [referenceFloor];
   const shifts = positive('shifts', opts.shifts);
   const seeds = positive('seeds', opts.seeds) ?? 1;
-  const compare = { callstream: callstreamOptions(opts.callstream), baselines: opts.baselines };
+  const oracles = (opts.oracle ?? []).map((o) => {
+    if (!ORACLES.includes(o as Oracle)) throw new Error(`--oracle: unknown ${o} (known: ${ORACLES.join(', ')})`);
+    return o as Oracle;
+  });
+  const compare = { callstream: callstreamOptions(opts.callstream), baselines: opts.baselines, oracles };
   const reports = [];
   const seedSummaries = [];
   for (const floor of floors) {
@@ -87,7 +94,7 @@ try {
       const report = compareOnFloor({ ...floor, seed }, shifts ?? floor.shifts, compare);
       const seconds = (performance.now() - started) / 1000;
       const cs = report.pacers.callstream;
-      const baselines = Object.entries(report.pacers).filter(([name]) => name !== 'callstream');
+      const baselines = Object.entries(report.pacers).filter(([name]) => name !== 'callstream' && !name.startsWith('oracle:'));
       const best = Math.max(...baselines.map(([, s]) => s.occupancy));
       const ahead = baselines.length ? { callstreamAhead: cs.occupancy > best && cs.abandonRateUpper95 <= 0.03 } : {};
       reports.push({ ...report, seed, seconds, ...ahead });

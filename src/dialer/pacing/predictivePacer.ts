@@ -1,7 +1,7 @@
 import { AbandonBudget } from './abandonBudget.ts';
 import { DecayingHistogram, DecayingRate } from './estimators.ts';
 import { PacerBase } from './floorState.ts';
-import { RiskModel } from './riskModel.ts';
+import { RiskModel, type KnownDemand } from './riskModel.ts';
 import type { Clock, Pacer } from './types.ts';
 
 export interface PredictiveOptions {
@@ -35,6 +35,13 @@ export interface PredictiveOptions {
 }
 
 const MAX_RING_SEC = 120;
+
+/** Agents free again by t seconds from now: mean, variance and third cumulant per second. */
+export interface Supply {
+  mean: Float64Array;
+  variance: Float64Array;
+  skew: Float64Array | undefined;
+}
 
 /**
  * Predictive pacing, self-tuned: learns the answer rate, ring times and talk times online, scores
@@ -200,31 +207,12 @@ export class PredictivePacer extends PacerBase implements Pacer {
       if (a <= horizon) ringingByAge[a]++;
     }
     const reach = horizon + this.connectWithin;
-    const supplyMean = new Float64Array(reach + 1);
-    const supplyVar = new Float64Array(reach + 1);
-    const supplySkew = this.skew ? new Float64Array(reach + 1) : undefined;
-    const wrapMean = this.wrapUp.count > 0 ? this.wrapUp.mean() : 0;
-    const talkBin = this.talk.binSec;
-    const groups = new Map<number, number>();
-    for (const agent of f.agents.values()) {
-      const elapsed = now - agent.since;
-      if (agent.activity === 'talking') {
-        const key = Math.floor(elapsed / talkBin);
-        groups.set(key, (groups.get(key) ?? 0) + 1);
-      } else if (agent.activity === 'wrap') {
-        const remaining = Math.max(0, wrapMean - elapsed);
-        for (let t = Math.ceil(remaining); t <= reach; t++) supplyMean[t] += 1;
-      }
-    }
-    for (const [key, n] of groups) {
-      const row = this.residual(key, reach, wrapMean);
-      for (let t = 0; t <= reach; t++) {
-        const q = row[t];
-        supplyMean[t] += n * q;
-        supplyVar[t] += n * q * (1 - q);
-        if (supplySkew) supplySkew[t] += n * q * (1 - q) * (1 - 2 * q);
-      }
-    }
+    const supply: Supply = {
+      mean: new Float64Array(reach + 1),
+      variance: new Float64Array(reach + 1),
+      skew: this.skew ? new Float64Array(reach + 1) : undefined,
+    };
+    this.addSupply(supply, now, reach);
     return new RiskModel({
       p: this.answerRate.value(),
       ansCdf,
@@ -232,12 +220,52 @@ export class PredictivePacer extends PacerBase implements Pacer {
       horizon,
       connectWithin: this.connectWithin,
       ringingByAge,
+      knownDemand: this.knownDemand(ansCdf, horizon, now),
       futureDialRate: this.futureDials ? this.dialRate : 0,
       freeNow: f.idle - f.waiting.size,
-      supplyMean,
-      supplyVar,
-      supplySkew,
+      supplyMean: supply.mean,
+      supplyVar: supply.variance,
+      supplySkew: supply.skew,
     }, this.displacement);
+  }
+
+  /** Mean wrap-up seconds learned so far (0 before the first one). */
+  protected wrapMean(): number {
+    return this.wrapUp.count > 0 ? this.wrapUp.mean() : 0;
+  }
+
+  /**
+   * Agents free again by t seconds from now (t = 0..reach), summed into `supply`: wrap-up ends at its mean,
+   * talk ends by the learned residual talk time given how long the agent has talked.
+   */
+  protected addSupply(supply: Supply, now: number, reach: number): void {
+    const wrapMean = this.wrapMean();
+    const talkBin = this.talk.binSec;
+    const groups = new Map<number, number>();
+    for (const agent of this.floor.agents.values()) {
+      const elapsed = now - agent.since;
+      if (agent.activity === 'talking') {
+        const key = Math.floor(elapsed / talkBin);
+        groups.set(key, (groups.get(key) ?? 0) + 1);
+      } else if (agent.activity === 'wrap') {
+        const remaining = Math.max(0, wrapMean - elapsed);
+        for (let t = Math.ceil(remaining); t <= reach; t++) supply.mean[t] += 1;
+      }
+    }
+    for (const [key, n] of groups) {
+      const row = this.residual(key, reach, wrapMean);
+      for (let t = 0; t <= reach; t++) {
+        const q = row[t];
+        supply.mean[t] += n * q;
+        supply.variance[t] += n * q * (1 - q);
+        if (supply.skew) supply.skew[t] += n * q * (1 - q) * (1 - 2 * q);
+      }
+    }
+  }
+
+  /** Live answers still to come from the ringing dials, if known better than by their ages (simulation oracles only). */
+  protected knownDemand(_ansCdf: Float64Array, _horizon: number, _now: number): KnownDemand | undefined {
+    return undefined;
   }
 
   override explain(): Record<string, number | string> {

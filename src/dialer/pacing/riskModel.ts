@@ -19,6 +19,8 @@ export interface RiskInputs {
   connectWithin: number;
   /** Ringing dials counted by whole seconds of age. */
   ringingByAge: Int32Array;
+  /** Answers to come from the ringing dials, when known better than from ringingByAge (simulation oracles). */
+  knownDemand?: KnownDemand;
   /** Dials per second the pacer keeps placing: some of them are answered before this one. */
   futureDialRate: number;
   /** Agents free now minus answered calls already waiting for one. */
@@ -28,6 +30,12 @@ export interface RiskInputs {
   supplyVar: Float64Array;
   /** Third cumulant of the agents free by t (sum of q(1-q)(1-2q)); absent = treat as normal. */
   supplySkew?: Float64Array;
+}
+
+/** mean[t], variance[t]: live answers from the ringing dials within t seconds, t = 0..horizon. */
+export interface KnownDemand {
+  mean: Float64Array;
+  variance: Float64Array;
 }
 
 export function normalCdf(x: number): number {
@@ -53,7 +61,11 @@ export class RiskModel {
     const variance = new Float64Array(horizon + 1);
     const skew = new Float64Array(horizon + 1);
     const last = ansCdf.length - 1;
-    for (let a = 0; a < ringingByAge.length; a++) {
+    if (inputs.knownDemand) {
+      mean.set(inputs.knownDemand.mean.subarray(0, horizon + 1));
+      variance.set(inputs.knownDemand.variance.subarray(0, horizon + 1));
+    }
+    for (let a = 0; a < (inputs.knownDemand ? 0 : ringingByAge.length); a++) {
       const n = ringingByAge[a];
       if (n === 0) continue;
       const fa = ansCdf[Math.min(a, last)];

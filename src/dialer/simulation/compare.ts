@@ -1,11 +1,13 @@
 import type { PacerSpec, PredictiveOptions } from '../pacing/index.ts';
 import type { Floor } from './floor.ts';
+import type { Oracle } from './oracle.ts';
 import { simulateShift } from './simulate.ts';
 import { summarize, type Summary } from './summary.ts';
 
-export function runPacer(floor: Floor, spec: PacerSpec, shifts = floor.shifts): Summary {
+/** `oracle` (callstream only) runs a NOT REALISABLE variant told secrets by the simulator; see oracle.ts. */
+export function runPacer(floor: Floor, spec: PacerSpec, shifts = floor.shifts, oracle?: Oracle): Summary {
   const results = [];
-  for (let s = 0; s < shifts; s++) results.push(simulateShift(floor, spec, s));
+  for (let s = 0; s < shifts; s++) results.push(simulateShift(floor, spec, s, undefined, oracle));
   return summarize(results);
 }
 
@@ -55,12 +57,16 @@ export interface CompareOptions {
   callstream?: PredictiveOptions;
   /** Run and tune the baselines too (default true); off gives quick callstream-only runs. */
   baselines?: boolean;
+  /** Also run the callstream pacer with these oracles (NOT REALISABLE; to locate the gap), as `oracle:<name>`. */
+  oracles?: Oracle[];
 }
 
 export function compareOnFloor(floor: Floor, shifts = floor.shifts, options: CompareOptions = {}): FloorReport {
   const callstream = runPacer(floor, { mode: 'callstream', ...options.callstream }, shifts);
   const report = { floor: floor.name ?? 'unnamed', agents: floor.agents, shifts };
-  if (options.baselines === false) return { ...report, pacers: { callstream } };
+  const oracles: Record<string, Summary> = {};
+  for (const o of options.oracles ?? []) oracles[`oracle:${o}`] = runPacer(floor, { mode: 'callstream', ...options.callstream }, shifts, o);
+  if (options.baselines === false) return { ...report, pacers: { callstream, ...oracles } };
   const ratio = tuneRatio(floor, 'vicidialRatio', shifts);
   const boost = tuneRatio(floor, 'boostFactor', shifts);
   return {
@@ -70,6 +76,7 @@ export function compareOnFloor(floor: Floor, shifts = floor.shifts, options: Com
       vicidialRatio: { ...ratio.summary, ratio: ratio.ratio },
       boostFactor: { ...boost.summary, ratio: boost.ratio },
       callstream,
+      ...oracles,
     },
   };
 }

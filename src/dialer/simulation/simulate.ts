@@ -1,6 +1,7 @@
 import { createPacer, type PacerSpec } from '../pacing/index.ts';
 import { EventQueue } from './eventQueue.ts';
 import type { Floor } from './floor.ts';
+import { OraclePacer, type Oracle } from './oracle.ts';
 import { Random } from './random.ts';
 
 /** Seconds an agent spends on an answering machine the detector missed before hanging up. */
@@ -33,6 +34,8 @@ interface Call {
   answeredAt: number;
   counted: boolean;
   waiting: boolean;
+  /** Oracle runs only: the detector's verdict, drawn at dial time so the oracle can be told it. */
+  sayMachine?: boolean;
 }
 
 interface Agent {
@@ -42,15 +45,16 @@ interface Agent {
 }
 
 /** One shift of the floor in virtual time, paced by the real pacer code. */
-export function simulateShift(floor: Floor, spec: PacerSpec, shift: number, warmupSec = 900): ShiftResult {
+export function simulateShift(floor: Floor, spec: PacerSpec, shift: number, warmupSec = 900, oracle?: Oracle): ShiftResult {
   const rng = new Random(floor.seed * 100_003 + shift);
   const end = floor.shiftHours * 3600;
   const from = Math.min(warmupSec, end / 4);
   let now = 0;
-  const pacer = createPacer(
-    spec.mode === 'callstream' ? { amdFalsePositiveRate: floor.machine?.falsePositive ?? 0, connectWithinSec: floor.connectWithin, ...spec } : spec,
-    { now: () => now * 1000 },
-  );
+  const clock = { now: () => now * 1000 };
+  const live = spec.mode === 'callstream' ? { amdFalsePositiveRate: floor.machine?.falsePositive ?? 0, connectWithinSec: floor.connectWithin, ...spec } : spec;
+  // Oracles (not realisable) are told secrets below; the live pacer never is.
+  const told = oracle && live.mode === 'callstream' ? new OraclePacer(clock, oracle, live) : undefined;
+  const pacer = told ?? createPacer(live, clock);
   const queue = new EventQueue<Ev>();
   const agents: Agent[] = [];
   const idle: number[] = [];
@@ -61,7 +65,7 @@ export function simulateShift(floor: Floor, spec: PacerSpec, shift: number, warm
   const inWindow = (t: number) => t >= from && t < end;
   const overlap = (a: number, b: number) => Math.max(0, Math.min(b, end) - Math.max(a, from));
 
-  const live = (t: number) => {
+  const liveShare = (t: number) => {
     const p0 = floor.liveAnswerProbability;
     return floor.liveAnswerDrift ? p0 + ((floor.liveAnswerDrift.to - p0) * t) / end : p0;
   };
@@ -76,6 +80,7 @@ export function simulateShift(floor: Floor, spec: PacerSpec, shift: number, warm
       if (call.human) r.connects++;
     }
     const talk = call.human ? floor.talk && rng.sample(floor.talk) : MACHINE_TALK_SEC;
+    told?.tellFreeAt(agent.id, now + talk + floor.wrapUp);
     queue.push(now + talk, { kind: 'talkEnd', agent: agentIndex });
   };
 
@@ -92,14 +97,20 @@ export function simulateShift(floor: Floor, spec: PacerSpec, shift: number, warm
     const id = `d${nextId++}`;
     pacer.onDial(id);
     if (inWindow(now)) r.dials++;
-    const p = live(now);
+    const p = liveShare(now);
     const m = floor.machine;
     const pm = m ? (p * m.probability) / (1 - m.probability) : 0;
     const u = rng.next();
     const call: Call = { id, human: u < p, answeredAt: 0, counted: false, waiting: false };
     if (u < p + pm) {
       const ring = rng.sample(floor.ringToAnswer);
-      if (ring < floor.noAnswerTimeout) return queue.push(now + ring, { kind: 'answer', call });
+      if (ring < floor.noAnswerTimeout) {
+        if (told) {
+          if (m) call.sayMachine = call.human ? rng.next() < m.falsePositive : rng.next() >= m.falseNegative;
+          if (!call.sayMachine) told.tellWillAnswer(id);
+        }
+        return queue.push(now + ring, { kind: 'answer', call });
+      }
     }
     queue.push(now + floor.noAnswerTimeout, { kind: 'released', call });
   };
@@ -119,7 +130,7 @@ export function simulateShift(floor: Floor, spec: PacerSpec, shift: number, warm
       }
       case 'classified': {
         const m = floor.machine!;
-        const sayMachine = call(ev).human ? rng.next() < m.falsePositive : rng.next() >= m.falseNegative;
+        const sayMachine = ev.call.sayMachine ?? (call(ev).human ? rng.next() < m.falsePositive : rng.next() >= m.falseNegative);
         if (!sayMachine) return demand(ev.call);
         pacer.onNoAnswer(ev.call.id, 'machine');
         // A human the detector hung up on is an abandoned call (Ofcom).
