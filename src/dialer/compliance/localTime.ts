@@ -31,9 +31,14 @@ export function leadTimeZoneOf(fields: Record<string, unknown> | undefined): str
   return undefined;
 }
 
+/** Names found to be zones: checking one builds a formatter (about 50 µs), and a million-lead list names a few zones a million times. */
+const knownZones = new Set<string>();
+
 export function isZone(zone: string): boolean {
+  if (knownZones.has(zone)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    if (knownZones.size < 10_000) knownZones.add(zone); // bounded: spellings differing in case are zones too
     return true;
   } catch {
     return false;
