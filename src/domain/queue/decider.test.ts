@@ -47,6 +47,20 @@ describe('queue configuration', () => {
       .thenRejects(code);
   });
 
+  it('overflows to an outside number: checked as a phone number, kept as E.164', () => {
+    given(queueDecider, [created])
+      .when(cmd('ConfigureQueue', { config: { overflow: { afterSeconds: 60, target: { kind: 'number', id: '021-8888 8888' } } } }))
+      .then((e) => expect(e[0].data.config.overflow).toEqual({ afterSeconds: 60, target: { kind: 'number', id: '+862188888888' } }));
+    for (const bad of ['12345', '+86 138 0013', 'call me', '138001380001234']) {
+      given(queueDecider, [created])
+        .when(cmd('ConfigureQueue', { config: { overflow: { afterSeconds: 60, target: { kind: 'number', id: bad } } } }))
+        .thenRejects('OVERFLOW_NUMBER_INVALID');
+    }
+    given(queueDecider)
+      .when(cmd('CreateQueue', { queueId: 'q1', name: '售后热线', departmentId: 'svc', config: { overflow: { afterSeconds: 60, target: { kind: 'number', id: '110abc' } } } }))
+      .thenRejects('OVERFLOW_NUMBER_INVALID');
+  });
+
   it('turns position announcements on every N seconds, and off again with 0', () => {
     const on: QueueEvent = { type: 'QueueConfigured', data: { queueId: 'q1', at, config: { ...DEFAULT_QUEUE_CONFIG, announceEverySeconds: 45 }, configuredBy: undefined } };
     given(queueDecider, [created])

@@ -1,5 +1,6 @@
 import { DomainError, type Decider, type Decision } from '../decider.ts';
 import type { RoutingStrategy } from '../call/events.ts';
+import { toE164 } from '../phone/normalize.ts';
 import { isNonEmpty, reject } from '../rules.ts';
 import type { QueueCommand } from './commands.ts';
 import type { QueueConfig, QueueEvent } from './events.ts';
@@ -64,6 +65,14 @@ function mergeQueueConfig(
     }
     if (target.kind === 'queue' && target.id === queueId)
       return reject('OVERFLOW_INVALID', 'A queue cannot overflow into itself');
+    if (target.kind === 'number') {
+      // A number the company sets (not a customer's): checked as a phone number and kept as E.164 for the dial string.
+      const e164 = toE164(target.id);
+      if (e164 instanceof DomainError) {
+        return reject('OVERFLOW_NUMBER_INVALID', `溢出转接号码无效 / Overflow number: ${e164.message}`, { cause: e164.code, input: target.id });
+      }
+      c.overflow = { afterSeconds, target: { kind: 'number', id: e164 } };
+    }
   }
   return c;
 }
