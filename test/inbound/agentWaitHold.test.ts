@@ -1,0 +1,144 @@
+/**
+ * While a known customer waits for their agent, that agent is held for them: a queue caller who has waited
+ * longer does not take the agent when they become ready. The hold ends when the caller hangs up or their
+ * wait is over, and the agent then serves the queue.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { InboundRules } from '../../src/acd/inboundRouting.ts';
+import { callStreamId } from '../../src/domain/call/streams.ts';
+import type { Inbound } from '../../src/inbound/startInbound.ts';
+import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
+import { allDayRules, startRouting } from './ivrSupport.ts';
+
+const DID = '+862180000078';
+const QUEUE = `q-${randomUUID()}`;
+const rules = (): InboundRules => allDayRules('hold-1', { [DID]: { kind: 'queue', id: QUEUE } }, { kind: 'queue', id: QUEUE }, { stickyToLastAgent: true, agentWaitSeconds: 30 });
+
+let floor: Floor;
+let inbound: Inbound;
+const loggedIn: string[] = [];
+const calls: string[] = [];
+beforeAll(async () => {
+  floor = await openFloor();
+  inbound = await startRouting(floor, rules);
+});
+afterEach(async () => {
+  for (const id of calls.splice(0)) if (floor.sim.switch.channels.has(id)) floor.sim.remoteHangup(id);
+  for (const a of loggedIn.splice(0)) await floor.server.agentCommand(a, { type: 'LOGOUT', reason: 'test over' });
+  await floor.server.idle();
+});
+afterAll(async () => {
+  await inbound.stop();
+  await floor.close();
+});
+
+let extension = 5200;
+/** Logged in, not ready (on a break, or busy elsewhere). */
+async function busyAgent(): Promise<string> {
+  const agentId = `a-${randomUUID()}`;
+  const ext = String(extension++);
+  floor.sim.switch.agents.set(ext, { answerMs: 200 });
+  expect(await floor.server.agentCommand(agentId, { type: 'LOGIN', extension: ext })).toBeUndefined();
+  loggedIn.push(agentId);
+  return agentId;
+}
+
+const localNumber = () => `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+
+async function types(id: string): Promise<string[]> {
+  return floor.types(callStreamId(id));
+}
+
+/** An unknown caller rings and waits in the queue (nobody free). */
+async function queueCaller(): Promise<string> {
+  const id = floor.sim.inboundCall(localNumber(), DID);
+  calls.push(id);
+  await until('deferred', async () => (await types(id)).includes('CallRoutingDeferred'));
+  return id;
+}
+
+/** A number that spoke with `agentId` yesterday rings again, is asked, presses 1 and waits for them. */
+async function stickyCallerWaits(agentId: string): Promise<string> {
+  const local = localNumber();
+  const before = randomUUID();
+  const at = new Date(floor.clock.now() - 86_400_000).toISOString();
+  await floor.store.append(callStreamId(before), [
+    { type: 'CallReceived', data: { callId: before, at, phone: `+86${local}`, did: DID, direction: 'inbound' } },
+    { type: 'CallBridged', data: { callId: before, at, agentId } },
+    { type: 'CallEnded', data: { callId: before, at, cause: 'NORMAL_CLEARING', hangupBy: 'caller' } },
+  ], 'any');
+  const id = floor.sim.inboundCall(local, DID);
+  calls.push(id);
+  await until('the offer', async () => (await types(id)).includes('CallAgentWaitOffered'));
+  floor.sim.injectDtmf(id, '1');
+  await until('waiting', async () => (await types(id)).includes('CallWaitingForAgent'));
+  return id;
+}
+
+async function bridgedTo(id: string): Promise<unknown> {
+  const events = await until('bridged', async () => {
+    const es = await floor.events(callStreamId(id));
+    return es.some((e) => e.type === 'CallBridged') && es;
+  });
+  return events.find((e) => e.type === 'CallBridged')!.data.agentId;
+}
+
+async function recorded(id: string, type: string) {
+  return (await floor.events(callStreamId(id))).filter((e) => e.type === type).map((e) => e.data as Record<string, any>);
+}
+
+describe('the agent a caller waits for is held for them', () => {
+  it('a queue caller who waited longer does not take the agent; the agent goes to the caller waiting for them, and the queue caller is told why', async () => {
+    const x = await busyAgent();
+    const queued = await queueCaller();
+    const sticky = await stickyCallerWaits(x);
+    expect(floor.server.heldAgents().get(x)).toBe(sticky);
+
+    expect(await floor.server.agentCommand(x, { type: 'READY' })).toBeUndefined();
+    expect(await bridgedTo(sticky)).toBe(x);
+    expect((await recorded(sticky, 'CallOffered'))[0]).toMatchObject({ strategy: 'direct', winner: x });
+    expect((await recorded(queued, 'CallOffered')).map((o) => o.winner)).not.toContain(x);
+    const deferred = (await recorded(queued, 'CallRoutingDeferred')).find((d) => String(d.reason).includes('held for a caller waiting for them'));
+    expect(deferred?.reason).toContain(x);
+    expect(deferred?.eligibility).toContainEqual(expect.objectContaining({ agentId: x, eligible: false, why: 'NOT_AVAILABLE', heldFor: sticky }));
+    expect(floor.server.heldAgents().size).toBe(0);
+  });
+
+  it('with two callers waiting for the same agent, the first to start waiting gets them', async () => {
+    const x = await busyAgent();
+    const first = await stickyCallerWaits(x);
+    const second = await stickyCallerWaits(x);
+    expect(floor.server.heldAgents().get(x)).toBe(first);
+    expect(await floor.server.agentCommand(x, { type: 'READY' })).toBeUndefined();
+    expect(await bridgedTo(first)).toBe(x);
+    // The second still waits for the agent (now on a call): still held for them, not sent to the queue.
+    expect(await types(second)).not.toContain('CallQueued');
+    expect(floor.server.heldAgents().get(x)).toBe(second);
+  });
+
+  it('the hold ends when the waiting caller hangs up: the agent, ready, goes to the queue caller at once', async () => {
+    const x = await busyAgent();
+    const queued = await queueCaller();
+    const sticky = await stickyCallerWaits(x);
+    floor.sim.remoteHangup(sticky);
+    await until('ended', async () => (await types(sticky)).includes('CallEnded'));
+    expect(floor.server.heldAgents().size).toBe(0);
+    expect(await floor.server.agentCommand(x, { type: 'READY' })).toBeUndefined();
+    expect(await bridgedTo(queued)).toBe(x);
+    expect((await recorded(queued, 'CallOffered')).at(-1)).toMatchObject({ winner: x, queueId: QUEUE });
+  });
+
+  it('the hold ends when the wait is over: the caller goes to the queue, behind the one who waited longer, who takes the agent', async () => {
+    const x = await busyAgent();
+    const queued = await queueCaller();
+    const sticky = await stickyCallerWaits(x);
+    await floor.advance(31_000);
+    await until('wait over', async () => (await types(sticky)).includes('CallQueued'));
+    expect((await recorded(sticky, 'CallAgentWaitEnded'))[0]).toMatchObject({ agentId: x, queueId: QUEUE });
+    expect(floor.server.heldAgents().size).toBe(0);
+    expect(await floor.server.agentCommand(x, { type: 'READY' })).toBeUndefined();
+    expect(await bridgedTo(queued)).toBe(x);
+    expect(await types(sticky)).not.toContain('CallBridged');
+  });
+});
