@@ -4,7 +4,7 @@ import { startServer, type Harness } from './harness.ts';
 const PUBLISH = `mutation($id: ID!, $v: Int!, $i: InboundRoutesInput!, $d: ID) {
   publishInboundRoutes(id: $id, basedOnVersion: $v, input: $i, departmentId: $d) { streamId events { type } }
 }`;
-const LIST = '{ inboundRoutes { id version versionTag departmentId dids holidays byDid { did destination { kind id } } defaultDestination { kind id } openHours { days start end } } }';
+const LIST = '{ inboundRoutes { id version versionTag departmentId dids holidays agentWaitOffer { timeoutSeconds onNoChoice promptFile } byDid { did destination { kind id } } defaultDestination { kind id } openHours { days start end } } }';
 
 const input = (over: Record<string, unknown> = {}) => ({
   dids: ['+862180000001'],
@@ -29,7 +29,8 @@ describe('inbound routes over GraphQL', () => {
     const first = await h.gql(PUBLISH, { id: 'east-line', v: 0, i: input(), d: 'east' }, admin);
     expect(first.errors).toBeUndefined();
     expect(first.data.publishInboundRoutes.events).toEqual([{ type: 'InboundRoutesPublished' }]);
-    expect((await h.gql(PUBLISH, { id: 'east-line', v: 1, i: input({ holidays: ['2026-10-01', '2026-10-02'] }) }, admin)).errors).toBeUndefined();
+    const offer = { timeoutSeconds: 8, onNoChoice: 'queue' };
+    expect((await h.gql(PUBLISH, { id: 'east-line', v: 1, i: input({ holidays: ['2026-10-01', '2026-10-02'], agentWaitOffer: offer }) }, admin)).errors).toBeUndefined();
 
     const stale = await h.gql(PUBLISH, { id: 'east-line', v: 1, i: input() }, admin);
     expect(stale.errors?.[0].extensions.code).toBe('ROUTES_VERSION_STALE');
@@ -38,11 +39,14 @@ describe('inbound routes over GraphQL', () => {
     const badHours = await h.gql(PUBLISH, { id: 'west-line', v: 0, i: input({ openHours: [{ days: [1], start: '18:00', end: '09:00' }] }), d: 'west' }, admin);
     expect(badHours.errors?.[0].extensions.code).toBe('OPEN_HOURS_INVALID');
     expect(badHours.errors?.[0].message).toMatch(/营业时段/);
+    const badOffer = await h.gql(PUBLISH, { id: 'west-line', v: 0, i: input({ agentWaitOffer: { onNoChoice: 'hangup' } }), d: 'west' }, admin);
+    expect(badOffer.errors?.[0].extensions.code).toBe('AGENT_WAIT_OFFER_INVALID');
 
     const list = await h.gql(LIST, {}, admin);
     expect(list.data.inboundRoutes).toEqual([
       expect.objectContaining({
         id: 'east-line', version: 2, versionTag: 'routes-east-line@2', departmentId: 'east', holidays: ['2026-10-01', '2026-10-02'],
+        agentWaitOffer: { timeoutSeconds: 8, onNoChoice: 'queue', promptFile: null },
         byDid: [{ did: '+862180000001', destination: { kind: 'ivr', id: 'menu-east' } }],
       }),
     ]);

@@ -14,9 +14,10 @@ interface RoutesInput extends Omit<InboundRoutes, 'byDid'> {
 function toRoutes(i: RoutesInput): InboundRoutes {
   const byDid: Record<string, RouteDestination> = {};
   for (const r of i.byDid ?? []) byDid[r.did] = r.destination;
-  const { agentWaitSeconds, ...rest } = i;
+  const { agentWaitSeconds, agentWaitOffer, ...rest } = i;
   // GraphQL sends null for an omitted Int: leave the field out (the default applies).
-  return { ...rest, byDid, ...(agentWaitSeconds != null ? { agentWaitSeconds } : {}) };
+  const offer = agentWaitOffer && Object.fromEntries(Object.entries(agentWaitOffer).filter(([, v]) => v != null));
+  return { ...rest, byDid, ...(agentWaitSeconds != null ? { agentWaitSeconds } : {}), ...(offer ? { agentWaitOffer: offer } : {}) };
 }
 
 function toGraph(d: InboundRoutesPublished['data']) {
