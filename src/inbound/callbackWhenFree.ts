@@ -5,12 +5,15 @@
  * and the new call. Pending callbacks are folded from the log (QueueConfigs), so a restart keeps them.
  * A callback is kept until the customer answers one of its tries: each try passes the dial-time compliance
  * gate (receipt CallDialAttempted / CallDialBlocked on the try's call) and ends with CallbackAttemptEnded on
- * the original call (outcome, customer tries so far, when it is tried again or null when done).
+ * the original call (outcome, customer tries so far, when it is tried again or null when done). Tries are made
+ * within the queue's callback hours (QueueConfig.callbackHours, default 09:00-21:00 in the callee's zone); a try
+ * refused outside them is tried again when they next open.
  */
 import { randomUUID } from 'node:crypto';
 import { handleCommand } from '../commands/handleCommand.ts';
 import { callDecider } from '../domain/call/decider.ts';
 import type { CallingHours } from '../domain/campaign/events.ts';
+import { localTime } from '../dialer/compliance/localTime.ts';
 import { checkDial, type DialLists } from '../dialer/compliance/checkDial.ts';
 import { DialHistory } from '../dialer/compliance/dialHistory.ts';
 import { taken } from '../acd/liveRouting.ts';
@@ -53,12 +56,10 @@ export const CALLBACK_MAX_TRIES = 3;
 export const CALLBACK_RETRY_MS = 10 * 60_000;
 /** The agent missed the offer: another agent may take it soon. */
 export const CALLBACK_AGENT_MISSED_RETRY_MS = 30_000;
-/** Outside calling hours: looked at again after this. */
+/** Outside calling hours and no opening found within a week (a zone the hours cannot place): looked at again after this. */
 export const CALLBACK_CLOSED_RETRY_MS = 30 * 60_000;
 /** A try with no outcome after this (its call lost in a restart) is settled from its call's stream. */
 const IN_FLIGHT_STALE_MS = 5 * 60_000;
-/** A callback is a manual-style dial: daytime in the callee's zone, as a person's own dial. */
-export const CALLBACK_HOURS: CallingHours = { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '09:00', end: '21:00' }], timeZonePolicy: 'lead', timeZone: 'Asia/Shanghai' };
 const RULES_VERSION = 'callback-1';
 
 // Compliance inputs from the log (lists and their versions, numbers on a live call), one reader per server.
@@ -145,7 +146,8 @@ function waiveDoNotCall(lists: DialLists, phone: string, callId: string): DialLi
 }
 
 async function startCallback(server: MediaServer, cb: PendingCallback, views: AgentView[]): Promise<void> {
-  const queue = server.queues.queue(cb.queueId).routing;
+  const settings = server.queues.queue(cb.queueId);
+  const queue = settings.routing;
   const call = { callId: cb.callId, phone: cb.phone, enqueuedAt: new Date(cb.sinceMs).toISOString(), priority: 0 };
   const d = routeCall(call, { ...queue, strategy: queue.strategy === 'ring_all' ? 'longest_idle' : queue.strategy }, views, { lastAgentByPhone: {} });
   if (!d.winner) return;
@@ -158,9 +160,11 @@ async function startCallback(server: MediaServer, cb: PendingCallback, views: Ag
   const callbackCallId = randomUUID();
   const compliance = checkDial(
     { phone: cb.phone, now, attempts: cb.tries, recentDials: history.recentDials(cb.phone), predictive: false, campaignAbandons: { answers: 0, abandons: 0, window: 'n/a (callback)' } },
-    { version: RULES_VERSION, callingHours: CALLBACK_HOURS, maxAttempts: CALLBACK_MAX_TRIES, abandonRateTarget: 0.03 },
+    { version: RULES_VERSION, callingHours: settings.callbackHours, maxAttempts: CALLBACK_MAX_TRIES, abandonRateTarget: 0.03 },
     waiveDoNotCall(history.lists(), cb.phone, cb.callId),
   );
+  // The receipt names the hours it was judged by: the queue's own callback hours, or the default.
+  compliance.inputs.callingHours = settings.callbackHours;
   await handleCommand(server.recorder.store, callDecider, callbackCallId, {
     type: 'DialCall',
     data: { callId: callbackCallId, phone: cb.phone, direction: 'outbound', agentId: d.winner, attempt: cb.tries + 1, selection: 'callback', compliance },
@@ -169,7 +173,8 @@ async function startCallback(server: MediaServer, cb: PendingCallback, views: Ag
   if (!compliance.allowed) {
     // Hours open again later; a blacklisted number or an unknown zone never becomes callable by waiting.
     const later = compliance.reasons.every((r) => r === 'OUTSIDE_CALLING_HOURS');
-    await attemptEnded(server, cb, { callbackCallId, outcome: 'blocked', reasons: compliance.reasons, tries: cb.tries, retryAt: later ? nowMs + CALLBACK_CLOSED_RETRY_MS : null });
+    const opens = later ? (nextOpening(nowMs, compliance.inputs.timeZone, settings.callbackHours) ?? nowMs + CALLBACK_CLOSED_RETRY_MS) : null;
+    await attemptEnded(server, cb, { callbackCallId, outcome: 'blocked', reasons: compliance.reasons, tries: cb.tries, retryAt: opens });
     return;
   }
   const ep = new CallEndpoint(callbackCallId, { queueId: cb.queueId, phone: cb.phone, preview: { agentId: d.winner, dial: server.customerDial(cb.phone), timeoutSec: 30 } });
@@ -185,4 +190,29 @@ async function startCallback(server: MediaServer, cb: PendingCallback, views: Ag
   await server.recorder.note(callStreamId(cb.callId), 'CallbackStarted', {
     callId: cb.callId, phone: cb.phone, queueId: cb.queueId, agentId: d.winner, callbackCallId, reason: d.reason, attempt: cb.tries + 1,
   });
+}
+
+/**
+ * When the hours next open after `nowMs` in `zone` (the callee's), or undefined when no window opens within a week.
+ * The zone's offset is taken as it is now: across a daylight-saving change the try comes an hour off and the gate,
+ * asked again then, finds the right opening.
+ */
+export function nextOpening(nowMs: number, zone: string, hours: CallingHours): number | undefined {
+  if (!zone) return undefined;
+  const minute = Math.floor(nowMs / 60_000) * 60_000;
+  const wall = localTime(new Date(minute), zone).wall;
+  const offsetMs = Date.parse(`${wall}:00Z`) - minute;
+  const [y, m, d] = wall.slice(0, 10).split('-').map(Number);
+  let best: number | undefined;
+  for (let day = 0; day <= 7; day++) {
+    const date = new Date(Date.UTC(y, m - 1, d + day));
+    const weekday = date.getUTCDay() || 7;
+    for (const w of hours.windows) {
+      if (!w.days.includes(weekday)) continue;
+      const [hh, mm] = w.start.split(':').map(Number);
+      const at = Date.UTC(y, m - 1, d + day, hh, mm) - offsetMs;
+      if (at > nowMs && (best === undefined || at < best)) best = at;
+    }
+  }
+  return best;
 }

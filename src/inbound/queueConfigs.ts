@@ -5,7 +5,8 @@
  */
 import type { QueueConfig as RoutingConfig, QueueStrategy } from '../acd/types.ts';
 import type { Skill } from '../domain/agent/events.ts';
-import { DEFAULT_QUEUE_CONFIG } from '../domain/queue/decider.ts';
+import type { CallingHours } from '../domain/campaign/events.ts';
+import { DEFAULT_CALLBACK_HOURS, DEFAULT_QUEUE_CONFIG } from '../domain/queue/decider.ts';
 import type { QueueConfig } from '../domain/queue/events.ts';
 import { LogFold } from '../eventstore/logFold.ts';
 import type { EventStore, RecordedEvent } from '../eventstore/types.ts';
@@ -38,6 +39,8 @@ export interface QueueSettings {
   announceEverySeconds?: number;
   /** The department the queue belongs to (undefined: not in the log, the whole floor's). */
   departmentId?: string;
+  /** When its kept callbacks may be tried (the queue's setting, or the default 09:00-21:00 in the callee's zone). */
+  callbackHours: CallingHours;
 }
 
 /** The queue's stored config in the router's terms ('skills' is longest-idle among the highest skill levels). */
@@ -52,7 +55,14 @@ export function routingSettings(queueId: string, config: QueueConfig, known = tr
   };
   const o = config.overflow;
   if (o) routing.overflow = { afterSeconds: o.afterSeconds, to: { kind: o.target.kind, id: o.target.id } };
-  return { queueId, routing, maxWaitSeconds: config.maxWaitSeconds, known, announceEverySeconds: config.announceEverySeconds || undefined };
+  return {
+    queueId,
+    routing,
+    maxWaitSeconds: config.maxWaitSeconds,
+    known,
+    announceEverySeconds: config.announceEverySeconds || undefined,
+    callbackHours: config.callbackHours ?? DEFAULT_CALLBACK_HOURS,
+  };
 }
 
 export class QueueConfigs {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handleCommand } from '../../src/commands/handleCommand.ts';
 import { blacklistDecider } from '../../src/domain/blacklist/decider.ts';
 import { callStreamId } from '../../src/domain/call/streams.ts';
+import { DEFAULT_CALLBACK_HOURS } from '../../src/domain/queue/decider.ts';
 import { CALLBACK_MAX_TRIES, CALLBACK_RETRY_MS } from '../../src/inbound/callbackWhenFree.ts';
 import { agentLegId } from '../../src/telephony/session/callEndpoint.ts';
 import { callerWaits, createQueue, readyAgent, registerAgent, uniqueAgents } from '../acd/inboundSupport.ts';
@@ -142,14 +143,46 @@ describe('callback when an agent is free', () => {
     expect(floor.server.queues.pendingCallbacks().map((c) => c.callId)).not.toContain(id);
   });
 
-  it('outside calling hours (the callee\'s time) the try is refused with a receipt and the callback kept for later', async () => {
+  it('outside calling hours (the callee\'s time) the try is refused with a receipt and the callback kept until the hours open', async () => {
     const { skilled, id } = await keptCallback('13800138083');
     floor.clock.t = Date.parse('2026-11-23T14:30:00Z'); // 22:30 in Beijing
     await readyAgent(floor, skilled, '1005');
     const ended = await until('try refused', async () => (await floor.events(callStreamId(id))).find((e) => e.type === 'CallbackAttemptEnded'));
-    expect(ended.data).toMatchObject({ outcome: 'blocked', reasons: ['OUTSIDE_CALLING_HOURS'], tries: 0, retryAt: '2026-11-23T15:00:00.000Z' });
-    expect((await floor.events(callStreamId(ended.data.callbackCallId as string)))[0].data).toMatchObject({ compliance: { inputs: { localTime: expect.stringContaining('22:30'), withinCallingHours: false } } });
-    expect(floor.server.queues.pendingCallbacks().find((c) => c.callId === id)).toMatchObject({ tries: 0, notBeforeMs: Date.parse('2026-11-23T15:00:00Z') });
+    // The queue sets no callback hours: 09:00-21:00 in the callee's zone, so the next try is at 09:00 Beijing.
+    expect(ended.data).toMatchObject({ outcome: 'blocked', reasons: ['OUTSIDE_CALLING_HOURS'], tries: 0, retryAt: '2026-11-24T01:00:00.000Z' });
+    expect((await floor.events(callStreamId(ended.data.callbackCallId as string)))[0].data).toMatchObject({ compliance: { inputs: { localTime: expect.stringContaining('22:30'), withinCallingHours: false, callingHours: DEFAULT_CALLBACK_HOURS } } });
+    expect(floor.server.queues.pendingCallbacks().find((c) => c.callId === id)).toMatchObject({ tries: 0, notBeforeMs: Date.parse('2026-11-24T01:00:00Z') });
+  });
+
+  it('a queue\'s own callback hours (10-12 callee time): not tried at 13:00, with the hours on the refused receipt; tried when the window opens', async () => {
+    const [skilled] = uniqueAgents('hours');
+    const skill = `billing-${skilled}`;
+    const callbackHours = { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '10:00', end: '12:00' }], timeZonePolicy: 'lead' as const, timeZone: 'Asia/Shanghai' };
+    floor.clock.t = Date.parse('2026-11-23T04:59:40Z'); // 12:59:40 in Beijing
+    const callbackQueue = await createQueue(floor, { strategy: 'longest_idle', skills: [{ skill, minLevel: 1 }], callbackHours });
+    const queueId = await createQueue(floor, { strategy: 'longest_idle', skills: [{ skill, minLevel: 1 }], overflow: { afterSeconds: 20, target: { kind: 'callback', id: callbackQueue } } });
+    await registerAgent(floor, skilled, [{ skill, level: 3 }]);
+    const id = await callerWaits(floor, { queueId }, '13800138085');
+    await floor.advance(20_000); // 13:00 in Beijing: kept for a callback
+    await until('caller gone', async () => (await floor.types(callStreamId(id))).includes('CallEnded'));
+
+    floor.sim.switch.customers.script('8613800138085', { kind: 'answer', ringMs: 200, talkMs: 60_000, machine: false, earlyMedia: false });
+    await readyAgent(floor, skilled, '1007');
+    const refused = await until('try refused', async () => (await floor.events(callStreamId(id))).find((e) => e.type === 'CallbackAttemptEnded'));
+    // Tried again when the queue's window opens: 10:00 Beijing the next day.
+    expect(refused.data).toMatchObject({ outcome: 'blocked', reasons: ['OUTSIDE_CALLING_HOURS'], tries: 0, retryAt: '2026-11-24T02:00:00.000Z' });
+    const receipt = await floor.events(callStreamId(refused.data.callbackCallId as string));
+    expect(receipt.map((e) => e.type)).toEqual(['CallDialBlocked']);
+    expect(receipt[0].data).toMatchObject({ compliance: { allowed: false, inputs: { localTime: '2026-11-23T13:00', timeZone: 'Asia/Shanghai', withinCallingHours: false, callingHours: callbackHours } } });
+    // The agent stays free, yet nothing is dialed before the window opens.
+    await floor.advance(3_600_000);
+    expect((await floor.types(callStreamId(id))).includes('CallbackStarted')).toBe(false);
+
+    floor.clock.t = Date.parse('2026-11-24T01:59:00Z');
+    await floor.advance(60_000); // 10:00 in Beijing: the retry's timer fires
+    const started = await until('callback started when the window opens', async () => (await floor.events(callStreamId(id))).find((e) => e.type === 'CallbackStarted'));
+    const dial = (await floor.events(callStreamId(started.data.callbackCallId as string)))[0];
+    expect(dial).toMatchObject({ type: 'CallDialAttempted', data: { compliance: { allowed: true, inputs: { localTime: '2026-11-24T10:00', withinCallingHours: true, callingHours: callbackHours } } } });
   });
 
   it('a number on the do-not-call list is still called back, as the caller asked: the receipt says the list was waived', async () => {

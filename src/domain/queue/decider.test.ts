@@ -41,6 +41,10 @@ describe('queue configuration', () => {
     [{ overflow: { afterSeconds: 900, target: { kind: 'voicemail', id: 'vm' } } }, 'OVERFLOW_INVALID'],
     [{ announceEverySeconds: 3 }, 'ANNOUNCE_INVALID'],
     [{ announceEverySeconds: 30.5 }, 'ANNOUNCE_INVALID'],
+    [{ callbackHours: { windows: [], timeZonePolicy: 'lead', timeZone: 'Asia/Shanghai' } }, 'CALLBACK_HOURS_INVALID'],
+    [{ callbackHours: { windows: [{ days: [1], start: '12:00', end: '10:00' }], timeZonePolicy: 'lead', timeZone: 'Asia/Shanghai' } }, 'CALLBACK_HOURS_INVALID'],
+    [{ callbackHours: { windows: [{ days: [8], start: '10:00', end: '12:00' }], timeZonePolicy: 'lead', timeZone: 'Asia/Shanghai' } }, 'CALLBACK_HOURS_INVALID'],
+    [{ callbackHours: { windows: [{ days: [1], start: '10:00', end: '12:00' }], timeZonePolicy: 'lead', timeZone: 'Mars/Base' } }, 'CALLBACK_HOURS_INVALID'],
   ])('rejects %j with %s', (config, code) => {
     given(queueDecider, [created])
       .when(cmd('ConfigureQueue', { config: config as never }))
@@ -69,6 +73,15 @@ describe('queue configuration', () => {
     given(queueDecider, [created, on])
       .when(cmd('ConfigureQueue', { config: { announceEverySeconds: 0 } }))
       .then((e) => expect(e[0].data.config.announceEverySeconds).toBe(0));
+  });
+
+  it('keeps callback hours as a queue setting, checked like a campaign\'s calling hours', () => {
+    const callbackHours = { windows: [{ days: [1, 2, 3, 4, 5], start: '10:00', end: '12:00' }], timeZonePolicy: 'lead' as const, timeZone: 'Asia/Shanghai' };
+    given(queueDecider, [created])
+      .when(cmd('ConfigureQueue', { config: { callbackHours } }))
+      .then((e) => expect(e[0].data.config).toEqual({ ...DEFAULT_QUEUE_CONFIG, callbackHours }));
+    // Unset, the queue keeps the default (09:00-21:00 in the callee's zone) without writing it into its config.
+    expect(DEFAULT_QUEUE_CONFIG.callbackHours).toBeUndefined();
   });
 
   it('rejects configuring an unknown queue', () => {

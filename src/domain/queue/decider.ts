@@ -1,5 +1,7 @@
 import { DomainError, type Decider, type Decision } from '../decider.ts';
 import type { RoutingStrategy } from '../call/events.ts';
+import { checkCallingHours } from '../campaign/config.ts';
+import type { CallingHours } from '../campaign/events.ts';
 import { toE164 } from '../phone/normalize.ts';
 import { isNonEmpty, reject } from '../rules.ts';
 import type { QueueCommand } from './commands.ts';
@@ -22,6 +24,13 @@ export const DEFAULT_QUEUE_CONFIG: QueueConfig = {
   skills: [],
   serviceLevel: { percent: 80, withinSeconds: 20 },
   maxWaitSeconds: 300,
+};
+
+/** A kept callback is a manual-style dial: daytime in the callee's zone, as a person's own dial. */
+export const DEFAULT_CALLBACK_HOURS: CallingHours = {
+  windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '09:00', end: '21:00' }],
+  timeZonePolicy: 'lead',
+  timeZone: 'Asia/Shanghai',
 };
 
 export interface QueueState {
@@ -55,6 +64,10 @@ function mergeQueueConfig(
   const every = c.announceEverySeconds;
   if (every !== undefined && every !== 0 && !whole(every, 10, 3600)) {
     return reject('ANNOUNCE_INVALID', 'Position announcements come every 10 to 3600 whole seconds, or 0 for none');
+  }
+  if (c.callbackHours !== undefined) {
+    const bad = checkCallingHours(c.callbackHours);
+    if (bad) return reject('CALLBACK_HOURS_INVALID', `Callback hours: ${bad.reason}`, { cause: bad.code });
   }
   if (c.overflow) {
     const { afterSeconds, target } = c.overflow;

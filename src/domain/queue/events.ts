@@ -1,5 +1,6 @@
 import type { DomainEvent } from '../decider.ts';
 import type { RoutingStrategy } from '../call/events.ts';
+import type { CallingHours } from '../campaign/events.ts';
 
 export interface SkillRequirement {
   skill: string;
@@ -20,6 +21,11 @@ export interface QueueConfig {
   maxWaitSeconds: number;
   /** Tell each waiting caller their place in line every N seconds (10..3600); unset or 0: no announcements. */
   announceEverySeconds?: number;
+  /**
+   * When the queue's kept callbacks may be tried (same shape as a campaign's calling hours); unset: 09:00-21:00
+   * in the callee's zone (DEFAULT_CALLBACK_HOURS).
+   */
+  callbackHours?: CallingHours;
 }
 
 type Base = { queueId: string; at: string };

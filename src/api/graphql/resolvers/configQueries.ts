@@ -1,4 +1,6 @@
 import type { IvrMenu } from '../../../domain/ivr/events.ts';
+import type { CallingHours } from '../../../domain/campaign/events.ts';
+import { DEFAULT_CALLBACK_HOURS } from '../../../domain/queue/decider.ts';
 import type { QueueConfig } from '../../../domain/queue/events.ts';
 import type { RecordedEvent } from '../../../eventstore/types.ts';
 import { listQaScores, scoredCalls } from '../../../projections/readModels/qa/queries.ts';
@@ -32,6 +34,11 @@ async function eventsOfTypes(ctx: ApiContext, eventTypes: string[]): Promise<Rec
 
 function noAsOf(asOf: A | undefined) {
   if (asOf && (asOf.at != null || asOf.position != null)) throw badInput('队列不支持 asOf / queues are served as of now only');
+}
+
+/** Callback hours as the schema shows them (weekdays 0 = Sunday .. 6, as campaigns' windows). */
+function callbackHoursOut(h: CallingHours): A {
+  return { windows: h.windows.map((w) => ({ days: w.days.map((d) => (d === 7 ? 0 : d)), start: w.start, end: w.end })), timeZone: h.timeZone };
 }
 
 interface QueueDoc {
@@ -77,6 +84,7 @@ async function queueList(ctx: ApiContext, only?: string): Promise<A[]> {
       overflow: q.config.overflow ? { afterSeconds: q.config.overflow.afterSeconds, kind: q.config.overflow.target.kind.toUpperCase(), targetId: q.config.overflow.target.kind === 'voicemail' ? null : q.config.overflow.target.id || null } : null,
       serviceLevel: q.config.serviceLevel ?? { percent: 80, withinSeconds: 20 },
       announceEverySeconds: q.config.announceEverySeconds ?? null,
+      callbackHours: callbackHoursOut(q.config.callbackHours ?? DEFAULT_CALLBACK_HOURS),
       priority: 5,
       departmentId: q.departmentId,
       skills: q.config.skills ?? [],

@@ -3,7 +3,7 @@ import { handleCommand } from '../../../commands/handleCommand.ts';
 import { campaignDecider } from '../../../domain/campaign/decider.ts';
 import type { RoutingStrategy } from '../../../domain/call/events.ts';
 import type { QueueConfig } from '../../../domain/queue/events.ts';
-import { queueDecider } from '../../../domain/queue/decider.ts';
+import { DEFAULT_CALLBACK_HOURS, queueDecider } from '../../../domain/queue/decider.ts';
 import type { ImportLead } from '../../../domain/lead/commands.ts';
 import { LeadWriter } from '../../../import/leadWriter.ts';
 import { missedCallsSince } from '../../../projections/readModels/callDetail/missedCalls.ts';
@@ -43,6 +43,11 @@ function queueConfig(i: A): Partial<QueueConfig> {
   }
   if (i.serviceLevel) c.serviceLevel = { percent: i.serviceLevel.percent, withinSeconds: i.serviceLevel.withinSeconds };
   if (i.announceEverySeconds != null) c.announceEverySeconds = i.announceEverySeconds;
+  if (i.callbackHours) {
+    const h = i.callbackHours as A;
+    const windows = (h.windows as A[]).map((w) => ({ days: (w.days as number[]).map((d) => (d === 0 ? 7 : d)), start: w.start, end: w.end }));
+    c.callbackHours = { windows, timeZonePolicy: 'lead', timeZone: h.timeZone ?? DEFAULT_CALLBACK_HOURS.timeZone };
+  }
   return c;
 }
 
