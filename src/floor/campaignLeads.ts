@@ -7,7 +7,8 @@ import type { CampaignConfig } from '../domain/campaign/events.ts';
 import type { EventStore, RecordedEvent } from '../eventstore/types.ts';
 import { BLACKLISTED, DNC, FINAL, firstCallback, LeadTable, SPECIAL, type Callback } from './leadTable.ts';
 
-const TYPES = [
+/** The event types the fold reads (the lead-memory bench reads the same for its baseline). */
+export const CAMPAIGN_LEAD_EVENTS = [
   'CampaignCreated', 'CampaignConfigured', 'CampaignListAttached', 'CampaignListDetached',
   'LeadImported', 'LeadDuplicateMerged', 'LeadFieldsSet', 'LeadAssigned', 'LeadClaimed', 'LeadReleased', 'LeadDoNotCallAdded', 'LeadDoNotCallRemoved',
   'LeadCallbackScheduled', 'LeadCallbackDone', 'LeadCallbackMissed', 'LeadCallbackCancelled', 'LeadDispositionRecorded', 'LeadDispositionCorrected',
@@ -67,7 +68,7 @@ export class CampaignLeads {
 
   constructor(store: EventStore, campaignId: string) {
     this.campaignId = campaignId;
-    this.log = new LogFold(store, TYPES, (e) => this.apply(e), () => this.placeChanged());
+    this.log = new LogFold(store, CAMPAIGN_LEAD_EVENTS, (e) => this.apply(e), () => this.placeChanged());
   }
 
   private readonly log: LogFold;
@@ -106,7 +107,6 @@ export class CampaignLeads {
   select(now: string, busy: ReadonlySet<string>, agent?: AgentRef): Selection | undefined {
     this.placeChanged();
     const at = Date.parse(now);
-    const phones = this.t.phones;
     const candidates: number[] = [];
     if (agent) {
       for (const i of this.special) if (this.member(i) && !this.isResting(i, at)) candidates.push(i);
@@ -120,11 +120,11 @@ export class CampaignLeads {
     let taken = 0;
     for (const i of this.reopened) {
       if (!this.fresh(i)) this.reopened.delete(i);
-      else if (!busy.has(phones[i]) && taken++ < PER_SOURCE) candidates.push(i);
+      else if (!busy.has(this.t.phone(i)) && taken++ < PER_SOURCE) candidates.push(i);
     }
     taken = 0;
     for (let i = this.cursor; i < this.t.size && taken < PER_SOURCE; i++) {
-      if (this.fresh(i) && !busy.has(phones[i])) {
+      if (this.fresh(i) && !busy.has(this.t.phone(i))) {
         candidates.push(i);
         taken++;
       }
@@ -147,7 +147,7 @@ export class CampaignLeads {
       heap.pop();
       if (top.stamp !== this.t.stamp[top.id] || !valid(top.id)) continue; // stale: the lead changed since
       back.push(top);
-      if (busy.has(this.t.phones[top.id]) || this.isResting(top.id, at)) continue;
+      if (busy.has(this.t.phone(top.id)) || this.isResting(top.id, at)) continue;
       into.push(top.id);
       taken++;
     }
@@ -161,7 +161,7 @@ export class CampaignLeads {
     const open: LeadView[] = [];
     for (let i = 0; i < this.t.size; i++) {
       if (!this.member(i)) continue;
-      if (this.isResting(i, at)) skip.add(this.t.phones[i]);
+      if (this.isResting(i, at)) skip.add(this.t.phone(i));
       open.push(this.t.view(i));
     }
     return selectLead(open, this.policy(), now, agent, skip);

@@ -30,18 +30,25 @@ const DISPOSITION_CODE = new Map(DISPOSITIONS.map((d, i) => [d, i]));
 
 type Column = Float64Array | Uint32Array | Uint16Array | Uint8Array;
 
+/** E.164 ('+', up to 15 digits, no leading zero): held as the number it spells, exact in a double. */
+const E164 = /^\+[1-9]\d{0,14}$/;
+
 /**
  * A campaign's leads as numbers 0..size-1 in order of first sight, one typed array per field: a million-lead list
- * is mostly fresh leads that differ only in their number, so an object per lead (about 550 bytes with its
- * strings and index entries) is replaced by a few bytes per field. Strings that repeat (list ids, time zones)
- * are kept once and referred to by number; claims, assignments and callbacks sit in a side map for the few
- * leads that have them. `view()` makes the `LeadView` selectLead reads, for the few candidates of a pick.
+ * is mostly fresh leads that differ only in their phone number, so an object per lead (about 550 bytes with its
+ * strings and index entries) is replaced by a few bytes per field. Phone numbers are held as the number they
+ * spell, found through a hash table of lead numbers; strings that repeat (list ids, time zones) are kept once and
+ * referred to by number; claims, assignments and callbacks sit in a side map for the few leads that have them.
+ * `view()` makes the `LeadView` selectLead reads, for the few candidates of a pick.
  */
 export class LeadTable {
   size = 0;
-  /** The phone number of each lead (the one string a lead costs). */
-  readonly phones: string[] = [];
-  private readonly byPhone = new Map<string, number>();
+  /** Each lead's E.164 number as a number (NaN: a phone of another form, kept in `otherPhones`). */
+  private phoneNo = new Float64Array(0);
+  /** Open addressing from a number in `phoneNo` to 1 + its lead (0: empty slot); at most half full. */
+  private slots = new Uint32Array(0);
+  private readonly otherPhones = new Map<number, string>();
+  private readonly byOtherPhone = new Map<string, number>();
   /** Log position where the lead was first seen: its place in list order. */
   position = new Float64Array(0);
   attempts = new Uint32Array(0);
@@ -71,17 +78,29 @@ export class LeadTable {
 
   /** The lead's number, or undefined when not seen. */
   id(phone: string): number | undefined {
-    return this.byPhone.get(phone);
+    if (!E164.test(phone)) return this.byOtherPhone.get(phone);
+    if (this.size === 0) return undefined; // no slots yet
+    const n = Number(phone.slice(1));
+    for (let s = this.slotOf(n), i = this.slots[s]; i !== 0; s = (s + 1) & (this.slots.length - 1), i = this.slots[s]) {
+      if (this.phoneNo[i - 1] === n) return i - 1;
+    }
+    return undefined;
   }
 
   /** The lead's number, taking the next one when the phone is new. */
   add(phone: string, position: number): number {
-    const known = this.byPhone.get(phone);
+    const known = this.id(phone);
     if (known !== undefined) return known;
     if (this.size === this.stamp.length) this.grow();
     const i = this.size++;
-    this.byPhone.set(phone, i);
-    this.phones.push(phone);
+    if (E164.test(phone)) {
+      this.phoneNo[i] = Number(phone.slice(1));
+      this.index(i);
+    } else {
+      this.phoneNo[i] = NaN;
+      this.otherPhones.set(i, phone);
+      this.byOtherPhone.set(phone, i);
+    }
     this.position[i] = position;
     this.lastDialAt[i] = NaN;
     this.blockedAt[i] = NaN;
@@ -142,7 +161,7 @@ export class LeadTable {
 
   /** The lead as selectLead sees it (a new object: callers may change it). */
   view(i: number): LeadView {
-    const v: LeadView = { phone: this.phones[i], listId: '', order: this.position[i], status: this.closed(i) ? 'closed' : 'open', attempts: this.attempts[i], passes: this.passes[i] };
+    const v: LeadView = { phone: this.phone(i), listId: '', order: this.position[i], status: this.closed(i) ? 'closed' : 'open', attempts: this.attempts[i], passes: this.passes[i] };
     const dialAt = this.oddDialAt.get(i) ?? (Number.isNaN(this.lastDialAt[i]) ? undefined : new Date(this.lastDialAt[i]).toISOString());
     if (dialAt !== undefined) v.lastDialAt = dialAt;
     const disposition = this.getDisposition(i);
@@ -160,25 +179,41 @@ export class LeadTable {
 
   clear(): void {
     this.size = 0;
-    this.phones.length = 0;
-    this.byPhone.clear();
-    for (const m of [this.moreLists, this.people, this.oddDialAt]) m.clear();
+    for (const m of [this.moreLists, this.people, this.oddDialAt, this.otherPhones, this.byOtherPhone]) m.clear();
     // Columns are zeroed for reuse (add() relies on zeros); lists and zones keep their numbers.
-    for (const c of this.columns()) c.fill(0);
+    for (const c of [...this.columns(), this.slots]) c.fill(0);
+  }
+
+  /** The lead's phone number as given. */
+  phone(i: number): string {
+    return this.otherPhones.get(i) ?? `+${this.phoneNo[i]}`;
+  }
+
+  private slotOf(n: number): number {
+    const h = Math.imul((n % 0x1_0000_0000) ^ Math.imul(Math.floor(n / 0x1_0000_0000), 0x9e3779b1), 0x85ebca6b);
+    return (h ^ (h >>> 15)) & (this.slots.length - 1);
+  }
+
+  private index(i: number): void {
+    let s = this.slotOf(this.phoneNo[i]);
+    while (this.slots[s] !== 0) s = (s + 1) & (this.slots.length - 1);
+    this.slots[s] = i + 1;
   }
 
   private columns(): Column[] {
-    return [this.position, this.attempts, this.passes, this.lastDialAt, this.blockedAt, this.disposition, this.flags, this.stamp, this.firstList, this.zone];
+    return [this.phoneNo, this.position, this.attempts, this.passes, this.lastDialAt, this.blockedAt, this.disposition, this.flags, this.stamp, this.firstList, this.zone];
   }
 
   private grow(): void {
     const size = Math.max(1024, this.stamp.length * 2);
-    const [position, attempts, passes, lastDialAt, blockedAt, disposition, flags, stamp, firstList, zone] = this.columns().map((c) => {
+    const [phoneNo, position, attempts, passes, lastDialAt, blockedAt, disposition, flags, stamp, firstList, zone] = this.columns().map((c) => {
       const bigger = new (c.constructor as new (n: number) => Column)(size);
       bigger.set(c);
       return bigger;
     });
-    Object.assign(this, { position, attempts, passes, lastDialAt, blockedAt, disposition, flags, stamp, firstList, zone });
+    Object.assign(this, { phoneNo, position, attempts, passes, lastDialAt, blockedAt, disposition, flags, stamp, firstList, zone });
+    this.slots = new Uint32Array(size * 2);
+    for (let i = 0; i < this.size; i++) if (!Number.isNaN(this.phoneNo[i])) this.index(i);
   }
 }
 
