@@ -10,6 +10,7 @@ import { callStreamId } from '../../src/domain/call/streams.ts';
 import type { AgentWaitOffer } from '../../src/domain/inbound/events.ts';
 import { AGENT_WAIT_OFFER_PROMPT, AGENT_WAIT_OFFER_TIMER } from '../../src/inbound/ivr/agentWait.ts';
 import type { Inbound } from '../../src/inbound/startInbound.ts';
+import { recover } from '../../src/telephony/recovery/reconcile.ts';
 import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
 import { allDayRules, startRouting } from './ivrSupport.ts';
 
@@ -72,7 +73,8 @@ async function bridgedTo(id: string): Promise<unknown> {
   return (await eventOf(id, 'CallBridged')).agentId;
 }
 
-const offerHeard = (id: string) => until('the offer heard', () => floor.scheduler.pendingTimers().some((t) => t.kind === AGENT_WAIT_OFFER_TIMER && t.command.id === id));
+/** The offer has played and the key timeout runs (the stand-in set while it played is replaced). */
+const offerHeard = (id: string) => until('the offer heard', () => floor.scheduler.pendingTimers().some((t) => t.timerId === `agent-wait-offer-${id}`));
 
 describe('the offer to wait for the last agent', () => {
   it('1: the caller waits for their agent, not taken by a free colleague, and reaches them once ready', async () => {
@@ -155,5 +157,21 @@ describe('the offer to wait for the last agent', () => {
     floor.sim.remoteHangup(id);
     await eventOf(id, 'CallEnded');
     expect(floor.scheduler.pendingTimers().filter((t) => t.command.id === id)).toEqual([]);
+  });
+
+  it('the offer is durable: a caller still being asked when the process restarts is sent on to the queue', async () => {
+    const last = await agent(false);
+    floor.sim.switch.options.playbackMs = 600_000; // the offer is still playing at the restart
+    const id = await knownCustomerRings(last);
+    await until('the offer playing', () => floor.facts.some((f) => f.kind === 'playback-started' && f.callId === id && f.path === AGENT_WAIT_OFFER_PROMPT));
+    await inbound.stop();
+    await floor.restartProcess();
+    await recover(floor.server);
+    inbound = await startRouting(floor, rules);
+    floor.sim.switch.options.playbackMs = 2_000;
+    await floor.advance(66_000);
+    await eventOf(id, 'CallQueued');
+    expect(await eventOf(id, 'CallAgentWaitEnded')).toMatchObject({ agentId: last, queueId: QUEUE, reason: expect.stringContaining('restart') });
+    floor.sim.remoteHangup(id);
   });
 });

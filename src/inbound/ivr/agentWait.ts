@@ -31,6 +31,8 @@ export const AGENT_WAIT_PROMPT = 'say:您上次联系的坐席正在通话中，
 export const AGENT_WAIT_OFFER_PROMPT =
   'say:您上次联系的坐席正在通话中。等待该坐席请按1，转接下一位空闲坐席请按2。Your agent is on another call: press 1 to wait for your agent, press 2 for the next available agent.';
 export const DEFAULT_OFFER_SECONDS = 5;
+/** Longest the offer prompt may play before the key timeout runs anyway. */
+const PROMPT_ALLOWANCE_MS = 60_000;
 
 /** Keys of the offer. */
 const WAIT_KEY = '1';
@@ -123,6 +125,8 @@ export class AgentWaits {
     if (!offer || !w.offer) return this.startWaiting(w);
     const prompt = offer.promptFile ? path.join(this.options.promptsDir ?? '', offer.promptFile) : AGENT_WAIT_OFFER_PROMPT;
     await this.note(w, 'CallAgentWaitOffered', { keys: { [WAIT_KEY]: 'wait', [QUEUE_KEY]: 'queue' }, ...w.offer, prompt });
+    // Durable from the start: should the process stop while the offer plays, the caller is not left ringing.
+    await this.keyTimer(w, PROMPT_ALLOWANCE_MS);
     w.playing++;
     try {
       await this.server.esl.execute(callId, 'playback', prompt, false);
@@ -148,14 +152,20 @@ export class AgentWaits {
     await this.server.esl.execute(w.callId, 'playback', AGENT_WAIT_PROMPT, false).catch(() => {});
   }
 
-  /** The offer has been heard: the caller has `timeoutSeconds` to press a key. */
-  private async keyTimer(w: Waiting): Promise<void> {
-    if (w.phase !== 'offer' || w.timerId || !w.offer) return;
-    w.timerId = `agent-wait-offer-${w.callId}`;
+  /**
+   * The offer has been heard: the caller has `timeoutSeconds` to press a key. While it plays, the same timer with
+   * `promptMs` more stands in (replaced when the prompt ends).
+   */
+  private async keyTimer(w: Waiting, promptMs = 0): Promise<void> {
+    if (w.phase !== 'offer' || !w.offer) return;
+    const timerId = `agent-wait-offer-${w.callId}${promptMs ? '-playing' : ''}`;
+    if (w.timerId === timerId) return;
+    if (w.timerId) await this.server.scheduler.cancel(w.timerId, 'the offer has played');
+    w.timerId = timerId;
     await this.server.scheduler.schedule({
       timerId: w.timerId,
       kind: AGENT_WAIT_OFFER_TIMER,
-      dueAtMs: this.server.clock.now() + w.offer.timeoutSeconds * 1000,
+      dueAtMs: this.server.clock.now() + promptMs + w.offer.timeoutSeconds * 1000,
       command: { target: 'call', id: w.callId, event: { type: 'AGENT_WAIT_OFFER_OVER', agentId: w.agentId, queueId: w.queueId, priority: w.priority } },
     });
   }
