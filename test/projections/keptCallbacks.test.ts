@@ -17,7 +17,7 @@ describe('kept callbacks read model', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let store: PostgresEventStore;
   let runner: ProjectionRunner;
-  const given = async (streamId: string, events: ReturnType<typeof ev>[]) => {
+  const given = async (streamId: string, events: { type: string; data: Record<string, unknown>; metadata: { occurredAt: string } }[]) => {
     const r = await store.append(streamId, events);
     await runner.waitFor(r.position);
   };
