@@ -159,6 +159,19 @@ describe('the offer to wait for the last agent', () => {
     expect(floor.scheduler.pendingTimers().filter((t) => t.command.id === id)).toEqual([]);
   });
 
+  it('the agent frees up while the caller is being asked: the caller is put through to them without choosing', async () => {
+    await agent(true);
+    const last = await agent(false);
+    const id = await knownCustomerRings(last);
+    expect(await floor.server.agentCommand(last, { type: 'READY' })).toBeUndefined();
+    expect(await bridgedTo(id)).toBe(last);
+    const types = await floor.types(callStreamId(id));
+    expect(types).not.toContain('CallerChoseToWait');
+    expect(types).not.toContain('CallerDeclinedWait');
+    expect(floor.scheduler.pendingTimers().filter((t) => t.kind === AGENT_WAIT_OFFER_TIMER && t.command.id === id)).toEqual([]);
+    floor.sim.remoteHangup(id);
+  });
+
   it('the offer is durable: a caller still being asked when the process restarts is sent on to the queue', async () => {
     const last = await agent(false);
     floor.sim.switch.options.playbackMs = 600_000; // the offer is still playing at the restart
