@@ -18,7 +18,7 @@ import { startServer, type Harness } from './harness.ts';
 // that any page taken before scoping mixes the two.
 //
 // Audit of the other root fields (2026-11-23), where their scope is applied:
-// - in SQL or over the whole list before paging: importJobs, qaScores, qaQueue, queues/queue, agentState;
+// - in SQL or over the whole list before paging: importJobs, qaScores, qaQueue, queues/queue, keptCallbacks, agentState;
 //   single rows through the same scope: call, lead, customer, campaign, order, user, department.
 // - by stream (mayReadStream): history, verify(stream), callReceipts, evidenceBundle.
 // - recordingAccesses and recordings(filter): test/api/recordingsScope.test.ts.
@@ -81,6 +81,7 @@ const RESOURCES: Resource[] = [
     forbidden: ['agent-east'],
   },
 ];
+const KEPT_ORG = '+8613700137301';
 /** Plain lists (no paging). */
 const START = Date.now();
 const FROM = new Date(START - 86_400_000).toISOString();
@@ -106,6 +107,13 @@ const LISTS: Resource[] = [
     id: (n) => n.agent.id,
     rows: (s) => (s === 'org' ? [] : [AGENT[s]]),
     forbidden: ['agent-east'],
+  },
+  // Kept callbacks by their queue's department; one kept for a queue no one created is the organisation's.
+  {
+    field: 'keptCallbacks',
+    select: 'phone',
+    id: (n) => n.phone,
+    rows: (s) => (s === 'org' ? [KEPT_ORG] : range((i) => phone(s, i))),
   },
   // An agent's scope is their own department; a supervisor's includes the departments under theirs.
   {
@@ -189,6 +197,14 @@ beforeAll(async () => {
       );
     }
   }
+  // Kept callbacks: five per department's queue, one for a queue the log does not name.
+  const at = new Date().toISOString();
+  for (const side of ['east', 'west'] as const) {
+    await h.store.append(`queue-kq-${side}`, [{ type: 'QueueCreated', data: { queueId: `kq-${side}`, name: side, departmentId: side, config: {}, at } }]);
+    for (let i = 1; i <= N; i++)
+      await h.store.append(`call-kc-${side}-${i}`, [{ type: 'CallbackQueued', data: { callId: `kc-${side}-${i}`, phone: phone(side, i), queueId: `kq-${side}`, at } }]);
+  }
+  await h.store.append('call-kc-org', [{ type: 'CallbackQueued', data: { callId: 'kc-org', phone: KEPT_ORG, queueId: 'kq-nowhere', at } }]);
   await rebuild('all', { pool: h.pool, store: h.store });
   // The API's own tables (recordings, call agents) follow the log on their own.
   const recordings = async () =>

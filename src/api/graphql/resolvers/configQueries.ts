@@ -4,6 +4,7 @@ import { DEFAULT_CALLBACK_HOURS } from '../../../domain/queue/decider.ts';
 import type { QueueConfig } from '../../../domain/queue/events.ts';
 import type { RecordedEvent } from '../../../eventstore/types.ts';
 import { listQaScores, scoredCalls } from '../../../projections/readModels/qa/queries.ts';
+import { keptCallbacks, type KeptCallbackState } from '../../../projections/readModels/keptCallbacks/queries.ts';
 import { queueMembers } from '../../../projections/readModels/queues/queries.ts';
 import { wallboard } from '../../../projections/readModels/wallboard/queries.ts';
 import { departmentInScope } from '../../auth/principal.ts';
@@ -131,6 +132,16 @@ export const configQueryResolvers = {
     queue: async (_: unknown, a: { id: string; asOf?: A }, ctx: ApiContext) => {
       noAsOf(a.asOf);
       return (await queueList(ctx, a.id))[0] ?? null;
+    },
+    /** Kept callbacks scoped in SQL by their queue's department, as the queues are. */
+    keptCallbacks: async (_: unknown, a: { queueId?: string; state?: string }, ctx: ApiContext) => {
+      const scope = await ctx.scope();
+      const rows = await keptCallbacks(ctx.pool, {
+        queueId: a.queueId ?? undefined,
+        state: a.state ? (a.state.toLowerCase() as KeptCallbackState) : undefined,
+        departmentIds: scope.all ? undefined : scope.departmentIds,
+      });
+      return rows.map((k) => ({ ...k, state: k.state.toUpperCase(), lastOutcome: k.lastOutcome?.toUpperCase() ?? null }));
     },
     /** Latest published version of each menu in the caller's departments; a removed menu is left out until it is published again. */
     ivrMenus: async (_: unknown, _a: unknown, ctx: ApiContext) => {
