@@ -69,7 +69,10 @@ export class LeadTable {
   /** Lists after the first, for the few leads in more than one. */
   private readonly moreLists = new Map<number, number[]>();
   readonly people = new Map<number, People>();
-  /** Last-dial times that do not read back the same from ms (not ISO-8601 UTC), kept as given. */
+  /**
+   * Last-dial times that are not instants, kept as given (selectLead reads them as it did). An instant is kept
+   * as ms and handed back as ISO-8601 UTC: the same instant, perhaps not the same spelling (an offset given).
+   */
   private readonly oddDialAt = new Map<number, string>();
   private readonly listIds: string[] = [];
   private readonly listNo = new Map<string, number>();
@@ -143,7 +146,7 @@ export class LeadTable {
   setLastDialAt(i: number, at: string): void {
     const ms = typeof at === 'string' ? Date.parse(at) : NaN;
     this.lastDialAt[i] = ms;
-    if (at && (Number.isNaN(ms) || new Date(ms).toISOString() !== at)) this.oddDialAt.set(i, at);
+    if (at && Number.isNaN(ms)) this.oddDialAt.set(i, at);
     else this.oddDialAt.delete(i);
   }
 
