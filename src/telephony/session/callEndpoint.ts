@@ -7,7 +7,7 @@ import { callMachineEventOf } from '../../domain/machines/callEvents.ts';
 import { callMachine, callStatus, type CallSnapshot, type CallStatus } from '../../domain/machines/callMachine.ts';
 
 export type RecordingPolicy = 'always' | 'never' | 'on-demand';
-export type LegRole = 'customer' | 'agent' | 'supervisor';
+export type LegRole = 'customer' | 'agent' | 'supervisor' | 'outside';
 
 export interface Leg {
   legId: string;
@@ -75,7 +75,9 @@ export class CallEndpoint {
   queuedAtMs?: number;
   awaitingAmd = false;
   /** The caller left the queue without an agent (overflow): no longer routed, and hanging up is not an abandon. */
-  leftQueue?: 'voicemail' | 'callback';
+  leftQueue?: 'voicemail' | 'callback' | 'forwarded';
+  /** Overflow to an outside number: the outside leg, dialing until it answers, then bridged to the caller. */
+  forward?: { legId: string; to: string; from: string; stage: 'dialing' | 'bridged' };
   /** Voicemail in progress: the prompt plays, then the message is recorded to `file`. */
   voicemail?: { file: string; prompt: string; queueId?: string; phone: string; stage: 'prompt' | 'recording'; startedAtMs?: number };
   /** Callback kept: the polite goodbye plays, then the call is hung up. */
