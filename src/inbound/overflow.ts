@@ -1,12 +1,20 @@
 /**
  * Overflow: a caller who waited the queue's `overflow.afterSeconds` moves to the target queue, to
- * voicemail, or leaves their number for a callback; the queue's maxWaitSeconds ends the wait the same
- * way (to voicemail when no target is set). Both deadlines are durable timers, so a restart keeps them.
+ * voicemail, to an outside number, or leaves their number for a callback; the queue's maxWaitSeconds ends
+ * the wait the same way (to voicemail when no target is set). Both deadlines are durable timers, so a
+ * restart keeps them.
+ *
+ * An outside number is dialled through the trunk the session dials customers with (`customerDial`) on a leg
+ * of its own, and bridged to the caller once it answers; busy, no answer or a bad number sends the caller to
+ * voicemail instead. Each step is on the call stream (CallForwarded, then CallForwardAnswered or
+ * CallForwardFailed), which is also how a restart picks the forward up again.
  */
 import type { OverflowTarget } from '../domain/call/events.ts';
 import { callStreamId } from '../domain/call/streams.ts';
+import { deterministicUuid } from '../eventstore/ids.ts';
 import type { PendingTimer } from '../scheduler/timers.ts';
 import { timerIds } from '../scheduler/timers.ts';
+import type { LiveChannel, TelephonyFact } from '../telephony/esl/facts.ts';
 import type { CallEndpoint } from '../telephony/session/callEndpoint.ts';
 import type { MediaServer } from '../telephony/session/mediaServer.ts';
 import { keepForCallback } from './callbackWhenFree.ts';
@@ -84,10 +92,10 @@ export async function overflow(server: MediaServer, ep: CallEndpoint, reason: Ov
   const to: OverflowTarget = q.routing.overflow?.to ?? { kind: 'voicemail' };
   const waitedMs = server.clock.now() - (ep.queueSinceMs ?? ep.queuedAtMs ?? server.clock.now());
   await cancelQueueTimers(server, ep, reason === 'MAX_WAIT_REACHED' ? 'maximum wait reached' : 'caller overflowed');
-  // Forwarding to an outside number needs a route out of the switch the session does not have yet: voicemail, said so.
-  const note = to.kind === 'number' ? { unsupported: `forwarding to ${to.id} is not supported yet; the caller leaves a voicemail` } : {};
-  await server.recorder.note(callStreamId(ep.callId), 'CallOverflowed', { callId: ep.callId, from, to, waitedMs, reason, ...note });
-  if (to.kind === 'queue' && to.id) {
+  await server.recorder.note(callStreamId(ep.callId), 'CallOverflowed', { callId: ep.callId, from, to, waitedMs, reason });
+  if (to.kind === 'number' && to.id) {
+    await forwardOut(server, ep, from, to.id, waitedMs);
+  } else if (to.kind === 'queue' && to.id) {
     ep.options.queueId = to.id;
     ep.deferredReason = undefined;
     await scheduleQueueTimers(server, ep);
@@ -96,4 +104,83 @@ export async function overflow(server: MediaServer, ep: CallEndpoint, reason: Ov
   } else {
     await leaveVoicemail(server, ep.callId, { queueId: from });
   }
+}
+
+/** How long the outside number may ring before the caller leaves a voicemail instead. */
+export const FORWARD_RING_SECONDS = 30;
+
+/** Derived from the call, so a restarted session finds the outside leg on the switch from the log alone. */
+export const forwardLegId = (callId: string): string => `${callId}_fwd`;
+
+type ChannelFact = Extract<TelephonyFact, { callId: string }>;
+
+/** Dial the outside number on a leg of its own; its facts (forwardLegFact) bridge it or fall back to voicemail. */
+async function forwardOut(server: MediaServer, ep: CallEndpoint, from: string, to: string, waitedMs: number): Promise<void> {
+  const legId = forwardLegId(ep.callId);
+  ep.leftQueue = 'forwarded';
+  ep.forward = { legId, to, from, stage: 'dialing' };
+  server.legs.set(legId, { legId, callId: ep.callId, role: 'outside' });
+  await server.recorder.note(callStreamId(ep.callId), 'CallForwarded', { callId: ep.callId, from, to, waitedMs, legId }, {}, deterministicUuid(ep.callId, 'forwarded', legId));
+  server.calls
+    .originate({ callId: legId, dial: server.customerDial(to), timeoutSec: FORWARD_RING_SECONDS })
+    .catch(async (e: { hangupCause?: string }) => {
+      // A leg the switch never created (bad dial string, trunk down) reports no hangup of its own: say it here.
+      // A leg that exists reports its own, and so does one that did (whichever comes first settles the forward);
+      // a lost connection (e.g. this process stopping) leaves the leg to the next reconcile.
+      if (await server.calls.exists(legId).catch(() => true)) return;
+      const gone: ChannelFact = { kind: 'hung-up', callId: legId, cause: e.hangupCause ?? 'NORMAL_TEMPORARY_FAILURE', coreId: 'local', seq: 0, at: server.clock.now(), tags: {} };
+      await server.enqueue(() => forwardLegFact(server, ep, gone));
+    })
+    .catch((err) => server.onError(err));
+}
+
+/** A fact of the outside leg: its answer bridges the caller to it; its hangup ends the forward. */
+export async function forwardLegFact(server: MediaServer, ep: CallEndpoint, f: ChannelFact): Promise<void> {
+  const fwd = ep.forward;
+  if (!fwd || f.callId !== fwd.legId) return;
+  const stream = callStreamId(ep.callId);
+  if (f.kind === 'answered' && fwd.stage === 'dialing') {
+    if (ep.status === 'ended') {
+      await server.calls.hangup(fwd.legId).catch(() => {});
+      return;
+    }
+    // The caller may be gone the same moment: then their hangup fact ends the forward.
+    if (!(await server.calls.bridge(ep.callId, fwd.legId).then(() => true, () => false))) return;
+    fwd.stage = 'bridged';
+    await server.recorder.note(stream, 'CallForwardAnswered', { callId: ep.callId, to: fwd.to, legId: fwd.legId }, {}, deterministicUuid(ep.callId, 'forward-answered', fwd.legId));
+    return;
+  }
+  if (f.kind !== 'hung-up') return;
+  ep.forward = undefined;
+  if (fwd.stage === 'bridged') {
+    // The outside party hung up: the caller's line ends too (on a real switch it would park after the bridge).
+    ep.hangupBy = 'system';
+    await server.calls.hangup(ep.callId).catch(() => {});
+    return;
+  }
+  await server.recorder.note(stream, 'CallForwardFailed', { callId: ep.callId, to: fwd.to, legId: fwd.legId, cause: f.cause }, {}, deterministicUuid(ep.callId, 'forward-failed', fwd.legId));
+  if (ep.status !== 'ended') await leaveVoicemail(server, ep.callId, { queueId: fwd.from });
+}
+
+/** The caller hung up while forwarded: the outside leg goes too (a number still ringing is a failed forward). */
+export async function forwardCallerGone(server: MediaServer, ep: CallEndpoint): Promise<void> {
+  const fwd = ep.forward;
+  if (!fwd) return;
+  ep.forward = undefined;
+  if (fwd.stage === 'dialing') {
+    await server.recorder.note(callStreamId(ep.callId), 'CallForwardFailed', { callId: ep.callId, to: fwd.to, legId: fwd.legId, cause: 'ORIGINATOR_CANCEL', callerHungUp: true }, {}, deterministicUuid(ep.callId, 'forward-failed', fwd.legId));
+  }
+  await server.calls.hangup(fwd.legId).catch(() => {});
+}
+
+/**
+ * After a restart or reconnect, with the caller still on the switch: an outside leg that is gone ended while we
+ * were away (`cause`); one that answered meanwhile is bridged now.
+ */
+export async function reconcileForward(server: MediaServer, ep: CallEndpoint, leg: LiveChannel | undefined, cause: string): Promise<void> {
+  const fwd = ep.forward;
+  if (!fwd) return;
+  const at = { coreId: 'reconcile', seq: 0, at: server.clock.now(), tags: {} };
+  if (!leg) await forwardLegFact(server, ep, { kind: 'hung-up', callId: fwd.legId, cause, ...at });
+  else if (fwd.stage === 'dialing' && leg.callState === 'ACTIVE') await forwardLegFact(server, ep, { kind: 'answered', callId: fwd.legId, ...at });
 }

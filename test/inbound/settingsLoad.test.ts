@@ -100,8 +100,11 @@ describe('inbound callers after a restart, while the queue settings are still lo
     expect(await offers(floor, caller)).toEqual([]);
 
     slow.openGate();
-    await until('the skilled agent is offered the caller', () => floor.server.endpoint(caller)?.agentId === skilled);
-    const [offer] = await offers(floor, caller);
+    const [offer] = await until('the caller is offered', async () => {
+      const recorded = await offers(floor, caller);
+      return recorded.length > 0 && recorded;
+    });
+    expect(floor.server.endpoint(caller)?.agentId).toBe(skilled);
     expect(offer.data).toMatchObject({ queueId, winner: skilled });
     expect((offer.data.eligibility as Array<{ agentId: string; eligible: boolean }>).find((c) => c.agentId === unskilled)).toMatchObject({ eligible: false });
   });

@@ -59,11 +59,11 @@ describe('voicemail from the IVR', () => {
     expect(events[3].data).toMatchObject({ queueId: 'after-hours', phone: '+8613800138057' });
   });
 
-  it('a restart while the message is recorded keeps it: VoicemailLeft is stored, and the caller (sent to an outside number) is not offered to an agent', async () => {
+  it('a restart while the message is recorded keeps it: VoicemailLeft is stored, and the caller (overflowed to voicemail) is not offered to an agent', async () => {
     const [agent] = uniqueAgents('agent');
     const skill = `vm-${agent}`;
     await registerAgent(floor, agent, [{ skill, level: 5 }]);
-    const queueId = await createQueue(floor, { strategy: 'longest_idle', skills: [{ skill, minLevel: 1 }], overflow: { afterSeconds: 10, target: { kind: 'number', id: '+862188888888' } } });
+    const queueId = await createQueue(floor, { strategy: 'longest_idle', skills: [{ skill, minLevel: 1 }], overflow: { afterSeconds: 10, target: { kind: 'voicemail', id: 'vm-overflow' } } });
     const id = await callerWaits(floor, { queueId }, '13800138058');
     await floor.advance(10_000);
     await until('recording', () => factFor(id, 'recording-started'));

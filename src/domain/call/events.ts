@@ -93,6 +93,18 @@ export type CallOverflowed = DomainEvent<
  * The caller was sent to voicemail (from a queue, the IVR or the routing rules): the prompt plays, then `file`
  * is recorded. Until VoicemailLeft follows, a restarted session knows the message is still under way.
  */
+/**
+ * An overflow sent the caller out to a company-set number (`to`, E.164) through the switch's trunk, on the outside
+ * leg `legId`; CallForwardAnswered or CallForwardFailed follows.
+ */
+export type CallForwarded = DomainEvent<'CallForwarded', Base & { from: string; to: string; waitedMs: number; legId: string }>;
+/** The number answered and the caller is bridged to it; the call ends when either side hangs up (CallEnded). */
+export type CallForwardAnswered = DomainEvent<'CallForwardAnswered', Base & { to: string; legId: string }>;
+/**
+ * The number did not take the call: `cause` as the switch gave it (USER_BUSY, NO_ANSWER, UNALLOCATED_NUMBER...).
+ * A caller still on the line leaves a voicemail; `callerHungUp` when the caller gave up first.
+ */
+export type CallForwardFailed = DomainEvent<'CallForwardFailed', Base & { to: string; legId: string; cause: string; callerHungUp?: boolean }>;
 export type VoicemailStarted = DomainEvent<
   'VoicemailStarted',
   Base & { queueId?: string; phone: string; file: string; prompt: string }
@@ -179,6 +191,9 @@ export type CallEvent =
   | CallAbandoned
   | CallRoutingDeferred
   | CallOverflowed
+  | CallForwarded
+  | CallForwardAnswered
+  | CallForwardFailed
   | VoicemailStarted
   | VoicemailLeft
   | CallbackQueued

@@ -5,6 +5,7 @@
  * Used after a process restart and after an ESL reconnect (the switch may have restarted too).
  */
 import { agentStatus } from '../../domain/machines/agentMachine.ts';
+import { reconcileForward } from '../../inbound/overflow.ts';
 import { timerIds } from '../../scheduler/timers.ts';
 import type { LiveChannel } from '../esl/facts.ts';
 import { endForAgent, handleLegFact } from '../session/facts.ts';
@@ -32,6 +33,8 @@ export async function reconcile(server: MediaServer, channels: LiveChannel[]): P
       await server.callEvent(ep, { type: 'HANGUP', cause: VANISHED, hangupBy: 'system' });
       await server.scheduler.cancel(timerIds.connectRule(ep.callId), 'call vanished');
       await server.scheduler.cancel(timerIds.ringTimeout(ep.callId), 'call vanished');
+      // The caller is gone: an outside number they were forwarded to is hung up too.
+      if (ep.forward) await server.calls.hangup(ep.forward.legId).catch(() => {});
       if (ep.agentId) {
         await endForAgent(server, ep.agentId, ep.callId, VANISHED);
         report.releasedAgents.push(ep.agentId);
@@ -59,6 +62,8 @@ export async function reconcile(server: MediaServer, channels: LiveChannel[]): P
         await server.calls.hangup(ep.callId).catch(() => {});
       }
     }
+    // Forwarded to an outside number: that leg may have answered or ended while we were away.
+    if (ep.forward) await reconcileForward(server, ep, live.get(ep.forward.legId), VANISHED);
     // We missed the answer while down: apply it now so the call moves on (queue, bridge).
     if (['dialing', 'ringing', 'early-media'].includes(ep.status) && customer.callState === 'ACTIVE') {
       await handleLegFact(server, { kind: 'answered', callId: ep.callId, coreId: 'reconcile', seq: 0, at: server.clock.now(), tags: {} });

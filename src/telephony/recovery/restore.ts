@@ -8,6 +8,7 @@ import { replayCall } from '../../domain/machines/callEvents.ts';
 import { callStatus } from '../../domain/machines/callMachine.ts';
 import type { EventStore, LogFilter, RecordedEvent } from '../../eventstore/types.ts';
 import { CALLBACK_GOODBYE } from '../../inbound/callbackWhenFree.ts';
+import type { CallForwarded } from '../../domain/call/events.ts';
 import { VOICEMAIL_PROMPT, voicemailFile } from '../../inbound/voicemail.ts';
 import { agentLegId, CallEndpoint } from '../session/callEndpoint.ts';
 import type { MediaServer } from '../session/mediaServer.ts';
@@ -15,7 +16,7 @@ import type { MediaServer } from '../session/mediaServer.ts';
 const CALL_TYPES = [
   'CallDialAttempted', 'CallRinging', 'CallEarlyMedia', 'CallAnswered', 'CallQueued', 'CallBridged', 'CallHeld', 'CallResumed',
   'CallTransferred', 'CallAbandoned', 'CallEnded', 'CallRecordingStarted', 'CallRecordingStopped', 'CallRecordingUnverified',
-  'CallRecordingPaused', 'CallRecordingResumed', 'CallReceived', 'CallOverflowed', 'CallbackQueued', 'VoicemailStarted', 'VoicemailLeft', 'VoicemailUnverified',
+  'CallRecordingPaused', 'CallRecordingResumed', 'CallReceived', 'CallOverflowed', 'CallbackQueued', 'CallForwarded', 'CallForwardAnswered', 'CallForwardFailed', 'VoicemailStarted', 'VoicemailLeft', 'VoicemailUnverified',
 ];
 
 /** Calls still live at a restart began within this window; a call longer than two days is not restored. */
@@ -59,8 +60,8 @@ export async function positionBefore(store: EventStore, atMs: number): Promise<n
 }
 
 /**
- * A caller who left the queue (voicemail, an outside number, which goes to voicemail for now, or a callback)
- * is not routed to an agent again; a kept callback's goodbye still hangs up.
+ * A caller who left the queue (voicemail, an outside number or a callback) is not routed to an agent again;
+ * a kept callback's goodbye still hangs up, a forward to an outside number goes on (restoreForward).
  */
 function restoreLeftQueue(server: MediaServer, ep: CallEndpoint, events: RecordedEvent[], kind: string): void {
   const callbackKept = events.some((e) => e.type === 'CallbackQueued');
@@ -69,6 +70,7 @@ function restoreLeftQueue(server: MediaServer, ep: CallEndpoint, events: Recorde
     ep.goodbye = CALLBACK_GOODBYE;
     return;
   }
+  if (kind === 'number' && restoreForward(server, ep, events)) return;
   // A callback without the caller's number became a voicemail too.
   if (restoreVoicemail(ep, events)) return;
   ep.leftQueue = 'voicemail';
@@ -77,6 +79,21 @@ function restoreLeftQueue(server: MediaServer, ep: CallEndpoint, events: Recorde
   const from = events.findLast((e) => e.type === 'CallOverflowed')?.data.from as string | undefined;
   const phone = (events.find((e) => e.type === 'CallReceived')?.data.phone as string | undefined) ?? '';
   ep.voicemail = { file: voicemailFile(server, ep.callId), prompt: VOICEMAIL_PROMPT, queueId: from, phone, stage: 'prompt' };
+}
+
+/**
+ * An outside number still ringing or talking with the caller (CallForwarded, not failed): its leg is the call's
+ * again, so its answer bridges and either side's hangup ends the call; reconcile settles what happened while
+ * we were away. A failed forward went on to voicemail (false: restored as one).
+ */
+function restoreForward(server: MediaServer, ep: CallEndpoint, events: RecordedEvent[]): boolean {
+  const forwarded = events.findLast((e) => e.type === 'CallForwarded')?.data as CallForwarded['data'] | undefined;
+  if (!forwarded || events.some((e) => e.type === 'CallForwardFailed')) return false;
+  const answered = events.some((e) => e.type === 'CallForwardAnswered');
+  ep.leftQueue = 'forwarded';
+  ep.forward = { legId: forwarded.legId, to: forwarded.to, from: forwarded.from, stage: answered ? 'bridged' : 'dialing' };
+  server.legs.set(forwarded.legId, { legId: forwarded.legId, callId: ep.callId, role: 'outside' });
+  return true;
 }
 
 /**
