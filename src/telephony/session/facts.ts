@@ -9,7 +9,7 @@ import type { CallEndpoint, Leg } from './callEndpoint.ts';
 import type { MediaServer } from './mediaServer.ts';
 import { scheduleAnnouncement } from '../../inbound/announcements.ts';
 import { onGoodbyePlayed } from '../../inbound/callbackWhenFree.ts';
-import { cancelQueueTimers, scheduleQueueTimers } from '../../inbound/overflow.ts';
+import { cancelQueueTimers, forwardCallerGone, forwardLegFact, scheduleQueueTimers } from '../../inbound/overflow.ts';
 import { onVoicemailPromptDone, onVoicemailStopped, samePrompt } from '../../inbound/voicemail.ts';
 import { onRecordingStopped, startRecordingIfPolicy } from './recording.ts';
 
@@ -21,6 +21,7 @@ export async function handleLegFact(server: MediaServer, f: TelephonyFact): Prom
   if (!ep) return;
   if (leg.role === 'customer') await customerFact(server, ep, f);
   else if (leg.role === 'agent') await agentFact(server, ep, leg, f);
+  else if (leg.role === 'outside') await forwardLegFact(server, ep, f);
   if (f.kind === 'destroyed') {
     server.legs.delete(f.callId);
     if (leg.role === 'customer') {
@@ -151,6 +152,7 @@ async function customerGone(server: MediaServer, ep: CallEndpoint, cause: string
     if (ep.agentLeg) await server.calls.hangup(ep.agentLeg).catch(() => {});
   }
   for (const supLeg of ep.monitors.keys()) await server.calls.hangup(supLeg).catch(() => {});
+  if (ep.forward) await forwardCallerGone(server, ep);
 }
 
 /** The call ended for the agent: wrap-up after talking, straight back to ready if it never connected. */
