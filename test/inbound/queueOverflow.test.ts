@@ -73,20 +73,6 @@ describe('overflow', () => {
     expect(floor.server.inboundWaiting()).toBe(0);
   });
 
-  it('an overflow to an outside number is not forwarded yet: the caller leaves a voicemail and the event says why', async () => {
-    const [specialist] = uniqueAgents('specialist');
-    const skill = `rare-${specialist}`;
-    await registerAgent(floor, specialist, [{ skill, level: 5 }]);
-    expect(await floor.server.agentCommand(specialist, { type: 'LOGIN', extension: '1009' })).toBeUndefined();
-    const queueId = await createQueue(floor, { strategy: 'longest_idle', skills: [{ skill, minLevel: 1 }], overflow: { afterSeconds: 10, target: { kind: 'number', id: '+862188888888' } } });
-    const id = await callerWaits(floor, { queueId });
-    await floor.advance(10_000);
-    expect((await floor.events(callStreamId(id))).find((e) => e.type === 'CallOverflowed')?.data).toMatchObject({
-      to: { kind: 'number', id: '+862188888888' }, unsupported: expect.stringContaining('voicemail'),
-    });
-    await until('voicemail prompt', () => floor.facts.some((f) => f.kind === 'playback-started' && f.callId === id));
-  });
-
   it('a caller served before the deadline is not moved', async () => {
     const queueId = await createQueue(floor, { strategy: 'longest_idle', maxWaitSeconds: 60 });
     const [agent] = uniqueAgents('quick');
