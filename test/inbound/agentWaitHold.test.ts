@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundRules } from '../../src/acd/inboundRouting.ts';
 import { callStreamId } from '../../src/domain/call/streams.ts';
+import { AGENT_WAIT_TIMER } from '../../src/inbound/ivr/agentWait.ts';
 import type { Inbound } from '../../src/inbound/startInbound.ts';
 import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
 import { allDayRules, startRouting } from './ivrSupport.ts';
@@ -133,6 +134,7 @@ describe('the agent a caller waits for is held for them', () => {
     const x = await busyAgent();
     const queued = await queueCaller();
     const sticky = await stickyCallerWaits(x);
+    await until('the wait deadline set', () => floor.scheduler.pendingTimers().some((t) => t.kind === AGENT_WAIT_TIMER && t.command.id === sticky));
     await floor.advance(31_000);
     await until('wait over', async () => (await types(sticky)).includes('CallQueued'));
     expect((await recorded(sticky, 'CallAgentWaitEnded'))[0]).toMatchObject({ agentId: x, queueId: QUEUE });
