@@ -85,11 +85,17 @@ export class FreeSwitchSimulator {
     if (ch) hangup(this.switch, ch, cause, 'recv_bye', 200);
   }
 
-  /** An inbound call arriving on the public profile; our dialplan parks it. */
+  /**
+   * An inbound call arriving on the public profile; our dialplan (freeswitch/dialplan/public.xml) parks it, and
+   * after a bridge it parks again, so the engine decides when the caller's line ends.
+   */
   inboundCall(from: string, to: string, uuid: string = randomUUID()): string {
     const sw = this.switch;
     const ch = new Channel({ uuid, name: `sofia/external/${from}@127.0.0.1`, direction: 'inbound', createdAt: sw.clock.now(), callerNumber: from, callerName: from, destination: to });
     ch.vars.set('start_epoch', String(Math.floor(ch.createdAt / 1000)));
+    ch.vars.set('inbound', 'true');
+    ch.vars.set('hangup_after_bridge', 'false');
+    ch.vars.set('park_after_bridge', 'true');
     sw.addChannel(ch);
     ch.state = 'CS_INIT';
     sw.fireChannel(ch, 'CHANNEL_CREATE');
