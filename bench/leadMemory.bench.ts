@@ -3,7 +3,8 @@
  * time per pick, for CampaignLeads (leads as numbers into typed arrays, what the dialer runs) against a plain
  * Map<string, LeadView> folded from the same events (an object per lead, what the dialer held before), in the
  * same process on the same log, at each size (default 100,000 then 1,000,000 leads, one log grown in place).
- * Also the bare read of those events (no fold): the part of start-up the representation cannot change.
+ * Also the bare read of those events (no fold): the part of start-up the representation cannot change. Each row
+ * prints the load average: on a shared 2-core machine the times move with it (the bytes do not).
  *
  * Memory is the heap delta after a full gc, typed arrays' buffers included (run with --expose-gc, as the npm
  * script does). The list is mostly fresh, as an imported list is: 10 % dialed once, 3 % do-not-call, 1 % with a
@@ -12,6 +13,7 @@
  *
  *   npm run bench:lead-memory -- [--json] [--sizes 100000,1000000] [--picks 200]
  */
+import os from 'node:os';
 import { Command } from 'commander';
 import { selectLead, type LeadView, type SelectionPolicy } from '../src/dialer/selection/index.ts';
 import { LogFold } from '../src/eventstore/logFold.ts';
@@ -158,20 +160,21 @@ try {
     await new LogFold(store, CAMPAIGN_LEAD_EVENTS, () => read++).catchUp();
     const readMs = performance.now() - tRead;
 
+    const compact = await measure(async () => {
+      const leads = new CampaignLeads(store, 'big');
+      await leads.catchUp();
+      return { size: leads.size, pick: (busy: Set<string>) => leads.next(at, busy), picks: PICKS };
+    });
     const base = await measure(async () => {
       const { leads, fold } = baselineFold(store);
       await fold.catchUp();
       const pick = (busy: Set<string>) => selectLead(leads.values(), POLICY, at, undefined, busy)?.lead.phone;
       return { size: leads.size, pick, picks: 5 };
     });
-    const compact = await measure(async () => {
-      const leads = new CampaignLeads(store, 'big');
-      await leads.catchUp();
-      return { size: leads.size, pick: (busy: Set<string>) => leads.next(at, busy), picks: PICKS };
-    });
     rows.push({
       leads: size,
       events,
+      load: Number(os.loadavg()[0].toFixed(1)),
       bytesPerLead: { compact: Math.round(compact.bytesPerLead), baseline: Math.round(base.bytesPerLead), ratio: ratio(compact.bytesPerLead, base.bytesPerLead) },
       foldSeconds: { compact: seconds(compact.foldMs), baseline: seconds(base.foldMs), ratio: ratio(compact.foldMs, base.foldMs), readOnly: seconds(readMs), eventsRead: read },
       msPerPick: { compact: Number(compact.pickMs.toFixed(3)), baselineScan: Number(base.pickMs.toFixed(1)), ratio: ratio(compact.pickMs, base.pickMs) },
@@ -193,6 +196,7 @@ try {
       'ms/pick': r.msPerPick.compact,
       'ms/pick baseline scan': r.msPerPick.baselineScan,
       'same first pick': r.samePick,
+      load: r.load,
     }])));
   }
   console.log(JSON.stringify(result));
