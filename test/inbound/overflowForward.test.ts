@@ -137,6 +137,21 @@ describe('queue overflow to an outside number', () => {
     expect(await types(id)).not.toContain('CallOffered');
   });
 
+  it('a number that answers while the session is down is bridged once it is back', async () => {
+    const number = outsideNumber({ kind: 'answer', ringMs: 20_000, talkMs: 600_000, machine: false, earlyMedia: false });
+    const { id } = await callerOverflowsTo(number);
+    await untilType(id, 'CallForwarded');
+    await floor.restartProcess();
+    await until('outside party answered', () => floor.sim.switch.channels.get(forwardLegId(id))?.answeredAt);
+    expect(floor.sim.hears(id)).not.toContain(forwardLegId(id));
+    await recover(floor.server);
+    await untilType(id, 'CallForwardAnswered');
+    await until('bridged', () => floor.sim.hears(id).includes(forwardLegId(id)));
+    floor.sim.remoteHangup(id);
+    await untilType(id, 'CallEnded');
+    await until('outside leg hung up', () => !floor.sim.switch.channels.has(forwardLegId(id)));
+  });
+
   it('a number that rang out while the session was down counts as failed, and the caller leaves a voicemail', async () => {
     const number = outsideNumber({ kind: 'fail', afterMs: 5_000, cause: 'USER_BUSY', sipStatus: 486 });
     const { id } = await callerOverflowsTo(number);
