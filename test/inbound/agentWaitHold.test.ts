@@ -143,4 +143,27 @@ describe('the agent a caller waits for is held for them', () => {
     expect(await bridgedTo(queued)).toBe(x);
     expect(await types(sticky)).not.toContain('CallBridged');
   });
+
+  it('a held agent is offered no dialer call: the call goes to the next ready agent', async () => {
+    const x = await busyAgent();
+    const y = await busyAgent();
+    expect(await floor.server.agentCommand(x, { type: 'READY' })).toBeUndefined();
+    await floor.advance(1_000); // x has been idle longest: without the hold the call would be theirs
+    expect(await floor.server.agentCommand(y, { type: 'READY' })).toBeUndefined();
+    // The moment between x going ready and the caller waiting for them taking x, held as AgentWaits holds them.
+    const provider = floor.server.heldAgents;
+    floor.server.heldAgents = () => new Map([[x, 'a-caller-waiting']]);
+    try {
+      const callId = randomUUID();
+      const number = `86139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+      floor.sim.switch.customers.script(number, { kind: 'answer', ringMs: 300, talkMs: 600_000, machine: false, earlyMedia: false });
+      calls.push(callId);
+      await floor.server.dial({ callId, dial: `sofia/gateway/trunk/${number}`, campaignId: 'camp-1', connectRuleMs: 60_000 });
+      expect(await bridgedTo(callId)).toBe(y);
+      expect(floor.server.readyAgents().map((a) => a.agentId)).not.toContain(x);
+      expect(floor.server.agents.status(x)).toBe('ready');
+    } finally {
+      floor.server.heldAgents = provider;
+    }
+  });
 });
