@@ -232,6 +232,8 @@ export class LiveDialer {
       typeof this.o.rules === 'function' ? this.o.rules() : this.o.rules,
       h.lists(),
     );
+    // Placed in a round that left some dials out for inbound callers: the receipt says how many and why.
+    if (this.heldBack.count > 0) Object.assign(compliance.inputs, { heldBack: this.heldBack.count, heldBackWhy: this.heldBack.why });
     const meta = { now, commandId: `dial:${callId}`, actorId: 'dialer', actorRole: 'system' };
     const recorded = await handleCommand(this.o.store, callDecider, callId, {
       type: 'DialCall',

@@ -133,4 +133,35 @@ describe('hold-back for inbound callers, by the agents who could take them', () 
     await until('department A dials', async () => (await dials(cA)) >= 1);
     expect(dialers.dialer(cA)!.explain()).toMatchObject({ heldBack: 0 });
   });
+
+  it('a dial placed in a round that held some back says so on its receipt', async () => {
+    const [a1, a2, a3] = uniqueAgents('a1', 'a2', 'a3');
+    const skill = `billing-${a1}`;
+    const dept = `A-${a1}`;
+    await agentOf(dept, a1, [{ skill, level: 5 }]);
+    await agentOf(dept, a2);
+    await agentOf(dept, a3);
+    const qA = await queueOf(dept, { skills: [{ skill, minLevel: 3 }] });
+    // Two agents wait for dialer calls; the caller waits for the busy skilled one: one dial of two is held back.
+    await loggedIn(a1, '2021');
+    await readyAgent(floor, a2, '2022');
+    await readyAgent(floor, a3, '2023');
+    await callerWaits(floor, { queueId: qA }, '13900139021');
+    const campaignId = `cR-${a1}`;
+    for (const [i, phone] of phonesOf('3903', 5).entries()) {
+      await handleCommand(floor.store, leadDecider, phone, { type: 'ImportLead', data: { phone, source: 'file', batchId: `list-${campaignId}`, row: i + 1, departmentId: dept }, meta: meta() });
+    }
+    for (const [type, data] of [
+      ['CreateCampaign', { campaignId, name: 'receipt', departmentId: dept, config: { mode: 'progressive', callingHours: ALL_DAY } }],
+      ['AttachList', { listId: `list-${campaignId}` }],
+      ['StartCampaign', {}],
+    ] as const) {
+      await handleCommand(floor.store, campaignDecider, campaignId, { type, data, meta: meta() } as never);
+    }
+    dialers = new CampaignDialers({ store: floor.store, media: floor.server, dialString: (n) => `sofia/gateway/t/${n.slice(1)}`, holdBack: (c) => inboundHoldBack(floor.server, c), tickMs: 20 });
+    await dialers.start();
+    const receipt = await until('a dial of the campaign', async () =>
+      (await floor.store.readAll({ after: 0, maxCount: 10_000, filter: { eventTypes: ['CallDialAttempted'] } })).find((e) => e.data.campaignId === campaignId));
+    expect(receipt.data).toMatchObject({ compliance: { allowed: true, inputs: { heldBack: 1, heldBackWhy: expect.stringContaining(`${qA} 1 (1 of its agents could take them)`) } } });
+  });
 });
