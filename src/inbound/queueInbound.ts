@@ -96,7 +96,9 @@ export interface HoldBackCampaign {
  */
 export function inboundHoldBack(server: MediaServer, campaign: HoldBackCampaign): InboundHoldBack {
   const waiting = waitingByQueue(server);
-  if (waiting.size === 0) return { count: 0, why: 'no inbound caller waiting' };
+  // An agent held for a caller waiting for them (a known customer) is ready but not the pacer's to dial for.
+  const held = [...server.heldAgents().keys()].filter((agentId) => campaign.serves(agentId) && server.readyAgentIds().has(agentId));
+  if (waiting.size === 0 && held.length === 0) return { count: 0, why: 'no inbound caller waiting' };
   const agents = server.routing.agentViews().filter((a) => a.loggedIn && campaign.serves(a.agentId));
   let count = 0;
   const counted: string[] = [];
@@ -116,6 +118,10 @@ export function inboundHoldBack(server: MediaServer, campaign: HoldBackCampaign)
     counted.push(`${queueId} ${n} (${able} of its agents could take them)`);
   }
   const parts = [];
+  if (held.length) {
+    count += held.length;
+    parts.push(`held back for ${held.join(', ')}, kept for callers waiting for them`);
+  }
   if (counted.length) parts.push(`held back for callers waiting in ${counted.join(', ')}`);
   if (skipped.length) parts.push(`not for ${skipped.join(', ')}`);
   return { count, why: parts.join('; ') };

@@ -324,6 +324,11 @@ export class MediaServer {
     return held.size ? ready.filter((a) => !held.has(a.agentId)) : ready;
   }
 
+  /** Every ready agent, held or not. */
+  readyAgentIds(): Set<string> {
+    return new Set(this.agents.readyAgents().map((a) => a.agentId));
+  }
+
   /** Inbound callers waiting for an agent right now (not yet offered). */
   inboundWaiting(): number {
     let n = 0;
