@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { given } from '../testing/spec.ts';
 import type { QueueCommand } from './commands.ts';
-import { DEFAULT_QUEUE_CONFIG, queueDecider } from './decider.ts';
+import { DEFAULT_QUEUE_CONFIG, DEFAULT_QUEUE_PRIORITY, queueDecider } from './decider.ts';
 import type { QueueEvent } from './events.ts';
 
 const at = '2026-03-02T01:00:00.000Z';
@@ -41,6 +41,10 @@ describe('queue configuration', () => {
     [{ overflow: { afterSeconds: 900, target: { kind: 'voicemail', id: 'vm' } } }, 'OVERFLOW_INVALID'],
     [{ announceEverySeconds: 3 }, 'ANNOUNCE_INVALID'],
     [{ announceEverySeconds: 30.5 }, 'ANNOUNCE_INVALID'],
+    [{ priority: 0 }, 'QUEUE_PRIORITY_INVALID'],
+    [{ priority: 11 }, 'QUEUE_PRIORITY_INVALID'],
+    [{ priority: 7.5 }, 'QUEUE_PRIORITY_INVALID'],
+    [{ priority: '8' }, 'QUEUE_PRIORITY_INVALID'],
     [{ callbackHours: { windows: [], timeZonePolicy: 'lead', timeZone: 'Asia/Shanghai' } }, 'CALLBACK_HOURS_INVALID'],
     [{ callbackHours: { windows: [{ days: [1], start: '12:00', end: '10:00' }], timeZonePolicy: 'lead', timeZone: 'Asia/Shanghai' } }, 'CALLBACK_HOURS_INVALID'],
     [{ callbackHours: { windows: [{ days: [8], start: '10:00', end: '12:00' }], timeZonePolicy: 'lead', timeZone: 'Asia/Shanghai' } }, 'CALLBACK_HOURS_INVALID'],
@@ -82,6 +86,26 @@ describe('queue configuration', () => {
       .then((e) => expect(e[0].data.config).toEqual({ ...DEFAULT_QUEUE_CONFIG, callbackHours }));
     // Unset, the queue keeps the default (09:00-21:00 in the callee's zone) without writing it into its config.
     expect(DEFAULT_QUEUE_CONFIG.callbackHours).toBeUndefined();
+  });
+
+  it('keeps a queue priority 1..10; a queue logged without one reads as the default 5', () => {
+    given(queueDecider)
+      .when(cmd('CreateQueue', { queueId: 'q1', name: 'VIP 专线', departmentId: 'svc', config: { priority: 8 } }))
+      .then((e) => expect(e[0].data.config).toEqual({ ...DEFAULT_QUEUE_CONFIG, priority: 8 }));
+    given(queueDecider, [created])
+      .when(cmd('ConfigureQueue', { config: { priority: 10 } }))
+      .then((e) => expect(e[0].data.config.priority).toBe(10));
+    // An old log: no priority written, none invented on the next change either.
+    given(queueDecider, [created])
+      .when(cmd('ConfigureQueue', { config: { maxWaitSeconds: 200 } }))
+      .then((e) => expect(e[0].data.config.priority).toBeUndefined());
+    expect(DEFAULT_QUEUE_PRIORITY).toBe(5);
+  });
+
+  it('says why a queue priority is refused, in Chinese and English', () => {
+    given(queueDecider, [created])
+      .when(cmd('ConfigureQueue', { config: { priority: 12 } }))
+      .thenRejects('QUEUE_PRIORITY_INVALID', /队列优先级.*1 到 10.*Queue priority is a whole number from 1 to 10.*not 12/);
   });
 
   it('rejects configuring an unknown queue', () => {

@@ -26,6 +26,9 @@ export const DEFAULT_QUEUE_CONFIG: QueueConfig = {
   maxWaitSeconds: 300,
 };
 
+/** A queue's priority when its config sets none (the middle: a queue can be put above or below it). */
+export const DEFAULT_QUEUE_PRIORITY = 5;
+
 /** A kept callback is a manual-style dial: daytime in the callee's zone, as a person's own dial. */
 export const DEFAULT_CALLBACK_HOURS: CallingHours = {
   windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '09:00', end: '21:00' }],
@@ -64,6 +67,9 @@ function mergeQueueConfig(
   const every = c.announceEverySeconds;
   if (every !== undefined && every !== 0 && !whole(every, 10, 3600)) {
     return reject('ANNOUNCE_INVALID', 'Position announcements come every 10 to 3600 whole seconds, or 0 for none');
+  }
+  if (c.priority !== undefined && !whole(c.priority, 1, 10)) {
+    return reject('QUEUE_PRIORITY_INVALID', `队列优先级为 1 到 10 的整数 / Queue priority is a whole number from 1 to 10 (default ${DEFAULT_QUEUE_PRIORITY}), not ${c.priority}`);
   }
   if (c.callbackHours !== undefined) {
     const bad = checkCallingHours(c.callbackHours);

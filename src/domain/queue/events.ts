@@ -26,6 +26,12 @@ export interface QueueConfig {
    * in the callee's zone (DEFAULT_CALLBACK_HOURS).
    */
   callbackHours?: CallingHours;
+  /**
+   * The queue's rank among everything waiting for an agent, 1..10 (VICIdial's in-group queue priority): an agent
+   * able to take several queues' callers, or a campaign's dialer calls, takes the higher one first. Unset (queues
+   * logged before it existed): DEFAULT_QUEUE_PRIORITY.
+   */
+  priority?: number;
 }
 
 type Base = { queueId: string; at: string };
