@@ -164,4 +164,23 @@ describe('hold-back for inbound callers, by the agents who could take them', () 
       (await floor.store.readAll({ after: 0, maxCount: 10_000, filter: { eventTypes: ['CallDialAttempted'] } })).find((e) => e.data.campaignId === campaignId));
     expect(receipt.data).toMatchObject({ compliance: { allowed: true, inputs: { heldBack: 1, heldBackWhy: expect.stringContaining(`${qA} 1 (1 of its agents could take them)`) } } });
   });
+  it('an agent held for a caller waiting for them (a known customer) is held back from the campaigns that dial for them', async () => {
+    const [a1, a2] = uniqueAgents('a1', 'a2');
+    const dept = `A-${a1}`;
+    await agentOf(dept, a1);
+    await agentOf(dept, a2);
+    await readyAgent(floor, a1, '2031');
+    await readyAgent(floor, a2, '2032');
+    const inDept = (...agents: string[]) => ({ departmentId: dept, serves: (id: string) => agents.includes(id) });
+    expect(inboundHoldBack(floor.server, inDept(a1, a2)).count).toBe(0);
+    // The inbound side holds a1 (ready) for a caller waiting for them: one dial fewer for the campaigns a1 serves.
+    floor.server.heldAgents = () => new Map([[a1, 'call-waiting-for-a1']]);
+    const held = inboundHoldBack(floor.server, inDept(a1, a2));
+    expect(held).toMatchObject({ count: 1, why: expect.stringContaining(`${a1}, kept for callers waiting for them`) });
+    expect(floor.server.readyAgents().map((a) => a.agentId)).not.toContain(a1);
+    // A campaign a1 does not dial for holds nothing back for them; nor once a1 is no longer ready.
+    expect(inboundHoldBack(floor.server, inDept(a2)).count).toBe(0);
+    expect(await floor.server.agentCommand(a1, { type: 'NOT_READY' })).toBeUndefined();
+    expect(inboundHoldBack(floor.server, inDept(a1, a2)).count).toBe(0);
+  });
 });
