@@ -27,6 +27,9 @@ export const DEFAULT_CAMPAIGN_CONFIG: CampaignConfig = {
   dispositions: ['成交', '考虑中', '无意向', '预约回访', '空号'],
 };
 
+/** A campaign's priority when its config sets none: the same as a queue's default, so inbound callers go first. */
+export const DEFAULT_CAMPAIGN_PRIORITY = 5;
+
 const MAX_SCRIPT_CHARS = 20_000;
 const MAX_DISPOSITIONS = 30;
 
@@ -109,6 +112,9 @@ export function mergeConfig(
     ) {
       return reject('RETRY_RULE_INVALID', `Attempts for ${key} must be from 1 to the campaign's ${c.maxAttempts}`);
     }
+  }
+  if (c.priority !== undefined && (!Number.isInteger(c.priority) || c.priority < 1 || c.priority > 10)) {
+    return reject('CAMPAIGN_PRIORITY_INVALID', `项目优先级为 1 到 10 的整数 / Campaign priority is a whole number from 1 to 10 (default ${DEFAULT_CAMPAIGN_PRIORITY}), not ${c.priority}`);
   }
   if (c.recording !== undefined && !['always', 'never', 'on-demand'].includes(c.recording)) {
     return reject('RECORDING_POLICY_INVALID', "Recording is 'always', 'never' or 'on-demand'");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { given } from '../testing/spec.ts';
 import type { CampaignCommand } from './commands.ts';
-import { DEFAULT_CAMPAIGN_CONFIG } from './config.ts';
+import { DEFAULT_CAMPAIGN_CONFIG, DEFAULT_CAMPAIGN_PRIORITY } from './config.ts';
 import { campaignDecider } from './decider.ts';
 import type { CampaignConfig, CampaignEvent } from './events.ts';
 
@@ -89,10 +89,31 @@ describe('campaign: creation and configuration', () => {
     [{ callerId: '021-6000 1234' }, 'CALLER_ID_INVALID'],
     [{ callerId: '+86abc' }, 'CALLER_ID_INVALID'],
     [{ script: 'x'.repeat(20_001) }, 'SCRIPT_INVALID'],
+    [{ priority: 0 }, 'CAMPAIGN_PRIORITY_INVALID'],
+    [{ priority: 11 }, 'CAMPAIGN_PRIORITY_INVALID'],
+    [{ priority: 6.5 }, 'CAMPAIGN_PRIORITY_INVALID'],
   ])('rejects config %j with %s', (config, code) => {
     given(campaignDecider, [created])
       .when(cmd('ConfigureCampaign', { config: config as never }))
       .thenRejects(code);
+  });
+});
+
+describe('campaign: priority against inbound queues (blended agents)', () => {
+  it('keeps a priority 1..10; a campaign logged without one reads as the default 5', () => {
+    given(campaignDecider, [created])
+      .when(cmd('ConfigureCampaign', { config: { priority: 8 } }))
+      .then((events) => expect((events[0].data as { config: CampaignConfig }).config.priority).toBe(8));
+    given(campaignDecider, [created])
+      .when(cmd('ConfigureCampaign', { config: { maxAttempts: 4 } }))
+      .then((events) => expect((events[0].data as { config: CampaignConfig }).config.priority).toBeUndefined());
+    expect(DEFAULT_CAMPAIGN_PRIORITY).toBe(5);
+  });
+
+  it('says why a priority is refused, in Chinese and English', () => {
+    given(campaignDecider, [created])
+      .when(cmd('ConfigureCampaign', { config: { priority: 0 } }))
+      .thenRejects('CAMPAIGN_PRIORITY_INVALID', /项目优先级.*1 到 10.*Campaign priority is a whole number from 1 to 10.*not 0/);
   });
 });
 

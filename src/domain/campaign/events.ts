@@ -50,6 +50,11 @@ export interface CampaignConfig {
   questionnaireId?: string;
   scriptId?: string;
   queueId?: string;
+  /**
+   * Blended floor: the rank of this campaign's answered calls against inbound queues' callers for one ready agent,
+   * 1..10 (VICIdial's campaign priority); at equal rank the inbound caller goes first. Unset: DEFAULT_CAMPAIGN_PRIORITY.
+   */
+  priority?: number;
 }
 
 type Base = {
