@@ -6,12 +6,16 @@
 import type { QueueConfig as RoutingConfig, QueueStrategy } from '../acd/types.ts';
 import type { Skill } from '../domain/agent/events.ts';
 import type { CallingHours } from '../domain/campaign/events.ts';
-import { DEFAULT_CALLBACK_HOURS, DEFAULT_QUEUE_CONFIG } from '../domain/queue/decider.ts';
+import { DEFAULT_CAMPAIGN_PRIORITY } from '../domain/campaign/config.ts';
+import { DEFAULT_CALLBACK_HOURS, DEFAULT_QUEUE_CONFIG, DEFAULT_QUEUE_PRIORITY } from '../domain/queue/decider.ts';
 import type { QueueConfig } from '../domain/queue/events.ts';
 import { LogFold } from '../eventstore/logFold.ts';
 import type { EventStore, RecordedEvent } from '../eventstore/types.ts';
 
-export const ROUTING_EVENT_TYPES = ['QueueCreated', 'QueueConfigured', 'AgentRegistered', 'AgentSkillsSet', 'CallbackQueued', 'CallbackStarted', 'CallbackAttemptEnded'];
+export const ROUTING_EVENT_TYPES = [
+  'QueueCreated', 'QueueConfigured', 'AgentRegistered', 'AgentSkillsSet', 'CallbackQueued', 'CallbackStarted', 'CallbackAttemptEnded',
+  'CampaignCreated', 'CampaignConfigured',
+];
 
 /** A caller's number kept for a callback by an agent of `queueId`. */
 export interface PendingCallback {
@@ -41,6 +45,8 @@ export interface QueueSettings {
   departmentId?: string;
   /** When its kept callbacks may be tried (the queue's setting, or the default 09:00-21:00 in the callee's zone). */
   callbackHours: CallingHours;
+  /** Rank among everything waiting for an agent, 1..10 (the queue's setting, or 5). */
+  priority: number;
 }
 
 /** The queue's stored config in the router's terms ('skills' is longest-idle among the highest skill levels). */
@@ -62,6 +68,7 @@ export function routingSettings(queueId: string, config: QueueConfig, known = tr
     known,
     announceEverySeconds: config.announceEverySeconds || undefined,
     callbackHours: config.callbackHours ?? DEFAULT_CALLBACK_HOURS,
+    priority: config.priority ?? DEFAULT_QUEUE_PRIORITY,
   };
 }
 
@@ -69,6 +76,8 @@ export class QueueConfigs {
   private readonly queues = new Map<string, QueueConfig>();
   private readonly departments = new Map<string, string>();
   private readonly skills = new Map<string, Record<string, number>>();
+  /** Campaigns' priorities against inbound callers (only those set: unset is the default). */
+  private readonly campaignPriorities = new Map<string, number>();
   private readonly callbacks = new Map<string, PendingCallback>();
   /** Callbacks finished here (answered or given up): a CallbackQueued the subscription delivers late must not bring them back. */
   private readonly doneCallbacks = new Set<string>();
@@ -112,6 +121,9 @@ export class QueueConfigs {
       if (d.departmentId) this.departments.set(d.queueId, d.departmentId);
     } else if (e.type === 'AgentRegistered' || e.type === 'AgentSkillsSet') {
       this.skills.set(d.agentId, Object.fromEntries((d.skills as Skill[]).map((s) => [s.skill, s.level])));
+    } else if (e.type === 'CampaignCreated' || e.type === 'CampaignConfigured') {
+      if (d.config?.priority === undefined) this.campaignPriorities.delete(d.campaignId);
+      else this.campaignPriorities.set(d.campaignId, d.config.priority);
     } else if (e.type === 'CallbackQueued') {
       const sinceMs = Date.parse(d.at ?? e.recordedAt);
       this.keepCallback({ callId: d.callId, phone: d.phone, queueId: d.queueId, sinceMs, tries: 0, notBeforeMs: sinceMs });
@@ -153,6 +165,11 @@ export class QueueConfigs {
   /** Kept callbacks (under way or waiting for a try), oldest first. */
   pendingCallbacks(): PendingCallback[] {
     return [...this.callbacks.values()].sort((a, b) => a.sinceMs - b.sinceMs);
+  }
+
+  /** A campaign's priority for its answered calls (a campaign not in the log, or none given: the default). */
+  campaignPriority(campaignId: string | undefined): number {
+    return (campaignId && this.campaignPriorities.get(campaignId)) || DEFAULT_CAMPAIGN_PRIORITY;
   }
 
   agentSkills(agentId: string): Record<string, number> {
