@@ -2,6 +2,7 @@ import { AbandonBudget } from './abandonBudget.ts';
 import { DecayingHistogram, DecayingRate } from './estimators.ts';
 import { PacerBase } from './floorState.ts';
 import { RiskModel, type KnownDemand } from './riskModel.ts';
+import { decideDials, newDialAnswer, RolloutRandom, sampleScenarios, type FloorSnapshot, type RolloutRule, type Scenario } from './rollout.ts';
 import type { Clock, Pacer } from './types.ts';
 
 export interface PredictiveOptions {
@@ -32,6 +33,15 @@ export interface PredictiveOptions {
   displacement?: boolean;
   /** Correct the normal approximation of the shortfall for skew (default false: measured slightly worse). */
   skew?: boolean;
+  /**
+   * How each dial is decided: 'risk' (default) dials while the marginal dial's abandon risk is under the
+   * budget's threshold; the rollout rules sample the next seconds (see rollout.ts) and dial while placing
+   * the dial now costs less idle + lambda x abandons than waiting a second ('nowOrWait'), not dialing
+   * ('nowOrNever') or either ('nowOrEither'), lambda = 1 / the budget's threshold.
+   */
+  decision?: 'risk' | RolloutRule | 'riskThenWait';
+  /** Sampled futures per rollout decision (default 32). */
+  rolloutSamples?: number;
 }
 
 const MAX_RING_SEC = 120;
@@ -75,6 +85,9 @@ export class PredictivePacer extends PacerBase implements Pacer {
   private talkResidual = new Map<number, Float64Array>();
   private talkResidualAt = -1;
   private last = { risk: 0, threshold: 0, dials: 0 };
+  private readonly decision: 'risk' | RolloutRule | 'riskThenWait';
+  private readonly rolloutSamples: number;
+  private readonly rng = new RolloutRandom(12345);
 
   constructor(clock: Clock, options: PredictiveOptions = {}) {
     super(clock);
@@ -93,6 +106,8 @@ export class PredictivePacer extends PacerBase implements Pacer {
     this.maxRingingPerAgent = options.maxRingingPerAgent ?? 12;
     this.displacement = options.displacement ?? false;
     this.skew = options.skew ?? false;
+    this.decision = options.decision ?? 'risk';
+    this.rolloutSamples = options.rolloutSamples ?? 32;
   }
 
   override onDial(dialId: string): void {
@@ -135,6 +150,7 @@ export class PredictivePacer extends PacerBase implements Pacer {
     const f = this.floor;
     if (f.loggedIn() === 0) return 0;
     if (!this.warm()) return this.coldStart();
+    if (this.decision !== 'risk' && this.decision !== 'riskThenWait') return this.rolloutDials(this.decision, Infinity);
     const model = this.buildModel();
     const threshold = this.budget.threshold();
     const cap = Math.max(0, Math.ceil(this.maxRingingPerAgent * f.loggedIn()) - f.ringing.size);
@@ -146,6 +162,35 @@ export class PredictivePacer extends PacerBase implements Pacer {
       k++;
     }
     this.last = { risk, threshold, dials: k };
+    // Hybrid: the risk rule says how many may go, the rollout whether each is better placed now than in a second.
+    if (this.decision === 'riskThenWait' && k > 0) return this.rolloutDials('nowOrWait', k);
+    return k;
+  }
+
+  private rolloutDials(rule: RolloutRule, most: number): number {
+    const f = this.floor;
+    const now = f.now();
+    const { ansCdf, otherCdf, horizon } = this.ringTables();
+    const reach = horizon + this.connectWithin;
+    const wrapMean = this.wrapMean();
+    const snap: FloorSnapshot = { p: this.answerRate.value(), ansCdf, otherCdf, ringAges: [], waited: [], idle: f.idle, wrapLeft: [], talkRows: [] };
+    for (const placedAt of f.ringing.values()) snap.ringAges.push(now - placedAt);
+    for (const answeredAt of f.waiting.values()) snap.waited.push(now - answeredAt);
+    for (const agent of f.agents.values()) {
+      const elapsed = now - agent.since;
+      if (agent.activity === 'wrap') snap.wrapLeft.push(Math.max(0, wrapMean - elapsed));
+      else if (agent.activity === 'talking') snap.talkRows.push(this.residual(Math.floor(elapsed / this.talk.binSec), reach, wrapMean));
+    }
+    const scenarios = sampleScenarios(snap, this.rolloutSamples, reach, this.rng);
+    const rng = this.rng;
+    const candidate = (s: Scenario, k: number) => {
+      while (s.candidate.length <= k) s.candidate.push(newDialAnswer(snap, rng.next(), rng.next()));
+      return s.candidate[k];
+    };
+    const threshold = this.budget.threshold();
+    const cap = Math.min(most, Math.max(0, Math.ceil(this.maxRingingPerAgent * f.loggedIn()) - f.ringing.size));
+    const k = decideDials(scenarios, candidate, 1 / threshold, this.connectWithin, reach, cap, rule);
+    this.last = { risk: 0, threshold, dials: k };
     return k;
   }
 
