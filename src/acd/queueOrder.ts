@@ -12,6 +12,34 @@ export function nextCall(waiting: QueuedCall[], agent: AgentView, queue: QueueCo
   return best;
 }
 
+/** Something waiting for a ready agent, as dispatch ranks it against everything else waiting. */
+export interface Waiting<T> {
+  /** A caller on the line in a queue, an answered dialer customer, or a kept callback to dial. */
+  kind: 'inbound' | 'dialer' | 'callback';
+  /** 1..10: the queue's priority (inbound, callback) or the campaign's (dialer). */
+  priority: number;
+  /** Within the queue: VIP callers 10, others 0 (dialer calls and callbacks: 0). */
+  callerPriority: number;
+  /** Since when it waits (epoch ms): longest first. */
+  sinceMs: number;
+  item: T;
+}
+
+/** At equal priority a person who chose to call us goes first, then a customer we dialed, then a callback we owe. */
+const KIND_ORDER = { inbound: 0, dialer: 1, callback: 2 } as const;
+
+/**
+ * The order dispatch serves waiting work in (VICIdial's queue and campaign priority): priority first, then the kind
+ * (inbound, dialer, callback), then the caller's own priority (VIP), then who waited longest. So a higher queue's
+ * caller goes before a lower queue's who waited longer, a campaign of 8 before a queue of 5, and a kept callback
+ * goes last unless its queue ranks above the rest.
+ */
+export function dispatchOrder<T>(waiting: readonly Waiting<T>[]): Waiting<T>[] {
+  return [...waiting].sort(
+    (a, b) => b.priority - a.priority || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || b.callerPriority - a.callerPriority || a.sinceMs - b.sinceMs,
+  );
+}
+
 /** 1-based position of a call in its queue, for position announcements. */
 export function positionOf(waiting: QueuedCall[], callId: string): number | undefined {
   const sorted = [...waiting].sort((a, b) => b.priority - a.priority || Date.parse(a.enqueuedAt) - Date.parse(b.enqueuedAt));
