@@ -5,7 +5,7 @@ import { eligibility, selectLead, type AgentRef, type LeadView, type Selection, 
 import { dispositionMeaning } from '../domain/campaign/dispositions.ts';
 import type { CampaignConfig } from '../domain/campaign/events.ts';
 import type { EventStore, RecordedEvent } from '../eventstore/types.ts';
-import { BLACKLISTED, DNC, FINAL, firstCallback, LeadTable, SPECIAL, type Callback } from './leadTable.ts';
+import { BLACKLISTED, DNC, FINAL, firstCallback, LeadTable, SPECIAL, type Callback, type People } from './leadTable.ts';
 
 /** The event types the fold reads (the lead-memory bench reads the same for its baseline). */
 export const CAMPAIGN_LEAD_EVENTS = [
@@ -203,7 +203,9 @@ export class CampaignLeads {
 
   /** After a change: the lead's flags and the small sets now, its place on the heaps with the page (`placeChanged`). */
   private refresh(i: number): void {
+    this.changed.add(i);
     const p = this.t.people.get(i);
+    if (!p && !this.isSpecial(i)) return; // most leads: no people before or now
     const special = p !== undefined && (p.callbacks !== undefined || p.assignee !== undefined || p.owner !== undefined);
     if (p && special === false && p.privateUntil === undefined) this.t.people.delete(i);
     this.t.flags[i] = special ? this.t.flags[i] | SPECIAL : this.t.flags[i] & ~SPECIAL;
@@ -211,7 +213,6 @@ export class CampaignLeads {
     else this.special.delete(i);
     if (p?.owner !== undefined && p.assignee === undefined && p.callbacks === undefined) this.owned.add(i);
     else this.owned.delete(i);
-    this.changed.add(i);
   }
 
   private placeChanged(): void {
@@ -278,14 +279,9 @@ export class CampaignLeads {
       this.passedOver.add(d.batchId);
       return;
     }
-    const i = known ?? (imported ? this.t.add(d.phone, e.position) : undefined);
+    const i = known ?? (imported ? this.t.addNew(d.phone, e.position) : undefined);
     if (i === undefined) return; // not a lead of this campaign's lists
     const t = this.t;
-    const people = () => {
-      let p = t.people.get(i);
-      if (!p) t.people.set(i, (p = {}));
-      return p;
-    };
     switch (e.type) {
       case 'LeadImported':
       case 'LeadDuplicateMerged':
@@ -296,13 +292,13 @@ export class CampaignLeads {
         this.setZone(i, d.fields);
         break;
       case 'LeadAssigned':
-        people().assignee = d.assignee;
+        this.people(i).assignee = d.assignee;
         break;
       case 'LeadClaimed':
-        Object.assign(people(), { owner: d.agentId, privateUntil: d.privateUntil });
+        Object.assign(this.people(i), { owner: d.agentId, privateUntil: d.privateUntil });
         break;
       case 'LeadReleased':
-        if (t.people.has(i)) Object.assign(people(), { owner: undefined, privateUntil: undefined });
+        if (t.people.has(i)) Object.assign(this.people(i), { owner: undefined, privateUntil: undefined });
         break;
       case 'LeadDoNotCallAdded':
       case 'LeadDoNotCallRemoved':
@@ -313,7 +309,7 @@ export class CampaignLeads {
         t.flags[i] = e.type === 'NumberBlacklisted' ? t.flags[i] | BLACKLISTED : t.flags[i] & ~BLACKLISTED;
         break;
       case 'LeadCallbackScheduled':
-        (people().callbacks ??= new Map()).set(d.callbackId, { dueAt: d.dueAt, owner: d.owner, visibility: d.visibility });
+        (this.people(i).callbacks ??= new Map()).set(d.callbackId, { dueAt: d.dueAt, owner: d.owner, visibility: d.visibility });
         break;
       case 'LeadCallbackDone':
       case 'LeadCallbackMissed':
@@ -333,6 +329,13 @@ export class CampaignLeads {
       }
     }
     this.refresh(i);
+  }
+
+  /** The lead's claim, assignee and callbacks, made when it gets its first. */
+  private people(i: number): People {
+    let p = this.t.people.get(i);
+    if (!p) this.t.people.set(i, (p = {}));
+    return p;
   }
 
   private setZone(i: number, fields: Record<string, unknown> | undefined): void {

@@ -92,8 +92,11 @@ export class LeadTable {
 
   /** The lead's number, taking the next one when the phone is new. */
   add(phone: string, position: number): number {
-    const known = this.id(phone);
-    if (known !== undefined) return known;
+    return this.id(phone) ?? this.addNew(phone, position);
+  }
+
+  /** A new lead for a phone not seen (the caller has just looked). */
+  addNew(phone: string, position: number): number {
     if (this.size === this.stamp.length) this.grow();
     const i = this.size++;
     if (E164.test(phone)) {
