@@ -71,22 +71,20 @@ function historyOf(server: MediaServer): DialHistory {
 }
 
 /**
- * Offer each kept callback due for a try, oldest first, to a free agent chosen by its queue's strategy and
- * skills. Runs inside dispatch: after callers waiting on the line, before dialer calls.
+ * One kept callback, in dispatch's order (by its queue's priority against everything else waiting): a try under
+ * way is settled once its call has ended; one due for a try goes to a free agent chosen by its queue's strategy
+ * and skills (`views`: the agents as this dispatch sees them; the one offered is marked taken there).
  */
-export async function offerCallbacks(server: MediaServer, views: () => AgentView[] = () => server.routing.agentViews()): Promise<void> {
-  const pending = server.queues.pendingCallbacks();
-  if (pending.length === 0) return;
+export async function offerCallback(server: MediaServer, cb: PendingCallback, views: AgentView[]): Promise<void> {
   const now = server.clock.now();
-  for (const cb of pending) {
-    if (cb.inFlight) {
-      await settleTry(server, cb, now);
-      continue;
-    }
-    if (cb.notBeforeMs > now) continue;
-    if (!views().some((v) => v.available)) return;
-    await startCallback(server, cb, views());
-  }
+  if (cb.inFlight) return settleTry(server, cb, now);
+  if (cb.notBeforeMs > now || !views.some((v) => v.available)) return;
+  await startCallback(server, cb, views);
+}
+
+/** Every kept callback, oldest first (dispatch now ranks them one by one with offerCallback). */
+export async function offerCallbacks(server: MediaServer, views: () => AgentView[] = () => server.routing.agentViews()): Promise<void> {
+  for (const cb of server.queues.pendingCallbacks()) await offerCallback(server, cb, views());
 }
 
 /** A try whose call has ended (or was lost) gets its outcome recorded; one still live is left alone. */
