@@ -53,7 +53,8 @@ export class LiveRouting {
    */
   async route(ep: CallEndpoint, views: AgentView[] = this.agentViews()): Promise<boolean> {
     const queueId = ep.options.queueId ?? 'default';
-    const queue = this.server.queues.queue(queueId).routing;
+    const settings = this.server.queues.queue(queueId);
+    const queue = settings.routing;
     const now = this.server.clock.now();
     const call: QueuedCall = {
       callId: ep.callId,
@@ -63,7 +64,9 @@ export class LiveRouting {
     };
     const d = this.explainHeld(this.decide(call, queue, views));
     const agentIds = d.candidates.map((c) => c.agentId);
-    const base = { callId: ep.callId, queueId, strategy: d.strategy, candidates: agentIds, eligibility: d.candidates, priority: call.priority, waitedMs: now - (ep.queuedAtMs ?? now) };
+    const common = { callId: ep.callId, queueId, strategy: d.strategy, candidates: agentIds, eligibility: d.candidates, priority: call.priority, waitedMs: now - (ep.queuedAtMs ?? now) };
+    // The queue's rank among everything waiting (dispatchOrder) goes on the offer, so the order is explainable.
+    const base = { ...common, queuePriority: settings.priority };
     if (!d.winner && d.ring.length > 0) {
       // Ring-all: the winner is whoever answers first; CallBridged names them.
       const ring = await this.server.offerAll(ep, d.ring);

@@ -4,13 +4,13 @@
  * into machine events, records each transition as a domain event, and sends the switch commands.
  * Everything runs through one queue so facts of one call apply in arrival order.
  */
-import { LiveRouting } from '../../acd/liveRouting.ts';
-import type { AgentView } from '../../acd/types.ts';
+import { LiveRouting, taken } from '../../acd/liveRouting.ts';
+import { dispatchOrder, type Waiting } from '../../acd/queueOrder.ts';
 import { DomainError } from '../../domain/decider.ts';
 import { fireAnnouncement, isAnnounceTimer } from '../../inbound/announcements.ts';
-import { fireCallbackTimer, isCallbackTimer, offerCallbacks } from '../../inbound/callbackWhenFree.ts';
+import { fireCallbackTimer, isCallbackTimer, offerCallback } from '../../inbound/callbackWhenFree.ts';
 import { fireQueueTimer, isQueueTimer } from '../../inbound/overflow.ts';
-import { QueueConfigs } from '../../inbound/queueConfigs.ts';
+import { QueueConfigs, type PendingCallback } from '../../inbound/queueConfigs.ts';
 import type { AgentMachineEvent } from '../../domain/machines/agentMachine.ts';
 import type { CallMachineEvent } from '../../domain/machines/callMachine.ts';
 import { DEFAULT_CONNECT_RULE_MS } from '../../domain/machines/callEvents.ts';
@@ -260,49 +260,59 @@ export class MediaServer {
   }
 
   /**
-   * Give queued calls to ready agents. Inbound callers first (blended: a person waiting on the line
-   * before a dialer call), highest priority then oldest, each routed by its queue's strategy and skills;
-   * then dialer calls, oldest first, each to the first ready agent (longest idle) who serves its campaign.
+   * Give queued calls to ready agents, in one ordered pass over everything waiting (dispatchOrder): inbound
+   * callers ranked by their queue's priority, answered dialer customers by their campaign's, kept callbacks by
+   * their queue's; at equal priority callers on the line first, then dialer calls, then callbacks; then VIP, then
+   * the longest wait. Callers and callbacks are routed by their queue's strategy and skills; a dialer call goes
+   * to the first ready agent (the desk's order) who serves its campaign.
    */
   async dispatch(): Promise<void> {
-    if (!this.queues.started) {
+    const loaded = this.queues.started;
+    if (!loaded) {
       // First dispatch of this process (also after a restart): load queues, skills and kept callbacks, then look again.
       void this.queues
         .start()
         .then(() => (this.detached ? undefined : this.enqueue(() => this.dispatch())))
         .catch((e) => this.onError(e));
     }
-    const waiting = [...this.endpoints.values()].filter((ep) => ep.status === 'queued' && !ep.offered && !ep.leftQueue);
-    // Until the queues' settings are loaded, inbound callers wait (routing them with defaults would skip skills,
-    // priorities and overflow); the load dispatches again when it is done.
-    if (this.queues.started) {
-      const inbound = waiting
-        .filter((ep) => ep.options.inbound)
-        .sort((a, b) => (b.options.priority ?? 0) - (a.options.priority ?? 0) || (a.queuedAtMs ?? 0) - (b.queuedAtMs ?? 0));
-      // The agents as routing sees them, built once for all waiting callers (500 agents x 50 callers adds up).
-      let views: AgentView[] | undefined;
-      for (const ep of inbound) {
-        views ??= this.routing.agentViews();
+    // Until the queues' settings are loaded, inbound callers and callbacks wait (routing them with defaults would
+    // skip skills, priorities and overflow); the load dispatches again when it is done.
+    const waiting: Waiting<CallEndpoint | PendingCallback>[] = [];
+    for (const ep of this.endpoints.values()) {
+      if (ep.status !== 'queued' || ep.offered || ep.leftQueue) continue;
+      const sinceMs = ep.queuedAtMs ?? 0;
+      if (ep.options.inbound) {
+        if (loaded) waiting.push({ kind: 'inbound', priority: this.queues.queue(ep.options.queueId ?? 'default').priority, callerPriority: ep.options.priority ?? 0, sinceMs, item: ep });
+      } else if (!ep.agentId) {
+        waiting.push({ kind: 'dialer', priority: this.queues.campaignPriority(ep.options.campaignId), callerPriority: 0, sinceMs, item: ep });
+      }
+    }
+    if (loaded) for (const cb of this.queues.pendingCallbacks()) waiting.push({ kind: 'callback', priority: this.queues.queue(cb.queueId).priority, callerPriority: 0, sinceMs: cb.sinceMs, item: cb });
+    if (waiting.length === 0) return;
+    // The agents as routing sees them, built once for all that waits (500 agents x 50 callers adds up); an agent
+    // offered a call is marked taken there, whoever offered it, so each agent gets at most one call here.
+    const views = this.routing.agentViews();
+    const viewOf = new Map(views.map((v) => [v.agentId, v]));
+    const ready = this.readyAgents();
+    for (const { kind, item } of dispatchOrder(waiting)) {
+      if (!(item instanceof CallEndpoint)) {
+        await offerCallback(this, item, views);
+        continue;
+      }
+      const ep = item;
+      if (kind === 'inbound') {
         // An overflow to another queue routes again there (a few hops at most: queues may overflow in a ring).
         for (let hop = 0; hop < 3 && ep.status === 'queued' && !ep.offered && !ep.leftQueue; hop++) {
           if (!(await this.routing.route(ep, views))) break;
         }
+        continue;
       }
-    }
-    // Answered dialer customers are on the line under a 2 s connect rule: they go before kept callbacks.
-    const dialed = waiting.filter((ep) => !ep.options.inbound && !ep.agentId).sort((a, b) => (a.queuedAtMs ?? 0) - (b.queuedAtMs ?? 0));
-    // In the desk's order (longest idle, or the floor's own); each agent is offered at most one call here.
-    const ready = dialed.length ? this.readyAgents() : [];
-    for (const ep of dialed) {
-      if (ready.length === 0) break;
-      // Nobody ready serves this call's campaign: it waits, and another campaign's call may still go.
-      const i = ready.findIndex((a) => this.dialerAgentFilter(a.agentId, ep.options.campaignId));
-      if (i < 0) continue;
-      const [agent] = ready.splice(i, 1);
+      // Nobody free serves this call's campaign: it waits, and another campaign's call may still go.
+      const agent = ready.find((a) => viewOf.get(a.agentId)?.available !== false && this.dialerAgentFilter(a.agentId, ep.options.campaignId));
+      if (!agent) continue;
+      taken(views, [agent.agentId]);
       await this.offer(ep, agent.agentId);
     }
-    // Kept callbacks last, to the agents still free after the people waiting on the line.
-    if (this.queues.started) await offerCallbacks(this, () => this.routing.agentViews());
   }
 
   /** Stop ringing the other phones of a ring-all offer and give those agents back (`except`: the one who answered). */
