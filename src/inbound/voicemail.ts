@@ -71,13 +71,19 @@ async function host(server: MediaServer, callId: string): Promise<CallEndpoint> 
   return ep;
 }
 
-/** The prompt finished: record the message (the switch stops it when the caller hangs up). */
+/**
+ * The prompt finished: record the message (the switch stops it when the caller hangs up). Also after a restart
+ * or reconnect that may have missed the prompt's end: better a message that starts with the prompt's tail than a
+ * caller left in silence.
+ */
 export async function onVoicemailPromptDone(server: MediaServer, ep: CallEndpoint): Promise<void> {
   const vm = ep.voicemail;
   if (!vm || vm.stage !== 'prompt' || ep.status === 'ended') return;
   vm.stage = 'recording';
   vm.startedAtMs = server.clock.now();
   await server.calls.record(ep.callId, 'start', vm.file);
+  // After the switch took it: a restart that finds this waits for the recording's end instead of starting another.
+  await server.recorder.note(callStreamId(ep.callId), 'VoicemailRecordingStarted', { callId: ep.callId, file: vm.file }, {}, deterministicUuid(ep.callId, 'voicemail-recording'));
 }
 
 /** The switch closed the message file: store it with its hash (or say the file could not be checked). */

@@ -91,7 +91,7 @@ describe('queue overflow to an outside number', () => {
     floor.sim.remoteHangup(id);
     await untilType(id, 'CallEnded');
     const all = await types(id);
-    expect(all.slice(all.indexOf('CallOverflowed'))).toEqual(['CallOverflowed', 'CallForwarded', 'CallForwardFailed', 'VoicemailStarted', 'VoicemailLeft', 'CallEnded']);
+    expect(all.slice(all.indexOf('CallOverflowed'))).toEqual(['CallOverflowed', 'CallForwarded', 'CallForwardFailed', 'VoicemailStarted', 'VoicemailRecordingStarted', 'VoicemailLeft', 'CallEnded']);
     const vm = await eventOf(id, 'VoicemailLeft');
     expect(vm).toMatchObject({ queueId });
     expect(vm?.sha256).toBe(await sha256Of(vm?.file as string));

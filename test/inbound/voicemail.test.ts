@@ -29,8 +29,8 @@ describe('voicemail from the IVR', () => {
     await until('ended', async () => (await floor.types(callStreamId(id))).includes('CallEnded'));
 
     const events = await floor.events(callStreamId(id));
-    expect(events.map((e) => e.type)).toEqual(['CallReceived', 'CallAnswered', 'VoicemailStarted', 'VoicemailLeft', 'CallEnded']);
-    const vm = events[3].data;
+    expect(events.map((e) => e.type)).toEqual(['CallReceived', 'CallAnswered', 'VoicemailStarted', 'VoicemailRecordingStarted', 'VoicemailLeft', 'CallEnded']);
+    const vm = events[4].data;
     expect(vm).toMatchObject({ callId: id, phone: '+8613800138055' });
     expect(vm.durationMs).toBeGreaterThan(0);
     expect(vm.sha256).toBe(await sha256Of(vm.file as string));
@@ -55,8 +55,8 @@ describe('voicemail from the IVR', () => {
     floor.sim.remoteHangup(id);
     await until('ended', async () => (await floor.types(callStreamId(id))).includes('CallEnded'));
     const events = await floor.events(callStreamId(id));
-    expect(events.map((e) => e.type)).toEqual(['CallReceived', 'CallAnswered', 'VoicemailStarted', 'VoicemailLeft', 'CallEnded']);
-    expect(events[3].data).toMatchObject({ queueId: 'after-hours', phone: '+8613800138057' });
+    expect(events.map((e) => e.type)).toEqual(['CallReceived', 'CallAnswered', 'VoicemailStarted', 'VoicemailRecordingStarted', 'VoicemailLeft', 'CallEnded']);
+    expect(events[4].data).toMatchObject({ queueId: 'after-hours', phone: '+8613800138057' });
   });
 
   it('a restart while the message is recorded keeps it: VoicemailLeft is stored, and the caller (overflowed to voicemail) is not offered to an agent', async () => {

@@ -66,7 +66,7 @@ describe('voicemail from the IVR across a restart', () => {
     expect(events.find((e) => e.type === 'CallEnded')?.data).toMatchObject({ cause: 'NORMAL_CLEARING' });
   });
 
-  it('a restart during the prompt: the prompt\'s end still starts the recording, and the message is stored', async () => {
+  it('a restart during the prompt: the message is recorded from the recovery on (the prompt\'s end may go unheard), and stored', async () => {
     await publish(floor, menuId, voicemailMenu());
     inbound = await startIvr(floor, menuId);
     const id = await callerInMenu(floor);
@@ -75,11 +75,33 @@ describe('voicemail from the IVR across a restart', () => {
     floor.sim.injectDtmf(id, '3');
     await until('voicemail prompt', () => floor.facts.some((f) => f.kind === 'playback-started' && f.callId === id && f.path.includes('vm-record_message')));
     await restartSession();
-    expect(floor.server.endpoint(id)?.voicemail).toMatchObject({ stage: 'prompt' });
+    expect(floor.server.endpoint(id)?.voicemail).toMatchObject({ stage: 'recording' });
     await until('recording', () => factOf(id, 'recording-started'));
     await new Promise((r) => setTimeout(r, 60));
     floor.sim.remoteHangup(id);
     const events = await untilEvent(floor, id, 'CallEnded');
     expect(events.filter((e) => e.type === 'VoicemailLeft').map((e) => e.data)).toMatchObject([{ callId: id, queueId: 'vm-ivr' }]);
+  });
+
+  it('the prompt ended while no session listened: the recording starts on recovery, the caller is not left in silence', async () => {
+    await publish(floor, menuId, voicemailMenu());
+    inbound = await startIvr(floor, menuId);
+    const id = await callerInMenu(floor);
+    floor.sim.switch.options.playbackMs = 20_000;
+    floor.sim.injectDtmf(id, '3');
+    await until('voicemail prompt', () => floor.facts.some((f) => f.kind === 'playback-started' && f.callId === id && f.path.includes('vm-record_message')));
+    await inbound.stop();
+    await floor.restartProcess();
+    await until('prompt over', () => floor.facts.some((f) => f.kind === 'playback-stopped' && f.callId === id && f.path.includes('vm-record_message')));
+    expect(factOf(id, 'recording-started')).toBeUndefined();
+    await recover(floor.server);
+    inbound = await startIvr(floor, menuId);
+    await until('recording', () => factOf(id, 'recording-started'));
+    await new Promise((r) => setTimeout(r, 60));
+    floor.sim.remoteHangup(id);
+    const events = await untilEvent(floor, id, 'CallEnded');
+    const left = events.filter((e) => e.type === 'VoicemailLeft');
+    expect(left.map((e) => e.data)).toMatchObject([{ callId: id, queueId: 'vm-ivr' }]);
+    expect(left[0].data.sha256).toBe(await sha256Of(left[0].data.file as string));
   });
 });

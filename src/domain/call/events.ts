@@ -109,6 +109,8 @@ export type VoicemailStarted = DomainEvent<
   'VoicemailStarted',
   Base & { queueId?: string; phone: string; file: string; prompt: string }
 >;
+/** The prompt ended and the switch records the message: a restart from here waits for the recording's end. */
+export type VoicemailRecordingStarted = DomainEvent<'VoicemailRecordingStarted', Base & { file: string }>;
 export type VoicemailLeft = DomainEvent<
   'VoicemailLeft',
   Base & { queueId?: string; phone: string; file: string; sha256: string; durationMs: number }
@@ -195,6 +197,7 @@ export type CallEvent =
   | CallForwardAnswered
   | CallForwardFailed
   | VoicemailStarted
+  | VoicemailRecordingStarted
   | VoicemailLeft
   | CallbackQueued
   | CallbackStarted

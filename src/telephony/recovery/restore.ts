@@ -16,7 +16,7 @@ import type { MediaServer } from '../session/mediaServer.ts';
 const CALL_TYPES = [
   'CallDialAttempted', 'CallRinging', 'CallEarlyMedia', 'CallAnswered', 'CallQueued', 'CallBridged', 'CallHeld', 'CallResumed',
   'CallTransferred', 'CallAbandoned', 'CallEnded', 'CallRecordingStarted', 'CallRecordingStopped', 'CallRecordingUnverified',
-  'CallRecordingPaused', 'CallRecordingResumed', 'CallReceived', 'CallOverflowed', 'CallbackQueued', 'CallForwarded', 'CallForwardAnswered', 'CallForwardFailed', 'VoicemailStarted', 'VoicemailLeft', 'VoicemailUnverified',
+  'CallRecordingPaused', 'CallRecordingResumed', 'CallReceived', 'CallOverflowed', 'CallbackQueued', 'CallForwarded', 'CallForwardAnswered', 'CallForwardFailed', 'VoicemailStarted', 'VoicemailRecordingStarted', 'VoicemailLeft', 'VoicemailUnverified',
 ];
 
 /** Calls still live at a restart began within this window; a call longer than two days is not restored. */
@@ -98,8 +98,9 @@ function restoreForward(server: MediaServer, ep: CallEndpoint, events: RecordedE
 
 /**
  * A caller sent to voicemail (from a queue, the IVR or the routing rules) whose message is not stored yet:
- * picked up where the switch is, the prompt's end starts the recording and the recording's end (RECORD_STOP,
- * also on the caller's hangup) stores it as VoicemailLeft. True when the log says the caller went to voicemail.
+ * picked up where the log says it was. Still in the prompt, reconcile starts the recording (the prompt's end may
+ * have come while we were away); recording, the recording's end (RECORD_STOP, also on the caller's hangup) stores
+ * it as VoicemailLeft. True when the log says the caller went to voicemail.
  */
 function restoreVoicemail(ep: CallEndpoint, events: RecordedEvent[]): boolean {
   const started = events.findLast((e) => e.type === 'VoicemailStarted');
@@ -107,7 +108,8 @@ function restoreVoicemail(ep: CallEndpoint, events: RecordedEvent[]): boolean {
   ep.leftQueue = 'voicemail';
   if (events.some((e) => e.type === 'VoicemailLeft' || e.type === 'VoicemailUnverified')) return true;
   const d = started.data as { file: string; prompt?: string; queueId?: string; phone?: string };
-  ep.voicemail = { file: d.file, prompt: d.prompt ?? VOICEMAIL_PROMPT, queueId: d.queueId, phone: d.phone ?? '', stage: 'prompt' };
+  const recording = events.slice(events.indexOf(started)).some((e) => e.type === 'VoicemailRecordingStarted');
+  ep.voicemail = { file: d.file, prompt: d.prompt ?? VOICEMAIL_PROMPT, queueId: d.queueId, phone: d.phone ?? '', stage: recording ? 'recording' : 'prompt' };
   return true;
 }
 
