@@ -64,7 +64,7 @@ describe('overflow', () => {
     await new Promise((r) => setTimeout(r, 100));
     floor.sim.remoteHangup(id);
     await until('ended', async () => (await floor.types(callStreamId(id))).includes('CallEnded'));
-    expect(await typesOf(id)).toEqual(['CallReceived', 'CallAnswered', 'CallQueued', 'CallOverflowed', 'VoicemailStarted', 'VoicemailLeft', 'CallEnded']);
+    expect(await typesOf(id)).toEqual(['CallReceived', 'CallAnswered', 'CallQueued', 'CallOverflowed', 'VoicemailStarted', 'VoicemailRecordingStarted', 'VoicemailLeft', 'CallEnded']);
     const vm = (await floor.events(callStreamId(id))).find((e) => e.type === 'VoicemailLeft')!;
     expect(vm.data).toMatchObject({ callId: id, queueId, phone: expect.stringMatching(/^\+86/) });
     expect(vm.data.durationMs).toBeGreaterThan(0);
