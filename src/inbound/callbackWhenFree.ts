@@ -82,11 +82,6 @@ export async function offerCallback(server: MediaServer, cb: PendingCallback, vi
   await startCallback(server, cb, views);
 }
 
-/** Every kept callback, oldest first (dispatch now ranks them one by one with offerCallback). */
-export async function offerCallbacks(server: MediaServer, views: () => AgentView[] = () => server.routing.agentViews()): Promise<void> {
-  for (const cb of server.queues.pendingCallbacks()) await offerCallback(server, cb, views());
-}
-
 /** A try whose call has ended (or was lost) gets its outcome recorded; one still live is left alone. */
 async function settleTry(server: MediaServer, cb: PendingCallback, now: number): Promise<void> {
   const { callbackCallId, startedMs } = cb.inFlight!;
