@@ -60,14 +60,20 @@ try {
   await Promise.all(inFlight);
   log(`wrote ${events} events in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-  // Typed arrays' buffers (the lead table) live outside the JS heap: count both.
-  const held = () => (global.gc?.(), process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers);
-  const heapBefore = held();
+  // Typed arrays' buffers (the lead table) live outside the JS heap: count both. Dead buffers are swept off the
+  // main thread and counted until then: a pause and a second gc.
+  const held = async () => {
+    global.gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    global.gc?.();
+    return process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+  };
+  const heapBefore = await held();
   const leads = new CampaignLeads(store, 'big');
   const t1 = performance.now();
   await leads.catchUp();
   const catchUpSeconds = (performance.now() - t1) / 1000;
-  const bytesPerLead = (held() - heapBefore) / leads.size;
+  const bytesPerLead = ((await held()) - heapBefore) / leads.size;
 
   const at = new Date(now).toISOString();
   const time = (fn: (busy: Set<string>) => unknown, picks: number) => {
