@@ -58,6 +58,7 @@ export class CustomerModel {
   readonly options: CustomerModelOptions;
   private readonly rand: () => number;
   private readonly scripted = new Map<string, DialOutcome[]>();
+  private readonly patterns: Array<{ pattern: RegExp; outcome: DialOutcome }> = [];
 
   constructor(options: Partial<CustomerModelOptions> = {}) {
     this.options = { ...DEFAULT_CUSTOMERS, ...options };
@@ -69,9 +70,19 @@ export class CustomerModel {
     this.scripted.set(number, outcomes);
   }
 
+  /**
+   * Every number matching `pattern` (dialled digits, no +) behaves as `outcome`, e.g. a company's outside lines
+   * that answer and one that is always busy; a number scripted on its own goes first, then the latest pattern.
+   */
+  scriptPattern(pattern: RegExp, outcome: DialOutcome): void {
+    this.patterns.unshift({ pattern, outcome });
+  }
+
   outcome(number: string): DialOutcome {
     const queue = this.scripted.get(number);
     if (queue && queue.length > 0) return queue.length > 1 ? queue.shift()! : queue[0];
+    const byPattern = this.patterns.find((p) => p.pattern.test(number));
+    if (byPattern) return byPattern.outcome;
     const o = this.options;
     const earlyMedia = this.rand() < o.earlyMediaShare;
     if (this.rand() < o.answerProbability) {
