@@ -192,7 +192,8 @@ export class LeadTable {
 
   /** The lead's phone number as given. */
   phone(i: number): string {
-    return this.otherPhones.get(i) ?? `+${this.phoneNo[i]}`;
+    const n = this.phoneNo[i];
+    return Number.isNaN(n) ? (this.otherPhones.get(i) ?? '') : `+${n}`;
   }
 
   private slotOf(n: number): number {
