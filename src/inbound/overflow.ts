@@ -144,8 +144,12 @@ export async function forwardLegFact(server: MediaServer, ep: CallEndpoint, f: C
       await server.calls.hangup(fwd.legId).catch(() => {});
       return;
     }
-    // The caller may be gone the same moment: then their hangup fact ends the forward.
-    if (!(await server.calls.bridge(ep.callId, fwd.legId).then(() => true, () => false))) return;
+    if (!(await server.calls.bridge(ep.callId, fwd.legId).then(() => true, () => false))) {
+      // The caller went the same moment (their hangup ends the forward), or the switch refused: the outside leg's
+      // hangup then counts as a failed forward, and a caller still there leaves a voicemail.
+      await server.calls.hangup(fwd.legId).catch(() => {});
+      return;
+    }
     fwd.stage = 'bridged';
     await server.recorder.note(stream, 'CallForwardAnswered', { callId: ep.callId, to: fwd.to, legId: fwd.legId }, {}, deterministicUuid(ep.callId, 'forward-answered', fwd.legId));
     return;
@@ -153,7 +157,7 @@ export async function forwardLegFact(server: MediaServer, ep: CallEndpoint, f: C
   if (f.kind !== 'hung-up') return;
   ep.forward = undefined;
   if (fwd.stage === 'bridged') {
-    // The outside party hung up: the caller's line ends too (on a real switch it would park after the bridge).
+    // The outside party hung up: the caller, parked after the bridge (public.xml's park_after_bridge), is hung up too.
     ep.hangupBy = 'system';
     await server.calls.hangup(ep.callId).catch(() => {});
     return;
