@@ -1,4 +1,4 @@
-import { DEFAULT_CAMPAIGN_CONFIG } from '../domain/campaign/config.ts';
+import { DEFAULT_CAMPAIGN_CONFIG, DEFAULT_CAMPAIGN_PRIORITY } from '../domain/campaign/config.ts';
 import type { CallDoc } from '../projections/readModels/floor/call.ts';
 import type { OrderDoc } from '../projections/readModels/orders/evolve.ts';
 
@@ -91,6 +91,7 @@ export function campaignOut(c: Campaign, progress?: Progress) {
     dialMode: (cfg?.mode ?? 'preview').toUpperCase(),
     maxAbandonRate: cfg?.abandonRateTarget ?? 0.03,
     maxAttempts: cfg?.maxAttempts ?? 3,
+    priority: cfg?.priority ?? DEFAULT_CAMPAIGN_PRIORITY,
     retryMinutes: retry,
     retryRules: retryRulesOut(cfg?.retryRules ?? DEFAULT_CAMPAIGN_CONFIG.retryRules),
     productIds: cfg?.productIds ?? [],

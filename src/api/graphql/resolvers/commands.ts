@@ -43,6 +43,7 @@ export function campaignConfig(i: A): Partial<CampaignConfig> {
   if (i.dialMode) c.mode = String(i.dialMode).toLowerCase() as CampaignConfig['mode'];
   if (i.maxAbandonRate != null) c.abandonRateTarget = i.maxAbandonRate;
   if (i.maxAttempts != null) c.maxAttempts = i.maxAttempts;
+  if (i.priority != null) c.priority = i.priority;
   if (i.callingWindows || i.timeZone) {
     const hours: Partial<CampaignConfig['callingHours']> = {};
     if (i.callingWindows) hours.windows = i.callingWindows.map((w: A) => ({ ...w, days: w.days.map((d: number) => (d === 0 ? 7 : d)) }));

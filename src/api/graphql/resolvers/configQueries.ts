@@ -1,6 +1,6 @@
 import type { IvrMenu } from '../../../domain/ivr/events.ts';
 import type { CallingHours } from '../../../domain/campaign/events.ts';
-import { DEFAULT_CALLBACK_HOURS } from '../../../domain/queue/decider.ts';
+import { DEFAULT_CALLBACK_HOURS, DEFAULT_QUEUE_PRIORITY } from '../../../domain/queue/decider.ts';
 import type { QueueConfig } from '../../../domain/queue/events.ts';
 import type { RecordedEvent } from '../../../eventstore/types.ts';
 import { listQaScores, scoredCalls } from '../../../projections/readModels/qa/queries.ts';
@@ -86,7 +86,7 @@ async function queueList(ctx: ApiContext, only?: string): Promise<A[]> {
       serviceLevel: q.config.serviceLevel ?? { percent: 80, withinSeconds: 20 },
       announceEverySeconds: q.config.announceEverySeconds ?? null,
       callbackHours: callbackHoursOut(q.config.callbackHours ?? DEFAULT_CALLBACK_HOURS),
-      priority: 5,
+      priority: q.config.priority ?? DEFAULT_QUEUE_PRIORITY,
       departmentId: q.departmentId,
       skills: q.config.skills ?? [],
       agentIds: members[i].map((a) => a.agentId),

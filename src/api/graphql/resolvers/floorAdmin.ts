@@ -31,8 +31,9 @@ function queueConfig(i: A): Partial<QueueConfig> {
   const strategy = STRATEGY[i.strategy ?? 'LONGEST_IDLE'];
   if (!strategy) throw badInput(`振铃策略 ${i.strategy} 尚不支持 / ring strategy ${i.strategy} is not supported yet`);
   if (i.agentIds?.length) throw badInput('队列成员由坐席技能决定 / queue members come from agent skills; agentIds is not supported');
-  if (i.priority != null && i.priority !== 5) throw badInput('队列优先级尚不支持 / queue priority is not supported yet (leave it at 5)');
   const c: Partial<QueueConfig> = { strategy };
+  // Checked by the queue decider (QUEUE_PRIORITY_INVALID); left out on update keeps the queue's.
+  if (i.priority != null) c.priority = i.priority;
   if (i.maxWaitSeconds != null) c.maxWaitSeconds = i.maxWaitSeconds;
   if (i.skills) c.skills = (i.skills as A[]).map((x) => ({ skill: x.skill, minLevel: x.minLevel ?? 1 }));
   if (i.overflow !== undefined) {
