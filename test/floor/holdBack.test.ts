@@ -180,7 +180,7 @@ describe('hold-back for inbound callers, by the agents who could take them', () 
     expect(floor.server.readyAgents().map((a) => a.agentId)).not.toContain(a1);
     // A campaign a1 does not dial for holds nothing back for them; nor once a1 is no longer ready.
     expect(inboundHoldBack(floor.server, inDept(a2)).count).toBe(0);
-    expect(await floor.server.agentCommand(a1, { type: 'NOT_READY' })).toBeUndefined();
+    expect(await floor.server.agentCommand(a1, { type: 'NOT_READY', reasonCode: 'break' })).toBeUndefined();
     expect(inboundHoldBack(floor.server, inDept(a1, a2)).count).toBe(0);
   });
 });

@@ -47,7 +47,7 @@ export async function openCampaignFloor(label: string): Promise<CampaignFloor> {
   const store = await PostgresEventStore.connect(db.url, { pollIntervalMs: 20 });
   const placed: PlacedDial[] = [];
   const readyOnDesk: string[] = [];
-  const media = { dial: async (r: PlacedDial) => void placed.push(r), agents: { readyAgents: () => readyOnDesk.map((agentId) => ({ agentId })) } } as unknown as MediaServer;
+  const media = { dial: async (r: PlacedDial) => void placed.push(r), agents: { readyAgents: () => readyOnDesk.map((agentId) => ({ agentId })) }, readyAgents: () => readyOnDesk.map((agentId) => ({ agentId })) } as unknown as MediaServer;
   let seq = 0;
   const meta = () => ({ now: new Date().toISOString(), commandId: `${label}-${++seq}`, actorId: 'admin-1', actorRole: 'admin' });
   const floor: CampaignFloor = {
