@@ -5,6 +5,7 @@
  * Everything runs through one queue so facts of one call apply in arrival order.
  */
 import { LiveRouting, taken } from '../../acd/liveRouting.ts';
+import type { AgentView } from '../../acd/types.ts';
 import { dispatchOrder, type Waiting } from '../../acd/queueOrder.ts';
 import { DomainError } from '../../domain/decider.ts';
 import { fireAnnouncement, isAnnounceTimer } from '../../inbound/announcements.ts';
@@ -289,28 +290,32 @@ export class MediaServer {
     }
     if (loaded) for (const cb of this.queues.pendingCallbacks()) waiting.push({ kind: 'callback', priority: this.queues.queue(cb.queueId).priority, callerPriority: 0, sinceMs: cb.sinceMs, item: cb });
     if (waiting.length === 0) return;
-    // The agents as routing sees them, built once for all that waits (500 agents x 50 callers adds up); an agent
-    // offered a call is marked taken there, whoever offered it, so each agent gets at most one call here.
-    const views = this.routing.agentViews();
-    const viewOf = new Map(views.map((v) => [v.agentId, v]));
-    const ready = this.readyAgents();
+    // The agents as routing sees them, built once, when a caller or callback first needs them (500 agents x 50
+    // callers adds up; a floor with only dialer calls waiting needs none). Every offer leaves the agent no longer
+    // ready on the desk and taken in the views, so each agent gets at most one call here.
+    let views: AgentView[] | undefined;
+    let ready: LiveAgent[] | undefined;
     for (const { kind, item } of dispatchOrder(waiting)) {
       if (!(item instanceof CallEndpoint)) {
-        await offerCallback(this, item, views);
+        await offerCallback(this, item, (views ??= this.routing.agentViews()));
         continue;
       }
       const ep = item;
       if (kind === 'inbound') {
+        views ??= this.routing.agentViews();
         // An overflow to another queue routes again there (a few hops at most: queues may overflow in a ring).
         for (let hop = 0; hop < 3 && ep.status === 'queued' && !ep.offered && !ep.leftQueue; hop++) {
           if (!(await this.routing.route(ep, views))) break;
         }
         continue;
       }
-      // Nobody free serves this call's campaign: it waits, and another campaign's call may still go.
-      const agent = ready.find((a) => viewOf.get(a.agentId)?.available !== false && this.dialerAgentFilter(a.agentId, ep.options.campaignId));
-      if (!agent) continue;
-      taken(views, [agent.agentId]);
+      // In the desk's order (longest idle, or the floor's own). Nobody free serves this call's campaign: it waits,
+      // and another campaign's call may still go.
+      ready ??= this.readyAgents();
+      const i = ready.findIndex((a) => this.agents.status(a.agentId) === 'ready' && this.dialerAgentFilter(a.agentId, ep.options.campaignId));
+      if (i < 0) continue;
+      const [agent] = ready.splice(i, 1);
+      if (views) taken(views, [agent.agentId]);
       await this.offer(ep, agent.agentId);
     }
   }
