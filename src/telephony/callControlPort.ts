@@ -26,6 +26,8 @@ export interface CallControlPortOptions {
   supervisorDial?: (supervisorId: string) => string;
   /** Compliance history of the floor, shared with the dialers (default: one of its own). */
   history?: DialHistory;
+  /** Milliseconds now, for calling hours and the receipt (default the wall clock; tests pin the hour). */
+  now?: () => number;
 }
 
 /**
@@ -49,7 +51,7 @@ export function callControlPort(o: CallControlPortOptions): Required<CallControl
       const events = campaignId ? await store.readStream(`campaign-${campaignId}`) : [];
       const campaign = campaignId ? fold(campaignDecider, events as any) : undefined;
       const config = (campaign as any)?.config;
-      const now = new Date().toISOString();
+      const now = new Date((o.now ?? Date.now)()).toISOString();
       await history.catchUp();
       // Never two calls to one number at once: a dialer call or a colleague's click may be ringing it now.
       if (history.livePhones(Date.parse(now)).has(phone)) {

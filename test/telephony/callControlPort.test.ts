@@ -65,7 +65,8 @@ describe('click-to-dial compliance reads its inputs from the log', () => {
 
   it('numbers each manual dial after the dials before it (attempt n + 1), and refuses a second one while the first is live', async () => {
     const NUM = '+8613600136000';
-    const port = callControlPort({ store, media, customerDial: (n) => `sofia/gateway/demo/${n}` });
+    // 10:00 in Beijing, inside the manual dial's calling hours whatever the wall clock says.
+    const port = callControlPort({ store, media, customerDial: (n) => `sofia/gateway/demo/${n}`, now: () => Date.parse('2026-11-23T02:00:00Z') });
     const attemptOf = async (callId: string) =>
       (await store.readStream(`call-${callId}`)).map((e) => e.data as { attempt?: number }).find((d) => d.attempt !== undefined)?.attempt;
     await port.dial({ callId: 'manual-n1', phone: NUM, agentId: 'a1' }).catch(() => undefined);
