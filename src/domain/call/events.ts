@@ -75,6 +75,8 @@ export type CallOffered = DomainEvent<
     reason?: string;
     eligibility?: RoutingCandidate[];
     priority?: number;
+    /** The queue's priority (1..10) it was served by against everything else waiting; absent in older logs (5). */
+    queuePriority?: number;
     waitedMs?: number;
   }
 >;
