@@ -41,4 +41,13 @@ describe('queue settings over GraphQL', () => {
     const bad = await h.gql(UPDATE, { i: { name: 'q-svc', announceEverySeconds: 5 } }, await h.token('admin'));
     expect(code(bad)).toBe('ANNOUNCE_INVALID');
   });
+  it('an overflow to an outside number is kept as E.164; a number that cannot be dialed is refused with the reason', async () => {
+    const ok = await h.gql(UPDATE, { i: { name: 'q-svc', overflow: { afterSeconds: 90, kind: 'NUMBER', targetId: '010 6552 9988' } } }, await h.token('admin'));
+    expect(ok.errors?.[0]?.message).toBeUndefined();
+    const q = (await h.gql(READ, {}, await h.token('admin'))).data.queue;
+    expect(q.overflow).toEqual({ afterSeconds: 90, kind: 'NUMBER', targetId: '+861065529988' });
+    const bad = await h.gql(UPDATE, { i: { name: 'q-svc', overflow: { afterSeconds: 90, kind: 'NUMBER', targetId: '12' } } }, await h.token('admin'));
+    expect(code(bad)).toBe('OVERFLOW_NUMBER_INVALID');
+    expect(bad.errors?.[0]?.message).toMatch(/溢出转接号码无效 \/ Overflow number/);
+  });
 });

@@ -38,7 +38,7 @@ function queueConfig(i: A): Partial<QueueConfig> {
   if (i.skills) c.skills = (i.skills as A[]).map((x) => ({ skill: x.skill, minLevel: x.minLevel ?? 1 }));
   if (i.overflow !== undefined) {
     const o = i.overflow as A | null;
-    const kind = String(o?.kind ?? '').toLowerCase() as 'queue' | 'voicemail' | 'callback';
+    const kind = String(o?.kind ?? '').toLowerCase() as 'queue' | 'voicemail' | 'callback' | 'number';
     // Voicemail needs no target: the queue's own mailbox.
     c.overflow = o ? { afterSeconds: o.afterSeconds, target: { kind, id: o.targetId ?? (kind === 'voicemail' ? 'mailbox' : '') } } : undefined;
   }
