@@ -84,6 +84,8 @@ export interface InboundHoldBack {
 
 /** The campaign as hold-back sees it: its department and the agents it dials for. */
 export interface HoldBackCampaign {
+  /** Its priority against inbound queues comes from the log (QueueConfigs); none given: the default 5. */
+  campaignId?: string;
   departmentId?: string;
   serves: (agentId: string) => boolean;
 }
@@ -92,7 +94,8 @@ export interface HoldBackCampaign {
  * How many dials a campaign holds back for inbound callers waiting (blended floor): a caller counts when their
  * queue shares agents with the campaign, i.e. the queue is of the campaign's department (a queue the log does not
  * name is the whole floor's) and a logged-in agent the campaign dials for has the queue's skills. Callers of
- * another department's queue, or of a queue none of the campaign's agents could take, hold back nothing here.
+ * another department's queue, of a queue none of the campaign's agents could take, or of a queue ranked below the
+ * campaign (its answered calls go first to a blended agent), hold back nothing here.
  */
 export function inboundHoldBack(server: MediaServer, campaign: HoldBackCampaign): InboundHoldBack {
   const waiting = waitingByQueue(server);
@@ -100,6 +103,8 @@ export function inboundHoldBack(server: MediaServer, campaign: HoldBackCampaign)
   const held = [...server.heldAgents().keys()].filter((agentId) => campaign.serves(agentId) && server.readyAgentIds().has(agentId));
   if (waiting.size === 0 && held.length === 0) return { count: 0, why: 'no inbound caller waiting' };
   const agents = server.routing.agentViews().filter((a) => a.loggedIn && campaign.serves(a.agentId));
+  // A queue ranked below the campaign does not take its agents first (dispatchOrder): nothing to hold back for.
+  const priority = server.queues.campaignPriority(campaign.campaignId);
   let count = 0;
   const counted: string[] = [];
   const skipped: string[] = [];
@@ -107,6 +112,10 @@ export function inboundHoldBack(server: MediaServer, campaign: HoldBackCampaign)
     const q = server.queues.queue(queueId);
     if (q.departmentId && campaign.departmentId && q.departmentId !== campaign.departmentId) {
       skipped.push(`${queueId} ${n} (department ${q.departmentId})`);
+      continue;
+    }
+    if (q.priority < priority) {
+      skipped.push(`${queueId} ${n} (queue priority ${q.priority} below the campaign's ${priority})`);
       continue;
     }
     const able = qualified(candidatesFor(agents, q.routing.requiredSkills ?? {})).length;
