@@ -24,7 +24,7 @@ const opts = program.opts<{ json?: boolean; floor?: string[]; shifts?: string; s
 
 const PREDICTIVE_OPTIONS = [
   'abandonTarget', 'connectWithinSec', 'windowHours', 'marginSd', 'amdFalsePositiveRate', 'maxRingingPerAgent', 'futureDials',
-  'budgetGain', 'levelLearning', 'memoryAnswers', 'initialThreshold', 'displacement', 'skew', 'decision', 'rolloutSamples',
+  'budgetGain', 'levelLearning', 'memoryAnswers', 'initialThreshold', 'displacement', 'skew', 'decision', 'rolloutSamples', 'answerMemory', 'durationMemoryScale',
 ];
 
 function callstreamOptions(json: string | undefined): PredictiveOptions | undefined {

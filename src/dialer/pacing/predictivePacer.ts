@@ -40,6 +40,10 @@ export interface PredictiveOptions {
    * ('nowOrNever') or either ('nowOrEither'), lambda = 1 / the budget's threshold.
    */
   decision?: 'risk' | RolloutRule | 'riskThenWait';
+  /** Dials after which an old answer-rate observation has faded to 1/e (default 600). */
+  answerMemory?: number;
+  /** Multiplies the memory of the ring-time and talk-time estimates (default 1). */
+  durationMemoryScale?: number;
   /** Sampled futures per rollout decision (default 32). */
   rolloutSamples?: number;
 }
@@ -60,10 +64,10 @@ export interface Supply {
  */
 export class PredictivePacer extends PacerBase implements Pacer {
   readonly mode = 'callstream';
-  private readonly answerRate = new DecayingRate(0.2, 10, 600);
-  private readonly ringAnswered = new DecayingHistogram(1, MAX_RING_SEC, 400);
-  private readonly ringOther = new DecayingHistogram(1, MAX_RING_SEC, 800);
-  private readonly talk = new DecayingHistogram(2, 3600, 400);
+  private readonly answerRate: DecayingRate;
+  private readonly ringAnswered: DecayingHistogram;
+  private readonly ringOther: DecayingHistogram;
+  private readonly talk: DecayingHistogram;
   private readonly wrapUp = new DecayingHistogram(1, 600, 100);
   private readonly budget: AbandonBudget;
   private readonly connectWithin: number;
@@ -91,6 +95,11 @@ export class PredictivePacer extends PacerBase implements Pacer {
 
   constructor(clock: Clock, options: PredictiveOptions = {}) {
     super(clock);
+    this.answerRate = new DecayingRate(0.2, 10, options.answerMemory ?? 600);
+    const scale = options.durationMemoryScale ?? 1;
+    this.ringAnswered = new DecayingHistogram(1, MAX_RING_SEC, 400 * scale);
+    this.ringOther = new DecayingHistogram(1, MAX_RING_SEC, 800 * scale);
+    this.talk = new DecayingHistogram(2, 3600, 400 * scale);
     this.budget = new AbandonBudget({
       target: options.abandonTarget ?? 0.03,
       marginSd: options.marginSd,
