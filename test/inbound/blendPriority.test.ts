@@ -42,6 +42,9 @@ async function blendedFloor(): Promise<{ agents: string[]; queueId: string }> {
   const skill = `blend-${agents[0]}`;
   for (const a of agents) await registerAgent(floor, a, [{ skill, level: 5 }]);
   floor.server.dialerAgentFilter = (agentId) => agents.includes(agentId);
+  // Ranking needs the queues' and campaigns' settings: until they are loaded a dialer call (which cannot wait) goes
+  // to a ready agent while inbound callers wait, so load them before anyone is ready.
+  await floor.server.queues.start();
   return { agents, queueId: await createQueue(floor, { skills: [{ skill, minLevel: 1 }], priority: 5 }) };
 }
 
