@@ -18,6 +18,8 @@ async function twoQueueAgent(): Promise<{ agent: string; skill: string }> {
   const [agent] = uniqueAgents('both');
   const skill = `lines-${agent}`;
   await registerAgent(floor, agent, [{ skill, level: 5 }]);
+  // Callers are ranked once the queues' settings are loaded (the first catch-up of the log; slow on a busy machine).
+  await floor.server.queues.start();
   return { agent, skill };
 }
 

@@ -20,6 +20,8 @@ async function callbackAndCaller(callbackPriority: number, from: string): Promis
   const skill = `cb-${agent}`;
   const skills = [{ skill, minLevel: 1 }];
   await registerAgent(floor, agent, [{ skill, level: 3 }]);
+  // Callers and callbacks are ranked once the queues' settings are loaded (the first catch-up of the log).
+  await floor.server.queues.start();
   const callbackQueue = await createQueue(floor, { skills, priority: callbackPriority });
   const entry = await createQueue(floor, { skills, overflow: { afterSeconds: 20, target: { kind: 'callback', id: callbackQueue } } });
   const general = await createQueue(floor, { skills, priority: 5 });
