@@ -200,7 +200,7 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
       },
       createQueue: ({ id, input }, ctx) => {
         need(ctx, 'ADMIN');
-        const q = { id: id ?? `q-${s.queues.length + 1}`, name: input.name, strategy: input.strategy, maxWaitSeconds: input.maxWaitSeconds, priority: input.priority, department: null, agents: [], position: ++s.position };
+        const q = { id: id ?? `q-${s.queues.length + 1}`, name: input.name, strategy: input.strategy, maxWaitSeconds: input.maxWaitSeconds, priority: input.priority ?? 5, department: null, agents: [], position: ++s.position };
         s.queues.push(q);
         return result(s, `queue-${q.id}`);
       },
@@ -208,7 +208,7 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
         need(ctx, 'ADMIN');
         const q = s.queues.find((x) => x.id === id);
         if (!q) throw fail('NOT_FOUND', `队列 ${id} 不存在`);
-        Object.assign(q, { name: input.name, strategy: input.strategy, maxWaitSeconds: input.maxWaitSeconds, priority: input.priority, position: ++s.position });
+        Object.assign(q, { name: input.name, strategy: input.strategy, maxWaitSeconds: input.maxWaitSeconds, priority: input.priority ?? q.priority, position: ++s.position });
         return result(s, `queue-${id}`);
       },
       setIvrMenu: ({ id, input }, ctx) => {
