@@ -145,7 +145,7 @@ export class CampaignDialers {
       rules: () => this.rulesOf(campaignId),
       recording: () => this.campaign(campaignId).config.recording ?? 'always',
       callerId: () => this.campaign(campaignId).config.callerId,
-      readyNow: () => this.o.media.readyAgents().map((a) => a.agentId),
+      readyNow: () => this.o.media.agents.readyAgents().map((a) => a.agentId),
       servesAgent: (agentId) => this.serves(campaignId, agentId),
       history: this.history,
       phonesInFlight: this.phonesInFlight,

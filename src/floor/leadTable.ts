@@ -140,7 +140,15 @@ export class LeadTable {
   setZone(i: number, zone: string): void {
     let n = this.zoneNo.get(zone);
     if (n === undefined) {
-      n = this.zones.push(zone) - 1;
+      // Spellings of one zone ('asia/shanghai', 'Asia/Shanghai') share its canonical entry: the 16-bit index
+      // counts zones (a few hundred), not whatever spellings a list file brings.
+      const canonical = canonicalZone(zone);
+      n = this.zoneNo.get(canonical);
+      if (n === undefined) {
+        if (this.zones.length > 0xffff) throw new Error(`lead table: more than 65,535 time zones (${canonical})`);
+        n = this.zones.push(canonical) - 1;
+        this.zoneNo.set(canonical, n);
+      }
       this.zoneNo.set(zone, n);
     }
     this.zone[i] = n;
@@ -229,4 +237,13 @@ export function firstCallback(p: People): Callback | undefined {
   let first: Callback | undefined;
   for (const c of p.callbacks?.values() ?? []) if (!first || c.dueAt < first.dueAt) first = c;
   return first;
+}
+
+/** The zone's own name as the runtime knows it; a name it does not know is kept as given. */
+function canonicalZone(zone: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return zone;
+  }
 }
