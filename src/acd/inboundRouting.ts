@@ -27,8 +27,11 @@ export interface InboundCall {
   from: string;
   did: string;
   at: string;
-  /** From the customer read model: who they spoke with last and whether that agent is free now. */
-  knownCustomer?: { lastAgentId: string; lastAgentFree: boolean };
+  /**
+   * From the customer read model: who they spoke with last and whether that agent is free now. `lastAgentLoggedIn`
+   * false: not logged in on this desk, so there is nobody to wait for (unset: taken as logged in).
+   */
+  knownCustomer?: { lastAgentId: string; lastAgentFree: boolean; lastAgentLoggedIn?: boolean };
 }
 
 export interface InboundDecision {
@@ -88,7 +91,8 @@ export function routeInbound(call: InboundCall, rules: InboundRules, lists: Inbo
   if (rules.stickyToLastAgent && known?.lastAgentFree) {
     return decide('sticky_agent', { kind: 'agent', id: known.lastAgentId }, `known customer; ${known.lastAgentId} spoke with them last and is free`);
   }
-  const offer = rules.stickyToLastAgent && known ? { offerToWaitFor: known.lastAgentId } : {};
+  // Waiting is offered only for an agent who is logged in: one who is not would leave the caller ringing until the deadline.
+  const offer = rules.stickyToLastAgent && known && known.lastAgentLoggedIn !== false ? { offerToWaitFor: known.lastAgentId } : {};
   const byDid = rules.byDid[call.did];
   if (byDid) return decide('did', byDid, `called number ${call.did}`, offer);
   const prefix = rules.byCallerPrefix.filter((r) => call.from.startsWith(r.prefix)).sort((a, b) => b.prefix.length - a.prefix.length)[0];

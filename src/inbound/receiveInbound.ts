@@ -57,15 +57,16 @@ export function normalizeCaller(raw: string): string {
 }
 
 /**
- * The agent the caller last spoke with (from the log) and whether they are free on this desk now: ready, and not
- * held for another caller waiting for them (that caller is first; this one is asked to wait too).
+ * The agent the caller last spoke with (from the log), whether they are free on this desk now (ready, and not
+ * held for another caller waiting for them: that caller is first, this one is asked to wait too), and whether
+ * they are logged in here at all (if not, nobody is offered to wait for them).
  */
 function knownCustomer(server: MediaServer, log: InboundLog | undefined, phone: string) {
   const lastAgentId = log?.lastAgentOf(phone);
   if (!lastAgentId) return undefined;
   const live = server.agents.get(lastAgentId);
-  const ready = !!live && agentStatus(live.actor.getSnapshot()) === 'ready';
-  return { lastAgentId, lastAgentFree: ready && !server.heldAgents().has(lastAgentId) };
+  const status = live ? agentStatus(live.actor.getSnapshot()) : 'logged-out';
+  return { lastAgentId, lastAgentFree: status === 'ready' && !server.heldAgents().has(lastAgentId), lastAgentLoggedIn: status !== 'logged-out' };
 }
 
 async function received(server: MediaServer, options: InboundOptions, callId: string, call: { from: string; did: string }): Promise<void> {

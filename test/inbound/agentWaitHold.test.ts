@@ -13,8 +13,12 @@ import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
 import { allDayRules, startRouting } from './ivrSupport.ts';
 
 const DID = '+862180000078';
+/** Routed straight to one agent (destination agent): `directAgent`. */
+const DIRECT_DID = '+862180000079';
 const QUEUE = `q-${randomUUID()}`;
-const rules = (): InboundRules => allDayRules('hold-1', { [DID]: { kind: 'queue', id: QUEUE } }, { kind: 'queue', id: QUEUE }, { stickyToLastAgent: true, agentWaitSeconds: 30 });
+let directAgent = 'nobody';
+const rules = (): InboundRules =>
+  allDayRules('hold-1', { [DID]: { kind: 'queue', id: QUEUE }, [DIRECT_DID]: { kind: 'agent', id: directAgent } }, { kind: 'queue', id: QUEUE }, { stickyToLastAgent: true, agentWaitSeconds: 30 });
 
 let floor: Floor;
 let inbound: Inbound;
@@ -59,8 +63,8 @@ async function queueCaller(): Promise<string> {
   return id;
 }
 
-/** A number that spoke with `agentId` yesterday rings again, is asked, presses 1 and waits for them. */
-async function stickyCallerWaits(agentId: string): Promise<string> {
+/** A number that spoke with `agentId` yesterday (as the log has it); returns the local number. */
+async function spokeYesterday(agentId: string): Promise<string> {
   const local = localNumber();
   const before = randomUUID();
   const at = new Date(floor.clock.now() - 86_400_000).toISOString();
@@ -69,7 +73,12 @@ async function stickyCallerWaits(agentId: string): Promise<string> {
     { type: 'CallBridged', data: { callId: before, at, agentId } },
     { type: 'CallEnded', data: { callId: before, at, cause: 'NORMAL_CLEARING', hangupBy: 'caller' } },
   ], 'any');
-  const id = floor.sim.inboundCall(local, DID);
+  return local;
+}
+
+/** A number that spoke with `agentId` yesterday rings again, is asked, presses 1 and waits for them. */
+async function stickyCallerWaits(agentId: string): Promise<string> {
+  const id = floor.sim.inboundCall(await spokeYesterday(agentId), DID);
   calls.push(id);
   await until('the offer', async () => (await types(id)).includes('CallAgentWaitOffered'));
   floor.sim.injectDtmf(id, '1');
@@ -165,5 +174,42 @@ describe('the agent a caller waits for is held for them', () => {
     } finally {
       floor.server.heldAgents = provider;
     }
+  });
+
+  it('a known customer whose last agent is not logged in is not asked to wait: they go to the queue and a free colleague takes them', async () => {
+    const absent = `a-${randomUUID()}`; // never logged in on this desk
+    const colleague = await busyAgent();
+    expect(await floor.server.agentCommand(colleague, { type: 'READY' })).toBeUndefined();
+    const id = floor.sim.inboundCall(await spokeYesterday(absent), DID);
+    calls.push(id);
+    expect(await bridgedTo(id)).toBe(colleague);
+    const [routed] = await recorded(id, 'InboundCallRouted');
+    expect(routed).toMatchObject({ destination: { kind: 'queue', id: QUEUE }, knownCustomer: { lastAgentId: absent, lastAgentFree: false, lastAgentLoggedIn: false } });
+    expect(routed.offerToWaitFor).toBeUndefined();
+    expect(await types(id)).not.toContain('CallAgentWaitOffered');
+    expect(floor.server.heldAgents().has(absent)).toBe(false);
+  });
+
+  it('an agent not on the desk when their caller starts waiting is not held; once they log in and are ready the caller gets them, not a queue caller who waited longer', async () => {
+    const x = `a-${randomUUID()}`;
+    directAgent = x;
+    const queued = await queueCaller();
+    const direct = floor.sim.inboundCall(localNumber(), DIRECT_DID);
+    calls.push(direct);
+    await until('waiting', async () => (await types(direct)).includes('CallWaitingForAgent'));
+    // Nobody to watch yet: nobody held (a hold here would outlast any change of theirs).
+    expect(floor.server.heldAgents().has(x)).toBe(false);
+
+    const ext = String(extension++);
+    floor.sim.switch.agents.set(ext, { answerMs: 200 });
+    expect(await floor.server.agentCommand(x, { type: 'LOGIN', extension: ext })).toBeUndefined();
+    loggedIn.push(x);
+    expect(floor.server.heldAgents().get(x)).toBe(direct);
+    expect(await floor.server.agentCommand(x, { type: 'READY' })).toBeUndefined();
+    // Put through well before the 30 s deadline (the clock does not move).
+    expect(await bridgedTo(direct)).toBe(x);
+    expect((await recorded(direct, 'CallOffered'))[0]).toMatchObject({ strategy: 'direct', winner: x });
+    expect((await recorded(queued, 'CallOffered')).map((o) => o.winner)).not.toContain(x);
+    expect(await types(direct)).not.toContain('CallAgentWaitEnded');
   });
 });

@@ -21,6 +21,7 @@ import { agentStatus } from '../../domain/machines/agentMachine.ts';
 import { deterministicUuid } from '../../eventstore/ids.ts';
 import type { PendingTimer } from '../../scheduler/timers.ts';
 import type { TelephonyFact } from '../../telephony/esl/facts.ts';
+import type { LiveAgent } from '../../telephony/session/agentDesk.ts';
 import type { MediaServer } from '../../telephony/session/mediaServer.ts';
 
 export const AGENT_WAIT_TIMER = 'inbound-agent-wait';
@@ -51,7 +52,8 @@ interface Waiting {
   playing: number;
   /** The pending durable timer (the key timeout, then the wait deadline). */
   timerId?: string;
-  unsubscribe: () => void;
+  /** The desk's actor of the agent as subscribed to (none while the agent is not on this desk). */
+  watched?: { actor: LiveAgent['actor']; unsubscribe: () => void };
 }
 
 export interface AgentWaitOptions {
@@ -78,7 +80,7 @@ export class AgentWaits {
   stop(): void {
     this.server.esl.off('fact', this.onFact);
     if (this.server.heldAgents === this.held) this.server.heldAgents = () => new Map();
-    for (const w of this.waiting.values()) w.unsubscribe();
+    for (const w of this.waiting.values()) w.watched?.unsubscribe();
     this.waiting.clear();
   }
 
@@ -87,12 +89,36 @@ export class AgentWaits {
     return this.waiting.size;
   }
 
-  /** Agent id -> the call id of the first caller waiting for them. Only watched agents (on this desk) are held. */
+  /**
+   * Agent id -> the call id of the first caller waiting for them. Only watched agents are held: a hold on an agent
+   * whose changes do not reach us would never hand them to their caller. Dispatch asks this before every pass, so an
+   * agent who came onto the desk since (a first login makes a new actor, as does a restore) is watched from here on.
+   */
   private readonly held = (): ReadonlyMap<string, string> => {
     const held = new Map<string, string>();
-    for (const w of this.waiting.values()) if (!held.has(w.agentId)) held.set(w.agentId, w.callId);
+    for (const w of this.waiting.values()) {
+      this.watch(w);
+      if (w.watched && !held.has(w.agentId)) held.set(w.agentId, w.callId);
+    }
     return held;
   };
+
+  /**
+   * Follow the desk's actor of the waiter's agent (again, when the desk replaced it). An agent found ready here is
+   * handed to their caller by the next step in the server's queue.
+   */
+  private watch(w: Waiting): void {
+    const live = this.server.agents.get(w.agentId);
+    if (!live || live.actor === w.watched?.actor) return;
+    w.watched?.unsubscribe();
+    const agentId = w.agentId;
+    const freed = () => void this.server.enqueue(() => this.agentFree(agentId)).catch((e) => this.server.onError(e));
+    const sub = live.actor.subscribe(() => {
+      if (this.isReady(agentId)) freed();
+    });
+    w.watched = { actor: live.actor, unsubscribe: () => sub.unsubscribe() };
+    if (this.isReady(agentId)) freed();
+  }
 
   private isReady(agentId: string): boolean {
     const live = this.server.agents.get(agentId);
@@ -111,15 +137,12 @@ export class AgentWaits {
   async wait(callId: string, agentId: string, queueId: string, priority: number, waitSeconds: number, offer?: AgentWaitOffer): Promise<void> {
     // Free and nobody before them waiting for the agent: straight through.
     if (this.isReady(agentId) && !this.firstWaitingFor(agentId)) return this.options.sendOn(callId, queueId, priority, agentId);
-    // The desk's actor tells us when the agent changes state; an agent not logged in here cannot be watched (nor
-    // held): the deadline decides.
-    const live = this.server.agents.get(agentId);
-    const sub = live?.actor.subscribe(() => {
-      if (this.isReady(agentId)) void this.server.enqueue(() => this.agentFree(agentId)).catch((e) => this.server.onError(e));
-    });
-    const w: Waiting = { callId, agentId, queueId, priority, waitSeconds, phase: offer ? 'offer' : 'waiting', playing: 0, unsubscribe: () => sub?.unsubscribe() };
+    // The desk's actor tells us when the agent changes state; an agent not on this desk yet is watched (and held)
+    // from when they log in.
+    const w: Waiting = { callId, agentId, queueId, priority, waitSeconds, phase: offer ? 'offer' : 'waiting', playing: 0 };
     if (offer) w.offer = { timeoutSeconds: offer.timeoutSeconds ?? DEFAULT_OFFER_SECONDS, onNoChoice: offer.onNoChoice ?? 'wait' };
     this.waiting.set(callId, w);
+    this.watch(w);
     // Early media: the caller hears us before anyone answers; a caller gone already is seen by the hangup fact.
     await this.server.esl.execute(callId, 'pre_answer', '', false).catch(() => {});
     if (!offer || !w.offer) return this.startWaiting(w);
@@ -239,7 +262,7 @@ export class AgentWaits {
 
   private async end(w: Waiting, why: string, stopPrompt = true): Promise<void> {
     this.waiting.delete(w.callId);
-    w.unsubscribe();
+    w.watched?.unsubscribe();
     if (w.timerId) await this.server.scheduler.cancel(w.timerId, why);
     if (stopPrompt) await this.server.esl.api(`uuid_break ${w.callId} all`).catch(() => {});
   }
