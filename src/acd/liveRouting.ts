@@ -42,6 +42,7 @@ export class LiveRouting {
           idleSince: free ? new Date(a.readySinceMs).toISOString() : undefined,
           ...this.server.agents.figures(a.agentId),
           group: this.server.agents.group(a.agentId),
+          departmentId: this.server.queues.agentDepartment(a.agentId),
         };
       });
   }

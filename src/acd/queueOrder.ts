@@ -5,7 +5,7 @@ import type { AgentView, QueueConfig, QueuedCall } from './types.ts';
 export function nextCall(waiting: QueuedCall[], agent: AgentView, queue: QueueConfig): QueuedCall | undefined {
   let best: QueuedCall | undefined;
   for (const call of waiting) {
-    const [c] = candidatesFor([{ ...agent, available: true, loggedIn: true }], { ...queue.requiredSkills, ...call.requiredSkills });
+    const [c] = candidatesFor([{ ...agent, available: true, loggedIn: true }], { ...queue.requiredSkills, ...call.requiredSkills }, queue.departments);
     if (!c.eligible) continue;
     if (!best || call.priority > best.priority || (call.priority === best.priority && Date.parse(call.enqueuedAt) < Date.parse(best.enqueuedAt))) best = call;
   }
@@ -53,7 +53,7 @@ export type OverflowDecision = { overflow: false } | { overflow: true; to: NonNu
 export function checkOverflow(call: QueuedCall, queue: QueueConfig, agents: AgentView[], now: string): OverflowDecision {
   const o = queue.overflow;
   if (!o) return { overflow: false };
-  const able = qualified(candidatesFor(agents, { ...queue.requiredSkills, ...call.requiredSkills })).length;
+  const able = qualified(candidatesFor(agents, { ...queue.requiredSkills, ...call.requiredSkills }, queue.departments)).length;
   if (able === 0) return { overflow: true, to: o.to, reason: 'no qualified agent logged in' };
   const waited = (Date.parse(now) - Date.parse(call.enqueuedAt)) / 1000;
   if (waited >= o.afterSeconds) return { overflow: true, to: o.to, reason: `waited ${Math.floor(waited)} s, limit ${o.afterSeconds} s` };

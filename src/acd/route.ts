@@ -5,12 +5,14 @@ import type { AgentView, QueueConfig, QueueMemory, QueuedCall, RoutingDecision }
 /** Chooses the agent for one queued call; pure, and the result explains itself. */
 export function routeCall(call: QueuedCall, queue: QueueConfig, agents: AgentView[], memory: QueueMemory): RoutingDecision {
   const required = { ...queue.requiredSkills, ...call.requiredSkills };
-  const candidates = candidatesFor(agents, required);
+  const candidates = candidatesFor(agents, required, queue.departments);
   const base = { callId: call.callId, queueId: queue.queueId, strategy: queue.strategy, candidates };
   const eligible = new Set(candidates.filter((c) => c.eligible).map((c) => c.agentId));
   if (eligible.size === 0) {
     const able = qualified(candidates).length;
-    return { ...base, ring: [], reason: able ? `all ${able} qualified agents busy` : 'no qualified agent logged in' };
+    const others = candidates.filter((c) => c.why?.startsWith('OTHER_DEPARTMENT:')).length;
+    const elsewhere = others ? ` (${others} of another department)` : '';
+    return { ...base, ring: [], reason: able ? `all ${able} qualified agents busy${elsewhere}` : `no qualified agent logged in${elsewhere}` };
   }
   let free = agents.filter((a) => eligible.has(a.agentId));
   // The floor's preference (people before bots) comes before the strategy: it picks within the first group free.

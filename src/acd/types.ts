@@ -13,6 +13,8 @@ export interface AgentView {
   talkSecondsToday: number;
   /** The floor's preference group, lower first (people before bots on the demo floor); unset: one group. */
   group?: number;
+  /** The agent's department (undefined: not in the log; such an agent is the whole floor's). */
+  departmentId?: string;
 }
 
 export interface QueuedCall {
@@ -33,6 +35,11 @@ export interface QueueConfig {
   /** Prefer agents with higher levels in the required skills before the strategy's own order. */
   preferSkillLevel?: boolean;
   requiredSkills?: Record<string, number>;
+  /**
+   * The queue's department and every department under it: only their agents take its calls (a BPO floor's other
+   * clients' agents must not get this client's callers). Undefined: a queue of the whole floor (old logs).
+   */
+  departments?: string[];
   /** Send the call elsewhere after waiting this long, or at once when nobody able to take it is logged in. */
   overflow?: { afterSeconds: number; to: { kind: 'queue' | 'voicemail' | 'callback' | 'number'; id?: string } };
   serviceLevel?: { answerWithinSeconds: number; target: number };
@@ -51,8 +58,10 @@ export interface QueueMemory {
 export interface Candidate {
   agentId: string;
   eligible: boolean;
-  /** Why not, when not eligible: NOT_AVAILABLE, MISSING_SKILL:<skill>, LOW_SKILL:<skill>. */
+  /** Why not, when not eligible: OTHER_DEPARTMENT:<id>, NOT_AVAILABLE, MISSING_SKILL:<skill>, LOW_SKILL:<skill>. */
   why?: string;
+  /** The reason in words, where the code alone does not say it (e.g. `other department d-2`). */
+  note?: string;
   /** Sum of levels in the required skills. */
   skillScore: number;
 }

@@ -1,6 +1,7 @@
 /**
  * Queue settings and agent skills as the live session routes by them: folded from the log
- * (QueueCreated / QueueConfigured, AgentRegistered / AgentSkillsSet) and kept live by a subscription,
+ * (QueueCreated / QueueConfigured, AgentRegistered / AgentSkillsSet, agents' and departments' places in the
+ * department tree) and kept live by a subscription,
  * so a supervisor's change applies to the next routing decision without a restart.
  */
 import type { QueueConfig as RoutingConfig, QueueStrategy } from '../acd/types.ts';
@@ -14,7 +15,7 @@ import type { EventStore, RecordedEvent } from '../eventstore/types.ts';
 
 export const ROUTING_EVENT_TYPES = [
   'QueueCreated', 'QueueConfigured', 'AgentRegistered', 'AgentSkillsSet', 'CallbackQueued', 'CallbackStarted', 'CallbackAttemptEnded',
-  'CampaignCreated', 'CampaignConfigured',
+  'CampaignCreated', 'CampaignConfigured', 'DepartmentCreated', 'AgentTeamChanged', 'UserMoved',
 ];
 
 /** A caller's number kept for a callback by an agent of `queueId`. */
@@ -76,6 +77,11 @@ export class QueueConfigs {
   private readonly queues = new Map<string, QueueConfig>();
   private readonly departments = new Map<string, string>();
   private readonly skills = new Map<string, Record<string, number>>();
+  /** Agent -> their department; department -> its parent (a department's parent never changes). */
+  private readonly agentDepartments = new Map<string, string>();
+  private readonly parents = new Map<string, string>();
+  /** Department -> it and every department under it; cleared when a department is created. */
+  private subtrees = new Map<string, string[]>();
   /** Campaigns' priorities against inbound callers (only those set: unset is the default). */
   private readonly campaignPriorities = new Map<string, number>();
   private readonly callbacks = new Map<string, PendingCallback>();
@@ -121,6 +127,15 @@ export class QueueConfigs {
       if (d.departmentId) this.departments.set(d.queueId, d.departmentId);
     } else if (e.type === 'AgentRegistered' || e.type === 'AgentSkillsSet') {
       this.skills.set(d.agentId, Object.fromEntries((d.skills as Skill[]).map((s) => [s.skill, s.level])));
+      if (e.type === 'AgentRegistered' && d.departmentId) this.agentDepartments.set(d.agentId, d.departmentId);
+    } else if (e.type === 'AgentTeamChanged' && d.departmentId) {
+      this.agentDepartments.set(d.agentId, d.departmentId);
+    } else if (e.type === 'UserMoved' && d.departmentId && this.agentDepartments.has(d.userId)) {
+      // A person who takes calls is agent <userId>: an admin moving them moves their calls too.
+      this.agentDepartments.set(d.userId, d.departmentId);
+    } else if (e.type === 'DepartmentCreated') {
+      if (d.parentId) this.parents.set(d.departmentId, d.parentId);
+      this.subtrees = new Map();
     } else if (e.type === 'CampaignCreated' || e.type === 'CampaignConfigured') {
       if (d.config?.priority === undefined) this.campaignPriorities.delete(d.campaignId);
       else this.campaignPriorities.set(d.campaignId, d.config.priority);
@@ -136,7 +151,33 @@ export class QueueConfigs {
 
   queue(queueId: string): QueueSettings {
     const config = this.queues.get(queueId);
-    return { ...routingSettings(queueId, config ?? DEFAULT_QUEUE_CONFIG, config !== undefined), departmentId: this.departments.get(queueId) };
+    const departmentId = this.departments.get(queueId);
+    const settings = routingSettings(queueId, config ?? DEFAULT_QUEUE_CONFIG, config !== undefined);
+    if (departmentId) settings.routing.departments = this.departmentSubtree(departmentId);
+    return { ...settings, departmentId };
+  }
+
+  /** A department and every department under it (as the API's departmentSubtree, from the log). */
+  departmentSubtree(departmentId: string): string[] {
+    let tree = this.subtrees.get(departmentId);
+    if (!tree) {
+      tree = [departmentId];
+      for (const id of this.parents.keys()) if (id !== departmentId && this.isUnder(id, departmentId)) tree.push(id);
+      this.subtrees.set(departmentId, tree);
+    }
+    return tree;
+  }
+
+  private isUnder(departmentId: string, ancestor: string): boolean {
+    // Bounded walk: a parent loop in a damaged log must not hang routing.
+    let at = this.parents.get(departmentId);
+    for (let hops = 0; at !== undefined && hops < 64; hops++, at = this.parents.get(at)) if (at === ancestor) return true;
+    return false;
+  }
+
+  /** The agent's department (undefined: not registered in the log). */
+  agentDepartment(agentId: string): string | undefined {
+    return this.agentDepartments.get(agentId);
   }
 
   keepCallback(cb: PendingCallback): void {

@@ -14,18 +14,18 @@ import { until, type Floor } from '../telephony/session/harness.ts';
 const meta = (floor: Floor) => ({ now: new Date(floor.clock.now()).toISOString(), actorId: 'sup-1', actorRole: 'supervisor' });
 
 /** A queue in the log, as a supervisor would create it; the session sees it on its next decision. */
-export async function createQueue(floor: Floor, config: Partial<QueueConfig>): Promise<string> {
+export async function createQueue(floor: Floor, config: Partial<QueueConfig>, departmentId = 'd-1'): Promise<string> {
   const queueId = `q-${randomUUID()}`;
   await handleCommand(floor.store, queueDecider, queueId, {
-    type: 'CreateQueue', data: { queueId, name: 'Sales', departmentId: 'd-1', config }, meta: meta(floor),
+    type: 'CreateQueue', data: { queueId, name: 'Sales', departmentId, config }, meta: meta(floor),
   });
   await floor.server.queues.sync();
   return queueId;
 }
 
-export async function registerAgent(floor: Floor, agentId: string, skills: Skill[] = []): Promise<void> {
+export async function registerAgent(floor: Floor, agentId: string, skills: Skill[] = [], departmentId = 'd-1'): Promise<void> {
   await handleCommand(floor.store, agentDecider, agentId, {
-    type: 'RegisterAgent', data: { agentId, name: agentId, teamId: 't-1', departmentId: 'd-1', skills }, meta: meta(floor),
+    type: 'RegisterAgent', data: { agentId, name: agentId, teamId: 't-1', departmentId, skills }, meta: meta(floor),
   });
   await floor.server.queues.sync();
 }
