@@ -92,8 +92,8 @@ export interface HoldBackCampaign {
 
 /**
  * How many dials a campaign holds back for inbound callers waiting (blended floor): a caller counts when their
- * queue shares agents with the campaign, i.e. the queue is of the campaign's department (a queue the log does not
- * name is the whole floor's) and a logged-in agent the campaign dials for has the queue's skills. Callers of
+ * queue shares agents with the campaign, i.e. the campaign's department is the queue's or under it (a queue the
+ * log gives no department is the whole floor's) and a logged-in agent the campaign dials for has the queue's skills. Callers of
  * another department's queue, of a queue none of the campaign's agents could take, or of a queue ranked below the
  * campaign (its answered calls go first to a blended agent), hold back nothing here.
  */
@@ -110,7 +110,8 @@ export function inboundHoldBack(server: MediaServer, campaign: HoldBackCampaign)
   const skipped: string[] = [];
   for (const [queueId, n] of [...waiting].sort(([a], [b]) => a.localeCompare(b))) {
     const q = server.queues.queue(queueId);
-    if (q.departmentId && campaign.departmentId && q.departmentId !== campaign.departmentId) {
+    // The queue's department or one under it (routing's rule): a sub-department's campaign shares its agents.
+    if (q.routing.departments && campaign.departmentId && !q.routing.departments.includes(campaign.departmentId)) {
       skipped.push(`${queueId} ${n} (department ${q.departmentId})`);
       continue;
     }
@@ -118,7 +119,7 @@ export function inboundHoldBack(server: MediaServer, campaign: HoldBackCampaign)
       skipped.push(`${queueId} ${n} (queue priority ${q.priority} below the campaign's ${priority})`);
       continue;
     }
-    const able = qualified(candidatesFor(agents, q.routing.requiredSkills ?? {})).length;
+    const able = qualified(candidatesFor(agents, q.routing.requiredSkills ?? {}, q.routing.departments)).length;
     if (able === 0) {
       skipped.push(`${queueId} ${n} (none of its agents has the skills)`);
       continue;
