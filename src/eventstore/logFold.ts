@@ -35,9 +35,13 @@ export class LogFold {
     return run;
   }
 
-  /** Catch up once, then follow the log as it grows; later calls return the same promise. */
+  /**
+   * Catch up once, then follow the log as it grows; later calls return the same promise. A catch-up that failed
+   * (the database away) is not kept: the next call tries again from where the fold got to.
+   */
   follow(): Promise<void> {
-    this.following ??= (async () => {
+    if (this.following) return this.following;
+    const following = (async () => {
       await this.catchUp();
       if (this.stopped) return;
       this.sub = this.store.subscribe(
@@ -47,7 +51,11 @@ export class LogFold {
         { after: this.position, filter: { eventTypes: this.eventTypes } },
       );
     })();
-    return this.following;
+    this.following = following;
+    following.catch(() => {
+      if (this.following === following) this.following = undefined;
+    });
+    return following;
   }
 
   /** Whether `follow()` has been asked for (its catch-up may still be running). */

@@ -103,11 +103,20 @@ export class QueueConfigs {
     return this.loaded;
   }
 
-  /** Catch up with the log once, then follow it; later calls return the same promise. */
+  /**
+   * Catch up with the log once, then follow it; later calls return the same promise. A load that failed is
+   * forgotten, so the next dispatch (or caller entering a queue) tries again instead of routing nobody until a restart.
+   */
   start(): Promise<void> {
-    this.loading ??= this.log.follow().then(() => {
-      this.loaded = true;
-    });
+    this.loading ??= this.log.follow().then(
+      () => {
+        this.loaded = true;
+      },
+      (e: unknown) => {
+        this.loading = undefined;
+        throw e;
+      },
+    );
     return this.loading;
   }
 

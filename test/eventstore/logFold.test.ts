@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogFold } from '../../src/eventstore/logFold.ts';
 import { PostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore.ts';
+import type { EventStore } from '../../src/eventstore/types.ts';
 import { createTestDatabase } from '../support/db.ts';
 
 // The in-memory folds of the live floor (compliance history, campaign leads, inbound routing) read the log with
@@ -55,5 +56,30 @@ describe('LogFold', () => {
     await new Promise((r) => setTimeout(r, 200));
     await fold.stop();
     expect(seen).toEqual([1, 2, 3]);
+  });
+
+  it('a follow whose catch-up failed is tried again by the next follow, which then catches up and stays live', async () => {
+    let failures = 1;
+    const flaky: EventStore = {
+      append: (streamId, events, expected) => store.append(streamId, events, expected),
+      readStream: (streamId, options) => store.readStream(streamId, options),
+      readAll: async (options) => {
+        if (failures-- > 0) throw new Error('database away');
+        return store.readAll(options);
+      },
+      subscribe: (handler, options) => store.subscribe(handler, options),
+      headPosition: () => store.headPosition(),
+      close: async () => {},
+    };
+    const seen: number[] = [];
+    const fold = new LogFold(flaky, ['Retry'], (e) => seen.push(e.data.i as number));
+    await store.append('retry', [{ type: 'Retry', data: { i: 1 } }]);
+    await expect(fold.follow()).rejects.toThrow('database away');
+    await fold.follow();
+    expect(seen).toEqual([1]);
+    await store.append('retry', [{ type: 'Retry', data: { i: 2 } }]);
+    for (let t = 0; t < 100 && seen.length < 2; t++) await new Promise((r) => setTimeout(r, 20));
+    await fold.stop();
+    expect(seen).toEqual([1, 2]);
   });
 });

@@ -29,6 +29,8 @@ class SlowQueueSettings implements EventStore {
 
   /** Reads of queue settings held at the gate right now. */
   held = 0;
+  /** The next this many reads of queue settings fail, as with the database away. */
+  failReads = 0;
 
   private async store(): Promise<EventStore> {
     await this.bound.promise;
@@ -45,6 +47,10 @@ class SlowQueueSettings implements EventStore {
 
   async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     const store = await this.store();
+    if (this.failReads > 0 && options?.filter?.eventTypes?.includes('QueueCreated')) {
+      this.failReads--;
+      throw new Error('queue settings: database away');
+    }
     if (this.gate && options?.filter?.eventTypes?.includes('QueueCreated')) {
       this.held++;
       await this.gate.promise;
@@ -107,5 +113,27 @@ describe('inbound callers after a restart, while the queue settings are still lo
     expect(floor.server.endpoint(caller)?.agentId).toBe(skilled);
     expect(offer.data).toMatchObject({ queueId, winner: skilled });
     expect((offer.data.eligibility as Array<{ agentId: string; eligible: boolean }>).find((c) => c.agentId === unskilled)).toMatchObject({ eligible: false });
+  });
+
+  it('a load that fails is tried again at the next dispatch: the caller is routed, and the failure is reported', async () => {
+    const [agent] = uniqueAgents('after-failure');
+    const skill = `claims-${agent}`;
+    const queueId = await createQueue(floor, { strategy: 'longest_idle', skills: [{ skill, minLevel: 2 }], maxWaitSeconds: 600 });
+    await registerAgent(floor, agent, [{ skill, level: 4 }]);
+    const caller = await callerWaits(floor, { queueId });
+
+    slow.failReads = 1;
+    await floor.restartProcess();
+    await recover(floor.server);
+    await until('the failed load reported', () => floor.errors.some((e) => String((e as Error)?.message).includes('database away')));
+    expect(floor.server.queues.started).toBe(false);
+
+    await readyAgent(floor, agent, '2003');
+    const [offer] = await until('the caller is offered', async () => {
+      const recorded = await offers(floor, caller);
+      return recorded.length > 0 && recorded;
+    });
+    expect(offer.data).toMatchObject({ queueId, winner: agent });
+    expect(floor.server.queues.started).toBe(true);
   });
 });
