@@ -41,6 +41,17 @@ describe('queue settings over GraphQL', () => {
     const bad = await h.gql(UPDATE, { i: { name: 'q-svc', announceEverySeconds: 5 } }, await h.token('admin'));
     expect(code(bad)).toBe('ANNOUNCE_INVALID');
   });
+  it('an update that leaves out the strategy and the max wait keeps them; a new queue without them gets longest idle and 120 s', async () => {
+    const set = await h.gql(UPDATE, { i: { name: 'q-svc', strategy: 'ROUND_ROBIN', maxWaitSeconds: 240 } }, await h.token('admin'));
+    expect(set.errors).toBeUndefined();
+    const keep = await h.gql(UPDATE, { i: { name: 'q-svc', priority: 7 } }, await h.token('admin'));
+    expect(keep.errors).toBeUndefined();
+    const q = (await h.gql('{ queue(id: "q-svc") { strategy maxWaitSeconds priority } }', {}, await h.token('admin'))).data.queue;
+    expect(q).toEqual({ strategy: 'ROUND_ROBIN', maxWaitSeconds: 240, priority: 7 });
+    const fresh = (await h.gql('{ queue(id: "q-backup") { strategy maxWaitSeconds } }', {}, await h.token('admin'))).data.queue;
+    expect(fresh).toEqual({ strategy: 'LONGEST_IDLE', maxWaitSeconds: 120 });
+  });
+
   it('an overflow to an outside number is kept as E.164; a number that cannot be dialed is refused with the reason', async () => {
     const ok = await h.gql(UPDATE, { i: { name: 'q-svc', overflow: { afterSeconds: 90, kind: 'NUMBER', targetId: '010 6552 9988' } } }, await h.token('admin'));
     expect(ok.errors?.[0]?.message).toBeUndefined();

@@ -26,12 +26,20 @@ const STRATEGY: Record<string, RoutingStrategy> = {
   LEAST_TALK_TIME: 'least_talk_time',
 };
 
-/** QueueInput in the queue decider's terms; what the domain does not model is refused, not dropped. */
-function queueConfig(i: A): Partial<QueueConfig> {
-  const strategy = STRATEGY[i.strategy ?? 'LONGEST_IDLE'];
-  if (!strategy) throw badInput(`振铃策略 ${i.strategy} 尚不支持 / ring strategy ${i.strategy} is not supported yet`);
+/**
+ * QueueInput in the queue decider's terms; what the domain does not model is refused, not dropped. A new queue
+ * gets longest idle and a 120 s wait unless told; an update leaves out what the input leaves out (unchanged).
+ */
+function queueConfig(i: A, creating: boolean): Partial<QueueConfig> {
+  const c: Partial<QueueConfig> = {};
+  const given = i.strategy ?? (creating ? 'LONGEST_IDLE' : undefined);
+  if (given != null) {
+    const strategy = STRATEGY[given];
+    if (!strategy) throw badInput(`振铃策略 ${given} 尚不支持 / ring strategy ${given} is not supported yet`);
+    c.strategy = strategy;
+  }
   if (i.agentIds?.length) throw badInput('队列成员由坐席技能决定 / queue members come from agent skills; agentIds is not supported');
-  const c: Partial<QueueConfig> = { strategy };
+  if (creating) c.maxWaitSeconds = 120;
   // Checked by the queue decider (QUEUE_PRIORITY_INVALID); left out on update keeps the queue's.
   if (i.priority != null) c.priority = i.priority;
   if (i.maxWaitSeconds != null) c.maxWaitSeconds = i.maxWaitSeconds;
@@ -74,14 +82,14 @@ export const floorAdminResolvers = {
       if (!departmentId) throw badInput('请指定部门 / give the queue a department');
       if (!departmentInScope(await ctx.scope(), departmentId)) throw forbidden(`department ${departmentId}`);
       const queueId = a.id ?? newIdFor(ctx, 'queue', a.commandId);
-      return run(ctx, queueDecider, queueId, 'CreateQueue', { queueId, name: a.input.name, departmentId, config: queueConfig(a.input) }, a.commandId);
+      return run(ctx, queueDecider, queueId, 'CreateQueue', { queueId, name: a.input.name, departmentId, config: queueConfig(a.input, true) }, a.commandId);
     },
     updateQueue: async (_: unknown, a: A, ctx: ApiContext) => {
       const departmentId = await queueDepartment(ctx, a.id);
       if (!departmentId) throw notFound(`queue ${a.id}`);
       if (!departmentInScope(await ctx.scope(), departmentId)) throw forbidden(`queue ${a.id}`);
       if (a.input.departmentId && a.input.departmentId !== departmentId) throw badInput('队列不能换部门 / a queue cannot move to another department');
-      return run(ctx, queueDecider, a.id, 'ConfigureQueue', { config: queueConfig(a.input) }, a.commandId);
+      return run(ctx, queueDecider, a.id, 'ConfigureQueue', { config: queueConfig(a.input, false) }, a.commandId);
     },
     /** Callers who hung up unanswered since an instant become leads of the campaign's missed-call list. */
     importMissedCalls: async (_: unknown, a: { since: string; campaignId: string; commandId?: string }, ctx: ApiContext) => {
