@@ -82,6 +82,33 @@ describe('admin screens (scenario API)', () => {
     await expect.poll(() => server.scenario.extraCampaigns.map((c) => [c.name, c.queueId])).toEqual([['售后回访', 'q-1']]);
   });
 
+  it("sets a queue's priority and an overflow to an outside number and reads them back; a bad number shows the API's reason", async () => {
+    await page.getByRole('button', { name: '队列与策略' }).click();
+    const admin = page.getByTestId('queues-admin');
+    const row = admin.locator('tr[data-queue="q-1"]');
+    await admin.getByRole('button', { name: '售后热线 编辑' }).click();
+    await admin.getByLabel('优先级（1–10）', { exact: true }).fill('8');
+    await admin.getByLabel('溢出', { exact: true }).selectOption({ label: '转外部号码' });
+    await admin.getByLabel('等待超过（秒）', { exact: true }).fill('60');
+    await admin.getByLabel('外部号码', { exact: true }).fill('12');
+    await admin.getByRole('button', { name: '保存队列' }).click();
+    await admin.getByRole('alert').getByText('溢出转接号码无效').waitFor();
+    expect(server.scenario.queues[0]).toMatchObject({ priority: 5, overflow: null });
+
+    // The form keeps what the admin typed: only the number is corrected.
+    await admin.getByLabel('外部号码', { exact: true }).fill('010 6552 9988');
+    await admin.getByRole('button', { name: '保存队列' }).click();
+    await row.locator('[data-col="overflow"]').getByText('60 秒后 → 转外部号码 +861065529988').waitFor();
+    expect(await row.locator('[data-col="priority"]').textContent()).toBe('8');
+    expect(server.scenario.queues[0]).toMatchObject({ priority: 8, maxWaitSeconds: 120, overflow: { afterSeconds: 60, kind: 'NUMBER', targetId: '+861065529988' } });
+
+    // Changing the strategy in the table sends the strategy alone: priority and overflow stay.
+    await admin.getByLabel('售后热线 分配策略').selectOption({ label: '轮流分配' });
+    await expect.poll(() => server.scenario.queues[0].strategy).toBe('ROUND_ROBIN');
+    expect(server.scenario.queues[0]).toMatchObject({ priority: 8, overflow: { kind: 'NUMBER', targetId: '+861065529988' } });
+    await screenshot(page, 'admin-queue-overflow');
+  });
+
   it('uploads a prompt and saves an IVR menu that plays it; a bad key map is refused and kept', async () => {
     await page.getByRole('button', { name: 'IVR 菜单与语音' }).click();
     const ivr = page.getByTestId('ivr-admin');

@@ -1,4 +1,6 @@
 import { GraphQLError } from 'graphql';
+import { DomainError } from '../../../src/domain/decider.ts';
+import { toE164 } from '../../../src/domain/phone/normalize.ts';
 import { CUSTOMER_PHONE, PASSWORD, type Scenario, type ScenarioUser } from './scenario.ts';
 
 type Ctx = { user?: ScenarioUser };
@@ -11,6 +13,32 @@ function need(ctx: Ctx, ...roles: string[]): ScenarioUser {
   if (!ctx.user) throw fail('UNAUTHENTICATED', '请先登录');
   if (roles.length && !roles.includes(ctx.user.role)) throw fail('FORBIDDEN', '无权限');
   return ctx.user;
+}
+
+/**
+ * QueueInput checked as the API does (floorAdmin queueConfig and the queue decider): agentIds refused (members come
+ * from skills), priority 1..10, an overflow number kept as E.164 or refused with the reason. Left out: unchanged.
+ */
+function queueFields(input: any): Record<string, unknown> {
+  if (input.agentIds?.length) throw fail('BAD_USER_INPUT', '队列成员由坐席技能决定 / queue members come from agent skills; agentIds is not supported');
+  const f: Record<string, unknown> = {};
+  if (input.strategy != null) f.strategy = input.strategy;
+  if (input.maxWaitSeconds != null) f.maxWaitSeconds = input.maxWaitSeconds;
+  if (input.priority != null) {
+    if (!Number.isInteger(input.priority) || input.priority < 1 || input.priority > 10) throw fail('QUEUE_PRIORITY_INVALID', 'Queue priority is a whole number from 1 to 10');
+    f.priority = input.priority;
+  }
+  if (input.overflow !== undefined) {
+    const o = input.overflow;
+    let targetId = o?.targetId ?? null;
+    if (o?.kind === 'NUMBER') {
+      const e164 = toE164(targetId ?? '');
+      if (e164 instanceof DomainError) throw fail('OVERFLOW_NUMBER_INVALID', `溢出转接号码无效 / Overflow number: ${e164.message}`);
+      targetId = e164;
+    }
+    f.overflow = o ? { afterSeconds: o.afterSeconds, kind: o.kind, targetId } : null;
+  }
+  return f;
 }
 
 /** Query and mutation resolvers for the fields the console uses; anything else answers FORBIDDEN-free nulls. */
@@ -200,7 +228,8 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
       },
       createQueue: ({ id, input }, ctx) => {
         need(ctx, 'ADMIN');
-        const q = { id: id ?? `q-${s.queues.length + 1}`, name: input.name, strategy: input.strategy, maxWaitSeconds: input.maxWaitSeconds, priority: input.priority ?? 5, department: null, agents: [], position: ++s.position };
+        // A new queue without them: longest idle, 120 s, priority 5, no overflow (as the API).
+        const q = { id: id ?? `q-${s.queues.length + 1}`, name: input.name, strategy: 'LONGEST_IDLE', maxWaitSeconds: 120, priority: 5, overflow: null, ...queueFields(input), department: null, agents: [], position: ++s.position };
         s.queues.push(q);
         return result(s, `queue-${q.id}`);
       },
@@ -208,7 +237,7 @@ export function resolvers(s: Scenario): { Query: Record<string, Resolver>; Mutat
         need(ctx, 'ADMIN');
         const q = s.queues.find((x) => x.id === id);
         if (!q) throw fail('NOT_FOUND', `队列 ${id} 不存在`);
-        Object.assign(q, { name: input.name, strategy: input.strategy, maxWaitSeconds: input.maxWaitSeconds, priority: input.priority ?? q.priority, position: ++s.position });
+        Object.assign(q, { name: input.name, ...queueFields(input), position: ++s.position });
         return result(s, `queue-${id}`);
       },
       setIvrMenu: ({ id, input }, ctx) => {
