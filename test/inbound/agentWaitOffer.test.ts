@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundRules } from '../../src/acd/inboundRouting.ts';
 import { callStreamId } from '../../src/domain/call/streams.ts';
 import type { AgentWaitOffer } from '../../src/domain/inbound/events.ts';
-import { AGENT_WAIT_OFFER_PROMPT, AGENT_WAIT_OFFER_TIMER } from '../../src/inbound/ivr/agentWait.ts';
+import { AGENT_WAIT_OFFER_PROMPT, AGENT_WAIT_OFFER_TIMER, AGENT_WAIT_PROMPT } from '../../src/inbound/ivr/agentWait.ts';
 import type { Inbound } from '../../src/inbound/startInbound.ts';
 import { recover } from '../../src/telephony/recovery/reconcile.ts';
 import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
@@ -172,7 +172,7 @@ describe('the offer to wait for the last agent', () => {
     floor.sim.remoteHangup(id);
   });
 
-  it('the offer is durable: a caller still being asked when the process restarts is sent on to the queue', async () => {
+  it('a caller still being asked when the process restarts gets the default (wait) at once, not silence: held for, and put through when the agent is ready', async () => {
     const last = await agent(false);
     floor.sim.switch.options.playbackMs = 600_000; // the offer is still playing at the restart
     const id = await knownCustomerRings(last);
@@ -182,9 +182,31 @@ describe('the offer to wait for the last agent', () => {
     await recover(floor.server);
     inbound = await startRouting(floor, rules);
     floor.sim.switch.options.playbackMs = 2_000;
-    await floor.advance(66_000);
+    await floor.advance(2_000); // a moment, not the offer's 60 s stand-in
+    expect(await eventOf(id, 'CallerChoseToWait')).toMatchObject({ key: 'timeout', by: 'default', reason: expect.stringContaining('restart') });
+    await eventOf(id, 'CallWaitingForAgent');
+    await until('the wait prompt', () => floor.facts.some((f) => f.kind === 'playback-started' && f.callId === id && f.path === AGENT_WAIT_PROMPT));
+    expect(floor.server.heldAgents().get(last)).toBe(id);
+    expect(await floor.server.agentCommand(last, { type: 'READY' })).toBeUndefined();
+    expect(await bridgedTo(id)).toBe(last);
+    expect((await floor.events(callStreamId(id))).find((e) => e.type === 'CallOffered')?.data).toMatchObject({ strategy: 'direct', winner: last });
+    floor.sim.remoteHangup(id);
+  });
+
+  it('a caller still being asked when the process restarts, with a default of queue, is queued at once', async () => {
+    offer = { onNoChoice: 'queue' };
+    const last = await agent(false);
+    floor.sim.switch.options.playbackMs = 600_000;
+    const id = await knownCustomerRings(last);
+    await until('the offer playing', () => floor.facts.some((f) => f.kind === 'playback-started' && f.callId === id && f.path === AGENT_WAIT_OFFER_PROMPT));
+    await inbound.stop();
+    await floor.restartProcess();
+    await recover(floor.server);
+    inbound = await startRouting(floor, rules);
+    floor.sim.switch.options.playbackMs = 2_000;
+    await floor.advance(2_000);
+    expect(await eventOf(id, 'CallerDeclinedWait')).toMatchObject({ key: 'timeout', by: 'default', reason: expect.stringContaining('restart') });
     await eventOf(id, 'CallQueued');
-    expect(await eventOf(id, 'CallAgentWaitEnded')).toMatchObject({ agentId: last, queueId: QUEUE, reason: expect.stringContaining('restart') });
     floor.sim.remoteHangup(id);
   });
 });

@@ -2,7 +2,8 @@
  * A caller routed to one agent who is not free (destination `agent`, or a known customer whose last agent
  * is busy) waits for that agent, still ringing, up to the routes' `agentWaitSeconds`: the moment the agent
  * is ready the call is offered to them (the direct offer), at the deadline the queue takes the caller.
- * The deadline is a durable timer: after a restart it still sends a live caller on to the queue.
+ * The deadline is a durable timer: after a restart it still sends a live caller on to the queue, and the callers
+ * still asked or waiting are taken up again from their timers (resume): one cut off mid-offer gets the default.
  *
  * A known customer is asked first (the route set's `agentWaitOffer`): 1 waits, 2 goes to the queue at once, no
  * key in time or another key takes the set's default (wait unless it says queue). Keys are the switch's DTMF
@@ -32,6 +33,8 @@ export const AGENT_WAIT_PROMPT = 'say:您上次联系的坐席正在通话中，
 export const AGENT_WAIT_OFFER_PROMPT =
   'say:您上次联系的坐席正在通话中。等待该坐席请按1，转接下一位空闲坐席请按2。Your agent is on another call: press 1 to wait for your agent, press 2 for the next available agent.';
 export const DEFAULT_OFFER_SECONDS = 5;
+/** The routes' default, for an offer logged before its wait was recorded with it. */
+const DEFAULT_WAIT_SECONDS = 20;
 /** Longest the offer prompt may play before the key timeout runs anyway. */
 const PROMPT_ALLOWANCE_MS = 60_000;
 
@@ -75,6 +78,39 @@ export class AgentWaits {
     server.esl.on('fact', this.onFact);
     server.scheduler.handleKinds([AGENT_WAIT_TIMER, AGENT_WAIT_OFFER_TIMER], (t) => server.enqueue(() => this.timedOut(t)));
     server.heldAgents = this.held;
+    void server.enqueue(() => this.resume()).catch((e) => server.onError(e));
+  }
+
+  /**
+   * After a restart: a caller still on the line who was being asked gets the route set's default now (the offer they
+   * heard is gone with the old process, and their keys went unread), and one waiting for an agent waits on, held
+   * for them, until the deadline already set. A caller gone is left to their timer (the queue refuses them).
+   */
+  private async resume(): Promise<void> {
+    for (const t of this.server.scheduler.pendingTimers()) {
+      if (t.kind !== AGENT_WAIT_OFFER_TIMER && t.kind !== AGENT_WAIT_TIMER) continue;
+      const callId = t.command.id;
+      if (this.waiting.has(callId) || !(await this.server.calls.exists(callId).catch(() => false))) continue;
+      const e = t.command.event as { agentId?: string; queueId?: string; priority?: number };
+      if (!e.agentId || !e.queueId) continue;
+      const offered = (await this.server.store.readStream(callStreamId(callId))).find((x) => x.type === 'CallAgentWaitOffered')?.data;
+      const w: Waiting = {
+        callId,
+        agentId: e.agentId,
+        queueId: e.queueId,
+        priority: Number(e.priority ?? 0),
+        waitSeconds: Number(offered?.waitSeconds ?? DEFAULT_WAIT_SECONDS),
+        phase: t.kind === AGENT_WAIT_OFFER_TIMER ? 'offer' : 'waiting',
+        playing: t.kind === AGENT_WAIT_OFFER_TIMER ? 1 : 0, // the prompt may still play: it is broken off
+        timerId: t.timerId,
+      };
+      if (w.phase === 'offer') {
+        w.offer = { timeoutSeconds: Number(offered?.timeoutSeconds ?? DEFAULT_OFFER_SECONDS), onNoChoice: offered?.onNoChoice === 'queue' ? 'queue' : 'wait' };
+      }
+      this.waiting.set(callId, w);
+      this.watch(w);
+      if (w.phase === 'offer') await this.choose(w, 'timeout', 'the offer was cut off by a restart');
+    }
   }
 
   stop(): void {
@@ -143,21 +179,37 @@ export class AgentWaits {
     if (offer) w.offer = { timeoutSeconds: offer.timeoutSeconds ?? DEFAULT_OFFER_SECONDS, onNoChoice: offer.onNoChoice ?? 'wait' };
     this.waiting.set(callId, w);
     this.watch(w);
-    // Early media: the caller hears us before anyone answers; a caller gone already is seen by the hangup fact.
-    await this.server.esl.execute(callId, 'pre_answer', '', false).catch(() => {});
-    if (!offer || !w.offer) return this.startWaiting(w);
-    const prompt = offer.promptFile ? path.join(this.options.promptsDir ?? '', offer.promptFile) : AGENT_WAIT_OFFER_PROMPT;
-    await this.note(w, 'CallAgentWaitOffered', { keys: { [WAIT_KEY]: 'wait', [QUEUE_KEY]: 'queue' }, ...w.offer, prompt });
-    // Durable from the start: should the process stop while the offer plays, the caller is not left ringing.
-    await this.keyTimer(w, PROMPT_ALLOWANCE_MS);
+    const prompt = offer?.promptFile ? path.join(this.options.promptsDir ?? '', offer.promptFile) : AGENT_WAIT_OFFER_PROMPT;
+    try {
+      // Early media: the caller hears us before anyone answers; a caller gone already is seen by the hangup fact.
+      await this.server.esl.execute(callId, 'pre_answer', '', false).catch(() => {});
+      if (!w.offer) return await this.startWaiting(w);
+      await this.note(w, 'CallAgentWaitOffered', { keys: { [WAIT_KEY]: 'wait', [QUEUE_KEY]: 'queue' }, ...w.offer, prompt, waitSeconds });
+      // Durable from the start: should the process stop while the offer plays, the caller is not left ringing.
+      await this.keyTimer(w, PROMPT_ALLOWANCE_MS);
+    } catch (e) {
+      return this.giveUp(w, e);
+    }
     w.playing++;
     try {
       await this.server.esl.execute(callId, 'playback', prompt, false);
     } catch {
       // No prompt (a file missing on the switch, or the caller gone): the key timeout runs from now.
       w.playing--;
-      await this.keyTimer(w);
+      await this.keyTimer(w).catch((e) => this.giveUp(w, e));
     }
+  }
+
+  /**
+   * The wait could not be set up (the store failing): no hold is left without its timer; the caller goes to the
+   * queue, and the agent to whoever is next.
+   */
+  private async giveUp(w: Waiting, e: unknown): Promise<void> {
+    this.server.onError(e);
+    if (this.waiting.get(w.callId) !== w) return; // ended meanwhile (the caller hung up, the agent took them)
+    await this.end(w, 'the wait could not be set up').catch((err) => this.server.onError(err));
+    await this.options.sendOn(w.callId, w.queueId, w.priority).catch((err) => this.server.onError(err));
+    await this.released(w.agentId);
   }
 
   /** The caller chose to wait (or did not choose and the default is wait): hold on for the agent until the deadline. */
@@ -194,7 +246,7 @@ export class AgentWaits {
   }
 
   /** A key (or `timeout`) answers the offer: 1 waits, 2 queues, anything else the route set's default. */
-  private async choose(w: Waiting, key: string): Promise<void> {
+  private async choose(w: Waiting, key: string, cutOff?: string): Promise<void> {
     if (w.phase !== 'offer' || !w.offer) return;
     if (w.timerId) await this.server.scheduler.cancel(w.timerId, key === 'timeout' ? 'no key in time' : 'key pressed');
     w.timerId = undefined;
@@ -203,13 +255,15 @@ export class AgentWaits {
     const wait = chosen ? key === WAIT_KEY : w.offer.onNoChoice === 'wait';
     const why = chosen
       ? `pressed ${key}`
-      : key === 'timeout'
+      : cutOff
+        ? `${cutOff}; the route set's default (${w.offer.onNoChoice})`
+        : key === 'timeout'
         ? `no key within ${w.offer.timeoutSeconds} s; the route set's default (${w.offer.onNoChoice})`
         : `pressed ${key}, not ${WAIT_KEY} or ${QUEUE_KEY}; the route set's default (${w.offer.onNoChoice})`;
     const choice = { key, by: chosen ? 'key' : 'default' };
     if (wait) {
       await this.note(w, 'CallerChoseToWait', { ...choice, reason: `${why}: wait for agent ${w.agentId}` });
-      return this.startWaiting(w);
+      return this.startWaiting(w).catch((e) => this.giveUp(w, e));
     }
     await this.note(w, 'CallerDeclinedWait', { ...choice, reason: `${why}: the next available agent of queue ${w.queueId}` });
     await this.end(w, 'caller chose the queue', false);
