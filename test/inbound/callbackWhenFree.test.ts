@@ -66,7 +66,7 @@ describe('callback when an agent is free', () => {
     floor.sim.switch.agents.set('1002', { answerMs: 200 });
     expect(await floor.server.agentCommand(skilled, { type: 'LOGIN', extension: '1002' })).toBeUndefined();
     await readyAgent(floor, unskilled, '1001');
-    floor.sim.switch.customers.script('8613800138078', { kind: 'answer', ringMs: 200, talkMs: 5_000, machine: false, earlyMedia: false });
+    floor.sim.switch.customers.script('8613800138078', { kind: 'answer', ringMs: 200, talkMs: 60_000, machine: false, earlyMedia: false });
 
     const id = await callerWaits(floor, { queueId }, '13800138078');
     await floor.advance(20_000);
