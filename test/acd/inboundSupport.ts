@@ -4,6 +4,8 @@ import { expect } from 'vitest';
 import { handleCommand } from '../../src/commands/handleCommand.ts';
 import type { Skill } from '../../src/domain/agent/events.ts';
 import { agentDecider } from '../../src/domain/agent/decider.ts';
+import { campaignDecider } from '../../src/domain/campaign/decider.ts';
+import type { CampaignConfig } from '../../src/domain/campaign/events.ts';
 import { callStreamId } from '../../src/domain/call/streams.ts';
 import { queueDecider } from '../../src/domain/queue/decider.ts';
 import type { QueueConfig } from '../../src/domain/queue/events.ts';
@@ -21,6 +23,18 @@ export async function createQueue(floor: Floor, config: Partial<QueueConfig>, de
   });
   await floor.server.queues.sync();
   return queueId;
+}
+
+/** A campaign in the log, as an admin would create it; the session ranks its calls by it from the next dispatch. */
+export async function createCampaign(floor: Floor, config: Partial<CampaignConfig>, departmentId = 'd-1'): Promise<string> {
+  const campaignId = `camp-${randomUUID()}`;
+  await handleCommand(floor.store, campaignDecider, campaignId, {
+    type: 'CreateCampaign',
+    data: { campaignId, name: 'Blend', departmentId, config },
+    meta: { now: new Date(floor.clock.now()).toISOString(), actorId: 'admin-1', actorRole: 'admin' },
+  });
+  await floor.server.queues.sync();
+  return campaignId;
 }
 
 export async function registerAgent(floor: Floor, agentId: string, skills: Skill[] = [], departmentId = 'd-1'): Promise<void> {

@@ -2,13 +2,9 @@
  * The dialers' hold-back on a blended floor counts only the callers a campaign's agents would take first: a queue
  * ranked below the campaign holds back nothing, since the campaign's answered calls go first (dispatchOrder).
  */
-import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { handleCommand } from '../../src/commands/handleCommand.ts';
-import { campaignDecider } from '../../src/domain/campaign/decider.ts';
-import type { CampaignConfig } from '../../src/domain/campaign/events.ts';
 import { inboundHoldBack } from '../../src/inbound/queueInbound.ts';
-import { callerWaits, createQueue, registerAgent, uniqueAgents } from '../acd/inboundSupport.ts';
+import { callerWaits, createCampaign, createQueue, registerAgent, uniqueAgents } from '../acd/inboundSupport.ts';
 import { openFloor, type Floor } from '../telephony/session/harness.ts';
 
 let floor: Floor;
@@ -18,17 +14,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await floor.close();
 });
-
-async function createCampaign(config: Partial<CampaignConfig>): Promise<string> {
-  const campaignId = `camp-${randomUUID()}`;
-  await handleCommand(floor.store, campaignDecider, campaignId, {
-    type: 'CreateCampaign',
-    data: { campaignId, name: 'Blend', departmentId: 'd-1', config },
-    meta: { now: new Date(floor.clock.now()).toISOString(), actorId: 'admin-1', actorRole: 'admin' },
-  });
-  await floor.server.queues.sync();
-  return campaignId;
-}
 
 describe('hold-back by priority: a campaign holds back only for queues ranked at or above it', () => {
   it('a campaign of 8 holds back for the VIP line (8), not for the general line (5), and says why', async () => {
@@ -46,13 +31,13 @@ describe('hold-back by priority: a campaign holds back only for queues ranked at
     await callerWaits(floor, { queueId: vipLine }, '13900139103');
     const serves = (id: string) => id === agent;
 
-    const high = inboundHoldBack(floor.server, { campaignId: await createCampaign({ priority: 8 }), departmentId: 'd-1', serves });
+    const high = inboundHoldBack(floor.server, { campaignId: await createCampaign(floor, { priority: 8 }), departmentId: 'd-1', serves });
     expect(high.count).toBe(1);
     expect(high.why).toContain(`${vipLine} 1 (1 of its agents could take them)`);
     expect(high.why).toContain(`${general} 2 (queue priority 5 below the campaign's 8)`);
 
     // At the default 5 the general line's callers go first (equal: inbound first), so they hold back too.
-    const even = inboundHoldBack(floor.server, { campaignId: await createCampaign({}), departmentId: 'd-1', serves });
+    const even = inboundHoldBack(floor.server, { campaignId: await createCampaign(floor, {}), departmentId: 'd-1', serves });
     expect(even.count).toBe(3);
   });
 });

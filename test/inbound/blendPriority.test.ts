@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handleCommand } from '../../src/commands/handleCommand.ts';
 import { campaignDecider } from '../../src/domain/campaign/decider.ts';
-import type { CampaignConfig } from '../../src/domain/campaign/events.ts';
-import { callerWaits, createQueue, offers, readyAgent, registerAgent, uniqueAgents } from '../acd/inboundSupport.ts';
+import { callerWaits, createCampaign, createQueue, offers, readyAgent, registerAgent, uniqueAgents } from '../acd/inboundSupport.ts';
 import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
 
 let floor: Floor;
@@ -13,18 +12,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await floor.close();
 });
-
-/** A campaign in the log, as an admin would create it; the session ranks its calls by it from the next dispatch. */
-async function createCampaign(config: Partial<CampaignConfig>): Promise<string> {
-  const campaignId = `camp-${randomUUID()}`;
-  await handleCommand(floor.store, campaignDecider, campaignId, {
-    type: 'CreateCampaign',
-    data: { campaignId, name: 'Blend', departmentId: 'd-1', config },
-    meta: { now: new Date(floor.clock.now()).toISOString(), actorId: 'admin-1', actorRole: 'admin' },
-  });
-  await floor.server.queues.sync();
-  return campaignId;
-}
 
 /** A customer the campaign dialed answers and waits for an agent (a long connect rule: the test decides when). */
 async function dialedCustomerWaits(campaignId: string, number: string): Promise<string> {
@@ -51,7 +38,7 @@ async function blendedFloor(): Promise<{ agents: string[]; queueId: string }> {
 describe('blended agents: dialer calls and inbound callers compete by priority', () => {
   it('a campaign of priority 8 beats a queue of 5: its answered customer takes the ready agent though the caller waited longer', async () => {
     const { agents: [first, second], queueId } = await blendedFloor();
-    const campaignId = await createCampaign({ priority: 8 });
+    const campaignId = await createCampaign(floor, { priority: 8 });
     const caller = await callerWaits(floor, { queueId });
     floor.clock.t += 20_000;
     const dialed = await dialedCustomerWaits(campaignId, '8613800138201');
@@ -66,7 +53,7 @@ describe('blended agents: dialer calls and inbound callers compete by priority',
 
   it('a campaign left at the default 5 loses to a queue of 5: the caller on the line goes first though the dialer call is older', async () => {
     const { agents: [first, second], queueId } = await blendedFloor();
-    const campaignId = await createCampaign({});
+    const campaignId = await createCampaign(floor, {});
     const dialed = await dialedCustomerWaits(campaignId, '8613800138202');
     floor.clock.t += 20_000;
     const caller = await callerWaits(floor, { queueId });
@@ -80,7 +67,7 @@ describe('blended agents: dialer calls and inbound callers compete by priority',
 
   it('a campaign reconfigured to 8 while its customer waits ranks 8 at the next dispatch', async () => {
     const { agents: [first], queueId } = await blendedFloor();
-    const campaignId = await createCampaign({});
+    const campaignId = await createCampaign(floor, {});
     const caller = await callerWaits(floor, { queueId });
     const dialed = await dialedCustomerWaits(campaignId, '8613800138203');
     await handleCommand(floor.store, campaignDecider, campaignId, {
