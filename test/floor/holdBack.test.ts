@@ -4,7 +4,7 @@
  * Real store, the FreeSWITCH simulator over ESL, the live session and the campaign dialers on it.
  */
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { handleCommand } from '../../src/commands/handleCommand.ts';
 import type { Skill } from '../../src/domain/agent/events.ts';
 import { agentDecider } from '../../src/domain/agent/decider.ts';
@@ -15,40 +15,31 @@ import type { QueueConfig } from '../../src/domain/queue/events.ts';
 import { CampaignDialers } from '../../src/floor/campaignDialers.ts';
 import { inboundHoldBack } from '../../src/inbound/queueInbound.ts';
 import { callerWaits, readyAgent, uniqueAgents } from '../acd/inboundSupport.ts';
-import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
-import { ALL_DAY, phonesOf } from './support.ts';
+import { until } from '../telephony/session/harness.ts';
+import { ALL_DAY, liveFloorEachTest, phonesOf } from './support.ts';
 
-let floor: Floor;
-let dialers: CampaignDialers | undefined;
-beforeEach(async () => {
-  floor = await openFloor();
-});
-afterEach(async () => {
-  await dialers?.stop();
-  dialers = undefined;
-  await floor.close();
-});
+const live = liveFloorEachTest();
 
 let seq = 0;
 const meta = () => ({ now: new Date().toISOString(), commandId: `hold-${randomUUID()}-${++seq}`, actorId: 'admin-1', actorRole: 'admin' });
 
 async function queueOf(departmentId: string, config: Partial<QueueConfig> = {}): Promise<string> {
   const queueId = `q-${departmentId}-${randomUUID().slice(0, 6)}`;
-  await handleCommand(floor.store, queueDecider, queueId, { type: 'CreateQueue', data: { queueId, name: queueId, departmentId, config }, meta: meta() });
-  await floor.server.queues.sync();
+  await handleCommand(live.floor.store, queueDecider, queueId, { type: 'CreateQueue', data: { queueId, name: queueId, departmentId, config }, meta: meta() });
+  await live.floor.server.queues.sync();
   return queueId;
 }
 
 /** A user of the department (what the dialers go by) who is an agent with these skills (what routing goes by). */
 async function agentOf(departmentId: string, agentId: string, skills: Skill[] = []): Promise<void> {
-  await floor.store.append(`user-${agentId}`, [{ type: 'UserCreated', data: { userId: agentId, username: agentId, role: 'agent', departmentId } }]);
-  await handleCommand(floor.store, agentDecider, agentId, { type: 'RegisterAgent', data: { agentId, name: agentId, teamId: 't-1', departmentId, skills }, meta: meta() });
-  await floor.server.queues.sync();
+  await live.floor.store.append(`user-${agentId}`, [{ type: 'UserCreated', data: { userId: agentId, username: agentId, role: 'agent', departmentId } }]);
+  await handleCommand(live.floor.store, agentDecider, agentId, { type: 'RegisterAgent', data: { agentId, name: agentId, teamId: 't-1', departmentId, skills }, meta: meta() });
+  await live.floor.server.queues.sync();
 }
 
 const loggedIn = async (agentId: string, extension: string) => {
-  floor.sim.switch.agents.set(extension, { answerMs: 200 });
-  expect(await floor.server.agentCommand(agentId, { type: 'LOGIN', extension })).toBeUndefined();
+  live.floor.sim.switch.agents.set(extension, { answerMs: 200 });
+  expect(await live.floor.server.agentCommand(agentId, { type: 'LOGIN', extension })).toBeUndefined();
 };
 
 describe('hold-back for inbound callers, by the agents who could take them', () => {
@@ -65,27 +56,27 @@ describe('hold-back for inbound callers, by the agents who could take them', () 
     await loggedIn(a1, '2001');
     await loggedIn(a2, '2002');
     await loggedIn(b1, '2003');
-    await callerWaits(floor, { queueId: qA }, '13900139001');
-    await callerWaits(floor, { queueId: qA }, '13900139002');
-    await callerWaits(floor, { queueId: qB }, '13900139003');
+    await callerWaits(live.floor, { queueId: qA }, '13900139001');
+    await callerWaits(live.floor, { queueId: qA }, '13900139002');
+    await callerWaits(live.floor, { queueId: qB }, '13900139003');
     // A queue the log does not name is the whole floor's.
     const unknown = `q-unknown-${a1}`;
-    await callerWaits(floor, { queueId: unknown }, '13900139004');
-    expect(floor.server.inboundWaiting()).toBe(4);
+    await callerWaits(live.floor, { queueId: unknown }, '13900139004');
+    expect(live.floor.server.inboundWaiting()).toBe(4);
 
     const inA = (...agents: string[]) => ({ departmentId: deptA, serves: (id: string) => agents.includes(id) });
-    const a = inboundHoldBack(floor.server, inA(a1, a2));
+    const a = inboundHoldBack(live.floor.server, inA(a1, a2));
     expect(a.count).toBe(3);
     expect(a.why).toContain(`${qA} 2 (1 of its agents could take them)`);
     expect(a.why).toContain(`${unknown} 1`);
     expect(a.why).toContain(`not for ${qB} 1 (department ${deptB})`);
 
-    const b = inboundHoldBack(floor.server, { departmentId: deptB, serves: (id) => id === b1 });
+    const b = inboundHoldBack(live.floor.server, { departmentId: deptB, serves: (id) => id === b1 });
     expect(b.count).toBe(2);
     expect(b.why).toContain(`${qA} 2 (department ${deptA})`);
 
     // Department A's campaign whose only agent lacks the queue's skill: qA's callers are not its to keep free.
-    const unskilled = inboundHoldBack(floor.server, inA(a2));
+    const unskilled = inboundHoldBack(live.floor.server, inA(a2));
     expect(unskilled.count).toBe(1);
     expect(unskilled.why).toContain(`${qA} 2 (none of its agents has the skills)`);
   });
@@ -100,38 +91,38 @@ describe('hold-back for inbound callers, by the agents who could take them', () 
     const qA = await queueOf(deptA, { skills: [{ skill, minLevel: 3 }] });
     // a1 could take qA's caller but is busy; a2 (no skill) and b1 wait in ready for dialer calls.
     await loggedIn(a1, '2011');
-    await readyAgent(floor, a2, '2012');
-    await readyAgent(floor, b1, '2013');
-    const caller = await callerWaits(floor, { queueId: qA }, '13900139011');
+    await readyAgent(live.floor, a2, '2012');
+    await readyAgent(live.floor, b1, '2013');
+    const caller = await callerWaits(live.floor, { queueId: qA }, '13900139011');
 
     for (const [c, dept, block] of [['cA', deptA, '3901'], ['cB', deptB, '3902']] as const) {
       const campaignId = `${c}-${a1}`;
       for (const [i, phone] of phonesOf(block, 5).entries()) {
-        await handleCommand(floor.store, leadDecider, phone, { type: 'ImportLead', data: { phone, source: 'file', batchId: `list-${campaignId}`, row: i + 1, departmentId: dept }, meta: meta() });
+        await handleCommand(live.floor.store, leadDecider, phone, { type: 'ImportLead', data: { phone, source: 'file', batchId: `list-${campaignId}`, row: i + 1, departmentId: dept }, meta: meta() });
       }
       for (const [type, data] of [
         ['CreateCampaign', { campaignId, name: c, departmentId: dept, config: { mode: 'progressive', callingHours: ALL_DAY } }],
         ['AttachList', { listId: `list-${campaignId}` }],
         ['StartCampaign', {}],
       ] as const) {
-        await handleCommand(floor.store, campaignDecider, campaignId, { type, data, meta: meta() } as never);
+        await handleCommand(live.floor.store, campaignDecider, campaignId, { type, data, meta: meta() } as never);
       }
     }
     const dials = async (campaignId: string) =>
-      (await floor.store.readAll({ after: 0, maxCount: 10_000, filter: { eventTypes: ['CallDialAttempted'] } })).filter((e) => e.data.campaignId === campaignId).length;
+      (await live.floor.store.readAll({ after: 0, maxCount: 10_000, filter: { eventTypes: ['CallDialAttempted'] } })).filter((e) => e.data.campaignId === campaignId).length;
 
-    dialers = new CampaignDialers({ store: floor.store, media: floor.server, dialString: (n) => `sofia/gateway/t/${n.slice(1)}`, holdBack: (c) => inboundHoldBack(floor.server, c), tickMs: 20 });
-    await dialers.start();
+    live.dialers = new CampaignDialers({ store: live.floor.store, media: live.floor.server, dialString: (n) => `sofia/gateway/t/${n.slice(1)}`, holdBack: (c) => inboundHoldBack(live.floor.server, c), tickMs: 20 });
+    await live.dialers.start();
     const [cA, cB] = [`cA-${a1}`, `cB-${a1}`];
     await until('department B dials for its ready agent', async () => (await dials(cB)) >= 1);
     await new Promise((r) => setTimeout(r, 300)); // several rounds of cA's dialer
     expect(await dials(cA)).toBe(0);
-    expect(dialers.dialer(cA)!.explain()).toMatchObject({ heldBack: 1, heldBackWhy: expect.stringContaining(`${qA} 1 (1 of its agents could take them)`) });
+    expect(live.dialers.dialer(cA)!.explain()).toMatchObject({ heldBack: 1, heldBackWhy: expect.stringContaining(`${qA} 1 (1 of its agents could take them)`) });
 
     // The caller gives up: nothing holds department A back any more.
-    floor.sim.remoteHangup(caller);
+    live.floor.sim.remoteHangup(caller);
     await until('department A dials', async () => (await dials(cA)) >= 1);
-    expect(dialers.dialer(cA)!.explain()).toMatchObject({ heldBack: 0 });
+    expect(live.dialers.dialer(cA)!.explain()).toMatchObject({ heldBack: 0 });
   });
 
   it('a dial placed in a round that held some back says so on its receipt', async () => {
@@ -144,24 +135,24 @@ describe('hold-back for inbound callers, by the agents who could take them', () 
     const qA = await queueOf(dept, { skills: [{ skill, minLevel: 3 }] });
     // Two agents wait for dialer calls; the caller waits for the busy skilled one: one dial of two is held back.
     await loggedIn(a1, '2021');
-    await readyAgent(floor, a2, '2022');
-    await readyAgent(floor, a3, '2023');
-    await callerWaits(floor, { queueId: qA }, '13900139021');
+    await readyAgent(live.floor, a2, '2022');
+    await readyAgent(live.floor, a3, '2023');
+    await callerWaits(live.floor, { queueId: qA }, '13900139021');
     const campaignId = `cR-${a1}`;
     for (const [i, phone] of phonesOf('3903', 5).entries()) {
-      await handleCommand(floor.store, leadDecider, phone, { type: 'ImportLead', data: { phone, source: 'file', batchId: `list-${campaignId}`, row: i + 1, departmentId: dept }, meta: meta() });
+      await handleCommand(live.floor.store, leadDecider, phone, { type: 'ImportLead', data: { phone, source: 'file', batchId: `list-${campaignId}`, row: i + 1, departmentId: dept }, meta: meta() });
     }
     for (const [type, data] of [
       ['CreateCampaign', { campaignId, name: 'receipt', departmentId: dept, config: { mode: 'progressive', callingHours: ALL_DAY } }],
       ['AttachList', { listId: `list-${campaignId}` }],
       ['StartCampaign', {}],
     ] as const) {
-      await handleCommand(floor.store, campaignDecider, campaignId, { type, data, meta: meta() } as never);
+      await handleCommand(live.floor.store, campaignDecider, campaignId, { type, data, meta: meta() } as never);
     }
-    dialers = new CampaignDialers({ store: floor.store, media: floor.server, dialString: (n) => `sofia/gateway/t/${n.slice(1)}`, holdBack: (c) => inboundHoldBack(floor.server, c), tickMs: 20 });
-    await dialers.start();
+    live.dialers = new CampaignDialers({ store: live.floor.store, media: live.floor.server, dialString: (n) => `sofia/gateway/t/${n.slice(1)}`, holdBack: (c) => inboundHoldBack(live.floor.server, c), tickMs: 20 });
+    await live.dialers.start();
     const receipt = await until('a dial of the campaign', async () =>
-      (await floor.store.readAll({ after: 0, maxCount: 10_000, filter: { eventTypes: ['CallDialAttempted'] } })).find((e) => e.data.campaignId === campaignId));
+      (await live.floor.store.readAll({ after: 0, maxCount: 10_000, filter: { eventTypes: ['CallDialAttempted'] } })).find((e) => e.data.campaignId === campaignId));
     expect(receipt.data).toMatchObject({ compliance: { allowed: true, inputs: { heldBack: 1, heldBackWhy: expect.stringContaining(`${qA} 1 (1 of its agents could take them)`) } } });
   });
   it('an agent held for a caller waiting for them (a known customer) is held back from the campaigns that dial for them', async () => {
@@ -169,18 +160,18 @@ describe('hold-back for inbound callers, by the agents who could take them', () 
     const dept = `A-${a1}`;
     await agentOf(dept, a1);
     await agentOf(dept, a2);
-    await readyAgent(floor, a1, '2031');
-    await readyAgent(floor, a2, '2032');
+    await readyAgent(live.floor, a1, '2031');
+    await readyAgent(live.floor, a2, '2032');
     const inDept = (...agents: string[]) => ({ departmentId: dept, serves: (id: string) => agents.includes(id) });
-    expect(inboundHoldBack(floor.server, inDept(a1, a2)).count).toBe(0);
+    expect(inboundHoldBack(live.floor.server, inDept(a1, a2)).count).toBe(0);
     // The inbound side holds a1 (ready) for a caller waiting for them: one dial fewer for the campaigns a1 serves.
-    floor.server.heldAgents = () => new Map([[a1, 'call-waiting-for-a1']]);
-    const held = inboundHoldBack(floor.server, inDept(a1, a2));
+    live.floor.server.heldAgents = () => new Map([[a1, 'call-waiting-for-a1']]);
+    const held = inboundHoldBack(live.floor.server, inDept(a1, a2));
     expect(held).toMatchObject({ count: 1, why: expect.stringContaining(`${a1}, kept for callers waiting for them`) });
-    expect(floor.server.readyAgents().map((a) => a.agentId)).not.toContain(a1);
+    expect(live.floor.server.readyAgents().map((a) => a.agentId)).not.toContain(a1);
     // A campaign a1 does not dial for holds nothing back for them; nor once a1 is no longer ready.
-    expect(inboundHoldBack(floor.server, inDept(a2)).count).toBe(0);
-    expect(await floor.server.agentCommand(a1, { type: 'NOT_READY', reasonCode: 'break' })).toBeUndefined();
-    expect(inboundHoldBack(floor.server, inDept(a1, a2)).count).toBe(0);
+    expect(inboundHoldBack(live.floor.server, inDept(a2)).count).toBe(0);
+    expect(await live.floor.server.agentCommand(a1, { type: 'NOT_READY', reasonCode: 'break' })).toBeUndefined();
+    expect(inboundHoldBack(live.floor.server, inDept(a1, a2)).count).toBe(0);
   });
 });

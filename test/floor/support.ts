@@ -3,6 +3,7 @@
  * writes them, campaigns through the campaign decider, and the campaign dialers over a stand-in switch (the
  * only double: receipts go to the real store, then the switch is asked to originate).
  */
+import { afterEach, beforeEach } from 'vitest';
 import { handleCommand } from '../../src/commands/handleCommand.ts';
 import { campaignDecider } from '../../src/domain/campaign/decider.ts';
 import { leadDecider } from '../../src/domain/lead/decider.ts';
@@ -10,6 +11,7 @@ import { PostgresEventStore } from '../../src/eventstore/postgres/postgresEventS
 import { CampaignDialers } from '../../src/floor/campaignDialers.ts';
 import type { MediaServer } from '../../src/telephony/session/mediaServer.ts';
 import { createTestDatabase } from '../support/db.ts';
+import { openFloor, type Floor } from '../telephony/session/harness.ts';
 
 export const ALL_DAY = { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '23:59' }], timeZonePolicy: 'lead' as const, timeZone: 'Asia/Shanghai' };
 
@@ -82,3 +84,23 @@ export async function openCampaignFloor(label: string): Promise<CampaignFloor> {
 
 /** Phones +8613800<block><nn>: distinct per test file. */
 export const phonesOf = (block: string, n: number) => Array.from({ length: n }, (_, i) => `+8613800${block}${String(i).padStart(2, '0')}`);
+
+/** A live floor for each test (store, simulator over ESL, session) and the campaign dialers a test starts on it. */
+export interface LiveFloor {
+  floor: Floor;
+  dialers?: CampaignDialers;
+}
+
+/** Opens a live floor before each test; after it, stops the dialers the test started and closes the floor. */
+export function liveFloorEachTest(): LiveFloor {
+  const live = {} as LiveFloor;
+  beforeEach(async () => {
+    live.floor = await openFloor();
+  });
+  afterEach(async () => {
+    await live.dialers?.stop();
+    live.dialers = undefined;
+    await live.floor?.close();
+  });
+  return live;
+}
