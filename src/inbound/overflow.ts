@@ -6,7 +6,7 @@
  *
  * An outside number is dialled through the trunk the session dials customers with (`customerDial`) on a leg
  * of its own, and bridged to the caller once it answers; busy, no answer or a bad number sends the caller to
- * voicemail instead. Each step is on the call stream (CallForwarded, then CallForwardAnswered or
+ * voicemail instead. While it rings the caller hears ring-back (not silence), broken off for the bridge or voicemail. Each step is on the call stream (CallForwarded, then CallForwardAnswered or
  * CallForwardFailed), which is also how a restart picks the forward up again.
  */
 import type { OverflowTarget } from '../domain/call/events.ts';
@@ -109,6 +109,9 @@ export async function overflow(server: MediaServer, ep: CallEndpoint, reason: Ov
 /** How long the outside number may ring before the caller leaves a voicemail instead. */
 export const FORWARD_RING_SECONDS = 30;
 
+/** Ring-back while the outside number rings: FreeSWITCH's stock ring tone (2 s on, 4 s off), looped until broken off. */
+export const RING_BACK = 'tone_stream://%(2000,4000,440,480);loops=-1';
+
 /** Derived from the call, so a restarted session finds the outside leg on the switch from the log alone. */
 export const forwardLegId = (callId: string): string => `${callId}_fwd`;
 
@@ -121,6 +124,9 @@ async function forwardOut(server: MediaServer, ep: CallEndpoint, from: string, t
   ep.forward = { legId, to, from, stage: 'dialing' };
   server.legs.set(legId, { legId, callId: ep.callId, role: 'outside' });
   await server.recorder.note(callStreamId(ep.callId), 'CallForwarded', { callId: ep.callId, from, to, waitedMs, legId }, {}, deterministicUuid(ep.callId, 'forwarded', legId));
+  // Whatever the queue played stops; the caller hears the number ring (a caller gone meanwhile is seen by their hangup).
+  await stopMedia(server, ep.callId);
+  await server.calls.broadcast(ep.callId, RING_BACK).catch(() => {});
   server.calls
     .originate({ callId: legId, dial: server.customerDial(to), timeoutSec: FORWARD_RING_SECONDS })
     .catch(async (e: { hangupCause?: string }) => {
@@ -129,7 +135,11 @@ async function forwardOut(server: MediaServer, ep: CallEndpoint, from: string, t
       // a lost connection (e.g. this process stopping) leaves the leg to the next reconcile.
       if (await server.calls.exists(legId).catch(() => true)) return;
       const gone: ChannelFact = { kind: 'hung-up', callId: legId, cause: e.hangupCause ?? 'NORMAL_TEMPORARY_FAILURE', coreId: 'local', seq: 0, at: server.clock.now(), tags: {} };
-      await server.enqueue(() => forwardLegFact(server, ep, gone));
+      await server.enqueue(async () => {
+        // No channel, so no 'destroyed' fact will clear the leg: forget it here.
+        server.legs.delete(legId);
+        await forwardLegFact(server, ep, gone);
+      });
     })
     .catch((err) => server.onError(err));
 }
@@ -144,6 +154,7 @@ export async function forwardLegFact(server: MediaServer, ep: CallEndpoint, f: C
       await server.calls.hangup(fwd.legId).catch(() => {});
       return;
     }
+    await stopMedia(server, ep.callId); // the ring-back
     if (!(await server.calls.bridge(ep.callId, fwd.legId).then(() => true, () => false))) {
       // The caller went the same moment (their hangup ends the forward), or the switch refused: the outside leg's
       // hangup then counts as a failed forward, and a caller still there leaves a voicemail.
@@ -163,7 +174,14 @@ export async function forwardLegFact(server: MediaServer, ep: CallEndpoint, f: C
     return;
   }
   await server.recorder.note(stream, 'CallForwardFailed', { callId: ep.callId, to: fwd.to, legId: fwd.legId, cause: f.cause }, {}, deterministicUuid(ep.callId, 'forward-failed', fwd.legId));
-  if (ep.status !== 'ended') await leaveVoicemail(server, ep.callId, { queueId: fwd.from });
+  if (ep.status === 'ended') return;
+  await stopMedia(server, ep.callId); // the ring-back, before the voicemail prompt
+  await leaveVoicemail(server, ep.callId, { queueId: fwd.from });
+}
+
+/** Stop whatever the caller hears (nothing playing is no error; a caller gone is seen by their hangup). */
+async function stopMedia(server: MediaServer, callId: string): Promise<void> {
+  await server.esl.api(`uuid_break ${callId} all`).catch(() => {});
 }
 
 /** The caller hung up while forwarded: the outside leg goes too (a number still ringing is a failed forward). */

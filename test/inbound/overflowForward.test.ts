@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { callStreamId } from '../../src/domain/call/streams.ts';
-import { forwardLegId } from '../../src/inbound/overflow.ts';
+import { forwardLegId, RING_BACK } from '../../src/inbound/overflow.ts';
 import { recover } from '../../src/telephony/recovery/reconcile.ts';
 import { sha256Of } from '../../src/telephony/session/recording.ts';
 import type { DialOutcome } from '../../src/telephony/simulator/customers.ts';
@@ -28,6 +28,9 @@ const answers = (talkMs = 600_000): DialOutcome => ({ kind: 'answer', ringMs: 1_
 const types = async (id: string) => (await floor.events(callStreamId(id))).map((e) => e.type);
 const eventOf = async (id: string, type: string) => (await floor.events(callStreamId(id))).find((e) => e.type === type)?.data;
 const untilType = (id: string, type: string) => until(type, async () => (await types(id)).includes(type));
+/** What the caller was played, in order: [path, started | stopped (and how)]. */
+const played = (id: string) =>
+  floor.facts.flatMap((f) => (!('callId' in f) || f.callId !== id ? [] : f.kind === 'playback-started' ? [[f.path, 'started']] : f.kind === 'playback-stopped' ? [[f.path, `stopped:${f.status}`]] : []));
 
 /**
  * A queue whose callers overflow to `number` after 10 s, its one agent logged in but not ready (so callers wait
@@ -49,9 +52,15 @@ describe('queue overflow to an outside number', () => {
   it('dials the number through the trunk and bridges the caller to it; the caller\'s hangup ends both sides', async () => {
     const number = outsideNumber(answers());
     const { id, queueId } = await callerOverflowsTo(number);
+    // While the number rings the caller hears ring-back, not silence.
     await untilType(id, 'CallForwardAnswered');
     const leg = forwardLegId(id);
+    const ringBack = floor.facts.findIndex((f) => f.kind === 'playback-started' && f.callId === id && f.path === RING_BACK);
+    expect(ringBack).toBeGreaterThanOrEqual(0);
+    expect(ringBack).toBeLessThan(floor.facts.findIndex((f) => f.kind === 'answered' && f.callId === leg));
     await until('bridged', () => floor.sim.hears(id).includes(leg));
+    // Broken off for the bridge.
+    await until('ring-back stopped', () => played(id).some(([path, what]) => path === RING_BACK && what === 'stopped:break'));
     // Dialled as customers are: the session's trunk dial string (sofia/gateway/<gw>/<digits>).
     expect(floor.sim.switch.channels.get(leg)?.destination).toBe(number.slice(1));
     expect(await eventOf(id, 'CallOverflowed')).toMatchObject({ from: queueId, to: { kind: 'number', id: number }, reason: 'OVERFLOW_AFTER_WAIT' });
@@ -87,6 +96,9 @@ describe('queue overflow to an outside number', () => {
     await untilType(id, 'CallForwardFailed');
     expect(await eventOf(id, 'CallForwardFailed')).toMatchObject({ to: number, cause });
     await until('message recorded', () => floor.facts.some((f) => f.kind === 'recording-started' && f.callId === id));
+    // The ring-back stopped before the voicemail prompt began (not played over it).
+    const heard = played(id).map(([path, what]) => `${path === RING_BACK ? 'ring-back' : path} ${what}`);
+    expect(heard.slice(heard.indexOf('ring-back started'))).toEqual(['ring-back started', 'ring-back stopped:break', 'voicemail/vm-record_message.wav started', 'voicemail/vm-record_message.wav stopped:done']);
     await new Promise((r) => setTimeout(r, 50));
     floor.sim.remoteHangup(id);
     await untilType(id, 'CallEnded');
@@ -97,12 +109,27 @@ describe('queue overflow to an outside number', () => {
     expect(vm?.sha256).toBe(await sha256Of(vm?.file as string));
   });
 
+  it('a number the trunk refuses outright (no leg created): the forward fails with the switch\'s cause, the caller leaves a voicemail, and no leg is left behind', async () => {
+    Object.assign(floor.server, { customerDial: () => 'error/network_out_of_order' });
+    const number = outsideNumber(answers());
+    const { id } = await callerOverflowsTo(number);
+    await until('the voicemail prompt', () => played(id).some(([path, what]) => path === 'voicemail/vm-record_message.wav' && what === 'started'));
+    expect(await eventOf(id, 'CallForwardFailed')).toMatchObject({ to: number, cause: 'NETWORK_OUT_OF_ORDER' });
+    expect(floor.sim.switch.channels.has(forwardLegId(id))).toBe(false);
+    expect(floor.server.legs.has(forwardLegId(id))).toBe(false);
+    floor.sim.remoteHangup(id);
+    await untilType(id, 'CallEnded');
+  });
+
   it('no answer within the ring time: voicemail, with NO_ANSWER', async () => {
     const number = outsideNumber({ kind: 'no-answer', earlyMedia: false });
     const { id } = await callerOverflowsTo(number);
     await untilType(id, 'CallForwardFailed');
     expect(await eventOf(id, 'CallForwardFailed')).toMatchObject({ to: number, cause: 'NO_ANSWER' });
     await untilType(id, 'VoicemailStarted');
+    // The ring-back lasted the whole 30 s of ringing (a looped tone ends only when broken off).
+    await until('ring-back stopped', () => played(id).some(([path, what]) => path === RING_BACK && what.startsWith('stopped')));
+    expect(played(id).filter(([path]) => path === RING_BACK)).toEqual([[RING_BACK, 'started'], [RING_BACK, 'stopped:break']]);
   });
 
   it('a caller who hangs up while the number rings ends the forward: the outside leg is cancelled, no voicemail', async () => {

@@ -62,11 +62,20 @@ export function stopRecording(sw: Switch, ch: Channel, path: string): boolean {
   return any;
 }
 
-/** uuid_broadcast / playback: EXECUTE, PLAYBACK_START, then PLAYBACK_STOP and EXECUTE_COMPLETE. */
+/** Longer than any call lasts: a tone generated without end (`tone_stream://...;loops=-1`) stops only when broken off. */
+const ENDLESS_MS = 86_400_000;
+
+/** A generated tone (e.g. ring-back, `tone_stream://%(2000,4000,440,480);loops=-1`) that loops until broken off. */
+export const isEndlessTone = (file: string): boolean => file.startsWith('tone_stream://') && /;\s*loops=-1\b/.test(file);
+
+/**
+ * uuid_broadcast / playback: EXECUTE, PLAYBACK_START, then PLAYBACK_STOP and EXECUTE_COMPLETE. A file or a
+ * tone_stream plays `playbackMs`; an endless tone plays until uuid_break or the hangup.
+ */
 export function playback(sw: Switch, ch: Channel, file: string, appId: string = randomUUID()): void {
   execute(sw, ch, 'playback', file, appId);
   sw.fireChannel(ch, 'PLAYBACK_START', [['Playback-File-Path', file]]);
-  const timer = sw.channelTimer(ch, sw.options.playbackMs, () => endPlayback(sw, ch, appId, 'done'));
+  const timer = sw.channelTimer(ch, isEndlessTone(file) ? ENDLESS_MS : sw.options.playbackMs, () => endPlayback(sw, ch, appId, 'done'));
   ch.playbacks.set(appId, { file, timer });
 }
 
