@@ -9,7 +9,8 @@ import type { IvrMenu, IvrNode } from '../../src/domain/ivr/events.ts';
 import type { RecordedEvent } from '../../src/eventstore/types.ts';
 import { IVR_TIMER } from '../../src/inbound/ivr/runtime.ts';
 import { startInbound, type Inbound } from '../../src/inbound/startInbound.ts';
-import { until, type Floor } from '../telephony/session/harness.ts';
+import { afterEach, beforeEach, expect } from 'vitest';
+import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
 
 export const IVR_DID = '+862180000009';
 
@@ -115,4 +116,32 @@ export async function untilEvent(floor: Floor, id: string, type: string, count =
     const events = await callEvents(floor, id);
     return events.filter((e) => e.type === type).length >= count && events;
   });
+}
+
+/** What an IVR test runs on: a live floor, a fresh menu id and two queue ids, and the inbound side the test starts. */
+export interface IvrFloor {
+  floor: Floor;
+  inbound?: Inbound;
+  menuId: string;
+  queues: { sales: string; service: string };
+}
+
+/**
+ * Opens a live floor before each test with fresh ids; after it, checks the session reported no failed fact or
+ * command along the way, stops the inbound side the test started and closes the floor.
+ */
+export function ivrFloorEachTest(): IvrFloor {
+  const ivr = {} as IvrFloor;
+  beforeEach(async () => {
+    ivr.floor = await openFloor();
+    ivr.menuId = `ivr-${randomUUID()}`;
+    ivr.queues = { sales: `q-sales-${randomUUID()}`, service: `q-service-${randomUUID()}` };
+  });
+  afterEach(async () => {
+    expect(ivr.floor.errors).toEqual([]);
+    await ivr.inbound?.stop();
+    ivr.inbound = undefined;
+    await ivr.floor.close();
+  });
+  return ivr;
 }

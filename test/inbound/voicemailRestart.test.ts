@@ -1,57 +1,40 @@
-import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Inbound } from '../../src/inbound/startInbound.ts';
+import { describe, expect, it } from 'vitest';
 import { recover } from '../../src/telephony/recovery/reconcile.ts';
 import { sha256Of } from '../../src/telephony/session/recording.ts';
-import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
-import { callerInMenu, publish, rootMenu, startIvr, untilEvent } from './ivrSupport.ts';
+import { until } from '../telephony/session/harness.ts';
+import { callerInMenu, ivrFloorEachTest, publish, rootMenu, startIvr, untilEvent } from './ivrSupport.ts';
 
-let floor: Floor;
-let inbound: Inbound | undefined;
-let menuId: string;
-let queues: { sales: string; service: string };
+const ivr = ivrFloorEachTest();
 
-beforeEach(async () => {
-  floor = await openFloor();
-  menuId = `ivr-${randomUUID()}`;
-  queues = { sales: `q-sales-${randomUUID()}`, service: `q-service-${randomUUID()}` };
-});
-afterEach(async () => {
-  expect(floor.errors).toEqual([]);
-  await inbound?.stop();
-  inbound = undefined;
-  await floor.close();
-});
-
-const factOf = (id: string, kind: string) => floor.facts.find((f) => f.kind === kind && 'callId' in f && f.callId === id) as { at: number; path?: string } | undefined;
+const factOf = (id: string, kind: string) => ivr.floor.facts.find((f) => f.kind === kind && 'callId' in f && f.callId === id) as { at: number; path?: string } | undefined;
 
 /** The session process stops and a new one recovers from the log and the switch, with the inbound side started again. */
 async function restartSession(): Promise<void> {
-  await inbound?.stop();
-  await floor.restartProcess();
-  await recover(floor.server);
-  inbound = await startIvr(floor, menuId);
+  await ivr.inbound?.stop();
+  await ivr.floor.restartProcess();
+  await recover(ivr.floor.server);
+  ivr.inbound = await startIvr(ivr.floor, ivr.menuId);
 }
 
 describe('voicemail from the IVR across a restart', () => {
-  const voicemailMenu = () => rootMenu(queues, { choices: { '1': { kind: 'queue', id: queues.sales }, '3': { kind: 'voicemail', id: 'vm-ivr' } } });
+  const voicemailMenu = () => rootMenu(ivr.queues, { choices: { '1': { kind: 'queue', id: ivr.queues.sales }, '3': { kind: 'voicemail', id: 'vm-ivr' } } });
 
   it('a restart while the caller records keeps the message: one VoicemailLeft with the hash and length of the whole file', async () => {
-    await publish(floor, menuId, voicemailMenu());
-    inbound = await startIvr(floor, menuId);
-    const id = await callerInMenu(floor);
-    floor.sim.injectDtmf(id, '3');
+    await publish(ivr.floor, ivr.menuId, voicemailMenu());
+    ivr.inbound = await startIvr(ivr.floor, ivr.menuId);
+    const id = await callerInMenu(ivr.floor);
+    ivr.floor.sim.injectDtmf(id, '3');
     await until('recording', () => factOf(id, 'recording-started'));
     await new Promise((r) => setTimeout(r, 60));
-    const restartedAt = floor.sim.switch.clock.now();
+    const restartedAt = ivr.floor.sim.switch.clock.now();
 
     await restartSession();
-    expect(floor.server.endpoint(id)).toMatchObject({ leftQueue: 'voicemail', voicemail: { queueId: 'vm-ivr' } });
+    expect(ivr.floor.server.endpoint(id)).toMatchObject({ leftQueue: 'voicemail', voicemail: { queueId: 'vm-ivr' } });
     await new Promise((r) => setTimeout(r, 60));
-    floor.sim.remoteHangup(id);
+    ivr.floor.sim.remoteHangup(id);
 
-    const events = await untilEvent(floor, id, 'CallEnded');
+    const events = await untilEvent(ivr.floor, id, 'CallEnded');
     const left = events.filter((e) => e.type === 'VoicemailLeft');
     expect(left).toHaveLength(1);
     const vm = left[0].data as { file: string; sha256: string; durationMs: number; queueId: string; phone: string };
@@ -67,39 +50,39 @@ describe('voicemail from the IVR across a restart', () => {
   });
 
   it('a restart during the prompt: the message is recorded from the recovery on (the prompt\'s end may go unheard), and stored', async () => {
-    await publish(floor, menuId, voicemailMenu());
-    inbound = await startIvr(floor, menuId);
-    const id = await callerInMenu(floor);
+    await publish(ivr.floor, ivr.menuId, voicemailMenu());
+    ivr.inbound = await startIvr(ivr.floor, ivr.menuId);
+    const id = await callerInMenu(ivr.floor);
     // A prompt long enough (1.2 s of wall time) for the restart to happen while it plays.
-    floor.sim.switch.options.playbackMs = 60_000;
-    floor.sim.injectDtmf(id, '3');
-    await until('voicemail prompt', () => floor.facts.some((f) => f.kind === 'playback-started' && f.callId === id && f.path.includes('vm-record_message')));
+    ivr.floor.sim.switch.options.playbackMs = 60_000;
+    ivr.floor.sim.injectDtmf(id, '3');
+    await until('voicemail prompt', () => ivr.floor.facts.some((f) => f.kind === 'playback-started' && f.callId === id && f.path.includes('vm-record_message')));
     await restartSession();
-    expect(floor.server.endpoint(id)?.voicemail).toMatchObject({ stage: 'recording' });
+    expect(ivr.floor.server.endpoint(id)?.voicemail).toMatchObject({ stage: 'recording' });
     await until('recording', () => factOf(id, 'recording-started'));
     await new Promise((r) => setTimeout(r, 60));
-    floor.sim.remoteHangup(id);
-    const events = await untilEvent(floor, id, 'CallEnded');
+    ivr.floor.sim.remoteHangup(id);
+    const events = await untilEvent(ivr.floor, id, 'CallEnded');
     expect(events.filter((e) => e.type === 'VoicemailLeft').map((e) => e.data)).toMatchObject([{ callId: id, queueId: 'vm-ivr' }]);
   });
 
   it('the prompt ended while no session listened: the recording starts on recovery, the caller is not left in silence', async () => {
-    await publish(floor, menuId, voicemailMenu());
-    inbound = await startIvr(floor, menuId);
-    const id = await callerInMenu(floor);
-    floor.sim.switch.options.playbackMs = 20_000;
-    floor.sim.injectDtmf(id, '3');
-    await until('voicemail prompt', () => floor.facts.some((f) => f.kind === 'playback-started' && f.callId === id && f.path.includes('vm-record_message')));
-    await inbound.stop();
-    await floor.restartProcess();
-    await until('prompt over', () => floor.facts.some((f) => f.kind === 'playback-stopped' && f.callId === id && f.path.includes('vm-record_message')));
+    await publish(ivr.floor, ivr.menuId, voicemailMenu());
+    ivr.inbound = await startIvr(ivr.floor, ivr.menuId);
+    const id = await callerInMenu(ivr.floor);
+    ivr.floor.sim.switch.options.playbackMs = 20_000;
+    ivr.floor.sim.injectDtmf(id, '3');
+    await until('voicemail prompt', () => ivr.floor.facts.some((f) => f.kind === 'playback-started' && f.callId === id && f.path.includes('vm-record_message')));
+    await ivr.inbound.stop();
+    await ivr.floor.restartProcess();
+    await until('prompt over', () => ivr.floor.facts.some((f) => f.kind === 'playback-stopped' && f.callId === id && f.path.includes('vm-record_message')));
     expect(factOf(id, 'recording-started')).toBeUndefined();
-    await recover(floor.server);
-    inbound = await startIvr(floor, menuId);
+    await recover(ivr.floor.server);
+    ivr.inbound = await startIvr(ivr.floor, ivr.menuId);
     await until('recording', () => factOf(id, 'recording-started'));
     await new Promise((r) => setTimeout(r, 60));
-    floor.sim.remoteHangup(id);
-    const events = await untilEvent(floor, id, 'CallEnded');
+    ivr.floor.sim.remoteHangup(id);
+    const events = await untilEvent(ivr.floor, id, 'CallEnded');
     const left = events.filter((e) => e.type === 'VoicemailLeft');
     expect(left.map((e) => e.data)).toMatchObject([{ callId: id, queueId: 'vm-ivr' }]);
     expect(left[0].data.sha256).toBe(await sha256Of(left[0].data.file as string));
