@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { createDepartment } from '../../src/api/auth/identity.ts';
 import { handleCommand } from '../../src/commands/handleCommand.ts';
 import type { Skill } from '../../src/domain/agent/events.ts';
 import { agentDecider } from '../../src/domain/agent/decider.ts';
@@ -79,6 +80,30 @@ describe('hold-back for inbound callers, by the agents who could take them', () 
     const unskilled = inboundHoldBack(live.floor.server, inA(a2));
     expect(unskilled.count).toBe(1);
     expect(unskilled.why).toContain(`${qA} 2 (none of its agents has the skills)`);
+  });
+
+  it("a team's campaign under the queue's department holds back for its callers (routing would give them its agents); a parent's campaign does not for the team's queue", async () => {
+    const [a1, p1] = uniqueAgents('a1', 'p1');
+    const skill = `billing-${a1}`;
+    const [deptA, teamA1] = [`A-${a1}`, `A1-${a1}`];
+    await createDepartment(live.floor.store, { departmentId: deptA, name: 'Client A' });
+    await createDepartment(live.floor.store, { departmentId: teamA1, name: 'Client A team 1', parentId: deptA });
+    await agentOf(teamA1, a1, [{ skill, level: 5 }]);
+    await agentOf(deptA, p1, [{ skill, level: 5 }]);
+    const qA = await queueOf(deptA, { skills: [{ skill, minLevel: 3 }] });
+    const qTeam = await queueOf(teamA1, { skills: [{ skill, minLevel: 3 }] });
+    await loggedIn(a1, '2031');
+    await loggedIn(p1, '2032');
+    await callerWaits(live.floor, { queueId: qA }, '13900139031');
+    await callerWaits(live.floor, { queueId: qTeam }, '13900139032');
+
+    const team = inboundHoldBack(live.floor.server, { departmentId: teamA1, serves: (id) => id === a1 });
+    expect(team.count).toBe(2);
+    expect(team.why).toContain(`${qA} 1 (1 of its agents could take them)`);
+
+    const parent = inboundHoldBack(live.floor.server, { departmentId: deptA, serves: (id) => id === p1 });
+    expect(parent.count).toBe(1);
+    expect(parent.why).toContain(`not for ${qTeam} 1 (department ${teamA1})`);
   });
 
   it('the live dialers hold back the department whose agents could take the caller, the other department keeps dialing', async () => {
