@@ -4,7 +4,7 @@ import { fsUrlEncode } from '../esl/urlcode.ts';
 import { answer, bridge, earlyMedia, hangup, park, setState, unbridge } from './calls.ts';
 import { isCause } from './causes.ts';
 import type { Channel } from './channel.ts';
-import { amd, avmd, breakMedia, changeRecording, dtmf, playback, startRecording, stopRecording } from './media.ts';
+import { amd, avmd, breakMedia, changeRecording, dtmf, mediaBugs, playback, startRecording, stopRecording } from './media.ts';
 import { originate } from './originate.ts';
 import type { Switch } from './switch.ts';
 
@@ -94,6 +94,10 @@ const APIS: Record<string, Api> = {
     // The reply goes out before PLAYBACK_STOP (serial connection), as on FreeSWITCH.
     sw.clock.after(0, () => ch.alive && breakMedia(sw, ch, all === 'all'));
     return '+OK\n';
+  },
+  uuid_buglist: (sw, [uuid]) => {
+    const ch = chan(sw, uuid);
+    return ch ? mediaBugs(ch) : NO_CHANNEL;
   },
   uuid_record: (sw, [uuid, action, given]) => {
     const ch = chan(sw, uuid);

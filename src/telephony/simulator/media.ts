@@ -88,6 +88,15 @@ function endPlayback(sw: Switch, ch: Channel, appId: string, status: 'done' | 'b
   executeComplete(sw, ch, 'playback', p.file, appId, 'FILE PLAYED');
 }
 
+/**
+ * uuid_buglist: the channel's media bugs as FreeSWITCH lists them (switch_core_media_bug_enumerate); here its
+ * recordings, each a `session_record` bug whose target is the file.
+ */
+export function mediaBugs(ch: Channel): string {
+  const bugs = [...ch.recordings.keys()].map((file) => `  <media-bug>\n    <function>session_record</function>\n    <target>${file}</target>\n    <thread-locked>0</thread-locked>\n  </media-bug>\n`);
+  return `<media-bugs>\n${bugs.join('')}</media-bugs>\n`;
+}
+
 /** uuid_break: stop the prompt playing now (with `all`, every one); nothing playing is no error. */
 export function breakMedia(sw: Switch, ch: Channel, all: boolean): void {
   const playing = [...ch.playbacks.entries()];
