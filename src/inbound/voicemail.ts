@@ -81,9 +81,30 @@ export async function onVoicemailPromptDone(server: MediaServer, ep: CallEndpoin
   if (!vm || vm.stage !== 'prompt' || ep.status === 'ended') return;
   vm.stage = 'recording';
   vm.startedAtMs = server.clock.now();
-  await server.calls.record(ep.callId, 'start', vm.file);
-  // After the switch took it: a restart that finds this waits for the recording's end instead of starting another.
+  // Logged before the switch is told: a restart that finds this asks the switch (resumeVoicemail) instead of
+  // starting a second recording on the same file; a stop between the two leaves none, which it then starts.
   await server.recorder.note(callStreamId(ep.callId), 'VoicemailRecordingStarted', { callId: ep.callId, file: vm.file }, {}, deterministicUuid(ep.callId, 'voicemail-recording'));
+  await server.calls.record(ep.callId, 'start', vm.file);
+}
+
+/**
+ * After a restart or reconnect, with the caller still on the line: in the prompt, record now; recording by the log,
+ * start the recording only if the switch has none on the file (so exactly one message is stored either way).
+ */
+export async function resumeVoicemail(server: MediaServer, ep: CallEndpoint): Promise<void> {
+  const vm = ep.voicemail;
+  if (!vm || ep.status === 'ended') return;
+  if (vm.stage === 'prompt') return onVoicemailPromptDone(server, ep);
+  // A switch that cannot say: take the log's word (recording), as a second start would spoil the file.
+  if (await recordingOnSwitch(server, ep.callId, vm.file).catch(() => true)) return;
+  vm.startedAtMs = server.clock.now();
+  await server.calls.record(ep.callId, 'start', vm.file);
+}
+
+/** Whether the switch records `file` on the call now: uuid_buglist lists each recording as a session_record bug on its file. */
+async function recordingOnSwitch(server: MediaServer, callId: string, file: string): Promise<boolean> {
+  const bugs = await server.esl.api(`uuid_buglist ${callId}`);
+  return bugs.includes(`<target>${file}</target>`);
 }
 
 /** The switch closed the message file: store it with its hash (or say the file could not be checked). */
