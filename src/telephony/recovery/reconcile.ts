@@ -6,7 +6,7 @@
  */
 import { agentStatus } from '../../domain/machines/agentMachine.ts';
 import { reconcileForward } from '../../inbound/overflow.ts';
-import { onVoicemailPromptDone } from '../../inbound/voicemail.ts';
+import { resumeVoicemail } from '../../inbound/voicemail.ts';
 import { timerIds } from '../../scheduler/timers.ts';
 import type { LiveChannel } from '../esl/facts.ts';
 import { endForAgent, handleLegFact } from '../session/facts.ts';
@@ -64,7 +64,8 @@ export async function reconcile(server: MediaServer, channels: LiveChannel[]): P
       }
     }
     // In a voicemail's prompt: its end may have passed unheard; record now rather than leave the caller in silence.
-    if (ep.voicemail?.stage === 'prompt') await onVoicemailPromptDone(server, ep);
+    // Recording by the log: the switch may not have been told yet (resumeVoicemail asks it).
+    if (ep.voicemail) await resumeVoicemail(server, ep);
     // Forwarded to an outside number: that leg may have answered or ended while we were away.
     if (ep.forward) await reconcileForward(server, ep, live.get(ep.forward.legId), VANISHED);
     // We missed the answer while down: apply it now so the call moves on (queue, bridge).
