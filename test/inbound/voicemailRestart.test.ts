@@ -1,5 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { callStreamId } from '../../src/domain/call/streams.ts';
+import { deterministicUuid } from '../../src/eventstore/ids.ts';
+import { voicemailFile } from '../../src/inbound/voicemail.ts';
 import { recover } from '../../src/telephony/recovery/reconcile.ts';
 import { sha256Of } from '../../src/telephony/session/recording.ts';
 import { until } from '../telephony/session/harness.ts';
@@ -86,5 +89,46 @@ describe('voicemail from the IVR across a restart', () => {
     const left = events.filter((e) => e.type === 'VoicemailLeft');
     expect(left.map((e) => e.data)).toMatchObject([{ callId: id, queueId: 'vm-ivr' }]);
     expect(left[0].data.sha256).toBe(await sha256Of(left[0].data.file as string));
+  });
+
+  it('the process stopped after logging the recording but before the switch was told: recovery starts it once, one VoicemailLeft', async () => {
+    await publish(ivr.floor, ivr.menuId, voicemailMenu());
+    ivr.inbound = await startIvr(ivr.floor, ivr.menuId);
+    const id = await callerInMenu(ivr.floor);
+    ivr.floor.sim.switch.options.playbackMs = 60_000;
+    ivr.floor.sim.injectDtmf(id, '3');
+    await until('voicemail prompt', () => ivr.floor.facts.some((f) => f.kind === 'playback-started' && f.callId === id && f.path.includes('vm-record_message')));
+    await ivr.inbound.stop();
+    await ivr.floor.restartProcess();
+    // What the old process wrote just before it stopped (the same event, id and all), with no recording on the switch.
+    const file = voicemailFile(ivr.floor.server, id);
+    await ivr.floor.store.append(callStreamId(id), [{ id: deterministicUuid(id, 'voicemail-recording'), type: 'VoicemailRecordingStarted', data: { callId: id, file } }], 'any');
+    expect(factOf(id, 'recording-started')).toBeUndefined();
+
+    await recover(ivr.floor.server);
+    ivr.inbound = await startIvr(ivr.floor, ivr.menuId);
+    await until('recording', () => factOf(id, 'recording-started'));
+    await new Promise((r) => setTimeout(r, 60));
+    ivr.floor.sim.remoteHangup(id);
+    const events = await untilEvent(ivr.floor, id, 'CallEnded');
+    expect(ivr.floor.facts.filter((f) => f.kind === 'recording-started' && f.callId === id)).toHaveLength(1);
+    const left = events.filter((e) => e.type === 'VoicemailLeft');
+    expect(left.map((e) => e.data)).toMatchObject([{ callId: id, queueId: 'vm-ivr', file }]);
+    expect(left[0].data.sha256).toBe(await sha256Of(file));
+    expect(events.filter((e) => e.type === 'VoicemailRecordingStarted')).toHaveLength(1);
+  });
+
+  it('a restart while recording does not start a second recording on the file', async () => {
+    await publish(ivr.floor, ivr.menuId, voicemailMenu());
+    ivr.inbound = await startIvr(ivr.floor, ivr.menuId);
+    const id = await callerInMenu(ivr.floor);
+    ivr.floor.sim.injectDtmf(id, '3');
+    await until('recording', () => factOf(id, 'recording-started'));
+    await restartSession();
+    await new Promise((r) => setTimeout(r, 60));
+    ivr.floor.sim.remoteHangup(id);
+    const events = await untilEvent(ivr.floor, id, 'CallEnded');
+    expect(ivr.floor.facts.filter((f) => f.kind === 'recording-started' && f.callId === id)).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'VoicemailLeft')).toHaveLength(1);
   });
 });
