@@ -49,6 +49,7 @@ export class AgentDesk {
   private readonly recorder: Recorder;
   private readonly now: () => number;
   private readyOrder?: (longestIdleFirst: LiveAgent[]) => LiveAgent[];
+  private readonly actorListeners = new Set<(live: LiveAgent) => void>();
   private groupOf?: (agentId: string) => number;
 
   constructor(recorder: Recorder, now: () => number) {
@@ -75,7 +76,17 @@ export class AgentDesk {
     const now = this.now();
     const live: LiveAgent = { agentId, actor: createActor(agentMachine, { snapshot, input: { agentId } }).start(), readySinceMs: now };
     this.agents.set(agentId, live);
+    for (const fn of this.actorListeners) fn(live);
     return live;
+  }
+
+  /**
+   * Told of every new actor on the desk (an agent's first login in this process, or a restore), so whoever
+   * subscribed to the agent's old actor, or waited for one, follows the new one. Returns the undo.
+   */
+  onNewActor(fn: (live: LiveAgent) => void): () => void {
+    this.actorListeners.add(fn);
+    return () => this.actorListeners.delete(fn);
   }
 
   /** Record and apply one machine event; a refusal comes back as a DomainError and changes nothing. */
