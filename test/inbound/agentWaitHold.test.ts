@@ -212,4 +212,19 @@ describe('the agent a caller waits for is held for them', () => {
     expect((await recorded(queued, 'CallOffered')).map((o) => o.winner)).not.toContain(x);
     expect(await types(direct)).not.toContain('CallAgentWaitEnded');
   });
+
+  it('with nobody else waiting: an agent who logs in and is ready after their caller started waiting gets the caller at once', async () => {
+    const x = `a-${randomUUID()}`;
+    directAgent = x;
+    const direct = floor.sim.inboundCall(localNumber(), DIRECT_DID);
+    calls.push(direct);
+    await until('waiting', async () => (await types(direct)).includes('CallWaitingForAgent'));
+    const ext = String(extension++);
+    floor.sim.switch.agents.set(ext, { answerMs: 200 });
+    expect(await floor.server.agentCommand(x, { type: 'LOGIN', extension: ext })).toBeUndefined();
+    loggedIn.push(x);
+    expect(await floor.server.agentCommand(x, { type: 'READY' })).toBeUndefined();
+    expect(await bridgedTo(direct)).toBe(x);
+    expect(await types(direct)).not.toContain('CallAgentWaitEnded');
+  });
 });

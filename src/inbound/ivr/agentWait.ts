@@ -71,6 +71,7 @@ export class AgentWaits {
   private readonly options: AgentWaitOptions;
   /** In the order callers started waiting: the first caller waiting for an agent is the one held for. */
   private readonly waiting = new Map<string, Waiting>();
+  private readonly unwatchDesk: () => void;
 
   constructor(server: MediaServer, options: AgentWaitOptions) {
     this.server = server;
@@ -78,6 +79,10 @@ export class AgentWaits {
     server.esl.on('fact', this.onFact);
     server.scheduler.handleKinds([AGENT_WAIT_TIMER, AGENT_WAIT_OFFER_TIMER], (t) => server.enqueue(() => this.timedOut(t)));
     server.heldAgents = this.held;
+    // An agent not on the desk when their caller started waiting gets an actor when they log in: follow it.
+    this.unwatchDesk = server.agents.onNewActor((live) => {
+      for (const w of this.waiting.values()) if (w.agentId === live.agentId) this.watch(w);
+    });
     void server.enqueue(() => this.resume()).catch((e) => server.onError(e));
   }
 
@@ -115,6 +120,7 @@ export class AgentWaits {
 
   stop(): void {
     this.server.esl.off('fact', this.onFact);
+    this.unwatchDesk();
     if (this.server.heldAgents === this.held) this.server.heldAgents = () => new Map();
     for (const w of this.waiting.values()) w.watched?.unsubscribe();
     this.waiting.clear();
@@ -127,15 +133,11 @@ export class AgentWaits {
 
   /**
    * Agent id -> the call id of the first caller waiting for them. Only watched agents are held: a hold on an agent
-   * whose changes do not reach us would never hand them to their caller. Dispatch asks this before every pass, so an
-   * agent who came onto the desk since (a first login makes a new actor, as does a restore) is watched from here on.
+   * whose changes do not reach us would never hand them to their caller.
    */
   private readonly held = (): ReadonlyMap<string, string> => {
     const held = new Map<string, string>();
-    for (const w of this.waiting.values()) {
-      this.watch(w);
-      if (w.watched && !held.has(w.agentId)) held.set(w.agentId, w.callId);
-    }
+    for (const w of this.waiting.values()) if (w.watched && !held.has(w.agentId)) held.set(w.agentId, w.callId);
     return held;
   };
 
