@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundRules } from '../../src/acd/inboundRouting.ts';
 import { callStreamId } from '../../src/domain/call/streams.ts';
-import { AGENT_WAIT_TIMER } from '../../src/inbound/ivr/agentWait.ts';
+import { AGENT_AWAY_PROMPT, AGENT_WAIT_TIMER } from '../../src/inbound/ivr/agentWait.ts';
 import type { Inbound } from '../../src/inbound/startInbound.ts';
 import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
 import { allDayRules, startRouting } from './ivrSupport.ts';
@@ -219,6 +219,8 @@ describe('the agent a caller waits for is held for them', () => {
     const direct = floor.sim.inboundCall(localNumber(), DIRECT_DID);
     calls.push(direct);
     await until('waiting', async () => (await types(direct)).includes('CallWaitingForAgent'));
+    // Told the agent is not available yet, not that they are on another call.
+    await until('the away prompt', () => floor.facts.some((f) => f.kind === 'playback-started' && f.callId === direct && f.path === AGENT_AWAY_PROMPT));
     const ext = String(extension++);
     floor.sim.switch.agents.set(ext, { answerMs: 200 });
     expect(await floor.server.agentCommand(x, { type: 'LOGIN', extension: ext })).toBeUndefined();

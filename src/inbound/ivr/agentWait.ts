@@ -29,6 +29,8 @@ export const AGENT_WAIT_TIMER = 'inbound-agent-wait';
 export const AGENT_WAIT_OFFER_TIMER = 'inbound-agent-wait-offer';
 /** Heard as early media while waiting (the call is not answered until an agent or the queue takes it). */
 export const AGENT_WAIT_PROMPT = 'say:您上次联系的坐席正在通话中，请稍候，我们将优先为您接通。Your agent is on another call; please hold, you will be put through first.';
+/** Heard instead when the agent is not logged in (a route straight to them): "on another call" would not be true. */
+export const AGENT_AWAY_PROMPT = 'say:您要找的坐席暂时不在线，请稍候，坐席上线后将优先为您接通。The agent you are calling is not available yet; please hold, you will be put through first.';
 /** The offer, unless the route set names an uploaded prompt. */
 export const AGENT_WAIT_OFFER_PROMPT =
   'say:您上次联系的坐席正在通话中。等待该坐席请按1，转接下一位空闲坐席请按2。Your agent is on another call: press 1 to wait for your agent, press 2 for the next available agent.';
@@ -226,7 +228,8 @@ export class AgentWaits {
       dueAtMs: untilMs,
       command: { target: 'call', id: w.callId, event: { type: 'AGENT_WAIT_OVER', agentId: w.agentId, queueId: w.queueId, priority: w.priority } },
     });
-    await this.server.esl.execute(w.callId, 'playback', AGENT_WAIT_PROMPT, false).catch(() => {});
+    const prompt = this.server.agents.status(w.agentId) === 'logged-out' ? AGENT_AWAY_PROMPT : AGENT_WAIT_PROMPT;
+    await this.server.esl.execute(w.callId, 'playback', prompt, false).catch(() => {});
   }
 
   /**
