@@ -209,4 +209,23 @@ describe('the offer to wait for the last agent', () => {
     await eventOf(id, 'CallQueued');
     floor.sim.remoteHangup(id);
   });
+
+  it('a caller waiting for their agent when the process restarts waits on, held for: the agent ready again is theirs, before the deadline', async () => {
+    const last = await agent(false);
+    const colleague = await agent(true); // free all along: the queue would give them the caller
+    const id = await knownCustomerRings(last);
+    floor.sim.injectDtmf(id, '1');
+    await eventOf(id, 'CallWaitingForAgent');
+    await inbound.stop();
+    await floor.restartProcess();
+    await recover(floor.server);
+    inbound = await startRouting(floor, rules);
+    await until('held for again', () => floor.server.heldAgents().get(last) === id);
+    expect(await floor.server.agentCommand(last, { type: 'READY' })).toBeUndefined();
+    expect(await bridgedTo(id)).toBe(last);
+    const types = (await floor.events(callStreamId(id))).map((e) => e.type);
+    expect(types).not.toContain('CallAgentWaitEnded');
+    expect(floor.server.agents.status(colleague)).toBe('ready');
+    floor.sim.remoteHangup(id);
+  });
 });
