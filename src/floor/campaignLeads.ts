@@ -113,7 +113,7 @@ export class CampaignLeads {
     } else {
       // Without an agent, assigned leads and private callbacks can never win: only these two sources can.
       for (const i of this.owned) if (this.member(i) && !this.isResting(i, at)) candidates.push(i);
-      this.takeDue(this.publicCallbacks, at, busy, candidates, (i) => this.publicCallback(i)?.visibility === 'public' && this.member(i));
+      this.takePublicCallbacks(at, busy, candidates);
     }
     // Fresh leads in list order.
     while (this.cursor < this.t.size && !this.fresh(this.cursor)) this.cursor++;
@@ -135,6 +135,37 @@ export class CampaignLeads {
     }
     for (const heap of Object.values(this.due)) this.takeDue(heap, at, busy, candidates);
     return selectLead(candidates.map((i) => this.t.view(i)), this.policy(), now, agent, busy);
+  }
+
+  /**
+   * Up to PER_SOURCE public callbacks the campaign may dial at `at`. Only callbacks it may dial count towards
+   * the quota: closed leads (do-not-call, final disposition) leave the heap until an event places them again, and
+   * a lead still privately owned goes back keyed by the end of its owner's protection. Otherwise a run of such
+   * leads at the top would hide a due callback further down from every pick.
+   */
+  private takePublicCallbacks(at: number, busy: ReadonlySet<string>, into: number[]): void {
+    const heap = this.publicCallbacks;
+    const back: { due: number; id: number; stamp: number }[] = [];
+    let taken = 0;
+    while (taken < PER_SOURCE) {
+      const top = heap.peek();
+      if (!top || top.due > at) break;
+      heap.pop();
+      const i = top.id;
+      if (top.stamp !== this.t.stamp[i] || this.publicCallback(i)?.visibility !== 'public' || !this.member(i)) continue;
+      const e = eligibility(this.t.view(i), this.policy(), at, undefined, NO_PHONES);
+      if (!e.ok) {
+        if (e.why === 'closed') continue;
+        const until = e.why === 'private' ? Date.parse(this.t.view(i).privateUntil ?? '') : NaN;
+        back.push({ due: Number.isNaN(until) ? top.due : Math.max(top.due, until), id: i, stamp: top.stamp });
+        continue;
+      }
+      back.push(top);
+      if (busy.has(this.t.phone(i)) || this.isResting(i, at)) continue;
+      into.push(i);
+      taken++;
+    }
+    for (const b of back) heap.push(b.due, b.id, b.stamp);
   }
 
   /** Up to PER_SOURCE leads due by `at` from one heap; the ones looked at go back on it. */

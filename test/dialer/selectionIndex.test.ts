@@ -125,4 +125,42 @@ describe('indexed lead selection agrees with the full scan', () => {
       busyB.add(b.lead.phone);
     }
   });
+  it('a due public callback is found behind more closed ones than one pick looks at (do-not-call, claimed)', async () => {
+    const ph = (n: number) => `+86137${String(n).padStart(8, '0')}`;
+    await store.append('campaign-c2', [
+      { type: 'CampaignCreated', data: { campaignId: 'c2', config: { maxAttempts: 3, retryRules: { busy: { delayMinutes: 10 } } } } },
+      { type: 'CampaignListAttached', data: { campaignId: 'c2', listId: 'l-c2' } },
+    ]);
+    const cb = (p: string, minutesAgo: number) => ({ type: 'LeadCallbackScheduled', data: { phone: p, callbackId: `cb-${p}`, owner: 'a1', dueAt: iso(now - minutesAgo * 60_000), visibility: 'public' } });
+    // 20 public callbacks due first whose customers then asked not to be called, 5 still privately claimed by an agent.
+    for (let n = 0; n < 25; n++) {
+      const p = ph(n);
+      const closing = n < 20 ? { type: 'LeadDoNotCallAdded', data: { phone: p } } : { type: 'LeadClaimed', data: { phone: p, agentId: 'a2', privateUntil: iso(now + 3600_000) } };
+      await store.append(`lead-${p}`, [{ type: 'LeadImported', data: { phone: p, batchId: 'l-c2' } }, cb(p, 200 - n), closing]);
+    }
+    // The one public callback the campaign may take, due after all of them; and a busy retry that is due too.
+    await store.append(`lead-${ph(30)}`, [{ type: 'LeadImported', data: { phone: ph(30), batchId: 'l-c2' } }, cb(ph(30), 60)]);
+    await store.append(`lead-${ph(31)}`, [{ type: 'LeadImported', data: { phone: ph(31), batchId: 'l-c2' } }]);
+    await store.append('call-c2-retry', [
+      { type: 'CallDialAttempted', data: { callId: 'c2-retry', phone: ph(31), campaignId: 'c2', at: iso(now - 3600_000) } },
+      { type: 'CallEnded', data: { callId: 'c2-retry', cause: 'USER_BUSY' } },
+    ]);
+    const leads = new CampaignLeads(store, 'c2');
+    await leads.catchUp();
+    const picks = (at: string) => {
+      const busy = new Set<string>();
+      const out: string[] = [];
+      for (let fast = leads.select(at, busy); fast; fast = leads.select(at, busy)) {
+        const slow = leads.scanSelect(at, busy);
+        expect({ phone: fast.lead.phone, reason: fast.reason }).toEqual({ phone: slow?.lead.phone, reason: slow?.reason });
+        out.push(`${fast.lead.phone} ${fast.reason}`);
+        busy.add(fast.lead.phone);
+      }
+      return out;
+    };
+    expect(picks(iso(now))).toEqual([`${ph(30)} callback_public`, `${ph(31)} retry_due`]);
+    // Once the claims' protection ends, their public callbacks are the campaign's too.
+    const later = picks(iso(now + 2 * 3600_000));
+    expect(later.filter((x) => x.endsWith('callback_public'))).toHaveLength(6);
+  });
 });
