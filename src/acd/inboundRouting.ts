@@ -7,6 +7,8 @@ export type Destination = RouteDestination;
 export interface InboundRules extends Omit<InboundRoutes, 'dids'> {
   version: string;
   dids?: string[];
+  /** The department that published the set: a known customer is kept to a last agent of it (or under it). */
+  departmentId?: string;
 }
 
 /** The version a decision names: `routes-<routesId>@<version>`. */
@@ -20,7 +22,7 @@ export function rulesFor(did: string, published: InboundRoutesPublished['data'][
   const sorted = [...published].sort((a, b) => a.routesId.localeCompare(b.routesId));
   const set =
     sorted.find((p) => p.routes.dids.includes(did) || Object.hasOwn(p.routes.byDid, did)) ?? sorted.find((p) => p.routes.dids.length === 0);
-  return set && { ...set.routes, version: routesVersion(set.routesId, set.version) };
+  return set && { ...set.routes, version: routesVersion(set.routesId, set.version), ...(set.departmentId ? { departmentId: set.departmentId } : {}) };
 }
 
 export interface InboundCall {

@@ -61,9 +61,13 @@ export function normalizeCaller(raw: string): string {
  * held for another caller waiting for them: that caller is first, this one is asked to wait too), and whether
  * they are logged in here at all (if not, nobody is offered to wait for them).
  */
-function knownCustomer(server: MediaServer, log: InboundLog | undefined, phone: string) {
+function knownCustomer(server: MediaServer, log: InboundLog | undefined, phone: string, departmentId: string | undefined) {
   const lastAgentId = log?.lastAgentOf(phone);
   if (!lastAgentId) return undefined;
+  // The line's department keeps its callers: a last agent of another department (another client's project) is not
+  // theirs to stick to. Either side unknown to the log: as before.
+  const agentDepartment = server.queues.agentDepartment(lastAgentId);
+  if (departmentId && agentDepartment && !server.queues.departmentSubtree(departmentId).includes(agentDepartment)) return undefined;
   const live = server.agents.get(lastAgentId);
   const status = live ? agentStatus(live.actor.getSnapshot()) : 'logged-out';
   return { lastAgentId, lastAgentFree: status === 'ready' && !server.heldAgents().has(lastAgentId), lastAgentLoggedIn: status !== 'logged-out' };
@@ -74,7 +78,8 @@ async function received(server: MediaServer, options: InboundOptions, callId: st
   const phone = normalizeCaller(call.from);
   const did = call.did.startsWith('+') ? call.did : normalizeCaller(call.did);
   const lists = options.log ? { blacklist: options.log.blacklist() } : {};
-  const decision = routeInbound({ from: phone, did, at, knownCustomer: knownCustomer(server, options.log, phone) }, options.rules(did), lists);
+  const rules = options.rules(did);
+  const decision = routeInbound({ from: phone, did, at, knownCustomer: knownCustomer(server, options.log, phone, rules.departmentId) }, rules, lists);
   await server.store.append(
     callStreamId(callId),
     [
