@@ -36,6 +36,9 @@ describe('queue position announcements', () => {
 
     await readyAgent(floor, agent, '1001');
     expect(floor.server.endpoint(vip)?.agentId).toBe(agent);
+    // Served means bridged: the agent's phone answers on the switch's clock, and moving ours past the 15 s
+    // reservation first would expire the offer and put the VIP back in line.
+    await until('VIP bridged', () => floor.server.endpoint(vip)?.status === 'bridged');
     await floor.advance(30_000);
     expect(await announced(regular)).toEqual([2, 1]);
     await floor.advance(30_000);
@@ -62,14 +65,18 @@ describe('queue position announcements', () => {
   });
 
   it('go on after an agent offered the caller during one does not answer', async () => {
+    // Our reservation (on the hand-moved clock) ends the unanswered offer here, so the switch must not give up
+    // ringing first: at timeScale 50 its 15 s originate timeout is 0.3 s of real time, which a loaded machine
+    // spends before the clock is moved, and the caller is then offered again to the same agent.
+    await floor.close();
+    floor = await openFloor({}, { timeScale: 1 });
     const [agent] = uniqueAgents('agent');
     const skill = `care-${agent}`;
     const queueId = await createQueue(floor, { strategy: 'longest_idle', skills: [{ skill, minLevel: 1 }] });
     await registerAgent(floor, agent, [{ skill, level: 5 }]);
-    floor.sim.switch.agents.set('1007', { answer: false });
     const id = await callerWaits(floor, { queueId, announceEverySeconds: 30 });
     await floor.advance(20_000);
-    await readyAgent(floor, agent, '1007');
+    await readyAgent(floor, agent, '1007', { answer: false });
     expect(floor.server.endpoint(id)?.agentId).toBe(agent);
     await floor.advance(10_000); // the announcement comes due while the agent's phone rings: not played over it
     expect(await announced(id)).toEqual([]);

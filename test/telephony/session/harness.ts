@@ -50,10 +50,15 @@ export async function until<T>(what: string, fn: () => T | undefined | false | P
 
 let dbPromise: ReturnType<typeof createTestDatabase> | undefined;
 
-export async function openFloor(options: Partial<MediaServerOptions> = {}): Promise<Floor> {
+/** The switch's own clock: `timeScale` 50 (default) runs its rings and playbacks 50x faster than real time. */
+export interface SwitchOptions {
+  timeScale?: number;
+}
+
+export async function openFloor(options: Partial<MediaServerOptions> = {}, switchOptions: SwitchOptions = {}): Promise<Floor> {
   dbPromise ??= createTestDatabase('session');
   const db = await dbPromise;
-  const sim = await FreeSwitchSimulator.start({ timeScale: 50, heartbeatMs: 3_600_000, agentAnswerMs: 500 });
+  const sim = await FreeSwitchSimulator.start({ timeScale: switchOptions.timeScale ?? 50, heartbeatMs: 3_600_000, agentAnswerMs: 500 });
   const store = await PostgresEventStore.connect(db.url);
   const clock = new ManualClock();
   const recordingsDir = path.join(os.tmpdir(), `callstream-rec-${process.pid}-${sim.port}`);
