@@ -68,6 +68,7 @@ const FLOOR_EVENTS = [
   'AgentNotReady',
   'AgentForcedNotReady',
   'AgentLoggedOut',
+  'AgentCallConnected',
   'AgentCallEnded',
 ];
 
@@ -86,6 +87,8 @@ export class LiveDialer {
   private ticking: Promise<void> = Promise.resolve();
   /** Dials the pacer already heard the outcome of (answered, or a machine). */
   private readonly resolved = new Set<string>();
+  /** Agent -> the call they are talking on (AgentCallConnected), so a call's end sends them to wrap-up only then. */
+  private readonly talkingOn = new Map<string, string>();
   private readonly history: DialHistory;
   private timer?: NodeJS.Timeout;
   private sub?: Subscription;
@@ -146,7 +149,14 @@ export class LiveDialer {
         case 'AgentLoggedOut':
           p.onAgentLoggedOut(d.agentId);
           break;
+        case 'AgentCallConnected':
+          this.talkingOn.set(d.agentId, d.callId);
+          break;
+        // A call that ended before the agent spoke (the customer hung up while their phone rang) puts them straight
+        // back to ready, with no AgentReady or AgentWrapUpEnded to follow: for the pacer they never left it.
         case 'AgentCallEnded':
+          if (this.talkingOn.get(d.agentId) !== d.callId) break;
+          this.talkingOn.delete(d.agentId);
           p.onTalkEnd(d.agentId);
           break;
         case 'CallAnswered':
@@ -165,6 +175,7 @@ export class LiveDialer {
         case 'CallEnded':
           if (!mine) break;
           if (!this.resolved.delete(d.callId)) p.onNoAnswer(d.callId, d.cause === 'USER_BUSY' ? 'busy' : 'no_answer');
+          p.onEnded(d.callId);
           this.phonesInFlight.delete(this.inFlight.get(d.callId)!);
           this.inFlight.delete(d.callId);
           break;

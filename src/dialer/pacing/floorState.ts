@@ -110,6 +110,10 @@ export abstract class PacerBase {
     if (previous?.activity === 'talking') this.talkObserved(this.floor.now() - previous.since);
   }
 
+  onEnded(dialId: string): void {
+    this.floor.waiting.delete(dialId);
+  }
+
   protected dialResolved(_ageSec: number, _answered: boolean): void {}
   protected answerOutcome(_abandoned: boolean): void {}
   protected talkObserved(_sec: number): void {}

@@ -28,6 +28,8 @@ export interface Pacer {
   onAbandon(dialId: string): void;
   /** The conversation ended; the agent is in wrap-up. */
   onTalkEnd(agentId: string): void;
+  /** The dial's call ended: one answered but never bridged nor abandoned (the customer hung up waiting) waits no more. */
+  onEnded(dialId: string): void;
   dialsToPlace(): number;
   /** Numbers behind the last decision, for dashboards and logs. */
   explain(): Record<string, number | string>;
