@@ -113,7 +113,7 @@ export class CampaignLeads {
     } else {
       // Without an agent, assigned leads and private callbacks can never win: only these two sources can.
       for (const i of this.owned) if (this.member(i) && !this.isResting(i, at)) candidates.push(i);
-      this.takePublicCallbacks(at, busy, candidates);
+      this.takeDue(this.publicCallbacks, at, busy, candidates, (i, due) => this.publicCallbackDue(i, at, due));
     }
     // Fresh leads in list order.
     while (this.cursor < this.t.size && !this.fresh(this.cursor)) this.cursor++;
@@ -138,47 +138,36 @@ export class CampaignLeads {
   }
 
   /**
-   * Up to PER_SOURCE public callbacks the campaign may dial at `at`. Only callbacks it may dial count towards
-   * the quota: closed leads (do-not-call, final disposition) leave the heap until an event places them again, and
-   * a lead still privately owned goes back keyed by the end of its owner's protection. Otherwise a run of such
-   * leads at the top would hide a due callback further down from every pick.
+   * When a public callback on the heap may be dialed by the campaign: now (`at`), later (a lead still privately
+   * owned comes back when its owner's protection ends), or never until an event places it again (closed: do-not-call,
+   * final disposition). Only callbacks it may dial now count towards a pick's look at the heap, so a run of the
+   * others at the top does not hide a due callback further down.
    */
-  private takePublicCallbacks(at: number, busy: ReadonlySet<string>, into: number[]): void {
-    const heap = this.publicCallbacks;
-    const back: { due: number; id: number; stamp: number }[] = [];
-    let taken = 0;
-    while (taken < PER_SOURCE) {
-      const top = heap.peek();
-      if (!top || top.due > at) break;
-      heap.pop();
-      const i = top.id;
-      if (top.stamp !== this.t.stamp[i] || this.publicCallback(i)?.visibility !== 'public' || !this.member(i)) continue;
-      const e = eligibility(this.t.view(i), this.policy(), at, undefined, NO_PHONES);
-      if (!e.ok) {
-        if (e.why === 'closed') continue;
-        const until = e.why === 'private' ? Date.parse(this.t.view(i).privateUntil ?? '') : NaN;
-        back.push({ due: Number.isNaN(until) ? top.due : Math.max(top.due, until), id: i, stamp: top.stamp });
-        continue;
-      }
-      back.push(top);
-      if (busy.has(this.t.phone(i)) || this.isResting(i, at)) continue;
-      into.push(i);
-      taken++;
-    }
-    for (const b of back) heap.push(b.due, b.id, b.stamp);
+  private publicCallbackDue(i: number, at: number, due: number): number | undefined {
+    if (this.publicCallback(i)?.visibility !== 'public' || !this.member(i)) return undefined;
+    const e = eligibility(this.t.view(i), this.policy(), at, undefined, NO_PHONES);
+    if (e.ok) return due;
+    if (e.why === 'closed') return undefined;
+    const until = e.why === 'private' ? Date.parse(this.t.view(i).privateUntil ?? '') : NaN;
+    return Number.isNaN(until) ? due : Math.max(due, until, at + 1);
   }
 
-  /** Up to PER_SOURCE leads due by `at` from one heap; the ones looked at go back on it. */
-  private takeDue(heap: DueHeap, at: number, busy: ReadonlySet<string>, into: number[], valid = (i: number) => this.dueable(i)): void {
+  /**
+   * Up to PER_SOURCE leads due by `at` from one heap; the ones looked at go back on it. `dueAgain` says when a lead
+   * is due after all (undefined: not any more, it leaves the heap; later than `at`: it goes back keyed so).
+   */
+  private takeDue(heap: DueHeap, at: number, busy: ReadonlySet<string>, into: number[], dueAgain = (i: number, due: number) => (this.dueable(i) ? due : undefined)): void {
     const back: { due: number; id: number; stamp: number }[] = [];
     let taken = 0;
     while (taken < PER_SOURCE) {
       const top = heap.peek();
       if (!top || top.due > at) break;
       heap.pop();
-      if (top.stamp !== this.t.stamp[top.id] || !valid(top.id)) continue; // stale: the lead changed since
-      back.push(top);
-      if (busy.has(this.t.phone(top.id)) || this.isResting(top.id, at)) continue;
+      if (top.stamp !== this.t.stamp[top.id]) continue; // stale: the lead changed since
+      const due = dueAgain(top.id, top.due);
+      if (due === undefined) continue;
+      back.push({ ...top, due });
+      if (due > at || busy.has(this.t.phone(top.id)) || this.isResting(top.id, at)) continue;
       into.push(top.id);
       taken++;
     }
