@@ -7,7 +7,7 @@ import type { InboundRoutes } from '../../src/domain/inbound/events.ts';
 import { seedServiceLine } from '../../src/floor/seedDemo.ts';
 import { SERVICE_DID, SERVICE_IVR_ID, type Inbound } from '../../src/inbound/startInbound.ts';
 import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
-import { startRouting } from './ivrSupport.ts';
+import { routed, startRouting } from './ivrSupport.ts';
 
 let floor: Floor;
 let inbound: Inbound;
@@ -42,31 +42,23 @@ async function publish(routesId: string, basedOnVersion: number, r: InboundRoute
   return handleCommand(floor.store, inboundRoutesDecider, routesId, { type: 'PublishInboundRoutes', data: { routesId, basedOnVersion, routes: r }, meta });
 }
 
-async function routed(id: string) {
-  const events = await until('routed', async () => {
-    const es = await floor.events(callStreamId(id));
-    return es.some((e) => e.type === 'InboundCallRouted') && es;
-  });
-  return events.find((e) => e.type === 'InboundCallRouted')!.data as Record<string, any>;
-}
-
 describe('inbound routes published in the log', () => {
   it('route new calls from the next call on, each decision naming the version it used', async () => {
     const routesId = `line-${randomUUID()}`;
     const queueId = `q-${randomUUID()}`;
     await publish(routesId, 0, routes(queueId));
-    const first = await routed(floor.sim.inboundCall('13800138071', DID));
+    const first = await routed(floor, floor.sim.inboundCall('13800138071', DID));
     expect(first).toMatchObject({ rule: 'did', destination: { kind: 'queue', id: queueId }, inputs: { rulesVersion: `routes-${routesId}@1` } });
 
     // The floor's clock says Monday 2026-11-23, 17:00 in Shanghai: declared a holiday in version 2.
     await publish(routesId, 1, routes(queueId, { holidays: ['2026-11-23'] }));
-    const second = await routed(floor.sim.inboundCall('13800138072', DID));
+    const second = await routed(floor, floor.sim.inboundCall('13800138072', DID));
     expect(second).toMatchObject({ rule: 'holiday', destination: { kind: 'voicemail' }, inputs: { rulesVersion: `routes-${routesId}@2` } });
   });
 
   it('the demo seed publishes the service line: its number leads to the service menu', async () => {
     await seedServiceLine(floor.store);
-    const d = await routed(floor.sim.inboundCall('13800138073', SERVICE_DID));
+    const d = await routed(floor, floor.sim.inboundCall('13800138073', SERVICE_DID));
     expect(d).toMatchObject({ rule: 'did', destination: { kind: 'ivr', id: SERVICE_IVR_ID }, inputs: { rulesVersion: 'routes-service-line@1' } });
   });
 

@@ -145,3 +145,23 @@ export function ivrFloorEachTest(): IvrFloor {
   });
   return ivr;
 }
+
+/** The routing decision recorded for an inbound call (InboundCallRouted), once it is there. */
+export async function routed(floor: Floor, id: string): Promise<Record<string, any>> {
+  const events = await until('routed', async () => {
+    const es = await floor.events(callStreamId(id));
+    return es.some((e) => e.type === 'InboundCallRouted') && es;
+  });
+  return events.find((e) => e.type === 'InboundCallRouted')!.data as Record<string, any>;
+}
+
+/** An earlier call of this number, bridged to the agent a day ago, as the log has it (what makes a known customer). */
+export async function spokeBefore(floor: Floor, phone: string, agentId: string, did: string): Promise<void> {
+  const callId = randomUUID();
+  const at = new Date(floor.clock.now() - 86_400_000).toISOString();
+  await floor.store.append(callStreamId(callId), [
+    { type: 'CallReceived', data: { callId, at, phone, did, direction: 'inbound' } },
+    { type: 'CallBridged', data: { callId, at, agentId } },
+    { type: 'CallEnded', data: { callId, at, cause: 'NORMAL_CLEARING', hangupBy: 'caller' } },
+  ], 'any');
+}

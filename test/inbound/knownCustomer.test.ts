@@ -4,7 +4,7 @@ import { callStreamId } from '../../src/domain/call/streams.ts';
 import { AGENT_WAIT_PROMPT } from '../../src/inbound/ivr/agentWait.ts';
 import type { Inbound } from '../../src/inbound/startInbound.ts';
 import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
-import { allDayRules, startRouting } from './ivrSupport.ts';
+import { allDayRules, routed, spokeBefore, startRouting } from './ivrSupport.ts';
 
 const DID = '+862180000055';
 const QUEUE = `q-${randomUUID()}`;
@@ -29,32 +29,13 @@ async function agent(extension: string, ready = true): Promise<string> {
   return agentId;
 }
 
-/** An earlier call of this number bridged to the agent, as the log has it. */
-async function spokeBefore(phone: string, agentId: string): Promise<void> {
-  const callId = randomUUID();
-  const at = new Date(floor.clock.now() - 86_400_000).toISOString();
-  await floor.store.append(callStreamId(callId), [
-    { type: 'CallReceived', data: { callId, at, phone, did: DID, direction: 'inbound' } },
-    { type: 'CallBridged', data: { callId, at, agentId } },
-    { type: 'CallEnded', data: { callId, at, cause: 'NORMAL_CLEARING', hangupBy: 'caller' } },
-  ], 'any');
-}
-
-async function routed(id: string) {
-  const events = await until('routed', async () => {
-    const es = await floor.events(callStreamId(id));
-    return es.some((e) => e.type === 'InboundCallRouted') && es;
-  });
-  return events.find((e) => e.type === 'InboundCallRouted')!.data as Record<string, any>;
-}
-
 describe('a known customer calls again', () => {
   it('goes to the agent they spoke with last when that agent is free; the decision says so', async () => {
     const other = await agent('3001'); // ready longer: the queue would pick them
     const last = await agent('3002');
-    await spokeBefore('+8613800138551', last);
+    await spokeBefore(floor, '+8613800138551', last, DID);
     const id = floor.sim.inboundCall('13800138551', DID);
-    const d = await routed(id);
+    const d = await routed(floor, id);
     expect(d).toMatchObject({ rule: 'sticky_agent', destination: { kind: 'agent', id: last }, knownCustomer: { lastAgentId: last, lastAgentFree: true } });
     await until('bridged', () => floor.server.endpoint(id)?.status === 'bridged');
     const bridged = (await floor.events(callStreamId(id))).find((e) => e.type === 'CallBridged');
@@ -66,10 +47,10 @@ describe('a known customer calls again', () => {
   it('whose agent is busy (not ready) waits for them instead of going to a colleague who is free', async () => {
     const colleague = await agent('3004');
     const busy = await agent('3003', false);
-    await spokeBefore('+8613800138552', busy);
+    await spokeBefore(floor, '+8613800138552', busy, DID);
     floor.sim.switch.options.playbackMs = 60_000; // a prompt that only a break ends within the test
     const id = floor.sim.inboundCall('13800138552', DID);
-    const d = await routed(id);
+    const d = await routed(floor, id);
     expect(d).toMatchObject({ rule: 'did', destination: { kind: 'queue', id: QUEUE }, offerToWaitFor: busy, knownCustomer: { lastAgentId: busy, lastAgentFree: false } });
     // Asked first (agentWaitOffer.test.ts covers the choices): 1 waits.
     await until('the offer', async () => (await floor.types(callStreamId(id))).includes('CallAgentWaitOffered'));
@@ -87,7 +68,7 @@ describe('a known customer calls again', () => {
   });
 
   it('an unknown number is just routed', async () => {
-    const d = await routed(floor.sim.inboundCall('13800138553', DID));
+    const d = await routed(floor, floor.sim.inboundCall('13800138553', DID));
     expect(d.rule).toBe('did');
     expect(d.knownCustomer).toBeUndefined();
   });

@@ -4,10 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callStreamId } from '../../src/domain/call/streams.ts';
 import type { Inbound } from '../../src/inbound/startInbound.ts';
-import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
-import { allDayRules, startRouting } from './ivrSupport.ts';
+import { openFloor, type Floor } from '../telephony/session/harness.ts';
+import { allDayRules, routed, spokeBefore, startRouting } from './ivrSupport.ts';
 
 const DID = '+862180000077';
 const QUEUE = `q-${randomUUID()}`;
@@ -34,29 +33,15 @@ async function lastAgentOf(phone: string, departmentId: string, extension: strin
   floor.sim.switch.agents.set(extension, { answerMs: 200 });
   expect(await floor.server.agentCommand(agentId, { type: 'LOGIN', extension })).toBeUndefined();
   expect(await floor.server.agentCommand(agentId, { type: 'READY' })).toBeUndefined();
-  const callId = randomUUID();
-  const at = new Date(floor.clock.now() - 86_400_000).toISOString();
-  await floor.store.append(callStreamId(callId), [
-    { type: 'CallReceived', data: { callId, at, phone, did: DID, direction: 'inbound' } },
-    { type: 'CallBridged', data: { callId, at, agentId } },
-    { type: 'CallEnded', data: { callId, at, cause: 'NORMAL_CLEARING', hangupBy: 'caller' } },
-  ], 'any');
+  await spokeBefore(floor, phone, agentId, DID);
   return agentId;
-}
-
-async function routed(id: string) {
-  const events = await until('routed', async () => {
-    const es = await floor.events(callStreamId(id));
-    return es.some((e) => e.type === 'InboundCallRouted') && es;
-  });
-  return events.find((e) => e.type === 'InboundCallRouted')!.data as Record<string, any>;
 }
 
 describe('a known customer and departments', () => {
   it('is not kept to a last agent of another department: the line’s own routing applies', async () => {
     const other = await lastAgentOf('+8613800138771', deptB, '3101');
     const id = floor.sim.inboundCall('13800138771', DID);
-    const d = await routed(id);
+    const d = await routed(floor, id);
     expect(d).toMatchObject({ rule: 'did', destination: { kind: 'queue', id: QUEUE } });
     expect(d.knownCustomer).toBeUndefined();
     floor.sim.remoteHangup(id);
@@ -66,7 +51,7 @@ describe('a known customer and departments', () => {
   it('is kept to a last agent of a department under the line’s', async () => {
     const last = await lastAgentOf('+8613800138772', deptA1, '3102');
     const id = floor.sim.inboundCall('13800138772', DID);
-    const d = await routed(id);
+    const d = await routed(floor, id);
     expect(d).toMatchObject({ rule: 'sticky_agent', destination: { kind: 'agent', id: last }, knownCustomer: { lastAgentId: last, lastAgentFree: true } });
     floor.sim.remoteHangup(id);
   });

@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleCommand } from '../../src/commands/handleCommand.ts';
 import { blacklistDecider } from '../../src/domain/blacklist/decider.ts';
 import { blacklistStreamId } from '../../src/domain/blacklist/streams.ts';
-import { callStreamId } from '../../src/domain/call/streams.ts';
 import type { Inbound } from '../../src/inbound/startInbound.ts';
 import { openFloor, until, type Floor } from '../telephony/session/harness.ts';
-import { IVR_DID, rulesTo, startRouting } from './ivrSupport.ts';
+import { IVR_DID, routed, rulesTo, startRouting } from './ivrSupport.ts';
 
 let floor: Floor;
 let inbound: Inbound;
@@ -21,21 +20,13 @@ afterAll(async () => {
 const BAD = '+8613900000777';
 const meta = (n: number) => ({ now: new Date().toISOString(), commandId: `bl-${n}`, actorId: 'admin-1', actorRole: 'admin' as const });
 
-async function routed(id: string) {
-  const events = await until('routed', async () => {
-    const es = await floor.events(callStreamId(id));
-    return es.some((e) => e.type === 'InboundCallRouted') && es;
-  });
-  return events.find((e) => e.type === 'InboundCallRouted')!.data as Record<string, any>;
-}
-
 describe('inbound callers on the operator blacklist (from the log)', () => {
   it('are rejected on the switch, the decision naming blacklist@<position>; taken off the list, they get through', async () => {
     await handleCommand(floor.store, blacklistDecider, BAD, { type: 'BlacklistNumber', data: { phone: BAD, reason: '骚扰 abusive caller' }, meta: meta(1) });
     const listedAt = (await floor.events(blacklistStreamId(BAD))).at(-1)!.position;
 
     const id = floor.sim.inboundCall('13900000777', IVR_DID);
-    const d = await routed(id);
+    const d = await routed(floor, id);
     expect(d).toMatchObject({ rule: 'blacklist', destination: { kind: 'reject' }, inputs: { blacklist: `blacklist@${listedAt}` } });
     expect(d.reason).toContain('operator blacklist');
     await until('rejected on the switch', () => floor.facts.find((f) => f.kind === 'hung-up' && f.callId === id));
@@ -44,7 +35,7 @@ describe('inbound callers on the operator blacklist (from the log)', () => {
     await handleCommand(floor.store, blacklistDecider, BAD, { type: 'UnblacklistNumber', data: { reason: 'listed by mistake' }, meta: meta(2) });
     const clearedAt = (await floor.events(blacklistStreamId(BAD))).at(-1)!.position;
     const again = floor.sim.inboundCall('13900000777', IVR_DID);
-    const d2 = await routed(again);
+    const d2 = await routed(floor, again);
     expect(d2.rule).not.toBe('blacklist');
     expect(d2.inputs.blacklist).toBe(`blacklist@${clearedAt}`);
   });
