@@ -50,7 +50,7 @@ describe('a progressive campaign end to end through the simulator', () => {
   beforeAll(async () => {
     db = await createTestDatabase('campaign_e2e');
     store = await PostgresEventStore.connect(db.url, { pollIntervalMs: 50 });
-    sim = await FreeSwitchSimulator.start({ port: 0, password: 'ClueCon', timeScale: 5, customers: { answerProbability: 1, machineShare: 0, ringMs: [1_000, 2_000], talkMs: [2_000, 4_000] } });
+    sim = await FreeSwitchSimulator.start({ port: 0, password: 'ClueCon', timeScale: 5, customers: { answerProbability: 1, machineShare: 0, ringMs: [1_000, 2_000], talkMs: [10_000, 15_000] } });
     telephony = await startTelephony({ store, esl: { host: '127.0.0.1', port: sim.port, password: 'ClueCon' }, dataDir: path.join(os.tmpdir(), `cs-e2e-${process.pid}`), log: (l) => errors.push(l) });
     for (const id of BOTS) await store.append(`user-${id}`, [{ type: 'UserCreated', data: { userId: id, username: id, role: 'agent', departmentId: 'sales' } }]);
     for (const [i, phone] of LEADS.entries()) {
@@ -99,13 +99,19 @@ describe('a progressive campaign end to end through the simulator', () => {
 
   it('dials the other leads, bridges answered calls to the agents, and records their dispositions', async () => {
     await until('two dispositions', async () => (await ofType('LeadDispositionRecorded')).length >= 2, 40_000);
+    // A bot also records a disposition for a call whose customer hung up before it answered: wait for the bridges.
+    const bridgedAgents = async () => new Set((await ofType('CallBridged')).map((e) => e.data.agentId));
+    await until('both agents bridged', async () => (await bridgedAgents()).size >= BOTS.length, 20_000);
+    expect(await bridgedAgents()).toEqual(new Set(BOTS));
     const bridged = await ofType('CallBridged');
-    expect(new Set(bridged.map((e) => e.data.agentId))).toEqual(new Set(BOTS));
     const dispositions = await ofType('LeadDispositionRecorded');
     for (const d of dispositions) expect(d.data).toMatchObject({ campaignId: 'e2e' });
     // Every bridged call is recorded (the campaign default), and each recording ends with the file's hash.
     await until('recordings closed', async () => (await ofType('CallRecordingStopped')).length >= 2, 20_000);
-    const started = new Set((await ofType('CallRecordingStarted')).map((e) => e.data.callId));
+    // The session records CallRecordingStarted after CallBridged, once the switch has started the recording.
+    const recorded = async () => new Set((await ofType('CallRecordingStarted')).map((e) => e.data.callId));
+    await until('every bridged call recording', async () => { const r = await recorded(); return bridged.every((b) => r.has(b.data.callId)); }, 10_000);
+    const started = await recorded();
     for (const b of bridged) expect(started).toContain(b.data.callId);
     for (const s of await ofType('CallRecordingStopped')) expect(s.data.sha256).toMatch(/^[0-9a-f]{64}$/);
     const dialed = await ofType('CallDialAttempted');
