@@ -226,7 +226,11 @@ export class MediaServer {
   private async ring(ep: CallEndpoint, agentId: string, reserved: (legId: string) => void): Promise<DomainError | undefined> {
     const r = await this.agentEvent(agentId, { type: 'OFFER', callId: ep.callId });
     if (r instanceof DomainError) return r;
-    const legId = agentLegId(ep.callId, agentId);
+    // A call offered to the same agent again before the switch reported the last ring's channel gone gets a leg of
+    // its own: the old channel's late hang-up and destroy facts must not end or forget the new ring.
+    const first = agentLegId(ep.callId, agentId);
+    let legId = first;
+    for (let n = 2; this.legs.has(legId); n++) legId = `${first}-${n}`;
     reserved(legId);
     this.legs.set(legId, { legId, callId: ep.callId, role: 'agent', agentId });
     if (!this.endpoints.has(ep.callId)) this.endpoints.set(ep.callId, ep);
