@@ -8,7 +8,7 @@ import { loyaltyDecider } from '../../src/domain/loyalty/decider.ts';
 import { questionnaireDecider } from '../../src/domain/questionnaire/decider.ts';
 import { startServer, type Harness } from './harness.ts';
 
-const ALL_DAY = { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '23:59' }], timeZonePolicy: 'lead', timeZone: 'Asia/Shanghai' };
+const ALL_DAY = { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }], timeZonePolicy: 'lead', timeZone: 'Asia/Shanghai' };
 const PHONE = '+8613800138000';
 const QUESTIONS = [
   { id: 'age', text: '您的年龄段', kind: 'single', required: true, choices: [{ id: 'lt40', label: '40岁以下' }, { id: 'ge40', label: '40岁及以上' }] },

@@ -5,7 +5,7 @@ import { leadDecider } from '../../src/domain/lead/decider.ts';
 import { leadId } from '../../src/domain/lead/streams.ts';
 import { startServer, type Harness } from './harness.ts';
 
-const ALL_DAY = { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '23:59' }], timeZonePolicy: 'lead', timeZone: 'Asia/Shanghai' };
+const ALL_DAY = { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }], timeZonePolicy: 'lead', timeZone: 'Asia/Shanghai' };
 const PHONES = ['+8613800138101', '+8613800138102', '+8613800138103', '+8613800138104'];
 const Q = 'query($c: ID!) { nextPreviewLead(campaignId: $c) { phone reason attempts heldUntil } }';
 

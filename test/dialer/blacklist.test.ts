@@ -38,7 +38,7 @@ describe('outbound blacklist from the log', () => {
       media,
       pacer: createPacer({ mode: 'progressive' }, { now: () => Date.now() }),
       campaignId: 'c1',
-      rules: { version: 'test-1', callingHours: { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '23:59' }], timeZonePolicy: 'lead', timeZone: 'Asia/Shanghai' }, maxAttempts: 5, abandonRateTarget: 0.03 },
+      rules: { version: 'test-1', callingHours: { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }], timeZonePolicy: 'lead', timeZone: 'Asia/Shanghai' }, maxAttempts: 5, abandonRateTarget: 0.03 },
       nextLead: (busy) => queue.find((p) => !busy.has(p) && queue.splice(queue.indexOf(p), 1)),
       dialString: (e164) => `sofia/gateway/test/${e164.slice(1)}`,
       tickMs: 20,

@@ -118,4 +118,11 @@ describe('compliance gate at dial time', () => {
     expect(checkDial(request({ now: '2026-11-23T17:00:00.000Z' }), night, lists).allowed).toBe(true); // Tue 01:00, window opened Monday
     expect(checkDial(request({ now: '2026-11-24T17:00:00.000Z' }), night, lists).allowed).toBe(false); // Wed 01:00
   });
+  it('a window ending at 24:00 takes the last minute before midnight', () => {
+    const allDay = { ...rules, callingHours: { ...rules.callingHours, windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }] } };
+    const beforeMidnight = '2026-11-23T15:59:30.000Z'; // Monday 23:59:30 in Shanghai
+    expect(checkDial(request({ now: beforeMidnight }), allDay, lists).allowed).toBe(true);
+    const upTo2359 = { ...rules, callingHours: { ...rules.callingHours, windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '23:59' }] } };
+    expect(checkDial(request({ now: beforeMidnight }), upTo2359, lists).reasons).toEqual(['OUTSIDE_CALLING_HOURS']);
+  });
 });

@@ -12,7 +12,7 @@ import { createTestDatabase } from '../support/db.ts';
 // campaign's abandon rate over a rolling window, calls still live. Only the switch is a double here.
 const RULES = {
   version: 'test-rules-2',
-  callingHours: { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '23:59' }], timeZonePolicy: 'lead' as const, timeZone: 'Asia/Shanghai' },
+  callingHours: { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }], timeZonePolicy: 'lead' as const, timeZone: 'Asia/Shanghai' },
   maxAttempts: 3,
   abandonRateTarget: 0.03,
   abandonMinAnswers: 10,

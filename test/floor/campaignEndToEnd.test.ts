@@ -16,7 +16,7 @@ import { createTestDatabase } from '../support/db.ts';
 // Open this hour and the next in Shanghai, which are never these hours in New York (12 or 13 hours apart).
 const H = new Date(Date.now() + 8 * 3600_000).getUTCHours();
 const pad = (h: number) => String(h).padStart(2, '0');
-const THIS_HOUR_IN_SHANGHAI = { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: `${pad(H)}:00`, end: H === 23 ? '23:59' : `${pad(H + 1)}:59` }], timeZonePolicy: 'lead' as const, timeZone: 'Asia/Shanghai' };
+const THIS_HOUR_IN_SHANGHAI = { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: `${pad(H)}:00`, end: H === 23 ? '24:00' : `${pad(H + 1)}:59` }], timeZonePolicy: 'lead' as const, timeZone: 'Asia/Shanghai' };
 const DNC = '+8613800138401';
 const BLACK = '+8613800138402';
 const ABROAD = '+8613800138403'; // lives in New York (lead field 时区): outside the campaign's hours there

@@ -33,7 +33,7 @@ describe('live dialer follows the agents the session records', () => {
       media,
       pacer: createPacer({ mode: 'progressive' }, { now: () => Date.now() }),
       campaignId: 'c1',
-      rules: { version: 'test-1', callingHours: { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '23:59' }], timeZonePolicy: 'lead', timeZone: 'Asia/Shanghai' }, maxAttempts: 3, abandonRateTarget: 0.03 },
+      rules: { version: 'test-1', callingHours: { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }], timeZonePolicy: 'lead', timeZone: 'Asia/Shanghai' }, maxAttempts: 3, abandonRateTarget: 0.03 },
       nextLead: (inFlight) => LEADS.slice(next).find((p) => !inFlight.has(p) && ++next),
       dialString: (e164) => `sofia/gateway/test/${e164.slice(1)}`,
       tickMs: 20,

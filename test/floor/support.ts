@@ -13,13 +13,13 @@ import type { MediaServer } from '../../src/telephony/session/mediaServer.ts';
 import { createTestDatabase } from '../support/db.ts';
 import { openFloor, type Floor } from '../telephony/session/harness.ts';
 
-export const ALL_DAY = { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '23:59' }], timeZonePolicy: 'lead' as const, timeZone: 'Asia/Shanghai' };
+export const ALL_DAY = { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }], timeZonePolicy: 'lead' as const, timeZone: 'Asia/Shanghai' };
 
 /** Open this hour and the next in Shanghai: never these hours in New York (12 or 13 hours apart). */
 export function thisHourInShanghai(offsetHours = 0) {
   const h = (new Date(Date.now() + 8 * 3600_000).getUTCHours() + offsetHours) % 24;
   const pad = (n: number) => String(n).padStart(2, '0');
-  return { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: `${pad(h)}:00`, end: h === 23 ? '23:59' : `${pad(h + 1)}:59` }], timeZonePolicy: 'lead' as const, timeZone: 'Asia/Shanghai' };
+  return { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: `${pad(h)}:00`, end: h === 23 ? '24:00' : `${pad(h + 1)}:59` }], timeZonePolicy: 'lead' as const, timeZone: 'Asia/Shanghai' };
 }
 
 export interface PlacedDial {

@@ -7,6 +7,8 @@ import type { CallingHours, CallingWindow, CampaignConfig, DialMode, RetryDispos
 const MODES: readonly DialMode[] = ['preview', 'progressive', 'predictive'];
 const RETRY_DISPOSITIONS: readonly RetryDisposition[] = ['busy', 'no_answer', 'machine', 'callback'];
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+/** A window may end at 24:00, the end of its day: 00:00-24:00 is the whole day, with no minute left out. */
+const END_HHMM = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
 
 export const DEFAULT_CAMPAIGN_CONFIG: CampaignConfig = {
   mode: 'preview',
@@ -48,7 +50,7 @@ function checkWindow(w: CallingWindow): DomainError | undefined {
   if (days.length === 0 || days.some((d) => !Number.isInteger(d) || d < 1 || d > 7)) {
     return reject('CALLING_HOURS_INVALID', 'Calling days are weekdays 1 (Monday) to 7 (Sunday)');
   }
-  if (!HHMM.test(w.start) || !HHMM.test(w.end) || w.start >= w.end) {
+  if (!HHMM.test(w.start) || !END_HHMM.test(w.end) || w.start >= w.end) {
     return reject('CALLING_HOURS_INVALID', `Calling window ${w.start}-${w.end} must be HH:MM to a later HH:MM`);
   }
   return undefined;

@@ -70,6 +70,13 @@ describe('campaign: creation and configuration', () => {
       });
   });
 
+  it('takes a whole day as 00:00-24:00 (no minute before midnight left out)', () => {
+    const allDay = { windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }], timeZonePolicy: 'lead' as const, timeZone: 'Asia/Shanghai' };
+    given(campaignDecider, [created])
+      .when(cmd('ConfigureCampaign', { config: { callingHours: allDay } }))
+      .then([{ type: 'CampaignConfigured', data: expect.objectContaining({ config: expect.objectContaining({ callingHours: allDay }) }) }]);
+  });
+
   it.each([
     [{ mode: 'robocall' }, 'CAMPAIGN_MODE_INVALID'],
     [{ abandonRateTarget: 3 }, 'ABANDON_TARGET_INVALID'],
@@ -78,6 +85,8 @@ describe('campaign: creation and configuration', () => {
     [{ callingHours: { windows: [{ days: [1], start: '21:00', end: '09:00' }] } }, 'CALLING_HOURS_INVALID'],
     [{ callingHours: { windows: [{ days: [0], start: '09:00', end: '12:00' }] } }, 'CALLING_HOURS_INVALID'],
     [{ callingHours: { windows: [{ days: [1], start: '9:00', end: '12:00' }] } }, 'CALLING_HOURS_INVALID'],
+    [{ callingHours: { windows: [{ days: [1], start: '24:00', end: '24:00' }] } }, 'CALLING_HOURS_INVALID'],
+    [{ callingHours: { windows: [{ days: [1], start: '09:00', end: '24:30' }] } }, 'CALLING_HOURS_INVALID'],
     [{ callingHours: { timeZone: 'Mars/Olympus' } }, 'TIME_ZONE_INVALID'],
     [{ callingHours: { timeZonePolicy: 'agent' } }, 'TIME_ZONE_POLICY_INVALID'],
     [{ retryRules: { busy: { delayMinutes: -1 } } }, 'RETRY_RULE_INVALID'],
