@@ -69,7 +69,7 @@ export function inboundWaiting(server: MediaServer): number {
 export function waitingByQueue(server: MediaServer): Map<string, number> {
   const byQueue = new Map<string, number>();
   for (const ep of server.endpoints.values()) {
-    if (!ep.options.inbound || ep.status !== 'queued' || ep.offered || ep.leftQueue) continue;
+    if (!ep.options.inbound || !ep.waitingForAgent) continue;
     const queueId = ep.options.queueId ?? 'default';
     byQueue.set(queueId, (byQueue.get(queueId) ?? 0) + 1);
   }
@@ -100,7 +100,7 @@ export interface HoldBackCampaign {
 export function inboundHoldBack(server: MediaServer, campaign: HoldBackCampaign): InboundHoldBack {
   const waiting = waitingByQueue(server);
   // An agent held for a caller waiting for them (a known customer) is ready but not the pacer's to dial for.
-  const held = [...server.heldAgents().keys()].filter((agentId) => campaign.serves(agentId) && server.readyAgentIds().has(agentId));
+  const held = [...server.heldAgents().keys()].filter((agentId) => campaign.serves(agentId) && server.agents.status(agentId) === 'ready');
   if (waiting.size === 0 && held.length === 0) return { count: 0, why: 'no inbound caller waiting' };
   const agents = server.routing.agentViews().filter((a) => a.loggedIn && campaign.serves(a.agentId));
   // A queue ranked below the campaign does not take its agents first (dispatchOrder): nothing to hold back for.

@@ -106,6 +106,11 @@ export class CallEndpoint {
     return this.agentId !== undefined || this.ringing.size > 0;
   }
 
+  /** In a queue, offered to nobody yet, and not sent on (voicemail, callback, forward): dispatch's to place. */
+  get waitingForAgent(): boolean {
+    return this.status === 'queued' && !this.offered && !this.leftQueue;
+  }
+
   /** Feed the live actor the events that were just stored, so it never runs ahead of the log. */
   applyStored(events: Array<{ type: string; data: Record<string, unknown> }>): void {
     for (const e of events) {

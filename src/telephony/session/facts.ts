@@ -135,7 +135,7 @@ async function customerGone(server: MediaServer, ep: CallEndpoint, cause: string
   if (ep.status === 'ended') return;
   ep.awaitingAmd = false;
   const hangupBy = ep.hangupBy ?? 'callee';
-  if (ep.options.inbound && ep.status === 'queued' && !ep.offered && !ep.leftQueue) {
+  if (ep.options.inbound && ep.waitingForAgent) {
     await server.callEvent(ep, { type: 'ABANDON', reason: 'CALLER_HUNG_UP' }, { waitedMs: server.clock.now() - (ep.queuedAtMs ?? server.clock.now()) });
   }
   await server.callEvent(ep, { type: 'HANGUP', cause, hangupBy });

@@ -284,7 +284,7 @@ export class MediaServer {
     // skip skills, priorities and overflow); the load dispatches again when it is done.
     const waiting: Waiting<CallEndpoint | PendingCallback>[] = [];
     for (const ep of this.endpoints.values()) {
-      if (ep.status !== 'queued' || ep.offered || ep.leftQueue) continue;
+      if (!ep.waitingForAgent) continue;
       const sinceMs = ep.queuedAtMs ?? 0;
       if (ep.options.inbound) {
         if (loaded) waiting.push({ kind: 'inbound', priority: this.queues.queue(ep.options.queueId ?? 'default').priority, callerPriority: ep.options.priority ?? 0, sinceMs, item: ep });
@@ -308,7 +308,7 @@ export class MediaServer {
       if (kind === 'inbound') {
         views ??= this.routing.agentViews();
         // An overflow to another queue routes again there (a few hops at most: queues may overflow in a ring).
-        for (let hop = 0; hop < 3 && ep.status === 'queued' && !ep.offered && !ep.leftQueue; hop++) {
+        for (let hop = 0; hop < 3 && ep.waitingForAgent; hop++) {
           if (!(await this.routing.route(ep, views))) break;
         }
         continue;
@@ -343,15 +343,10 @@ export class MediaServer {
     return held.size ? ready.filter((a) => !held.has(a.agentId)) : ready;
   }
 
-  /** Every ready agent, held or not. */
-  readyAgentIds(): Set<string> {
-    return new Set(this.agents.readyAgents().map((a) => a.agentId));
-  }
-
   /** Inbound callers waiting for an agent right now (not yet offered). */
   inboundWaiting(): number {
     let n = 0;
-    for (const ep of this.endpoints.values()) if (ep.options.inbound && ep.status === 'queued' && !ep.offered && !ep.leftQueue) n++;
+    for (const ep of this.endpoints.values()) if (ep.options.inbound && ep.waitingForAgent) n++;
     return n;
   }
 
