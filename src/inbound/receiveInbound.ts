@@ -5,7 +5,6 @@
  */
 import { routeInbound, type InboundDecision, type InboundRules } from '../acd/inboundRouting.ts';
 import { callStreamId } from '../domain/call/streams.ts';
-import { agentStatus } from '../domain/machines/agentMachine.ts';
 import { deterministicUuid } from '../eventstore/ids.ts';
 import type { InboundLog } from './inboundLog.ts';
 import type { TelephonyFact } from '../telephony/esl/facts.ts';
@@ -68,8 +67,7 @@ function knownCustomer(server: MediaServer, log: InboundLog | undefined, phone: 
   // theirs to stick to. Either side unknown to the log: as before.
   const agentDepartment = server.queues.agentDepartment(lastAgentId);
   if (departmentId && agentDepartment && !server.queues.departmentSubtree(departmentId).includes(agentDepartment)) return undefined;
-  const live = server.agents.get(lastAgentId);
-  const status = live ? agentStatus(live.actor.getSnapshot()) : 'logged-out';
+  const status = server.agents.status(lastAgentId);
   return { lastAgentId, lastAgentFree: status === 'ready' && !server.heldAgents().has(lastAgentId), lastAgentLoggedIn: status !== 'logged-out' };
 }
 

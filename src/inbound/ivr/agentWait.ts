@@ -18,7 +18,6 @@
 import path from 'node:path';
 import { callStreamId } from '../../domain/call/streams.ts';
 import type { AgentWaitOffer } from '../../domain/inbound/events.ts';
-import { agentStatus } from '../../domain/machines/agentMachine.ts';
 import { deterministicUuid } from '../../eventstore/ids.ts';
 import type { PendingTimer } from '../../scheduler/timers.ts';
 import type { TelephonyFact } from '../../telephony/esl/facts.ts';
@@ -161,8 +160,7 @@ export class AgentWaits {
   }
 
   private isReady(agentId: string): boolean {
-    const live = this.server.agents.get(agentId);
-    return !!live && agentStatus(live.actor.getSnapshot()) === 'ready';
+    return this.server.agents.status(agentId) === 'ready';
   }
 
   private firstWaitingFor(agentId: string): Waiting | undefined {
