@@ -125,7 +125,7 @@ async function forwardOut(server: MediaServer, ep: CallEndpoint, from: string, t
   server.legs.set(legId, { legId, callId: ep.callId, role: 'outside' });
   await server.recorder.note(callStreamId(ep.callId), 'CallForwarded', { callId: ep.callId, from, to, waitedMs, legId }, {}, deterministicUuid(ep.callId, 'forwarded', legId));
   // Whatever the queue played stops; the caller hears the number ring (a caller gone meanwhile is seen by their hangup).
-  await stopMedia(server, ep.callId);
+  await server.calls.stopMedia(ep.callId).catch(() => {});
   await server.calls.broadcast(ep.callId, RING_BACK).catch(() => {});
   server.calls
     .originate({ callId: legId, dial: server.customerDial(to), timeoutSec: FORWARD_RING_SECONDS })
@@ -154,7 +154,7 @@ export async function forwardLegFact(server: MediaServer, ep: CallEndpoint, f: C
       await server.calls.hangup(fwd.legId).catch(() => {});
       return;
     }
-    await stopMedia(server, ep.callId); // the ring-back
+    await server.calls.stopMedia(ep.callId).catch(() => {}); // the ring-back
     if (!(await server.calls.bridge(ep.callId, fwd.legId).then(() => true, () => false))) {
       // The caller went the same moment (their hangup ends the forward), or the switch refused: the outside leg's
       // hangup then counts as a failed forward, and a caller still there leaves a voicemail.
@@ -175,13 +175,8 @@ export async function forwardLegFact(server: MediaServer, ep: CallEndpoint, f: C
   }
   await server.recorder.note(stream, 'CallForwardFailed', { callId: ep.callId, to: fwd.to, legId: fwd.legId, cause: f.cause }, {}, deterministicUuid(ep.callId, 'forward-failed', fwd.legId));
   if (ep.status === 'ended') return;
-  await stopMedia(server, ep.callId); // the ring-back, before the voicemail prompt
+  await server.calls.stopMedia(ep.callId).catch(() => {}); // the ring-back, before the voicemail prompt
   await leaveVoicemail(server, ep.callId, { queueId: fwd.from });
-}
-
-/** Stop whatever the caller hears (nothing playing is no error; a caller gone is seen by their hangup). */
-async function stopMedia(server: MediaServer, callId: string): Promise<void> {
-  await server.esl.api(`uuid_break ${callId} all`).catch(() => {});
 }
 
 /** The caller hung up while forwarded: the outside leg goes too (a number still ringing is a failed forward). */

@@ -253,7 +253,7 @@ export class AgentWaits {
     if (w.phase !== 'offer' || !w.offer) return;
     if (w.timerId) await this.server.scheduler.cancel(w.timerId, key === 'timeout' ? 'no key in time' : 'key pressed');
     w.timerId = undefined;
-    if (w.playing > 0) await this.server.esl.api(`uuid_break ${w.callId} all`).catch(() => {});
+    if (w.playing > 0) await this.server.calls.stopMedia(w.callId).catch(() => {});
     const chosen = key === WAIT_KEY || key === QUEUE_KEY;
     const wait = chosen ? key === WAIT_KEY : w.offer.onNoChoice === 'wait';
     const why = chosen
@@ -321,7 +321,7 @@ export class AgentWaits {
     this.waiting.delete(w.callId);
     w.watched?.unsubscribe();
     if (w.timerId) await this.server.scheduler.cancel(w.timerId, why);
-    if (stopPrompt) await this.server.esl.api(`uuid_break ${w.callId} all`).catch(() => {});
+    if (stopPrompt) await this.server.calls.stopMedia(w.callId).catch(() => {});
   }
 
   /** Once per call and type: a retried append does not record a step twice. */

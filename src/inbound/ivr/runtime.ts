@@ -150,7 +150,7 @@ export class IvrRuntime {
     }
     if (f.kind === 'dtmf' && !call.hangingUp) {
       // A key during the prompt interrupts it (barge-in), on FreeSWITCH and the simulator alike.
-      if (call.playing > 0) await this.server.esl.api(`uuid_break ${call.callId} all`).catch(() => {});
+      if (call.playing > 0) await this.server.calls.stopMedia(call.callId).catch(() => {});
       await this.input(call, { kind: 'digit', digit: f.digit });
     }
   }

@@ -100,6 +100,11 @@ export class CallControl {
     await this.esl.api(`uuid_record ${checkId(callId)} ${action} ${path}`);
   }
 
+  /** Stop whatever the call hears (prompts, tones, queued playbacks): uuid_break ... all. */
+  async stopMedia(callId: string): Promise<void> {
+    await this.esl.api(`uuid_break ${checkId(callId)} all`);
+  }
+
   async broadcast(callId: string, path: string, leg: 'aleg' | 'bleg' | 'both' = 'aleg'): Promise<void> {
     if (!/^[^\s]+$/.test(path)) throw new Error(`playback path must not contain spaces: "${path}"`);
     await this.esl.api(`uuid_broadcast ${checkId(callId)} ${path} ${leg}`);
