@@ -9,6 +9,10 @@ import { buildCacheFor } from './buildCache.ts';
  * Generated columns on `doc`/`dims` give indexed, searchable columns without extra writes.
  */
 
+/** A plain document table, keyed rows of one jsonb document each (no generated columns, no index beyond the key). */
+export const docTable = (schema: string, name: string) =>
+  sql.unsafe`CREATE TABLE IF NOT EXISTS ${sql.identifier([schema, name])} (key text PRIMARY KEY, doc jsonb NOT NULL)`;
+
 export async function loadDocs<D>(tx: DatabaseTransactionConnection, table: IdentifierSqlToken, keys: Iterable<string>): Promise<Map<string, D>> {
   const list = [...new Set(keys)];
   const docs = new Map<string, D>();

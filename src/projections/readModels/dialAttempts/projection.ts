@@ -1,7 +1,7 @@
 import { sql } from 'slonik';
 import type { RecordedEvent } from '../../../eventstore/types.ts';
 import { eventTime } from '../../runtime/context.ts';
-import { loadDocs, saveDocs } from '../../runtime/docs.ts';
+import { docTable, loadDocs, saveDocs } from '../../runtime/docs.ts';
 import type { Projection } from '../../runtime/types.ts';
 
 /** What became of the last dial: set by the dial's own call events. */
@@ -45,7 +45,7 @@ export const dialAttemptsProjection: Projection = {
         phone text GENERATED ALWAYS AS (doc ->> 'phone') STORED
       )`,
       sql.unsafe`CREATE INDEX IF NOT EXISTS ${sql.identifier(['dial_attempt_phone'])} ON ${t} (phone)`,
-      sql.unsafe`CREATE TABLE IF NOT EXISTS ${sql.identifier([schema, 'dial_call'])} (key text PRIMARY KEY, doc jsonb NOT NULL)`,
+      docTable(schema, 'dial_call'),
     ];
   },
   async handle(tx, events, ctx) {

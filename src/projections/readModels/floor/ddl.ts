@@ -1,4 +1,5 @@
 import { sql, type QuerySqlToken } from 'slonik';
+import { docTable } from '../../runtime/docs.ts';
 
 const counterTable = (schema: string, name: string, dim: string): QuerySqlToken[] => [
   sql.unsafe`CREATE TABLE IF NOT EXISTS ${sql.identifier([schema, name])} (
@@ -15,9 +16,6 @@ const counterTable = (schema: string, name: string, dim: string): QuerySqlToken[
 function camel(s: string): string {
   return s.replace(/_(\w)/g, (_, c: string) => c.toUpperCase());
 }
-
-const docTable = (schema: string, name: string) =>
-  sql.unsafe`CREATE TABLE IF NOT EXISTS ${sql.identifier([schema, name])} (key text PRIMARY KEY, doc jsonb NOT NULL)`;
 
 /** Tables of the floor projection: calls, agents, queues, campaigns, orders as sales, and their hourly counters. */
 export function floorTables(schema: string): QuerySqlToken[] {

@@ -1,7 +1,7 @@
 import { sql } from 'slonik';
 import type { RecordedEvent } from '../../../eventstore/types.ts';
 import { eventTime } from '../../runtime/context.ts';
-import { loadDocs, saveDocs } from '../../runtime/docs.ts';
+import { docTable, loadDocs, saveDocs } from '../../runtime/docs.ts';
 import type { Projection } from '../../runtime/types.ts';
 
 /** waiting: for a free agent or its next try; calling: a try under way; answered / given_up: done. */
@@ -82,7 +82,7 @@ export const keptCallbacksProjection: Projection = {
       )`,
       sql.unsafe`CREATE INDEX IF NOT EXISTS ${sql.identifier(['kept_callbacks_queue'])} ON ${t} (queue_id, kept_at)`,
       sql.unsafe`CREATE INDEX IF NOT EXISTS ${sql.identifier(['kept_callbacks_state'])} ON ${t} (state, kept_at)`,
-      sql.unsafe`CREATE TABLE IF NOT EXISTS ${sql.identifier([schema, 'kept_callback_queue'])} (key text PRIMARY KEY, doc jsonb NOT NULL)`,
+      docTable(schema, 'kept_callback_queue'),
     ];
   },
   async handle(tx, events, ctx) {
